@@ -1,0 +1,137 @@
+/**
+ * Compute backend selection for every tfjs model in gmmgen.
+ *
+ * Order of preference: tfjs-node-gpu ('tensorflow' with CUDA) → tfjs-node ('tensorflow') → wasm → cpu.
+ * The two native packages are optionalDependencies: their install step downloads libtensorflow and
+ * fails on machines without internet, in which case we fall back to wasm. Force a backend with
+ * GMMGEN_BACKEND=node-gpu|node|wasm|cpu (or the CLI flag --backend); forcing one that cannot load
+ * throws an error that says why.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  /** What was asked for ('auto' when nothing was forced). */
+  requested: BackendChoice | 'auto';
+  /** The choice that loaded. */
+  choice: BackendChoice;
+  /** tfjs backend name now active ('tensorflow', 'wasm', 'cpu'). */
+  tfName: string;
+  /** Why earlier choices were skipped (auto mode). */
+  skipped: { choice: BackendChoice; reason: string }[];
+}
+
+const require = createRequire(import.meta.url);
+let current: BackendInfo | null = null;
+let pending: Promise<BackendInfo> | null = null;
+
+/** Parses a backend name from a flag or env var; throws on anything unknown. */
+export function parseBackendChoice(value: string | undefined): BackendChoice | 'auto' {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  const v = value.toLowerCase();
+  const alias: Record<string, BackendChoice> = {
+    'node-gpu': 'node-gpu',
+    'tensorflow-gpu': 'node-gpu',
+    gpu: 'node-gpu',
+    node: 'node',
+    tensorflow: 'node',
+    native: 'node',
+    wasm: 'wasm',
+    cpu: 'cpu',
+  };
+  const c = alias[v];
+  if (!c) throw new Error(`unknown backend "${value}": expected one of auto, ${BACKEND_CHOICES.join(', ')}`);
+  return c;
+}
+
+async function tryLoad(choice: BackendChoice): Promise<string> {
+  switch (choice) {
+    case 'node-gpu':
+    case 'node': {
+      const pkg = choice === 'node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+      try {
+        require.resolve(pkg);
+      } catch {
+        throw new Error(`${pkg} is not installed (it is optional; its install step needs internet access to download libtensorflow)`);
+      }
+      try {
+        await import(pkg);
+      } catch (e) {
+        throw new Error(`${pkg} is installed but failed to load: ${(e as Error).message.split('\n')[0]}`);
+      }
+      if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but the 'tensorflow' backend did not initialise`);
+      return 'tensorflow';
+    }
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+      wasm.setWasmPaths(join(dist, 'dist') + '/');
+      const { registerWasmGradientKernels } = await import('./wasm-kernels.ts');
+      registerWasmGradientKernels();
+      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+      return 'wasm';
+    }
+    case 'cpu': {
+      if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
+      return 'cpu';
+    }
+  }
+}
+
+/**
+ * Initialises tfjs with the best available backend (or the forced one) and returns what was chosen.
+ * Idempotent: later calls return the first result (a different forced choice throws).
+ * `prefer` overrides GMMGEN_BACKEND. Logs the choice once unless `quiet` or GMMGEN_QUIET=1.
+ */
+export async function initBackend(opts: { prefer?: string; quiet?: boolean } = {}): Promise<BackendInfo> {
+  const requested = parseBackendChoice(opts.prefer ?? process.env.GMMGEN_BACKEND);
+  if (current) {
+    if (requested !== 'auto' && requested !== current.choice) {
+      throw new Error(`backend already initialised as ${current.choice}; cannot switch to ${requested} in the same process`);
+    }
+    return current;
+  }
+  if (!pending) {
+    pending = (async () => {
+      const skipped: BackendInfo['skipped'] = [];
+      const order = requested === 'auto' ? BACKEND_CHOICES : [requested];
+      for (const choice of order) {
+        try {
+          const tfName = await tryLoad(choice);
+          await tf.ready();
+          const info: BackendInfo = { requested, choice, tfName, skipped };
+          const quiet = opts.quiet ?? process.env.GMMGEN_QUIET === '1';
+          if (!quiet) {
+            const why = skipped.length ? ` (skipped: ${skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ')})` : '';
+            console.error(`[gmmgen] tfjs backend: ${choice}${why}`);
+          }
+          return info;
+        } catch (e) {
+          if (requested !== 'auto') {
+            throw new Error(`cannot use the forced backend "${choice}": ${(e as Error).message}`);
+          }
+          skipped.push({ choice, reason: (e as Error).message });
+        }
+      }
+      throw new Error(`no tfjs backend could be initialised: ${skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ')}`);
+    })();
+  }
+  try {
+    current = await pending;
+  } finally {
+    pending = null;
+  }
+  return current;
+}
+
+/** The active backend info, or null before initBackend(). */
+export function backendInfo(): BackendInfo | null {
+  return current;
+}
+
+export { tf };
