@@ -1,0 +1,465 @@
+/**
+ * The gmmgen wasm kernels (src/backend/wasm-kernels.ts) against the cpu backend's kernels, over grids of shapes,
+ * strides, paddings, kernel sizes and channel counts; gradients through tf.grad on wasm vs cpu; no leaks.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initBackend, tf } from '../../src/backend/index.ts';
+import {
+  WASM_GRADIENT_KERNELS,
+  registerWasmGradientKernels,
+  unregisterWasmGradientKernels,
+} from '../../src/backend/wasm-kernels.ts';
+import { Rng } from '../../src/util/rng.ts';
+
+const TOL = 1e-4;
+const rng = new Rng(20261122);
+
+before(async () => {
+  const info = await initBackend({ prefer: 'wasm', quiet: true });
+  assert.equal(info.tfName, 'wasm');
+});
+
+function randn(shape: number[]): tf.Tensor {
+  const v = new Float32Array(tf.util.sizeFromShape(shape));
+  rng.normals(v);
+  return tf.tensor(v, shape);
+}
+
+/** max |a − b| / max |b| (b is the reference). */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length, 'result sizes differ');
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    num = Number.isNaN(d) ? Infinity : Math.max(num, d);
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / Math.max(den, 1e-30);
+}
+
+/** Runs `kernel` on the cpu backend's own kernel function with copies of `inputs`. */
+function cpuKernel(kernel: string, inputs: Record<string, tf.Tensor>, attrs: object): { shape: number[]; values: Float32Array } {
+  const cpu = tf.findBackend('cpu');
+  const k = tf.getKernel(kernel, 'cpu');
+  assert.ok(cpu && k, `cpu kernel ${kernel} missing`);
+  const infos: Record<string, tf.TensorInfo> = {};
+  for (const [name, t] of Object.entries(inputs)) {
+    infos[name] = { dataId: cpu.write(t.dataSync(), t.shape, t.dtype), shape: t.shape, dtype: t.dtype };
+  }
+  const out = k.kernelFunc({ inputs: infos, backend: cpu, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+  const values = Float32Array.from(cpu.readSync(out.dataId) as Float32Array);
+  for (const t of [...Object.values(infos), out]) cpu.disposeData(t.dataId);
+  return { shape: out.shape, values };
+}
+
+/** Runs `kernel` on wasm (through the engine) and compares with the cpu kernel; returns the relative error. */
+function compare(kernel: string, inputs: Record<string, tf.Tensor>, attrs: object, label: string): number {
+  const ref = cpuKernel(kernel, inputs, attrs);
+  const out = tf.engine().runKernel(kernel, inputs as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor;
+  try {
+    assert.deepEqual(out.shape, ref.shape, `${label}: shape`);
+    const e = relErr(out.dataSync(), ref.values);
+    assert.ok(e <= TOL, `${label}: relative error ${e.toExponential(2)} > ${TOL}`);
+    return e;
+  } finally {
+    out.dispose();
+  }
+}
+
+const EXPLICIT: tf.backend_util.ExplicitPadding = [[0, 0], [1, 2], [2, 0], [0, 0]];
+const PADS: { name: string; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding; round?: 'floor' | 'ceil' }[] = [
+  { name: 'same', pad: 'same' },
+  { name: 'valid', pad: 'valid' },
+  { name: 'explicit', pad: EXPLICIT },
+  { name: 'num1', pad: 1 },
+  { name: 'num2ceil', pad: 2, round: 'ceil' },
+];
+
+test('our kernels are the ones registered on wasm', () => {
+  for (const [name, impl] of Object.entries(WASM_GRADIENT_KERNELS)) {
+    assert.equal(tf.getKernel(name, 'wasm')?.kernelFunc, impl, `${name} is not the gmmgen kernel`);
+  }
+});
+
+test('Conv2DBackpropInput / Conv2DBackpropFilter match cpu over a grid', () => {
+  let cases = 0;
+  let worst = 0;
+  for (const [h, w] of [[7, 7], [8, 8], [6, 9]]) {
+    for (const s of [1, 2]) {
+      for (const { name, pad, round } of PADS) {
+        for (const k of [1, 3, 5]) {
+          for (const [ci, co] of [[1, 8], [3, 5], [16, 16], [6, 1]]) {
+            if (typeof pad === 'string' && pad === 'valid' && (k > h || k > w)) continue;
+            const label = `${h}x${w} s${s} ${name} k${k} ${ci}->${co}`;
+            const x = randn([2, h, w, ci]) as tf.Tensor4D;
+            const f = randn([k, k, ci, co]) as tf.Tensor4D;
+            const y = tf.conv2d(x, f, s, pad, 'NHWC', 1, round);
+            const dy = randn(y.shape);
+            const common = { strides: [s, s], pad, dataFormat: 'NHWC', dimRoundingMode: round };
+            worst = Math.max(
+              worst,
+              compare('Conv2DBackpropInput', { dy, filter: f }, { ...common, inputShape: x.shape }, `input ${label}`),
+              compare('Conv2DBackpropFilter', { x, dy }, { ...common, filterShape: f.shape }, `filter ${label}`),
+            );
+            tf.dispose([x, f, y, dy]);
+            cases++;
+          }
+        }
+      }
+    }
+  }
+  assert.ok(cases >= 300, `only ${cases} cases ran`);
+  console.log(`  conv2d backprop: ${cases} cases, worst relative error ${worst.toExponential(2)}`);
+});
+
+test('non-square strides and kernels, batch 1, larger channels', () => {
+  for (const [h, w, kh, kw, sh, sw, ci, co] of [
+    [9, 12, 3, 1, 2, 1, 4, 6],
+    [10, 7, 2, 4, 1, 2, 2, 3],
+    [5, 5, 5, 5, 2, 2, 33, 9],
+    [12, 12, 4, 4, 2, 2, 8, 40],
+  ]) {
+    for (const pad of ['same', 'valid'] as const) {
+      const x = randn([1, h, w, ci]) as tf.Tensor4D;
+      const f = randn([kh, kw, ci, co]) as tf.Tensor4D;
+      const y = tf.conv2d(x, f, [sh, sw], pad);
+      const dy = randn(y.shape);
+      const common = { strides: [sh, sw], pad, dataFormat: 'NHWC' };
+      const label = `${h}x${w} k${kh}x${kw} s${sh}x${sw} ${pad} ${ci}->${co}`;
+      compare('Conv2DBackpropInput', { dy, filter: f }, { ...common, inputShape: x.shape }, `input ${label}`);
+      compare('Conv2DBackpropFilter', { x, dy }, { ...common, filterShape: f.shape }, `filter ${label}`);
+      tf.dispose([x, f, y, dy]);
+    }
+  }
+});
+
+test('DepthwiseConv2dNativeBackpropInput / Filter match cpu over a grid', () => {
+  let cases = 0;
+  for (const [h, w] of [[7, 7], [8, 8], [6, 9]]) {
+    for (const s of [1, 2]) {
+      for (const { name, pad, round } of PADS) {
+        for (const k of [1, 3, 5]) {
+          for (const [c, m] of [[1, 1], [3, 1], [8, 1], [3, 2]]) {
+            if (pad === 'valid' && (k > h || k > w)) continue;
+            const label = `${h}x${w} s${s} ${name} k${k} c${c} m${m}`;
+            const x = randn([2, h, w, c]) as tf.Tensor4D;
+            const f = randn([k, k, c, m]) as tf.Tensor4D;
+            const y = tf.depthwiseConv2d(x, f, s, pad, 'NHWC', 1, round);
+            const dy = randn(y.shape);
+            const common = { strides: [s, s], pad, dilations: [1, 1], dimRoundingMode: round };
+            compare('DepthwiseConv2dNativeBackpropInput', { dy, filter: f }, { ...common, inputShape: x.shape }, `input ${label}`);
+            compare('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...common, filterShape: f.shape }, `filter ${label}`);
+            tf.dispose([x, f, y, dy]);
+            cases++;
+          }
+        }
+      }
+    }
+  }
+  assert.ok(cases >= 150, `only ${cases} cases ran`);
+});
+
+test('MobileNet-like depthwise shapes (3x3, stride 1 and 2, same)', () => {
+  for (const [h, c, s] of [[28, 32, 1], [28, 32, 2], [14, 64, 2], [15, 16, 2]]) {
+    const x = randn([3, h, h, c]) as tf.Tensor4D;
+    const f = randn([3, 3, c, 1]) as tf.Tensor4D;
+    const y = tf.depthwiseConv2d(x, f, s, 'same');
+    const dy = randn(y.shape);
+    const common = { strides: [s, s], pad: 'same', dilations: [1, 1] };
+    compare('DepthwiseConv2dNativeBackpropInput', { dy, filter: f }, { ...common, inputShape: x.shape }, `mobilenet input ${h} c${c} s${s}`);
+    compare('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...common, filterShape: f.shape }, `mobilenet filter ${h} c${c} s${s}`);
+    tf.dispose([x, f, y, dy]);
+  }
+});
+
+test('AvgPoolGrad matches cpu', () => {
+  for (const [h, w] of [[7, 7], [8, 8], [6, 9], [28, 28]]) {
+    for (const [fs, st] of [[2, 2], [3, 2], [3, 1], [2, 1]]) {
+      for (const pad of ['same', 'valid'] as const) {
+        for (const c of [1, 8]) {
+          const x = randn([2, h, w, c]) as tf.Tensor4D;
+          const y = tf.avgPool(x, fs, st, pad);
+          const dy = randn(y.shape);
+          compare('AvgPoolGrad', { dy, input: x }, { filterSize: [fs, fs], strides: [st, st], pad }, `avgpool ${h}x${w} f${fs} s${st} ${pad} c${c}`);
+          tf.dispose([x, y, dy]);
+        }
+      }
+    }
+  }
+});
+
+/** dx[b, src(y), src(x), c] += dy[b, y, x, c] with tfjs' nearest source index (alignCorners = false). */
+function resizeNearestGradRef(dy: tf.Tensor, h: number, w: number, halfPixelCenters: boolean): Float32Array {
+  const [n, oh, ow, c] = dy.shape;
+  const dv = dy.dataSync();
+  const out = new Float32Array(n * h * w * c);
+  const src = (o: number, inSize: number, outSize: number) => {
+    const scale = inSize / outSize;
+    return Math.min(inSize - 1, halfPixelCenters ? Math.floor((o + 0.5) * scale) : Math.floor(o * scale));
+  };
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < oh; y++) {
+      for (let x = 0; x < ow; x++) {
+        const o = ((b * h + src(y, h, oh)) * w + src(x, w, ow)) * c;
+        const i = ((b * oh + y) * ow + x) * c;
+        for (let k = 0; k < c; k++) out[o + k] += dv[i + k];
+      }
+    }
+  }
+  return out;
+}
+
+test('ResizeNearestNeighborGrad matches cpu (batch 1) and the definition (batch 3)', () => {
+  // tfjs-backend-cpu 4.22's ResizeNearestNeighborGrad indexes dy with the *image* batch stride, so it is wrong
+  // for batch > 1 (checked: max error ~8 on N(0,1) data; the stock wasm kernel is right). Hence cpu is the
+  // reference at batch 1 only, and the definition (scatter-add over tfjs' source index) at batch 3.
+  const cases: [number, number, number, number, boolean, boolean][] = [
+    // h, w, outH, outW, alignCorners, halfPixelCenters
+    [4, 4, 8, 8, false, false],
+    [7, 7, 14, 14, false, false],
+    [14, 14, 28, 28, false, true],
+    [5, 3, 15, 6, false, false],
+    [3, 5, 3, 10, false, false],
+    [6, 6, 6, 6, false, false],
+    [5, 5, 8, 8, false, false], // fractional scale: stock kernel
+    [4, 4, 8, 8, true, false], // alignCorners: stock kernel
+  ];
+  for (const [h, w, oh, ow, alignCorners, halfPixelCenters] of cases) {
+    for (const c of [1, 16]) {
+      const label = `resize ${h}x${w}->${oh}x${ow} ac=${alignCorners} hpc=${halfPixelCenters} c${c}`;
+      const attrs = { alignCorners, halfPixelCenters };
+      const x1 = randn([1, h, w, c]);
+      const dy1 = randn([1, oh, ow, c]);
+      compare('ResizeNearestNeighborGrad', { images: x1, dy: dy1 }, attrs, label);
+      if (!alignCorners && !(halfPixelCenters && oh % h)) {
+        const x3 = randn([3, h, w, c]);
+        const dy3 = randn([3, oh, ow, c]);
+        const out = tf.engine().runKernel('ResizeNearestNeighborGrad', { images: x3, dy: dy3 }, attrs) as tf.Tensor;
+        const e = relErr(out.dataSync(), resizeNearestGradRef(dy3, h, w, halfPixelCenters));
+        assert.ok(e <= TOL, `${label} batch 3: relative error ${e.toExponential(2)}`);
+        tf.dispose([x3, dy3, out]);
+      }
+      tf.dispose([x1, dy1]);
+    }
+  }
+});
+
+test('BatchMatMul and _FusedMatMul with transposes match cpu', () => {
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    for (const [batch, m, k, n] of [[[], 250, 512, 128], [[1], 250, 64, 32], [[3], 5, 7, 4], [[2, 2], 1, 9, 6]] as [number[], number, number, number][]) {
+      const a = randn([...batch, ...(ta ? [k, m] : [m, k])]);
+      const b = randn([...batch, ...(tb ? [n, k] : [k, n])]);
+      const label = `matmul [${a.shape}]x[${b.shape}] ta=${ta} tb=${tb}`;
+      compare('BatchMatMul', { a, b }, { transposeA: ta, transposeB: tb }, label);
+      if (batch.length === 1) {
+        // At kernel level _FusedMatMul takes rank-3 operands (the op reshapes before dispatch). Batch > 1 with a
+        // bias is wrong in the stock wasm kernel (bias added to the first matrix only); ours splits that case.
+        const bias = randn([n]);
+        const alpha = randn([n]);
+        for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu']) {
+          const inputs: Record<string, tf.Tensor> = activation === 'prelu' ? { a, b, bias, preluActivationWeights: alpha } : { a, b, bias };
+          compare('_FusedMatMul', inputs, { transposeA: ta, transposeB: tb, activation, leakyreluAlpha: 0.3 }, `fused ${activation} ${label}`);
+        }
+        tf.dispose([bias, alpha]);
+      }
+      tf.dispose([a, b]);
+    }
+  }
+});
+
+test('LeakyRelu matches cpu and is bit-identical to the stock wasm kernel', () => {
+  const x = tf.concat([randn([1000]), tf.tensor1d([0, -0, 1e-30, -1e-30, -5, 5])]);
+  for (const alpha of [0.2, 0, 1.5]) {
+    const ours = tf.leakyRelu(x, alpha);
+    const ref = cpuKernel('LeakyRelu', { x }, { alpha });
+    // cpu multiplies in float64 (α is a JS number), wasm in float32: ≤ 1 ulp apart.
+    assert.ok(relErr(ours.dataSync(), ref.values) <= 1e-6, `alpha ${alpha} vs cpu`);
+    unregisterWasmGradientKernels();
+    let stockVals: Float32Array;
+    try {
+      const stock = tf.leakyRelu(x, alpha);
+      stockVals = Float32Array.from(stock.dataSync());
+      stock.dispose();
+    } finally {
+      registerWasmGradientKernels();
+    }
+    assert.deepEqual(Array.from(ours.dataSync()), Array.from(stockVals), `alpha ${alpha} vs stock wasm`);
+    ours.dispose();
+  }
+  x.dispose();
+});
+
+/** Gradients of `f` w.r.t. `xs` on wasm and on cpu (same input values). */
+async function gradsBoth(f: (...xs: tf.Tensor[]) => tf.Scalar, xs: tf.Tensor[]): Promise<[Float32Array[], Float32Array[]]> {
+  const run = () => {
+    const ts = xs.map((t) => tf.tensor(t.dataSync(), t.shape));
+    const g = tf.grads(f)(ts);
+    const vals = g.map((t) => Float32Array.from(t.dataSync()));
+    tf.dispose([...g, ...ts]);
+    return vals;
+  };
+  const w = run();
+  await tf.setBackend('cpu');
+  try {
+    return [w, run()];
+  } finally {
+    await tf.setBackend('wasm');
+  }
+}
+
+test('on wasm the LeakyRelu gradient runs as dy·step(x, α) (no Greater/Select), elsewhere unchanged', async () => {
+  const x = randn([64, 32]);
+  const g = tf.grad((t: tf.Tensor) => tf.sum(tf.leakyRelu(t, 0.2)));
+  const prof = await tf.profile(() => g(x));
+  assert.ok(prof.kernelNames.includes('Step'), `kernels: ${prof.kernelNames.join(', ')}`);
+  assert.ok(!prof.kernelNames.includes('Select'), `kernels: ${prof.kernelNames.join(', ')}`);
+  const xv = x.dataSync();
+  const gv = (prof.result as tf.Tensor).dataSync();
+  for (let i = 0; i < xv.length; i++) assert.equal(gv[i], xv[i] > 0 ? 1 : Math.fround(0.2));
+  tf.dispose([x, prof.result as tf.Tensor]);
+  await tf.setBackend('cpu');
+  try {
+    const xc = tf.tensor([-1, 2]);
+    const pc = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(tf.leakyRelu(t, 0.2)))(xc));
+    assert.ok(pc.kernelNames.includes('Select') && !pc.kernelNames.includes('Step'), `cpu kernels: ${pc.kernelNames.join(', ')}`);
+    tf.dispose([xc, pc.result as tf.Tensor]);
+  } finally {
+    await tf.setBackend('wasm');
+  }
+});
+
+test('tf.grad of conv2d / depthwiseConv2d on wasm matches cpu', async () => {
+  const settings: [number, 'same' | 'valid', number][] = [[1, 'same', 3], [2, 'same', 3], [2, 'valid', 5], [1, 'valid', 1]];
+  for (const [s, pad, k] of settings) {
+    const x = randn([3, 9, 8, 4]);
+    const f = randn([k, k, 4, 6]);
+    const fd = randn([k, k, 4, 2]);
+    const w1 = randn(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, s, pad).shape);
+    const w2 = randn(tf.depthwiseConv2d(x as tf.Tensor4D, fd as tf.Tensor4D, s, pad).shape);
+    const loss = (xa: tf.Tensor, fa: tf.Tensor, fda: tf.Tensor) =>
+      tf.add(
+        tf.sum(tf.mul(tf.conv2d(xa as tf.Tensor4D, fa as tf.Tensor4D, s, pad), w1)),
+        tf.sum(tf.mul(tf.depthwiseConv2d(xa as tf.Tensor4D, fda as tf.Tensor4D, s, pad), w2)),
+      ) as tf.Scalar;
+    const [gw, gc] = await gradsBoth(loss, [x, f, fd]);
+    ['dx', 'dfilter', 'ddepthwise'].forEach((name, i) => {
+      const e = relErr(gw[i], gc[i]);
+      assert.ok(e <= TOL, `grad ${name} s${s} ${pad} k${k}: relative error ${e.toExponential(2)}`);
+    });
+    tf.dispose([x, f, fd, w1, w2]);
+  }
+});
+
+test('tf.grad through the autoencoder building blocks (bias conv, leakyRelu, avgPool, upsampling, dense) matches cpu', async () => {
+  // Batch 1: the cpu backend's ResizeNearestNeighborGrad is wrong for batch > 1 (see above).
+  const x = randn([1, 14, 14, 3]);
+  const f1 = randn([3, 3, 3, 8]);
+  const b1 = randn([8]);
+  const wd = randn([7 * 7 * 8, 10]);
+  const bd = randn([10]);
+  const f2 = randn([3, 3, 1, 2]);
+  const loss = (xa: tf.Tensor, fa: tf.Tensor, ba: tf.Tensor, wa: tf.Tensor, bda: tf.Tensor, f2a: tf.Tensor) => {
+    let h = tf.fused.conv2d({ x: xa as tf.Tensor4D, filter: fa as tf.Tensor4D, strides: 1, pad: 'same', bias: ba });
+    h = tf.leakyRelu(h, 0.2);
+    h = tf.avgPool(h as tf.Tensor4D, 2, 2, 'same');
+    const z = tf.fused.matMul({ a: tf.reshape(h, [1, -1]), b: wa as tf.Tensor2D, bias: bda, activation: 'linear' });
+    const img = tf.reshape(tf.leakyRelu(z, 0.2), [1, 5, 2, 1]) as tf.Tensor4D;
+    const up = tf.image.resizeNearestNeighbor(img, [10, 4]);
+    const out = tf.conv2d(up, f2a as tf.Tensor4D, 1, 'valid');
+    return tf.mean(tf.abs(tf.sub(out, 0.5))) as tf.Scalar;
+  };
+  const [gw, gc] = await gradsBoth(loss, [x, f1, b1, wd, bd, f2]);
+  ['x', 'f1', 'b1', 'wd', 'bd', 'f2'].forEach((name, i) => {
+    const e = relErr(gw[i], gc[i]);
+    assert.ok(e <= TOL, `grad ${name}: relative error ${e.toExponential(2)}`);
+  });
+  tf.dispose([x, f1, b1, wd, bd, f2]);
+});
+
+test('the kernels leak neither tensors nor wasm buffers', () => {
+  const backend = tf.backend() as unknown as { numDataIds(): number };
+  const x = randn([2, 9, 9, 3]) as tf.Tensor4D;
+  const f = randn([3, 3, 3, 4]) as tf.Tensor4D;
+  const fd = randn([3, 3, 3, 2]) as tf.Tensor4D;
+  const dy = randn(tf.conv2d(x, f, 2, 'same').shape);
+  const dyd = randn(tf.depthwiseConv2d(x, fd, 2, 'same').shape);
+  const dyp = randn([2, 5, 5, 3]);
+  const dyu = randn([2, 18, 27, 3]);
+  const a = randn([3, 6, 5]);
+  const bias6 = randn([6]);
+  const dy1 = randn([2, 9, 9, 1]);
+  const dy4 = randn([2, 4, 4, 4]);
+  const calls: [string, tf.NamedTensorMap, object][] = [
+    ['Conv2DBackpropInput', { dy, filter: f }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: x.shape }],
+    ['Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: f.shape }],
+    ['Conv2DBackpropFilter', { x, dy: dy1 }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 1] }],
+    ['Conv2DBackpropFilter', { x, dy: dy4 }, { strides: 2, pad: 'valid', dataFormat: 'NHWC', filterShape: f.shape }],
+    ['DepthwiseConv2dNativeBackpropInput', { dy: dyd, filter: fd }, { strides: 2, pad: 'same', dilations: 1, inputShape: x.shape }],
+    ['DepthwiseConv2dNativeBackpropFilter', { x, dy: dyd }, { strides: 2, pad: 'same', dilations: 1, filterShape: fd.shape }],
+    ['AvgPoolGrad', { dy: dyp, input: x }, { filterSize: 2, strides: 2, pad: 'same' }],
+    ['ResizeNearestNeighborGrad', { images: x, dy: dyu }, { alignCorners: false, halfPixelCenters: false }],
+    ['BatchMatMul', { a, b: a }, { transposeA: true, transposeB: false }],
+    ['_FusedMatMul', { a, b: a }, { transposeA: false, transposeB: true, activation: 'linear' }],
+    ['_FusedMatMul', { a, b: a, bias: bias6 }, { transposeA: false, transposeB: true, activation: 'relu' }],
+    ['LeakyRelu', { x }, { alpha: 0.2 }],
+  ];
+  for (const [name, inputs, attrs] of calls) {
+    // Warm once (XNNPACK operator caches), then count.
+    (tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor).dispose();
+    const before = { ...tf.memory(), ids: backend.numDataIds() };
+    for (let i = 0; i < 3; i++) (tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor).dispose();
+    const after = { ...tf.memory(), ids: backend.numDataIds() };
+    assert.equal(after.numTensors, before.numTensors, `${name}: numTensors ${before.numTensors} → ${after.numTensors}`);
+    assert.equal(after.numBytes, before.numBytes, `${name}: numBytes ${before.numBytes} → ${after.numBytes}`);
+    assert.equal(after.ids, before.ids, `${name}: wasm data ids ${before.ids} → ${after.ids}`);
+  }
+  // A whole gradient computation leaves nothing behind either.
+  const before = { ...tf.memory(), ids: backend.numDataIds() };
+  const g = tf.grads((xa: tf.Tensor, fa: tf.Tensor) => tf.sum(tf.leakyRelu(tf.conv2d(xa as tf.Tensor4D, fa as tf.Tensor4D, 2, 'same'), 0.2)) as tf.Scalar)([x, f]);
+  tf.dispose(g);
+  assert.equal(tf.memory().numTensors, before.numTensors);
+  assert.equal(backend.numDataIds(), before.ids);
+  tf.dispose([x, f, fd, dy, dyd, dyp, dyu, a, bias6, dy1, dy4]);
+});
+
+test('unsupported configurations throw errors naming them', () => {
+  const x = randn([1, 6, 6, 2]);
+  const f = randn([3, 3, 2, 2]);
+  const dy = randn([1, 6, 6, 2]);
+  assert.throws(
+    () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: f.shape }),
+    /Conv2DBackpropFilter.*dataFormat 'NCHW'/,
+  );
+  assert.throws(
+    () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: [2, 2], inputShape: x.shape }),
+    /Conv2DBackpropInput.*dilations \[2,2\]/,
+  );
+  assert.throws(
+    () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dilations: 2, filterShape: [3, 3, 2, 1] }),
+    /DepthwiseConv2dNativeBackpropFilter.*dilations \[2,2\]/,
+  );
+  assert.throws(
+    () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: randn([1, 5, 5, 2]) }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: f.shape }),
+    /Conv2DBackpropFilter: dy shape \[1,5,5,2\] does not match/,
+  );
+  tf.dispose([x, f, dy]);
+});
+
+test('unregister restores the stock kernels and register brings ours back', () => {
+  unregisterWasmGradientKernels();
+  try {
+    assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm'), undefined);
+    const stockInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    assert.ok(stockInput && stockInput.kernelFunc !== WASM_GRADIENT_KERNELS.Conv2DBackpropInput);
+    // The stock kernel still works after the swap (its setup was re-run).
+    const f = randn([3, 3, 2, 3]) as tf.Tensor4D;
+    const dy = randn([1, 4, 4, 3]) as tf.Tensor4D;
+    compare('Conv2DBackpropInput', { dy, filter: f }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 4, 4, 2] }, 'stock input');
+    tf.dispose([f, dy]);
+  } finally {
+    registerWasmGradientKernels();
+  }
+  assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc, WASM_GRADIENT_KERNELS.Conv2DBackpropFilter);
+});
