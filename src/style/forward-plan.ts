@@ -11,6 +11,10 @@
  * convolution's kernel and bias: with s = γ/√(σ²+ε), W' = W·s (per output channel) and
  * b' = (b − μ)·s + β.
  *
+ * A ReLU/ReLU6 that alone consumes a convolution (after folding) is fused into it as well: one fused
+ * conv + bias + activation kernel forward, and a hand-written backward (the activation mask read off the
+ * output, then the convolution's input gradient); `fuseActivation: false` turns this off.
+ *
  * Supported layer classes: InputLayer, Conv2D, DepthwiseConv2D, BatchNormalization, Activation, ReLU,
  * MaxPooling2D, AveragePooling2D, ZeroPadding2D. Any other layer (or a layer used at several nodes) is
  * run through its own `apply`, which is correct, only slower. `poolingOverride: 'avg'` swaps max
@@ -33,6 +37,12 @@ export interface ForwardPlanOptions {
   poolingOverride?: 'avg' | null;
   /** Fold BatchNormalization into the preceding convolution (default true). */
   foldBatchNorm?: boolean;
+  /**
+   * Fuse a ReLU / ReLU6 that is the only consumer of a convolution (after BatchNorm folding) into it:
+   * one fused conv + bias + activation kernel forward, and a hand-written backward (activation mask
+   * from the output, then the input gradient of the convolution). Default true.
+   */
+  fuseActivation?: boolean;
 }
 
 type AnyConfig = Record<string, unknown>;
@@ -111,6 +121,25 @@ export class ForwardPlan {
         }
       }
     }
+    // Fusion candidates: conv layer name → the relu/relu6 activation layer that alone consumes it (or its folded BN).
+    const fusedAct = new Map<string, { layer: tfl.layers.Layer; act: 'relu' | 'relu6' }>();
+    if (opts.fuseActivation ?? true) {
+      const byName = new Map(layers.map((l) => [l.name, l]));
+      for (const conv of layers) {
+        const cls = conv.getClassName();
+        if (cls !== 'Conv2D' && cls !== 'DepthwiseConv2D') continue;
+        const cfg = conv.getConfig() as AnyConfig;
+        if (activationName(cfg.activation) !== 'linear' || conv.inboundNodes.length !== 1) continue;
+        const dil = pair(cfg.dilation_rate ?? cfg.dilationRate, 1);
+        if (dil[0] !== 1 || dil[1] !== 1) continue;
+        const tail = foldedBn.get(conv.name)?.name ?? conv.name;
+        if (outputs.has(tail) || consumers.get(tail) !== 1) continue;
+        const next = layers.find((x) => (inbound.get(x.name) ?? []).includes(tail));
+        if (!next || (inbound.get(next.name) ?? []).length !== 1 || next.inboundNodes.length !== 1) continue;
+        const act = fusableActivation(next);
+        if (act && byName.has(next.name)) fusedAct.set(conv.name, { layer: next, act });
+      }
+    }
     const renamed = new Map<string, string>(); // folded BN name → conv name whose output replaces it
     for (const l of layers) {
       const cls = l.getClassName();
@@ -120,9 +149,11 @@ export class ForwardPlan {
         continue;
       }
       const bn = foldedBn.get(l.name) ?? null;
-      const step = l.inboundNodes.length > 1 ? null : this.compile(l, cls, bn, opts);
+      const fa = fusedAct.get(l.name) ?? null;
+      const step = l.inboundNodes.length > 1 ? null : this.compile(l, cls, bn, opts, fa?.act ?? null);
       if (step) {
         if (bn) renamed.set(bn.name, l.name);
+        if (fa && step.kind.endsWith(`+${fa.act}`)) renamed.set(fa.layer.name, l.name);
         this.steps.push({ name: l.name, inputs: ins, ...step });
         this.kinds.set(l.name, step.kind);
       } else {
@@ -144,7 +175,7 @@ export class ForwardPlan {
     return t;
   }
 
-  private compile(l: tfl.layers.Layer, cls: string, bn: tfl.layers.Layer | null, opts: ForwardPlanOptions): Omit<Step, 'name' | 'inputs'> | null {
+  private compile(l: tfl.layers.Layer, cls: string, bn: tfl.layers.Layer | null, opts: ForwardPlanOptions, fuse: 'relu' | 'relu6' | null = null): Omit<Step, 'name' | 'inputs'> | null {
     const cfg = l.getConfig() as AnyConfig;
     switch (cls) {
       case 'InputLayer':
@@ -171,6 +202,15 @@ export class ForwardPlan {
           if (bias) bias = this.keep(tf.clone(bias));
         }
         const k = kernel, b = bias;
+        // The convolution's own relu/relu6 (VGG: Conv2D(activation='relu')) fuses the same way.
+        const own = activationName(cfg.activation);
+        if (!fuse && (opts.fuseActivation ?? true) && (own === 'relu' || own === 'relu6') && dilation[0] === 1 && dilation[1] === 1) fuse = own;
+        if (fuse) {
+          const kT = !depthwise && k.shape[0] === 1 && k.shape[1] === 1 && strides[0] === 1 && strides[1] === 1 ? this.keep(tf.tidy(() => tf.transpose(k, [0, 1, 3, 2]))) : null;
+          const bb = b ?? this.keep(tf.zeros([k.shape[3] * (depthwise ? k.shape[2] : 1)]) as tf.Tensor1D);
+          const fn = fusedConvAct(depthwise, k, kT, bb, strides, padding, fuse);
+          return { kind: `${depthwise ? 'depthwise' : 'conv'}${bn ? '+bn' : ''}+${fuse}`, run: (xs) => fn(xs[0]) };
+        }
         let conv: (x: tf.Tensor) => tf.Tensor;
         if (depthwise) conv = (x) => tf.depthwiseConv2d(x as T4, k, strides, padding, 'NHWC', dilation);
         else if (k.shape[0] === 1 && k.shape[1] === 1 && strides[0] === 1 && strides[1] === 1 && dilation[0] === 1 && dilation[1] === 1) {
@@ -254,6 +294,51 @@ function pointwiseConv(k: T4, kT: T4): (x: tf.Tensor) => tf.Tensor {
     return {
       value: tf.conv2d(x as T4, k, 1, 'valid'),
       gradFunc: (dy: tf.Tensor) => tf.conv2d(dy as T4, kT, 1, 'valid'),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return (x) => f(x);
+}
+
+/** 'relu' / 'relu6' when the layer is a plain ReLU or ReLU6 activation layer, else null. */
+function fusableActivation(l: tfl.layers.Layer): 'relu' | 'relu6' | null {
+  const cls = l.getClassName();
+  const cfg = l.getConfig() as AnyConfig;
+  if (cls === 'Activation') {
+    const a = activationName(cfg.activation);
+    return a === 'relu' || a === 'relu6' ? a : null;
+  }
+  if (cls === 'ReLU') {
+    const maxValue = cfg.max_value ?? cfg.maxValue;
+    if (Number(cfg.negative_slope ?? 0) !== 0 || Number(cfg.threshold ?? 0) !== 0) return null;
+    if (maxValue === null || maxValue === undefined) return 'relu';
+    return maxValue === 6 ? 'relu6' : null;
+  }
+  return null;
+}
+
+/**
+ * act(conv(x, k) + b) as one fused kernel, with the input gradient written by hand: dz = dy · 1[0 < y < 6]
+ * (relu6) or dy · 1[y > 0] (relu), read off the output y, then the input gradient of the convolution:
+ * a 1×1 convolution with the transposed kernel (pointwise), Conv2DBackpropInput, or
+ * DepthwiseConv2dNativeBackpropInput. No kernel/bias gradients (they are constants here).
+ */
+function fusedConvAct(depthwise: boolean, k: T4, kT: T4 | null, b: tf.Tensor1D, strides: [number, number], pad: 'same' | 'valid', act: 'relu' | 'relu6'): (x: tf.Tensor) => tf.Tensor {
+  const f = tf.customGrad(((x: T4, save: (ts: tf.Tensor[]) => void) => {
+    const y = depthwise
+      ? tf.fused.depthwiseConv2d({ x, filter: k, strides, pad, bias: b, activation: act })
+      : tf.fused.conv2d({ x, filter: k, strides, pad, bias: b, activation: act });
+    save([y]);
+    const inShape = x.shape;
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const yv = saved[0];
+        const mask = act === 'relu' ? tf.step(yv) : tf.step(tf.mul(yv, tf.sub(6, yv)));
+        const dz = tf.mul(dy, mask) as T4;
+        if (kT) return tf.conv2d(dz, kT, 1, 'valid');
+        if (!depthwise) return tf.conv2dTranspose(dz, k, inShape, strides, pad);
+        return tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dz, filter: k }, { strides, pad, dilations: [1, 1], inputShape: inShape }) as tf.Tensor;
+      },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (x) => f(x);

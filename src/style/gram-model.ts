@@ -1,0 +1,313 @@
+/**
+ * Generative models of Gram matrices (one set per style layer), fitted to a GramDataset and sampled
+ * to drive synthesis.
+ *
+ * - 'fixed-basis' (the fixed-basis paper, §3.2.2): every upper-triangle entry of every layer's Gram
+ *   gets its own 1-D fixed-basis GMM (Algorithm 2 of the paper, src/gmm/fixed-basis.ts: `bins`
+ *   evenly spaced components over the entry's range, common sd t·r, only the weights learned).
+ *   Entries are sampled independently, so a blended sample mixes A-like and B-like entries.
+ * - 'pca-sw' / 'pca-sc2' / 'pca-em': each layer's vectors are reduced by PCA to `pcaDim`
+ *   coordinates (scaled so every layer's total variance is 1), the coordinates of all layers are
+ *   concatenated and one multivariate GMM is fitted with fitGMM('sw' | 'sc2' | 'em'). A sample is
+ *   decoded back to Grams, so entries (and layers) stay consistent with one another.
+ *
+ * Sampled upper triangles are mirrored into symmetric matrices and projected onto the PSD cone
+ * (negative eigenvalues set to 0).
+ *
+ * Blending by mixture weights: `mixGramModels([A, B], [1 - w, w])` is the mixture of the fitted models.
+ * For the per-entry model the mixture is taken entry by entry (each entry's 1-D GMM is the weighted
+ * union of A's and B's components, as in blending by dataset proportion); for the PCA models it is
+ * taken per sample (a whole Gram set comes from A's GMM or from B's).
+ */
+import { Rng } from '../util/rng.ts';
+import { GMM, availableFitMethods, fitGMM, symEigen, type FitMethod } from '../gmm/index.ts';
+import { fitFixedBasis1D } from '../gmm/fixed-basis.ts';
+import type { GramDataset } from './dataset.ts';
+import { symmetricPSD, triLength, triToGram } from './gram.ts';
+
+export type GramMethod = 'fixed-basis' | 'pca-sw' | 'pca-sc2' | 'pca-em';
+export const GRAM_METHODS: readonly GramMethod[] = ['fixed-basis', 'pca-sw', 'pca-sc2', 'pca-em'];
+
+export interface GramModelOptions {
+  method?: GramMethod;
+  seed?: number;
+  /** fixed-basis: number of basis components per entry (default 32). */
+  bins?: number;
+  /** fixed-basis: component sd in units of the grid spacing (default 2). */
+  t?: number;
+  /** PCA models: principal components kept per layer (default 4, at most n - 1). */
+  pcaDim?: number;
+  /** PCA models: GMM components (default 3). */
+  k?: number;
+  /** PCA models: fitter iterations (default: the fitter's own). */
+  maxIter?: number;
+  /** PCA models: covariance type (default 'full'). */
+  covarianceType?: 'full' | 'diag';
+}
+
+interface EntryLayer {
+  c: number;
+  D: number;
+  bins: number;
+  /** Per entry: first centre, spacing, sd (r = 0: point mass at `a`). */
+  a: Float64Array;
+  r: Float64Array;
+  sd: Float64Array;
+  /** D × bins cumulative weights. */
+  cum: Float32Array;
+}
+
+interface PcaLayer {
+  c: number;
+  D: number;
+  p: number;
+  mean: Float64Array;
+  /** p × D orthonormal basis rows, pre-multiplied by the layer's scale. */
+  basis: Float64Array;
+}
+
+interface Part<L> {
+  weight: number;
+  layers: L[];
+}
+
+export interface SampledGrams {
+  /** Per layer, the c × c symmetric PSD Gram matrix (float32, row-major). */
+  grams: Float32Array[];
+  /** Per layer, the trace removed by the PSD projection relative to the trace of the raw sample. */
+  psdClipped: number[];
+}
+
+export interface GramModel {
+  readonly method: GramMethod;
+  /** What actually fitted the PCA coordinates ('em' when the asked-for fitter is not registered yet). */
+  readonly fitter: FitMethod | 'fixed-basis-1d';
+  readonly layers: string[];
+  readonly channels: number[];
+  /** Raw (unprojected) upper-triangle vectors of n samples: per layer n × D. */
+  sampleTri(n: number, seed: number | Rng): Float64Array[];
+  /** n sampled Gram sets, symmetric and PSD-projected. */
+  sample(n: number, seed: number | Rng): SampledGrams[];
+}
+
+abstract class BaseModel<L> implements GramModel {
+  abstract readonly method: GramMethod;
+  abstract readonly fitter: FitMethod | 'fixed-basis-1d';
+  constructor(readonly layers: string[], readonly channels: number[], readonly parts: Part<L>[]) {}
+  abstract sampleTri(n: number, seed: number | Rng): Float64Array[];
+  sample(n: number, seed: number | Rng): SampledGrams[] {
+    const tri = this.sampleTri(n, seed);
+    const out: SampledGrams[] = [];
+    for (let s = 0; s < n; s++) {
+      const grams: Float32Array[] = [];
+      const psdClipped: number[] = [];
+      this.channels.forEach((c, l) => {
+        const D = triLength(c);
+        const g = triToGram(tri[l], c, s * D);
+        let tr = 0;
+        for (let i = 0; i < c; i++) tr += g[i * c + i];
+        const { gram, clipped } = symmetricPSD(g, c);
+        grams.push(Float32Array.from(gram));
+        psdClipped.push(tr !== 0 ? Math.abs(clipped / tr) : 0);
+      });
+      out.push({ grams, psdClipped });
+    }
+    return out;
+  }
+}
+
+class EntrywiseModel extends BaseModel<EntryLayer> {
+  readonly method = 'fixed-basis' as const;
+  readonly fitter = 'fixed-basis-1d' as const;
+  sampleTri(n: number, seed: number | Rng): Float64Array[] {
+    const rng = typeof seed === 'number' ? new Rng(seed) : seed;
+    const pw = this.parts.map((p) => p.weight);
+    const single = this.parts.length === 1;
+    return this.channels.map((c, l) => {
+      const D = triLength(c);
+      const out = new Float64Array(n * D);
+      for (let s = 0; s < n; s++) {
+        for (let e = 0; e < D; e++) {
+          const L = this.parts[single ? 0 : rng.categorical(pw)].layers[l];
+          let v: number;
+          if (L.r[e] === 0) v = L.a[e];
+          else {
+            const u = rng.uniform();
+            const cum = L.cum;
+            const base = e * L.bins;
+            let i = 0;
+            while (i < L.bins - 1 && cum[base + i] < u) i++;
+            v = L.a[e] + i * L.r[e] + L.sd[e] * rng.normal();
+          }
+          out[s * D + e] = v;
+        }
+      }
+      return out;
+    });
+  }
+}
+
+class PcaModel extends BaseModel<PcaLayer> {
+  readonly method: GramMethod;
+  readonly fitter: FitMethod;
+  constructor(method: GramMethod, fitter: FitMethod, layers: string[], channels: number[], parts: Part<PcaLayer>[], readonly gmms: GMM[]) {
+    super(layers, channels, parts);
+    this.method = method;
+    this.fitter = fitter;
+  }
+  sampleTri(n: number, seed: number | Rng): Float64Array[] {
+    const rng = typeof seed === 'number' ? new Rng(seed) : seed;
+    const pw = this.parts.map((p) => p.weight);
+    const out = this.channels.map((c) => new Float64Array(n * triLength(c)));
+    for (let s = 0; s < n; s++) {
+      const pi = this.parts.length === 1 ? 0 : rng.categorical(pw);
+      const z = this.gmms[pi].sample(1, rng.fork()).points.data;
+      let o = 0;
+      this.parts[pi].layers.forEach((L, l) => {
+        const row = out[l].subarray(s * L.D, (s + 1) * L.D);
+        row.set(L.mean);
+        for (let k = 0; k < L.p; k++) {
+          const zk = z[o + k];
+          const b = L.basis.subarray(k * L.D, (k + 1) * L.D);
+          for (let e = 0; e < L.D; e++) row[e] += zk * b[e];
+        }
+        o += L.p;
+      });
+    }
+    return out;
+  }
+}
+
+function fitEntryLayer(v: Float32Array, n: number, c: number, bins: number, t: number): EntryLayer {
+  const D = triLength(c);
+  const a = new Float64Array(D), r = new Float64Array(D), sd = new Float64Array(D);
+  const cum = new Float32Array(D * bins);
+  const x = new Float64Array(n);
+  for (let e = 0; e < D; e++) {
+    let lo = Infinity, hi = -Infinity;
+    for (let j = 0; j < n; j++) {
+      const val = v[j * D + e];
+      x[j] = val;
+      if (val < lo) lo = val;
+      if (val > hi) hi = val;
+    }
+    if (!(hi - lo > 1e-9 * Math.max(1, Math.abs(hi), Math.abs(lo)))) {
+      a[e] = n > 0 ? 0.5 * (lo + hi) : 0;
+      r[e] = 0;
+      continue;
+    }
+    const fb = fitFixedBasis1D(x, { n: bins, t, algorithm: 2, range: [lo, hi] });
+    a[e] = fb.centers[0];
+    r[e] = fb.r;
+    sd[e] = fb.sigma;
+    let s = 0;
+    for (let i = 0; i < bins; i++) {
+      s += fb.mixture.weights[i];
+      cum[e * bins + i] = s;
+    }
+    cum[e * bins + bins - 1] = 1;
+  }
+  return { c, D, bins, a, r, sd, cum };
+}
+
+/** PCA of n rows of width D through the n × n Gram matrix; keeps p components. */
+function pcaLayer(v: Float32Array, n: number, c: number, p: number): { layer: PcaLayer; coords: Float64Array } {
+  const D = triLength(c);
+  const mean = new Float64Array(D);
+  for (let j = 0; j < n; j++) for (let e = 0; e < D; e++) mean[e] += v[j * D + e];
+  for (let e = 0; e < D; e++) mean[e] /= n;
+  const X = new Float64Array(n * D);
+  for (let j = 0; j < n; j++) for (let e = 0; e < D; e++) X[j * D + e] = v[j * D + e] - mean[e];
+  const K = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      const oi = i * D, oj = j * D;
+      for (let e = 0; e < D; e++) s += X[oi + e] * X[oj + e];
+      K[i * n + j] = s;
+      K[j * n + i] = s;
+    }
+  }
+  const { values, vectors } = symEigen(K, n);
+  const order = Array.from(values.keys()).sort((x, y) => values[y] - values[x]);
+  const total = Math.max(values.reduce((s, x) => s + Math.max(0, x), 0), 1e-300);
+  const scale = Math.sqrt(total / n); // coordinates divided by this: the layer's total variance becomes 1
+  const basis = new Float64Array(p * D);
+  const coords = new Float64Array(n * p);
+  for (let k = 0; k < p; k++) {
+    const idx = order[k];
+    const lam = Math.max(values[idx], 0);
+    if (lam <= total * 1e-12) continue; // degenerate direction: zero coordinate, zero basis row
+    const sq = Math.sqrt(lam);
+    // basis_k = X^T u_k / sqrt(lam) (unit norm); coordinate_jk = sqrt(lam) u_jk.
+    const b = basis.subarray(k * D, (k + 1) * D);
+    for (let j = 0; j < n; j++) {
+      const u = vectors[j * n + idx];
+      if (u === 0) continue;
+      const f = u / sq;
+      for (let e = 0; e < D; e++) b[e] += f * X[j * D + e];
+      coords[j * p + k] = (sq * u) / scale;
+    }
+    for (let e = 0; e < D; e++) b[e] *= scale;
+  }
+  return { layer: { c, D, p, mean, basis }, coords };
+}
+
+/** Fits a Gram model of the given method to a dataset. */
+export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): GramModel {
+  const method = opts.method ?? 'fixed-basis';
+  if (!GRAM_METHODS.includes(method)) throw new RangeError(`unknown Gram model method "${method}": expected one of ${GRAM_METHODS.join(', ')}`);
+  if (ds.n < 2) throw new RangeError(`a Gram model needs at least 2 crops, got ${ds.n}`);
+  if (method === 'fixed-basis') {
+    const bins = opts.bins ?? 32;
+    const t = opts.t ?? 2;
+    const layers = ds.channels.map((c, l) => fitEntryLayer(ds.vectors[l], ds.n, c, bins, t));
+    return new EntrywiseModel([...ds.layers], [...ds.channels], [{ weight: 1, layers }]);
+  }
+  const p = Math.min(opts.pcaDim ?? 4, ds.n - 1);
+  if (!(Number.isInteger(p) && p >= 1)) throw new RangeError(`pcaDim must be a positive integer, got ${opts.pcaDim}`);
+  const pcs = ds.channels.map((c, l) => pcaLayer(ds.vectors[l], ds.n, c, p));
+  const d = p * pcs.length;
+  const data = new Float64Array(ds.n * d);
+  pcs.forEach((pc, l) => {
+    for (let j = 0; j < ds.n; j++) for (let k = 0; k < p; k++) data[j * d + l * p + k] = pc.coords[j * p + k];
+  });
+  const wanted: FitMethod = method === 'pca-sw' ? 'sw' : method === 'pca-sc2' ? 'sc2' : 'em';
+  const fitter: FitMethod = availableFitMethods().includes(wanted) ? wanted : 'em';
+  const k = Math.min(opts.k ?? 3, ds.n);
+  const fitOpts: Record<string, unknown> = { k, seed: opts.seed ?? 0, covarianceType: opts.covarianceType ?? 'full', regCovar: 1e-3 };
+  if (opts.maxIter !== undefined) fitOpts.maxIter = opts.maxIter;
+  const { gmm } = fitGMM(fitter, { n: ds.n, d, data }, fitOpts);
+  return new PcaModel(method, fitter, [...ds.layers], [...ds.channels], [{ weight: 1, layers: pcs.map((x) => x.layer) }], [gmm]);
+}
+
+/** The mixture of fitted models with the given weights (normalised); all models must be of one kind. */
+export function mixGramModels(models: GramModel[], weights: number[]): GramModel {
+  if (models.length === 0 || models.length !== weights.length) throw new RangeError('mixGramModels: need as many weights as models (at least one)');
+  if (weights.some((w) => !(Number.isFinite(w) && w >= 0))) throw new RangeError(`mixGramModels: weights must be finite and >= 0, got ${weights.join(', ')}`);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (!(sum > 0)) throw new RangeError('mixGramModels: weights sum to 0');
+  const first = models[0];
+  for (const m of models) {
+    if (m.layers.join() !== first.layers.join() || m.channels.join() !== first.channels.join()) throw new RangeError('mixGramModels: models have different layers');
+  }
+  const keep = models.map((m, i) => ({ m, w: weights[i] / sum })).filter((x) => x.w > 0);
+  if (keep.length === 1) return keep[0].m;
+  if (keep.every((x) => x.m instanceof EntrywiseModel)) {
+    const parts = keep.flatMap(({ m, w }) => (m as EntrywiseModel).parts.map((p) => ({ weight: p.weight * w, layers: p.layers })));
+    return new EntrywiseModel([...first.layers], [...first.channels], parts);
+  }
+  if (keep.every((x) => x.m instanceof PcaModel)) {
+    const parts: Part<PcaLayer>[] = [];
+    const gmms: GMM[] = [];
+    for (const { m, w } of keep) {
+      const pm = m as PcaModel;
+      pm.parts.forEach((p, i) => {
+        parts.push({ weight: p.weight * w, layers: p.layers });
+        gmms.push(pm.gmms[i]);
+      });
+    }
+    return new PcaModel(first.method, (first as PcaModel).fitter, [...first.layers], [...first.channels], parts, gmms);
+  }
+  throw new RangeError(`mixGramModels: cannot mix models of different methods (${models.map((m) => m.method).join(', ')})`);
+}

@@ -1,0 +1,87 @@
+/**
+ * Gram matrices of feature maps, normalised by the number of positions:
+ *   G_ij = (1 / (h w)) sum_k F_ik F_jk      (F: the c × (h w) feature matrix of one image)
+ * so that Grams of crops and of whole images of different sizes are comparable.
+ *
+ * Gram matrices are symmetric; datasets of them are stored as "isometric upper-triangle vectors" of
+ * length c (c + 1) / 2: the diagonal as is and every off-diagonal entry times √2, so the Euclidean norm
+ * of the vector equals the Frobenius norm of the matrix (PCA and distances then mean the same thing on
+ * both sides).
+ */
+import { tf } from '../backend/index.ts';
+import { projectPSDRows } from './psd.ts';
+
+/** Gram matrices of a batch of feature maps [b, h, w, c] → [b, c, c], divided by h·w. Differentiable. */
+export function gramMatrices(feat: tf.Tensor4D): tf.Tensor3D {
+  const [b, h, w, c] = feat.shape;
+  const f = tf.reshape(feat, [b, h * w, c]) as tf.Tensor3D;
+  return tf.div(tf.matMul(f, f, true, false), h * w) as tf.Tensor3D;
+}
+
+/** Gram matrix of a single feature map [1, h, w, c] → [c, c]. */
+export function gramMatrix(feat: tf.Tensor4D): tf.Tensor2D {
+  if (feat.shape[0] !== 1) throw new RangeError(`gramMatrix: expected a batch of 1, got ${feat.shape[0]} (use gramMatrices)`);
+  const [, , , c] = feat.shape;
+  return tf.reshape(gramMatrices(feat), [c, c]) as tf.Tensor2D;
+}
+
+/** Length of the upper-triangle vector of a c × c symmetric matrix. */
+export function triLength(c: number): number {
+  return (c * (c + 1)) / 2;
+}
+
+/** Channel count c of an upper-triangle vector of length D = c(c+1)/2 (throws if D is not such a length). */
+export function triChannels(D: number): number {
+  const c = Math.round((Math.sqrt(8 * D + 1) - 1) / 2);
+  if (triLength(c) !== D) throw new RangeError(`${D} is not the length of an upper-triangle vector c(c+1)/2`);
+  return c;
+}
+
+/** Isometric upper-triangle vector (row-major, diagonal included, off-diagonals × √2) of a c × c matrix. */
+export function gramToTri(g: ArrayLike<number>, c: number, out: Float32Array | Float64Array = new Float32Array(triLength(c)), offset = 0): typeof out {
+  const s = Math.SQRT2;
+  let o = offset;
+  for (let i = 0; i < c; i++) {
+    out[o++] = g[i * c + i];
+    for (let j = i + 1; j < c; j++) out[o++] = s * 0.5 * (g[i * c + j] + g[j * c + i]);
+  }
+  return out;
+}
+
+/** The symmetric c × c matrix of an isometric upper-triangle vector. */
+export function triToGram(v: ArrayLike<number>, c: number, offset = 0): Float64Array {
+  const g = new Float64Array(c * c);
+  const s = Math.SQRT1_2;
+  let o = offset;
+  for (let i = 0; i < c; i++) {
+    g[i * c + i] = v[o++];
+    for (let j = i + 1; j < c; j++) {
+      const x = s * v[o++];
+      g[i * c + j] = x;
+      g[j * c + i] = x;
+    }
+  }
+  return g;
+}
+
+/**
+ * Symmetrises a c × c matrix and projects it onto the PSD cone (negative eigenvalues set to 0).
+ * `clipped` = trace(input) − trace(output) (≤ 0: minus the sum of the removed negative eigenvalues).
+ */
+export function symmetricPSD(g: ArrayLike<number>, c: number): { gram: Float64Array; clipped: number; minEigenvalue: number } {
+  const { matrix, values } = projectPSDRows(g, c, 0);
+  let clipped = 0;
+  for (let i = 0; i < c; i++) clipped += g[i * c + i] - matrix[i * c + i];
+  return { gram: matrix, clipped, minEigenvalue: values[0] };
+}
+
+/** Squared Frobenius distance between two equal-length arrays. */
+export function sqDist(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new RangeError(`sqDist: lengths differ (${a.length} vs ${b.length})`);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i] - b[i];
+    s += d * d;
+  }
+  return s;
+}
