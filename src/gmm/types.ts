@@ -51,4 +51,6 @@ export interface FitHistory {
   converged: boolean;
   /** Total wall time in seconds. */
   wallTime: number;
+  /** History of a second stage run after the main fit (SC2's optional NLL fine-tune). */
+  fineTune?: FitHistory;
 }

@@ -1,0 +1,75 @@
+/**
+ * Speed of every fitter at the latent stage's size: K = 10 full-covariance GMMs, 6000 points, 128-d.
+ *
+ *   nice -n 15 node_modules/.bin/tsx scripts/studies/speed-all.ts [--n 6000] [--d 128] [--k 10] [--iters 20]
+ *        [--methods em,nll,sw,sc2,mmd,fixed-basis] [--seed 0]
+ *
+ * Data as scripts/studies/speed-em.ts (a random K-component GMM, means ~ N(0, 0.25² I), covariances AAᵀ/d + 0.1 I).
+ * Every method starts from the same k-means++ initial GMM (its time is reported separately). EM runs to
+ * convergence (tol 1e-3, at most 100 iterations); the gradient methods run `--iters` steps with the options
+ * below (LATENT column) and the table reports time per step and the projected time of the method's default
+ * number of steps, so a starved CPU does not turn this into an hour-long run.
+ */
+import { Rng } from '../../src/util/rng.ts';
+import { GMM } from '../../src/gmm/gmm.ts';
+import { initGMM } from '../../src/gmm/init.ts';
+import { fitGMM, type FitMethod } from '../../src/gmm/fit.ts';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
+}
+const n = Number(arg('n', '6000')), d = Number(arg('d', '128')), k = Number(arg('k', '10'));
+const iters = Number(arg('iters', '20')), seed = Number(arg('seed', '0'));
+const methods = arg('methods', 'em,nll,sw,sc2,mmd,fixed-basis').split(',') as FitMethod[];
+
+/** Options used at 128-d (fast settings; `steps` = the default number of steps the projection uses). */
+const LATENT: Record<FitMethod, { opts: Record<string, unknown>; steps: number }> = {
+  em: { opts: { maxIter: 100, tol: 1e-3, regCovar: 1e-4 }, steps: 0 },
+  nll: { opts: { batchSize: 512, lr: 0.01, regCovar: 1e-4 }, steps: 500 },
+  sw: { opts: { L: 32, levels: 128, regCovar: 1e-4 }, steps: 400 },
+  sc2: { opts: { L: 64, batchSize: 1024, regCovar: 1e-4 }, steps: 1200 },
+  mmd: { opts: { batchSize: 512, regCovar: 1e-4 }, steps: 300 },
+  'fixed-basis': { opts: { regCovar: 1e-4 }, steps: 0 },
+};
+
+const rng = new Rng(seed);
+const weights = new Float64Array(k);
+let s = 0;
+for (let c = 0; c < k; c++) { weights[c] = 0.5 + rng.uniform(); s += weights[c]; }
+for (let c = 0; c < k; c++) weights[c] /= s;
+const means = rng.normals(new Float64Array(k * d)) as Float64Array;
+for (let i = 0; i < means.length; i++) means[i] *= 0.25;
+const covariances = new Float64Array(k * d * d);
+const A = new Float64Array(d * d);
+for (let c = 0; c < k; c++) {
+  rng.normals(A);
+  for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) {
+    let v = 0;
+    for (let p = 0; p < d; p++) v += A[a * d + p] * A[b * d + p];
+    v = v / d + (a === b ? 0.1 : 0);
+    covariances[c * d * d + a * d + b] = v;
+    covariances[c * d * d + b * d + a] = v;
+  }
+}
+const truth = new GMM({ k, d, covarianceType: 'full', weights, means, covariances });
+const { points } = truth.sample(n, rng);
+let t = performance.now();
+const init = initGMM(points, k, { method: 'kmeans++', seed, regCovar: 1e-4 });
+const initSec = (performance.now() - t) / 1000;
+console.log(`data: n=${n} d=${d} K=${k}; k-means++ init ${initSec.toFixed(2)} s; truth NLL ${truth.nll(points).toFixed(3)}, init NLL ${init.nll(points).toFixed(3)}`);
+console.log('\n| method | options | steps run | wall time | time / step | default steps | projected time (default steps) | final NLL |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const m of methods) {
+  const spec = LATENT[m];
+  const opts: Record<string, unknown> = { k, seed, ...spec.opts };
+  if (m !== 'fixed-basis') opts.init = init;
+  if (spec.steps > 0) opts.maxIter = iters;
+  t = performance.now();
+  const r = fitGMM(m, points, opts);
+  const sec = (performance.now() - t) / 1000;
+  const it = r.history.iterations;
+  const per = sec / Math.max(1, it);
+  const proj = spec.steps > 0 ? `${(per * spec.steps).toFixed(0)} s` : '—';
+  console.log(`| ${m} | ${JSON.stringify(spec.opts)} | ${it} | ${sec.toFixed(1)} s | ${(per * 1000).toFixed(0)} ms | ${spec.steps || it} | ${proj} | ${r.gmm.nll(points).toFixed(3)} |`);
+}

@@ -1,0 +1,572 @@
+/**
+ * Maximum mean discrepancy with a Gaussian RBF kernel between Gaussian mixtures and point sets,
+ * in closed form (Alon, Globerson & Wiesel, "On the optimization landscape of MMD", Eq. 1, 4),
+ * and the one-sided MMD fitter (their OSMMD population loss).
+ *
+ * Kernel k(x, y) = exp(-|x - y|^2 / (2 h^2)). For independent X ~ N(mu_1, Sigma_1), Y ~ N(mu_2, Sigma_2),
+ * X - Y ~ N(delta, Sigma_1 + Sigma_2) with delta = mu_1 - mu_2, and the Gaussian integral (their Eq. 4) gives
+ *
+ *   E k(X, Y) = K(delta, M) = h^d det(M)^{-1/2} exp(-delta^T M^{-1} delta / 2),  M = Sigma_1 + Sigma_2 + h^2 I.
+ *
+ * A data point is a zero-covariance component. For mixtures P = sum_i w_i N_i and Q = sum_j v_j N'_j,
+ *
+ *   MMD^2(P, Q) = sum_ii' w_i w_i' K_ii' - 2 sum_ij w_i v_j K_ij + sum_jj' v_j v_j' K_jj'   (Eq. 1),
+ *
+ * (the squared MMD; the paper calls this "MMD"). Gradients with respect to P's parameters, with
+ * A = M^{-1}:
+ *   dK/ddelta = -K A delta,    dK/dM = (K/2) (A delta delta^T A - A),
+ *   dL/dw_i     = 2 sum_i' w_i' K_ii' - 2 sum_j v_j K_ij           (free weights, polynomial derivative)
+ *   dL/dmu_i    = -2 w_i sum_i' w_i' K_ii' A_ii' delta_ii' + 2 w_i sum_j v_j K_ij A_ij delta_ij
+ *   dL/dSigma_i = 2 w_i sum_i' w_i' dK/dM_ii' - 2 w_i sum_j v_j dK/dM_ij.
+ * Against n points, A_ij = (Sigma_i + h^2 I)^{-1} does not depend on the point, so the cross term
+ * costs O(k n d^2): accumulate sum_j v_j K_ij, sum_j v_j K_ij delta_ij and sum_j v_j K_ij delta delta^T.
+ * The point-point term (O(n^2 d)) does not depend on the model; fitters compute it once.
+ */
+import type { GMMParams, Points } from './types.ts';
+import { Rng } from '../util/rng.ts';
+import { checkGMMParamsShape, checkPoints } from './wasserstein.ts';
+import { GMM } from './gmm.ts';
+import { choleskyInto } from './linalg.ts';
+import { precisionFactors, quadFull, weightedScatter, type ScatterScratch } from './density.ts';
+import { HistoryRecorder } from './history.ts';
+import { resolveInit } from './init.ts';
+import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from './optim.ts';
+import { GMMOptionError, booleanOption, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon } from './options.ts';
+import { selectRows } from './points.ts';
+import type { FitResult } from './fit.ts';
+import { covarianceGradToFactorGrad, factorsToCovariances, weightGradToLogitGrad } from './cramer.ts';
+import { ConvergenceMonitor, checkTarget, scaledStep, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, type Frame } from './sw.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Small dense SPD helpers (d x d, row-major)
+// ---------------------------------------------------------------------------------------------
+
+/** Inverse and log-determinant of a symmetric positive-definite d x d matrix via Cholesky. */
+export function spdInverseLogDet(M: Float64Array, d: number, where = 'spdInverseLogDet'): { inv: Float64Array; logDet: number } {
+  const Lm = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = M[i * d + j];
+      for (let t = 0; t < j; t++) s -= Lm[i * d + t] * Lm[j * d + t];
+      if (i === j) {
+        if (!(s > 0)) throw new RangeError(`${where}: matrix is not positive definite (pivot ${i} = ${s})`);
+        Lm[i * d + i] = Math.sqrt(s);
+      } else Lm[i * d + j] = s / Lm[j * d + j];
+    }
+  }
+  let logDet = 0;
+  for (let i = 0; i < d; i++) logDet += 2 * Math.log(Lm[i * d + i]);
+  // inverse of L (lower), then inv = L^{-T} L^{-1}
+  const Li = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    Li[i * d + i] = 1 / Lm[i * d + i];
+    for (let j = 0; j < i; j++) {
+      let s = 0;
+      for (let t = j; t < i; t++) s -= Lm[i * d + t] * Li[t * d + j];
+      Li[i * d + j] = s / Lm[i * d + i];
+    }
+  }
+  const inv = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let t = i; t < d; t++) s += Li[t * d + i] * Li[t * d + j];
+      inv[i * d + j] = s;
+      inv[j * d + i] = s;
+    }
+  }
+  return { inv, logDet };
+}
+
+/** Covariance of component c as a full d x d matrix (expanding 'diag'). */
+function fullCov(p: GMMParams, c: number): Float64Array {
+  const d = p.d;
+  if (p.covarianceType === 'full') return p.covariances.subarray(c * d * d, (c + 1) * d * d);
+  const out = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) out[j * d + j] = p.covariances[c * d + j];
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bandwidth
+// ---------------------------------------------------------------------------------------------
+
+export interface MedianHeuristicOptions {
+  /** Subsample at most this many points (uniformly, seeded) before taking pairwise distances. Default 1000. */
+  maxPoints?: number;
+  /** Seed of the subsampling. Default 0. */
+  seed?: number;
+}
+
+/**
+ * Median heuristic bandwidth (Gretton et al. 2012): h = median_{i<j} |x_i - x_j| over the points
+ * (a seeded subsample of at most `maxPoints`). Used as k(x, y) = exp(-|x - y|^2 / (2 h^2)).
+ */
+export function medianHeuristic(points: Points, opts: MedianHeuristicOptions = {}): number {
+  for (const key of Object.keys(opts)) if (!['maxPoints', 'seed'].includes(key)) throw new RangeError(`medianHeuristic: unknown option '${key}'`);
+  checkPoints(points, 'medianHeuristic: points');
+  const maxPoints = opts.maxPoints ?? 1000;
+  if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new RangeError(`medianHeuristic: maxPoints must be an integer >= 2, got ${maxPoints}`);
+  if (points.n < 2) throw new RangeError('medianHeuristic: needs at least 2 points');
+  const { n, d, data } = points;
+  let idx: ArrayLike<number>;
+  if (n > maxPoints) idx = new Rng(opts.seed ?? 0).permutation(n).subarray(0, maxPoints);
+  else idx = Int32Array.from({ length: n }, (_, i) => i);
+  const m = idx.length;
+  const dist = new Float64Array((m * (m - 1)) / 2);
+  let t = 0;
+  for (let a = 0; a < m; a++) {
+    for (let b = a + 1; b < m; b++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const v = data[idx[a] * d + j] - data[idx[b] * d + j];
+        s += v * v;
+      }
+      dist[t++] = s;
+    }
+  }
+  dist.sort();
+  const mid = dist.length >> 1;
+  const med2 = dist.length % 2 ? dist[mid] : 0.5 * (dist[mid - 1] + dist[mid]);
+  const h = Math.sqrt(med2);
+  if (!(h > 0)) throw new RangeError('medianHeuristic: the median pairwise distance is 0 (duplicate points); pass a bandwidth');
+  return h;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closed-form MMD^2
+// ---------------------------------------------------------------------------------------------
+
+export interface MMDGrad {
+  value: number;
+  dWeights: Float64Array;
+  dMeans: Float64Array;
+  /** dL/dSigma: symmetric k*d*d for 'full'; the diagonal k*d for 'diag'. */
+  dCovariances: Float64Array;
+}
+
+function isPoints(t: GMMParams | Points): t is Points {
+  return (t as Points).data !== undefined;
+}
+
+/** (1/n^2) sum_ij exp(-|x_i - x_j|^2 / (2 h^2)): the model-independent point-point term. */
+export function pointsKernelMean(points: Points, h: number): number {
+  const { n, d, data } = points;
+  const g = 1 / (2 * h * h);
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let q = 0;
+      for (let t = 0; t < d; t++) {
+        const v = data[i * d + t] - data[j * d + t];
+        q += v * v;
+      }
+      s += Math.exp(-g * q);
+    }
+  }
+  return (2 * s + n) / (n * n);
+}
+
+/**
+ * Accumulates mult * sum_{i in P} sum_{j in Q} w_i v_j K_ij into the value and, when `grad`,
+ * gradFactor * mult * d/d(P params). P is a GMM; Q a GMM or points (zero covariance, weight 1/n).
+ */
+function crossTerm(
+  P: GMMParams, Q: GMMParams | Points, h: number, mult: number, gradFactor: number,
+  grad: { dW: Float64Array; dM: Float64Array; dC: Float64Array } | null,
+): number {
+  const d = P.d;
+  const h2 = h * h;
+  const hd = d * Math.log(h);
+  let value = 0;
+  const delta = new Float64Array(d), Ad = new Float64Array(d);
+  if (isPoints(Q)) {
+    const { n, data } = Q;
+    const v = 1 / n;
+    for (let i = 0; i < P.k; i++) {
+      const M = Float64Array.from(fullCov(P, i));
+      for (let t = 0; t < d; t++) M[t * d + t] += h2;
+      const { inv: A, logDet } = spdInverseLogDet(M, d, 'mmd: Sigma + h^2 I');
+      const c = Math.exp(hd - 0.5 * logDet);
+      let sK = 0;
+      const sKd = new Float64Array(d), sKdd = grad ? new Float64Array(d * d) : null;
+      for (let j = 0; j < n; j++) {
+        for (let t = 0; t < d; t++) delta[t] = P.means[i * d + t] - data[j * d + t];
+        let q = 0;
+        for (let a = 0; a < d; a++) {
+          let r = 0;
+          for (let b = 0; b < d; b++) r += A[a * d + b] * delta[b];
+          q += delta[a] * r;
+        }
+        const K = c * Math.exp(-0.5 * q);
+        sK += K;
+        if (grad) {
+          for (let a = 0; a < d; a++) sKd[a] += K * delta[a];
+          for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) sKdd![a * d + b] += K * delta[a] * delta[b];
+        }
+      }
+      const wi = P.weights[i];
+      value += mult * wi * v * sK;
+      if (grad) {
+        const f = gradFactor * mult;
+        grad.dW[i] += f * v * sK;
+        // dK/dmu_i = -K A delta
+        for (let a = 0; a < d; a++) {
+          let r = 0;
+          for (let b = 0; b < d; b++) r += A[a * d + b] * sKd[b];
+          grad.dM[i * d + a] += -f * wi * v * r;
+        }
+        // dK/dM = (K/2)(A delta delta^T A - A)
+        addCovGrad(P, i, A, sKdd!, sK, f * wi * v, grad.dC);
+      }
+    }
+    return value;
+  }
+  for (let i = 0; i < P.k; i++) {
+    const Si = fullCov(P, i);
+    for (let j = 0; j < Q.k; j++) {
+      const Sj = fullCov(Q, j);
+      const M = new Float64Array(d * d);
+      for (let t = 0; t < d * d; t++) M[t] = Si[t] + Sj[t];
+      for (let t = 0; t < d; t++) M[t * d + t] += h2;
+      const { inv: A, logDet } = spdInverseLogDet(M, d, 'mmd: Sigma_i + Sigma_j + h^2 I');
+      for (let t = 0; t < d; t++) delta[t] = P.means[i * d + t] - Q.means[j * d + t];
+      let q = 0;
+      for (let a = 0; a < d; a++) {
+        let r = 0;
+        for (let b = 0; b < d; b++) r += A[a * d + b] * delta[b];
+        Ad[a] = r;
+        q += delta[a] * r;
+      }
+      const K = Math.exp(hd - 0.5 * logDet - 0.5 * q);
+      const wi = P.weights[i], vj = Q.weights[j];
+      value += mult * wi * vj * K;
+      if (grad) {
+        const f = gradFactor * mult;
+        grad.dW[i] += f * vj * K;
+        for (let a = 0; a < d; a++) grad.dM[i * d + a] += -f * wi * vj * K * Ad[a];
+        const dd = new Float64Array(d * d);
+        for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) dd[a * d + b] = K * delta[a] * delta[b];
+        addCovGrad(P, i, A, dd, K, f * wi * vj, grad.dC);
+      }
+    }
+  }
+  return value;
+}
+
+/** dC_i += scale * (1/2) (A S A - sK A), S = sum K delta delta^T; diag keeps the diagonal. */
+function addCovGrad(P: GMMParams, i: number, A: Float64Array, S: Float64Array, sK: number, scale: number, dC: Float64Array): void {
+  const d = P.d;
+  const AS = new Float64Array(d * d);
+  for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) {
+    let r = 0;
+    for (let t = 0; t < d; t++) r += A[a * d + t] * S[t * d + b];
+    AS[a * d + b] = r;
+  }
+  for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) {
+    if (P.covarianceType === 'diag' && a !== b) continue;
+    let r = 0;
+    for (let t = 0; t < d; t++) r += AS[a * d + t] * A[t * d + b];
+    const g = 0.5 * scale * (r - sK * A[a * d + b]);
+    if (P.covarianceType === 'full') dC[i * d * d + a * d + b] += g;
+    else dC[i * d + a] += g;
+  }
+}
+
+export interface MMDOptions {
+  /** Kernel bandwidth h > 0. Default: median heuristic on the target points (required for a GMM target). */
+  bandwidth?: number;
+}
+
+function resolveBandwidth(target: GMMParams | Points, opts: MMDOptions, where: string): number {
+  for (const key of Object.keys(opts)) if (key !== 'bandwidth') throw new RangeError(`${where}: unknown option '${key}'`);
+  if (opts.bandwidth !== undefined) {
+    if (!(Number.isFinite(opts.bandwidth) && opts.bandwidth > 0)) throw new RangeError(`${where}: bandwidth must be a finite number > 0, got ${opts.bandwidth}`);
+    return opts.bandwidth;
+  }
+  if (!isPoints(target)) throw new RangeError(`${where}: bandwidth is required when the target is a GMM`);
+  return medianHeuristic(target);
+}
+
+function checkMMDArgs(model: GMMParams, target: GMMParams | Points, where: string): void {
+  checkGMMParamsShape(model, `${where}: model`);
+  if (isPoints(target)) checkPoints(target, `${where}: target points`, model.d);
+  else {
+    checkGMMParamsShape(target, `${where}: target gmm`);
+    if (target.d !== model.d) throw new RangeError(`${where}: target dimension ${target.d} does not match the model dimension ${model.d}`);
+  }
+}
+
+/** Squared MMD between a GMM and a point set (empirical measure) or another GMM, in closed form. */
+export function mmd2(model: GMMParams, target: GMMParams | Points, opts: MMDOptions = {}): number {
+  checkMMDArgs(model, target, 'mmd2');
+  const h = resolveBandwidth(target, opts, 'mmd2');
+  const tt = isPoints(target) ? pointsKernelMean(target, h) : crossTerm(target, target, h, 1, 0, null);
+  return crossTerm(model, model, h, 1, 0, null) + crossTerm(model, target, h, -2, 0, null) + tt;
+}
+
+/** Squared MMD and its gradient with respect to the model's weights, means and covariances. */
+export function mmd2Grad(model: GMMParams, target: GMMParams | Points, opts: MMDOptions = {}): MMDGrad {
+  checkMMDArgs(model, target, 'mmd2Grad');
+  const h = resolveBandwidth(target, opts, 'mmd2Grad');
+  const tt = isPoints(target) ? pointsKernelMean(target, h) : crossTerm(target, target, h, 1, 0, null);
+  return mmd2GradUnchecked(model, target, h, tt);
+}
+
+/** mmd2Grad with a known bandwidth and target-target term (hot loop of fitMMD; no validation). */
+export function mmd2GradUnchecked(model: GMMParams, target: GMMParams | Points, h: number, targetTerm: number): MMDGrad {
+  const d = model.d;
+  const grad = {
+    dW: new Float64Array(model.k),
+    dM: new Float64Array(model.k * d),
+    dC: new Float64Array(model.covarianceType === 'full' ? model.k * d * d : model.k * d),
+  };
+  // model-model: each ordered pair (i, i') contributes to both i and i': gradient factor 2
+  const v1 = crossTerm(model, model, h, 1, 2, grad);
+  const v2 = crossTerm(model, target, h, -2, 1, grad);
+  return { value: v1 + v2 + targetTerm, dWeights: grad.dW, dMeans: grad.dM, dCovariances: grad.dC };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast kernels for the fitter
+// ---------------------------------------------------------------------------------------------
+
+interface GradAcc { dW: Float64Array; dM: Float64Array; dC: Float64Array }
+
+/**
+ * Model-model term sum_ii' w_i w_i' K_ii' and its gradient (added to `grad`), over unordered pairs
+ * (each inversion done once) with the rank-one form A delta delta^T A = u u^T (u = A delta), so a pair
+ * costs one d x d Cholesky inverse plus O(d^2).
+ */
+export function mmdSelfTerm(P: GMMParams, h: number, grad: GradAcc | null): number {
+  const { k, d } = P;
+  const h2 = h * h, hd = d * Math.log(h);
+  const full = P.covarianceType === 'full';
+  const delta = new Float64Array(d), u = new Float64Array(d);
+  const M = new Float64Array(d * d);
+  let value = 0;
+  for (let i = 0; i < k; i++) {
+    const Si = fullCov(P, i);
+    for (let i2 = i; i2 < k; i2++) {
+      const Sj = fullCov(P, i2);
+      for (let t = 0; t < d * d; t++) M[t] = Si[t] + Sj[t];
+      for (let t = 0; t < d; t++) M[t * d + t] += h2;
+      const { inv: A, logDet } = spdInverseLogDet(M, d, 'mmd: Sigma_i + Sigma_j + h^2 I');
+      for (let t = 0; t < d; t++) delta[t] = P.means[i * d + t] - P.means[i2 * d + t];
+      let q = 0;
+      for (let a = 0; a < d; a++) {
+        let r = 0;
+        for (let b = 0; b < d; b++) r += A[a * d + b] * delta[b];
+        u[a] = r;
+        q += delta[a] * r;
+      }
+      const K = Math.exp(hd - 0.5 * logDet - 0.5 * q);
+      const wi = P.weights[i], wj = P.weights[i2];
+      const same = i === i2;
+      value += (same ? 1 : 2) * wi * wj * K;
+      if (!grad) continue;
+      grad.dW[i] += 2 * wj * K;
+      if (!same) grad.dW[i2] += 2 * wi * K;
+      const f = wi * wj * K;
+      if (!same) {
+        for (let a = 0; a < d; a++) {
+          grad.dM[i * d + a] -= 2 * f * u[a];
+          grad.dM[i2 * d + a] += 2 * f * u[a];
+        }
+      }
+      // dC_i += f (u u^T - A) for a pair; -w_i^2 K A for i = i2 (u = 0 there).
+      for (const c of same ? [i] : [i, i2]) {
+        if (full) {
+          const base = c * d * d;
+          for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) grad.dC[base + a * d + b] += f * (u[a] * u[b] - A[a * d + b]);
+        } else for (let a = 0; a < d; a++) grad.dC[c * d + a] += f * (u[a] * u[a] - A[a * d + a]);
+      }
+    }
+  }
+  return value;
+}
+
+/**
+ * Cross term -2 sum_i w_i (1/n) sum_j K(mu_i - x_j, Sigma_i + h^2 I) against n points and its gradient,
+ * with the blocked kernels of density.ts: the quadratic forms by the triangular kernel of the E-step
+ * (precision factor of M_i), the second moments sum_j K_ij (x_j - mu_i)(x_j - mu_i)^T by the weighted
+ * Gram kernel of the M-step. O(k n d^2 / 2) per call.
+ */
+export function mmdPointsTerm(P: GMMParams, X: Points, h: number, grad: GradAcc | null): number {
+  const { k, d } = P;
+  const { n } = X;
+  const h2 = h * h;
+  const M = new Float64Array(k * d * d);
+  for (let c = 0; c < k; c++) {
+    const S = fullCov(P, c);
+    M.set(S, c * d * d);
+    for (let t = 0; t < d; t++) M[c * d * d + t * d + t] += h2;
+  }
+  const pf = precisionFactors('full', k, d, P.means, M, { name: 'mmd: Sigma + h^2 I' });
+  const q = new Float64Array(n);
+  const Kmat = grad ? new Float64Array(n * k) : null;
+  const sKx = new Float64Array(d), scatter = new Float64Array(d * d), A = new Float64Array(d * d), sKd = new Float64Array(d);
+  let scratch: ScatterScratch | undefined;
+  const inv = 1 / n;
+  let value = 0;
+  const logH = d * Math.log(h);
+  for (let c = 0; c < k; c++) {
+    quadFull(X.data, n, d, pf.prec, c * d * d, pf.precMeans, c * d, q);
+    const lc = logH + pf.logDetPrec[c];
+    let sK = 0;
+    sKx.fill(0);
+    for (let j = 0; j < n; j++) {
+      const K = Math.exp(lc - 0.5 * q[j]);
+      sK += K;
+      if (Kmat) Kmat[j * k + c] = K;
+    }
+    const wc = P.weights[c];
+    value -= 2 * wc * inv * sK;
+    if (!grad) continue;
+    grad.dW[c] -= 2 * inv * sK;
+    // sKd = sum_j K_j (mu - x_j)
+    for (let j = 0; j < n; j++) {
+      const K = Kmat![j * k + c];
+      if (K === 0) continue;
+      const o = j * d;
+      for (let t = 0; t < d; t++) sKx[t] += K * X.data[o + t];
+    }
+    for (let t = 0; t < d; t++) sKd[t] = sK * P.means[c * d + t] - sKx[t];
+    // A = M^{-1} = P^T P (P lower triangular).
+    const Pm = pf.prec, po = c * d * d;
+    for (let a = 0; a < d; a++) {
+      for (let b = 0; b <= a; b++) {
+        let v = 0;
+        for (let p = a; p < d; p++) v += Pm[po + p * d + a] * Pm[po + p * d + b];
+        A[a * d + b] = v;
+        A[b * d + a] = v;
+      }
+    }
+    for (let a = 0; a < d; a++) {
+      let r = 0;
+      for (let b = 0; b < d; b++) r += A[a * d + b] * sKd[b];
+      grad.dM[c * d + a] += 2 * wc * inv * r;
+    }
+    scratch = weightedScatter(X, Kmat!, k, c, P.means, c * d, 'full', scatter, scratch);
+    // dC = -(w/n) (A S A - sK A)
+    addCovGrad(P, c, A, scatter, sK, -2 * wc * inv, grad.dC);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// fitMMD
+// ---------------------------------------------------------------------------------------------
+
+export const MMD_OPTION_KEYS = [
+  'bandwidth', 'optimizer', 'lr', 'lrWeights', 'beta1', 'beta2', 'decay', 'momentum', 'eps', 'batchSize', 'nSamples', 'standardize',
+  'schedule', 'lrFinal',
+] as const;
+
+/**
+ * Fits a GMM by gradient descent on the closed-form squared MMD (the MMD paper's one-sided population
+ * loss: the model is a GMM, the target the empirical measure of the points, or another GMM in closed form).
+ *
+ * Parameters: weight logits (softmax), means, factors S with Sigma = S^T S + regCovar I (as SC2).
+ * Options: bandwidth h in data units (default: the median heuristic on the target points, or on nSamples
+ * samples of a GMM target), optimizer (default 'adam'), lr (default 0.02, standardised units; lrWeights
+ * defaults to lr), batchSize (points per step, seeded random subset; default min(n, 1024)), maxIter
+ * (default 300), schedule ('cosine' default, decaying to lrFinal·lr, or 'constant'), standardize (default true: the fit runs in sw.ts's standardised frame). The recorded loss
+ * is MMD² in original units with the point-point term estimated once on at most 2000 points.
+ */
+export function fitMMD(target: Points | GMM, options: Record<string, unknown>): FitResult {
+  const common = validateCommon(options, { allowed: MMD_OPTION_KEYS, where: 'fitMMD', defaults: { maxIter: 300, tol: 0 } });
+  checkTarget(target, 'fitMMD');
+  const d = target.d;
+  const optName = optional<OptimizerName>('optimizer', options.optimizer, 'adam', (n, v) => oneOf(n, v, OPTIMIZER_NAMES));
+  const lr = optional('lr', options.lr, 0.02, positiveNumber);
+  const lrW = optional('lrWeights', options.lrWeights, lr, positiveNumber);
+  const nSamples = optional('nSamples', options.nSamples, 4000, positiveInt);
+  const standardize = optional('standardize', options.standardize, true, booleanOption);
+  const bandwidth0 = optional('bandwidth', options.bandwidth, undefined as number | undefined, positiveNumber);
+  const schedule = optional('schedule', options.schedule, 'cosine' as const, (n, v) => oneOf(n, v, ['constant', 'cosine'] as const));
+  const lrFinal = optional('lrFinal', options.lrFinal, 0.02, unitInterval);
+  const extras = optimizerExtras(options);
+  const isGMM = target instanceof GMM;
+  if (!isGMM && common.k > target.n) throw new GMMOptionError(`fitMMD: k = ${common.k} exceeds the number of points n = ${target.n}`);
+  let batchSize = 0;
+  if (!isGMM) {
+    batchSize = optional('batchSize', options.batchSize, Math.min(target.n, 1024), positiveInt);
+    if (batchSize > target.n) throw new GMMOptionError(`option batchSize (${batchSize}) exceeds the number of points n = ${target.n}`);
+  } else if (options.batchSize !== undefined) throw new GMMOptionError('fitMMD: option batchSize applies to a point target only');
+
+  const frame: Frame = standardize ? standardFrame(target) : identityFrame(d);
+  const refPts = pointsToFrame(targetPoints(target, nSamples, common.seed), frame);
+  const h = bandwidth0 !== undefined ? bandwidth0 / frame.scale : medianHeuristic(refPts, { maxPoints: 1000, seed: common.seed });
+  const init = paramsFrame(resolveInit(target, common).params(), frame, 1);
+  const { k, covarianceType } = init;
+  const full = covarianceType === 'full';
+  const fLen = full ? d * d : d;
+  const z = new Float64Array(k), mu = init.means.slice(), S = new Float64Array(k * fLen);
+  for (let c = 0; c < k; c++) z[c] = Math.log(Math.max(init.weights[c], 1e-300));
+  const Lc = new Float64Array(d * d);
+  for (let c = 0; c < k; c++) {
+    if (full) {
+      if (choleskyInto(init.covariances.subarray(c * fLen, (c + 1) * fLen), d, Lc) >= 0) throw new GMMOptionError(`fitMMD: initial covariance ${c} is not positive-definite`);
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) S[c * fLen + a * d + b] = Lc[b * d + a];
+    } else for (let j = 0; j < d; j++) S[c * d + j] = Math.sqrt(init.covariances[c * d + j]);
+  }
+  const weights = new Float64Array(k);
+  const params: GMMParams = { k, d, covarianceType, weights, means: mu, covariances: new Float64Array(k * fLen) };
+  const reg = common.regCovar / (frame.scale * frame.scale);
+  const sync = () => {
+    let mx = -Infinity;
+    for (let c = 0; c < k; c++) mx = Math.max(mx, z[c]);
+    let s = 0;
+    for (let c = 0; c < k; c++) { weights[c] = Math.exp(z[c] - mx); s += weights[c]; }
+    for (let c = 0; c < k; c++) weights[c] /= s;
+    factorsToCovariances(S, k, d, covarianceType, params.covariances);
+    if (reg > 0) for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) params.covariances[c * fLen + (full ? j * d + j : j)] += reg;
+  };
+  const optZ = createOptimizer({ name: optName, lr: lrW, ...extras }, k);
+  const optM = createOptimizer({ name: optName, lr, ...extras }, k * d);
+  const optS = createOptimizer({ name: optName, lr, ...extras }, k * fLen);
+  const gZ = new Float64Array(k), gS = new Float64Array(k * fLen);
+  const scrZ = new Float64Array(k), scrM = new Float64Array(k * d), scrS = new Float64Array(k * fLen);
+  const rng = new Rng(common.seed).fork();
+  const targetParams = isGMM ? paramsFrame(target.params(), frame, 1) : null;
+  const pts = isGMM ? null : pointsToFrame(target, frame);
+  const batch: Points | null = pts && batchSize < pts.n ? { n: batchSize, d, data: new Float64Array(batchSize * d) } : pts;
+  // Target-target term (constant): closed form for a GMM, else estimated on <= 2000 points.
+  const ttPts = pts ? (pts.n > 2000 ? selectRows(pts, rng.permutation(pts.n).subarray(0, 2000)) : pts) : null;
+  const tt = targetParams ? mmdSelfTerm(targetParams, h, null) : pointsKernelMean(ttPts!, h);
+  const snapshot = () => new GMM(paramsFrame(params, frame, -1), { method: 'mmd', bandwidth: h * frame.scale, seed: common.seed });
+  const rec = new HistoryRecorder('mmd2', common.onStep);
+  const monitor = new ConvergenceMonitor(common.tol);
+  const grad: GradAcc = { dW: new Float64Array(k), dM: new Float64Array(k * d), dC: new Float64Array(k * fLen) };
+  const fullParams = (): GMMParams => params;
+  let steps = 0, converged = false;
+  for (let step = 0; step < common.maxIter; step++) {
+    sync();
+    if (pts && batch !== pts) {
+      const perm = rng.permutation(pts.n);
+      for (let r = 0; r < batchSize; r++) batch!.data.set(pts.data.subarray(perm[r] * d, perm[r] * d + d), r * d);
+    }
+    grad.dW.fill(0); grad.dM.fill(0); grad.dC.fill(0);
+    let value: number;
+    try {
+      value = mmdSelfTerm(fullParams(), h, grad) + (targetParams ? crossTerm(params, targetParams, h, -2, 1, grad) : mmdPointsTerm(params, batch!, h, grad)) + tt;
+    } catch (e) {
+      throw new GMMOptionError(`fitMMD: ${(e as Error).message} at step ${step}; lower lr or increase regCovar`);
+    }
+    if (!Number.isFinite(value)) throw new GMMOptionError(`fitMMD: the loss became ${value} at step ${step}; lower lr`);
+    steps = step + 1;
+    const go = rec.record(value, snapshot);
+    if (monitor.update(step, value)) { converged = true; break; }
+    if (!go) break;
+    weightGradToLogitGrad(weights, grad.dW, gZ);
+    covarianceGradToFactorGrad(S, grad.dC, k, d, covarianceType, gS);
+    const factor = scheduleFactor(schedule, step, common.maxIter, lrFinal);
+    scaledStep(optZ, z, gZ, factor, scrZ);
+    scaledStep(optM, mu, grad.dM, factor, scrM);
+    scaledStep(optS, S, gS, factor, scrS);
+  }
+  sync();
+  const gmm = snapshot();
+  return { gmm, history: rec.finish({ iterations: steps, converged, finalNll: isGMM ? undefined : gmm.nll(target) }) };
+}

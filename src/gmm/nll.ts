@@ -1,0 +1,234 @@
+/**
+ * Gradient descent on the mean negative log-likelihood, the baseline both gradient-based GMM papers
+ * compare against. Unconstrained parameters:
+ *
+ *   w = softmax(α),   μ_c,   Σ_c = L_c L_cᵀ + reg·I   (full: L_c lower triangular; diag: Σ_c = diag(l_c²) + reg)
+ *
+ * For a batch of m points with responsibilities γ_ic, N_c = Σ_i γ_ic and S_c = Σ_i γ_ic (x_i − μ_c)(x_i − μ_c)ᵀ,
+ * the mean NLL  J = −(1/m) Σ_i log Σ_c w_c N(x_i | μ_c, Σ_c)  has the gradients
+ *
+ *   ∂J/∂α_c = (m w_c − N_c) / m
+ *   ∂J/∂μ_c = −Σ_c⁻¹ Σ_i γ_ic (x_i − μ_c) / m
+ *   ∂J/∂Σ_c = G_c = (N_c Σ_c⁻¹ − Σ_c⁻¹ S_c Σ_c⁻¹) / (2m)
+ *   ∂J/∂L_c = 2 G_c L_c (lower triangle)            diag: ∂J/∂l_cj = 2 G_cjj l_cj
+ *
+ * Optimiser: Adam by default (optim.ts); full batch by default, or seeded minibatches of `batchSize`
+ * drawn without replacement per epoch. Stops after maxIter steps, or when an exponential average
+ * (factor 0.9) of |J_t − J_{t−1}| falls below tol after at least 10 steps (full batch only).
+ */
+import type { Points } from './types.ts';
+import { Rng } from '../util/rng.ts';
+import { GMM } from './gmm.ts';
+import { choleskyInto } from './linalg.ts';
+import { estimateLogProb, logSumExpRows, precisionFactors, weightedScatter, type PrecisionFactors, type ScatterScratch } from './density.ts';
+import { HistoryRecorder } from './history.ts';
+import { resolveInit } from './init.ts';
+import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from './optim.ts';
+import { GMMOptionError, nonNegativeNumber, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon } from './options.ts';
+import { validatePoints } from './points.ts';
+import type { FitResult } from './fit.ts';
+
+export const NLL_OPTION_KEYS = ['optimizer', 'lr', 'beta1', 'beta2', 'decay', 'momentum', 'eps', 'weightDecay', 'batchSize'] as const;
+
+export function fitNLL(points: Points, options: Record<string, unknown>): FitResult {
+  const common = validateCommon(options, { allowed: NLL_OPTION_KEYS, where: 'fitNLL', defaults: { maxIter: 500, tol: 1e-6, regCovar: 1e-6 } });
+  const optName = optional<OptimizerName>('optimizer', options.optimizer, 'adam', (n, v) => oneOf(n, v, OPTIMIZER_NAMES));
+  const lr = optional('lr', options.lr, 0.01, positiveNumber);
+  validatePoints(points, 'points');
+  const { n, d } = points;
+  const batchSize = optional('batchSize', options.batchSize, n, positiveInt);
+  if (batchSize > n) throw new GMMOptionError(`option batchSize (${batchSize}) exceeds the number of points n = ${n}`);
+  if (common.k > n) throw new GMMOptionError(`fitNLL: k = ${common.k} exceeds the number of points n = ${n}`);
+  const optimOpts = {
+    name: optName, lr,
+    beta1: optional('beta1', options.beta1, undefined, unitInterval),
+    beta2: optional('beta2', options.beta2, undefined, unitInterval),
+    decay: optional('decay', options.decay, undefined, unitInterval),
+    momentum: optional('momentum', options.momentum, undefined, unitInterval),
+    eps: optional('eps', options.eps, undefined, positiveNumber),
+    weightDecay: optional('weightDecay', options.weightDecay, undefined, nonNegativeNumber),
+  };
+  for (const key of Object.keys(optimOpts) as (keyof typeof optimOpts)[]) if (optimOpts[key] === undefined) delete optimOpts[key];
+
+  const init = resolveInit(points, common);
+  const { k, covarianceType: type } = init;
+  const reg = common.regCovar;
+  const full = type === 'full';
+  const fLen = full ? d * d : d;
+  const size = k + k * d + k * fLen;
+  const oMu = k, oL = k + k * d;
+  const theta = new Float64Array(size);
+  const grad = new Float64Array(size);
+  // Parameters from the initial mixture: α = log w, L = chol(Σ − reg I) (or chol(Σ) if that is not PD).
+  for (let c = 0; c < k; c++) theta[c] = Math.log(Math.max(init.weights[c], 1e-300));
+  theta.set(init.means, oMu);
+  const tmp = new Float64Array(d * d);
+  for (let c = 0; c < k; c++) {
+    if (full) {
+      const S = init.covariances.slice(c * d * d, (c + 1) * d * d);
+      for (let j = 0; j < d; j++) S[j * d + j] -= reg;
+      if (choleskyInto(S, d, tmp) >= 0) choleskyInto(init.covariances.subarray(c * d * d, (c + 1) * d * d), d, tmp);
+      theta.set(tmp, oL + c * fLen);
+    } else {
+      for (let j = 0; j < d; j++) {
+        const v = init.covariances[c * d + j];
+        theta[oL + c * d + j] = Math.sqrt(v - reg > 0 ? v - reg : v);
+      }
+    }
+  }
+
+  const weights = new Float64Array(k);
+  const means = new Float64Array(k * d);
+  const covs = new Float64Array(k * fLen);
+  const logW = new Float64Array(k);
+  let pf: PrecisionFactors | undefined;
+  /** θ → (weights, means, covariances, precision factors). */
+  const unpack = () => {
+    let mx = -Infinity;
+    for (let c = 0; c < k; c++) mx = Math.max(mx, theta[c]);
+    let s = 0;
+    for (let c = 0; c < k; c++) { weights[c] = Math.exp(theta[c] - mx); s += weights[c]; }
+    for (let c = 0; c < k; c++) { weights[c] /= s; logW[c] = theta[c] - mx - Math.log(s); }
+    means.set(theta.subarray(oMu, oMu + k * d));
+    for (let c = 0; c < k; c++) {
+      const Lo = oL + c * fLen, So = c * fLen;
+      if (!full) {
+        for (let j = 0; j < d; j++) covs[So + j] = theta[Lo + j] * theta[Lo + j] + reg;
+        continue;
+      }
+      // Σ = L Lᵀ + reg I (lower-triangular L).
+      for (let a = 0; a < d; a++) {
+        for (let b = 0; b <= a; b++) {
+          let v = 0;
+          for (let p = 0; p <= b; p++) v += theta[Lo + a * d + p] * theta[Lo + b * d + p];
+          if (a === b) v += reg;
+          covs[So + a * d + b] = v;
+          covs[So + b * d + a] = v;
+        }
+      }
+    }
+    pf = precisionFactors(type, k, d, means, covs, { name: 'NLL covariances', reuse: pf });
+  };
+  const snapshot = () => new GMM({ k, d, covarianceType: type, weights: weights.slice(), means: means.slice(), covariances: covs.slice() }, { method: 'nll' });
+
+  const rng = new Rng(common.seed).fork();
+  const fullBatch = batchSize === n;
+  const batch: Points = fullBatch ? points : { n: batchSize, d, data: new Float64Array(batchSize * d) };
+  let perm = fullBatch ? new Int32Array(0) : rng.permutation(n);
+  let cursor = 0;
+  const m = batchSize;
+  const logProb = new Float64Array(m * k);
+  const lse = new Float64Array(m);
+  const quad = new Float64Array(m);
+  const scatter = new Float64Array(fLen);
+  const precision = new Float64Array(d * d);
+  const AS = new Float64Array(d * d);
+  const G = new Float64Array(d * d);
+  const sx = new Float64Array(d);
+  const u = new Float64Array(d);
+  let scratch: ScatterScratch | undefined;
+  const opt = createOptimizer(optimOpts, size);
+  const rec = new HistoryRecorder('nll', common.onStep);
+
+  let prevLoss = NaN, ema = Infinity, converged = false, steps = 0;
+  for (let step = 0; step < common.maxIter; step++) {
+    try {
+      unpack();
+    } catch (e) {
+      throw new GMMOptionError(`fitNLL: ${(e as Error).message} at step ${step}; lower lr or increase regCovar`);
+    }
+    if (!fullBatch) {
+      for (let r = 0; r < m; r++) {
+        if (cursor === n) { perm = rng.permutation(n); cursor = 0; }
+        const i = perm[cursor++];
+        batch.data.set(points.data.subarray(i * d, i * d + d), r * d);
+      }
+    }
+    estimateLogProb(batch, pf!, logW, logProb, quad);
+    logSumExpRows(logProb, m, k, lse, true);
+    let loss = 0;
+    for (let i = 0; i < m; i++) loss -= lse[i];
+    loss /= m;
+    if (!Number.isFinite(loss)) throw new GMMOptionError(`fitNLL: the loss became ${loss} at step ${step}; lower lr or increase regCovar`);
+    grad.fill(0);
+    for (let c = 0; c < k; c++) {
+      let Nc = 0;
+      sx.fill(0);
+      for (let i = 0; i < m; i++) {
+        const r = logProb[i * k + c];
+        if (r === 0) continue;
+        Nc += r;
+        for (let j = 0; j < d; j++) sx[j] += r * batch.data[i * d + j];
+      }
+      grad[c] = (m * weights[c] - Nc) / m;
+      // r_c = Σ γ (x − μ) = sx − N μ
+      for (let j = 0; j < d; j++) sx[j] -= Nc * means[c * d + j];
+      scratch = weightedScatter(batch, logProb, k, c, means, c * d, type, scatter, scratch);
+      const Lo = oL + c * fLen;
+      if (!full) {
+        for (let j = 0; j < d; j++) {
+          const iv = 1 / covs[c * d + j];
+          grad[oMu + c * d + j] = (-iv * sx[j]) / m;
+          const g = (Nc * iv - scatter[j] * iv * iv) / (2 * m);
+          grad[Lo + j] = 2 * g * theta[Lo + j];
+        }
+        continue;
+      }
+      // Σ⁻¹ = Pᵀ P with P = pf.prec (lower triangular).
+      const P = pf!.prec, po = c * d * d;
+      for (let a = 0; a < d; a++) {
+        for (let b = 0; b <= a; b++) {
+          let v = 0;
+          for (let p = a; p < d; p++) v += P[po + p * d + a] * P[po + p * d + b];
+          precision[a * d + b] = v;
+          precision[b * d + a] = v;
+        }
+      }
+      for (let a = 0; a < d; a++) {
+        let v = 0;
+        for (let j = 0; j < d; j++) v += precision[a * d + j] * sx[j];
+        u[a] = v;
+        grad[oMu + c * d + a] = -v / m;
+      }
+      // G = (N Σ⁻¹ − Σ⁻¹ S Σ⁻¹) / (2m)
+      mul(precision, scatter, d, AS);
+      mul(AS, precision, d, G);
+      const f = 1 / (2 * m);
+      for (let a = 0; a < d * d; a++) G[a] = (Nc * precision[a] - G[a]) * f;
+      // ∂J/∂L = 2 G L, lower triangle: (GL)_ab = Σ_{p ≥ b} G_ap L_pb
+      for (let a = 0; a < d; a++) {
+        for (let b = 0; b <= a; b++) {
+          let v = 0;
+          for (let p = b; p < d; p++) v += G[a * d + p] * theta[Lo + p * d + b];
+          grad[Lo + a * d + b] = 2 * v;
+        }
+      }
+    }
+    steps = step + 1;
+    const go = rec.record(loss, snapshot);
+    if (fullBatch && step > 0) {
+      const delta = Math.abs(loss - prevLoss);
+      ema = Number.isFinite(ema) ? 0.9 * ema + 0.1 * delta : delta;
+      if (step >= 10 && ema < common.tol) { converged = true; break; }
+    }
+    prevLoss = loss;
+    if (!go) break;
+    opt.step(theta, grad);
+  }
+  unpack();
+  const gmm = snapshot();
+  return { gmm, history: rec.finish({ iterations: steps, converged, finalNll: gmm.nll(points) }) };
+}
+
+/** C = A B for d×d row-major matrices (i-p-j order). */
+function mul(A: Float64Array, B: Float64Array, d: number, C: Float64Array): void {
+  C.fill(0);
+  for (let i = 0; i < d; i++) {
+    for (let p = 0; p < d; p++) {
+      const a = A[i * d + p];
+      if (a === 0) continue;
+      const bo = p * d, co = i * d;
+      for (let j = 0; j < d; j++) C[co + j] += a * B[bo + j];
+    }
+  }
+}
