@@ -27,7 +27,7 @@ export interface ClassifierOptions {
 export function buildClassifier(opts: ClassifierOptions = {}): tfl.Sequential {
   let k = 0;
   const init = () => (opts.seed === undefined ? 'glorotUniform' : tfl.initializers.glorotUniform({ seed: opts.seed + k++ }));
-  const dropSeed = opts.seed === undefined ? undefined : opts.seed + 1000;
+  // No seed for dropout: a seeded tfjs dropout layer draws the same mask at every step.
   const m = tfl.sequential({ name: 'classifier' });
   m.add(tfl.layers.inputLayer({ name: 'clf_input', inputShape: [28, 28, 1] }));
   const conv = (name: string, filters: number) =>
@@ -40,7 +40,7 @@ export function buildClassifier(opts: ClassifierOptions = {}): tfl.Sequential {
   m.add(tfl.layers.maxPooling2d({ name: 'clf_pool2', poolSize: 2, strides: 2 }));
   m.add(tfl.layers.flatten({ name: 'clf_flatten' }));
   m.add(tfl.layers.dense({ name: FEATURE_LAYER, units: FEATURE_DIM, activation: 'relu', kernelInitializer: init() as never }));
-  m.add(tfl.layers.dropout({ name: 'clf_dropout', rate: opts.dropout ?? 0.3, seed: dropSeed }));
+  m.add(tfl.layers.dropout({ name: 'clf_dropout', rate: opts.dropout ?? 0.3 }));
   m.add(tfl.layers.dense({ name: 'clf_logits', units: NUM_CLASSES, kernelInitializer: init() as never }));
   return m;
 }

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { imageGridPng, writePng } from '../../src/util/png.ts';
+
+async function decode(png: Buffer) {
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  return { data, info };
+}
+
+test('imageGridPng: layout, size, pixel values and scaling of a grey grid', async () => {
+  // 3 images 2×3: image k has value (k+1)/4 everywhere, except pixel (1, 2) which is 1.
+  const n = 3, h = 2, w = 3;
+  const imgs = new Float32Array(n * h * w);
+  for (let k = 0; k < n; k++) for (let i = 0; i < h * w; i++) imgs[k * h * w + i] = (k + 1) / 4;
+  for (let k = 0; k < n; k++) imgs[k * h * w + 1 * w + 2] = 1;
+  const png = await imageGridPng(imgs, { n, h, w, c: 1, cols: 2, pad: 1, scale: 2, padValue: 0 });
+  assert.equal((await sharp(png).metadata()).channels, 1, 'a grey grid is stored as a 1-channel PNG');
+  const { data, info } = await decode(png);
+  // 2 columns, 2 rows: width (2·3 + 3·1)·2 = 18, height (2·2 + 3·1)·2 = 14.
+  assert.equal(info.width, 18);
+  assert.equal(info.height, 14);
+  const at = (x: number, y: number) => data[(y * info.width + x) * info.channels];
+  assert.equal(at(0, 0), 0); // padding
+  // image 0 starts at (1, 1) before scaling → (2, 2) after.
+  assert.equal(at(2, 2), Math.round(255 / 4));
+  assert.equal(at(3, 3), Math.round(255 / 4));
+  // its pixel (row 1, col 2) is white: unscaled (1+2, 1+1) → scaled x 6..7, y 4..5.
+  assert.equal(at(6, 4), 255);
+  assert.equal(at(7, 5), 255);
+  // image 1 (second column): x0 = 1 + 3 + 1 = 5 → 10 after scaling.
+  assert.equal(at(10, 2), Math.round(255 / 2));
+  // image 2 (second row, first column): y0 = 1 + 2 + 1 = 4 → 8.
+  assert.equal(at(2, 8), Math.round((255 * 3) / 4));
+  // the empty 4th cell stays padding.
+  assert.equal(at(10, 8), 0);
+});
+
+test('imageGridPng: RGB, clamping and NaN', async () => {
+  const imgs = Float32Array.from([1.5, 0, -2, NaN, 0.5, 1]); // 2 pixels, 3 channels
+  const { data, info } = await decode(await imageGridPng(imgs, { n: 1, h: 1, w: 2, c: 3, pad: 0 }));
+  assert.equal(info.channels, 3);
+  assert.deepEqual([...data], [255, 0, 0, 0, 128, 255]);
+});
+
+test('imageGridPng: bad arguments are rejected with clear errors', async () => {
+  await assert.rejects(imageGridPng(new Float32Array(10), { n: 2, h: 2, w: 2, c: 1 }), /expected n·h·w·c = 2·2·2·1 = 8 values, got 10/);
+  await assert.rejects(imageGridPng(new Float32Array(8), { n: 2, h: 2, w: 2, c: 2 }), /channels\) must be 1 or 3/);
+  await assert.rejects(imageGridPng(new Float32Array(8), { n: 2, h: 2, w: 2, c: 1, scale: 0 }), /scale must be an integer ≥ 1/);
+});
+
+test('writePng: atomic write, folder creation, refuses non-PNG data', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gmmgen-png-'));
+  try {
+    const png = await imageGridPng(new Float32Array(4).fill(1), { n: 1, h: 2, w: 2, c: 1 });
+    const p = join(dir, 'sub', 'a.png');
+    writePng(p, png);
+    assert.deepEqual(readFileSync(p), png);
+    assert.deepEqual(readdirSync(join(dir, 'sub')), ['a.png']); // no temp file left behind
+    assert.throws(() => writePng(join(dir, 'b.png'), Buffer.from('not a png')), /not a PNG/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
