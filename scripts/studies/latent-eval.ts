@@ -1,0 +1,295 @@
+/**
+ * Evaluation of the latent GMMs (issue 5), per method:
+ *
+ *  1. class-conditional sets (models/gmm/<method>/): the classifier's accuracy on --per-class generated digits
+ *     per class, confusion-matrix picture, sample grid; Fréchet distance (FD) between the classifier's
+ *     penultimate features of those generated digits and of the real MNIST test digits;
+ *  2. the SW-GMM paper's unsupervised protocol: one K = --unsup-k GMM on (a seeded subset of --unsup-limit)
+ *     training codes of all classes; (a) component purity with --per-component samples per component;
+ *     (b) fooling rate of the Figure 8 discriminator (GMM samples vs real training codes, --fool-n of each per
+ *     run, held-out error, mean ± sd over --runs runs); FD of its samples too.
+ *  References: classifier accuracy on the real test digits and on their autoencoder reconstructions, FD of the
+ *  reconstructions (the floor any latent model can reach through this decoder).
+ *
+ *   nice -n 15 npm run latent-eval -- [--methods em,sw,sc2,fixed-basis,mmd] [--sets models/gmm] [--codes artifacts/codes]
+ *       [--autoencoder models/autoencoder] [--classifier models/classifier] [--per-class 1000] [--per-component 10000]
+ *       [--runs 5] [--fool-n 5000] [--fool-epochs 10] [--unsup-k 10] [--unsup-limit 10000] [--unsup-cov full|diag]
+ *       [--unsup-iter-scale 1] [--class-fooling] [--append] [--report] [--skip class,unsup,fool,reference] [--out docs/results/latent-eval.json] [--img docs/img/latent] [--seed 0] [--backend wasm]
+ *
+ * Results are written to --out after every step (JSON), so an interrupted run keeps what it measured; --append
+ * adds to an existing results file (per method) instead of starting a new one.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../../src/backend/index.ts';
+import { loadMnistSplit } from '../../src/data/mnist.ts';
+import {
+  classifyImages, confusionMatrix, confusionMatrixSvg, featuresOfImages, foolingRate, gaussianStats, frechetFromStats,
+  gmmPurity, perClassAccuracy, perClassAccuracyOf,
+} from '../../src/eval/index.ts';
+import { FIT_METHODS, fitGMM, type FitMethod } from '../../src/gmm/index.ts';
+import { CliError, intFlag } from '../../src/latent/cli.ts';
+import { decodeCodes, imagesGridPng, LATENT_FIT_DEFAULTS, LatentModelSet, mixClasses, splitByClass, type DecodedImages } from '../../src/latent/index.ts';
+import { loadCodesFile } from '../../src/latent/load-codes.ts';
+import { featureModel } from '../../src/models/classifier.ts';
+import { loadAutoencoder, loadClassifier } from '../../src/models/load.ts';
+import { svgToPng } from '../../src/util/plot.ts';
+import { writePng } from '../../src/util/png.ts';
+import { modelsPath, repoRoot } from '../../src/util/paths.ts';
+import { Rng } from '../../src/util/rng.ts';
+
+const { values } = parseArgs({
+  options: {
+    methods: { type: 'string' }, sets: { type: 'string' }, codes: { type: 'string' }, autoencoder: { type: 'string' }, classifier: { type: 'string' },
+    'per-class': { type: 'string' }, 'per-component': { type: 'string' }, runs: { type: 'string' }, 'fool-n': { type: 'string' },
+    'fool-epochs': { type: 'string' }, 'unsup-k': { type: 'string' }, 'unsup-limit': { type: 'string' }, 'unsup-cov': { type: 'string' },
+    'unsup-iter-scale': { type: 'string' }, skip: { type: 'string' }, out: { type: 'string' }, img: { type: 'string' }, seed: { type: 'string' },
+    backend: { type: 'string' }, 'test-limit': { type: 'string' }, 'class-fooling': { type: 'boolean' }, append: { type: 'boolean' }, report: { type: 'boolean' },
+  },
+  strict: true,
+});
+
+const methods = (values.methods ?? 'em,sw,sc2,fixed-basis,mmd').split(',').map((s) => s.trim()) as FitMethod[];
+for (const m of methods) if (!FIT_METHODS.includes(m)) throw new CliError(`--methods: unknown method "${m}" (expected ${FIT_METHODS.join(', ')})`);
+const setsRoot = resolve(values.sets ?? modelsPath('gmm'));
+const codesDir = resolve(values.codes ?? join(repoRoot, 'artifacts', 'codes'));
+const perClass = intFlag('per-class', values['per-class'], 1000, 10);
+const perComponent = intFlag('per-component', values['per-component'], 10_000, 10);
+const runs = intFlag('runs', values.runs, 5, 1);
+const foolN = intFlag('fool-n', values['fool-n'], 5000, 50);
+const foolEpochs = intFlag('fool-epochs', values['fool-epochs'], 10, 1);
+const unsupK = intFlag('unsup-k', values['unsup-k'], 10, 1);
+const unsupLimit = intFlag('unsup-limit', values['unsup-limit'], 10_000, 100);
+const unsupCov = values['unsup-cov'] ?? 'full';
+if (unsupCov !== 'full' && unsupCov !== 'diag') throw new CliError(`--unsup-cov must be full or diag, got "${unsupCov}"`);
+const iterScale = Number(values['unsup-iter-scale'] ?? '1');
+if (!(iterScale > 0 && iterScale <= 10)) throw new CliError(`--unsup-iter-scale must be a number in (0, 10], got "${values['unsup-iter-scale']}"`);
+const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
+for (const s of skip) if (!['class', 'unsup', 'fool', 'reference'].includes(s)) throw new CliError(`--skip takes class, unsup, fool, reference; got "${s}"`);
+const seed = intFlag('seed', values.seed, 0, 0);
+const testLimit = values['test-limit'] === undefined ? undefined : intFlag('test-limit', values['test-limit'], 0, 10);
+const outPath = resolve(values.out ?? join(repoRoot, 'docs', 'results', 'latent-eval.json'));
+const imgDir = resolve(values.img ?? join(repoRoot, 'docs', 'img', 'latent'));
+mkdirSync(dirname(outPath), { recursive: true });
+mkdirSync(imgDir, { recursive: true });
+
+const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+type MethodResult = {
+  classConditional?: { k: number; covarianceType: string; nPerClass: number; accuracy: number; perClassAccuracy: number[]; fd: number; testNll: number; bytes: number | null; fitSeconds: number | null; fooling?: { mean: number; sd: number; runs: number[] } };
+  unsupervised?: { k: number; covarianceType: string; n: number; fitSeconds: number; iterations: number; trainNll: number; testNll: number; purity?: { mean: number; weightedMean: number; distinctMajorities: number; perComponent: number; components: { majority: number; purity: number; weight: number }[] }; fooling?: { mean: number; sd: number; runs: { error: number }[]; nPerSet: number; epochs: number }; fd?: number };
+};
+
+/** Markdown tables of a results file (the --report mode). */
+function markdownReport(res: Record<string, unknown>): string {
+  const ms = (res.methods ?? {}) as Record<string, MethodResult>;
+  const names = Object.keys(ms);
+  const out: string[] = [];
+  const f2 = (x: number | undefined | null, d = 2) => (x === undefined || x === null || !Number.isFinite(x) ? '–' : x.toFixed(d));
+  const ref = res.reference as { realTestAccuracy: number; reconstructionAccuracy: number; fdReconstructionsVsTest: number; fdTrainVsTest: number; n: number } | undefined;
+  if (ref) {
+    out.push('| reference | classifier accuracy | FD to the real test digits |', '|---|---|---|');
+    out.push(`| real MNIST test digits (${ref.n}) | ${pct(ref.realTestAccuracy)} | 0 |`);
+    out.push(`| real MNIST train digits (first ${ref.n}) | – | ${f2(ref.fdTrainVsTest, 3)} |`);
+    out.push(`| autoencoder reconstructions of the test digits | ${pct(ref.reconstructionAccuracy)} | ${f2(ref.fdReconstructionsVsTest, 3)} |`, '');
+  }
+  const cc = names.filter((m) => ms[m].classConditional);
+  if (cc.length) {
+    out.push('| method (class sets) | K × cov | accuracy | ' + [...Array(10).keys()].map((c) => `${c}`).join(' | ') + ' | FD | test NLL | fooling rate | size | fit time |');
+    out.push('|---|---|---|' + '---|'.repeat(10) + '---|---|---|---|---|');
+    for (const m of cc) {
+      const x = ms[m].classConditional!;
+      out.push(`| ${m} | ${x.k} × ${x.covarianceType} | ${pct(x.accuracy)} | ${x.perClassAccuracy.map((a) => (100 * a).toFixed(1)).join(' | ')} | ${f2(x.fd)} | ${f2(x.testNll, 1)} | ${x.fooling ? `${pct(x.fooling.mean)} ± ${pct(x.fooling.sd)}` : '–'} | ${x.bytes ? `${Math.round(x.bytes / 1024)} KB` : '–'} | ${x.fitSeconds ? `${x.fitSeconds.toFixed(0)} s` : '–'} |`);
+    }
+    out.push('');
+  }
+  const un = names.filter((m) => ms[m].unsupervised);
+  if (un.length) {
+    out.push('| method (one K-GMM, all classes) | K × cov | purity (mean) | purity (weighted) | distinct majorities | fooling rate | FD | test NLL | fit time |', '|---|---|---|---|---|---|---|---|---|');
+    for (const m of un) {
+      const u = ms[m].unsupervised!;
+      out.push(`| ${m} | ${u.k} × ${u.covarianceType} | ${u.purity ? pct(u.purity.mean) : '–'} | ${u.purity ? pct(u.purity.weightedMean) : '–'} | ${u.purity?.distinctMajorities ?? '–'} | ${u.fooling ? `${pct(u.fooling.mean)} ± ${pct(u.fooling.sd)}` : '–'} | ${f2(u.fd)} | ${f2(u.testNll, 1)} | ${u.fitSeconds.toFixed(0)} s |`);
+    }
+    out.push('| published EM-GMM (Kolouri et al. 2018) | 10 | 80.48% | | | 24.87% ± 8.39% | | | |');
+    out.push('| published SW-GMM (Kolouri et al. 2018) | 10 | 86.98% | | | 41.91% ± 2.35% | | | |', '');
+    for (const m of un) {
+      const p = ms[m].unsupervised!.purity;
+      if (p) out.push(`- ${m}: components (majority class: purity, weight) ${p.components.map((c) => `${c.majority}: ${(100 * c.purity).toFixed(1)}%, ${c.weight.toFixed(3)}`).join('; ')}`);
+    }
+  }
+  return out.join('\n');
+}
+
+if (values.report) {
+  if (!existsSync(outPath)) throw new CliError(`--report: no results file at ${outPath}`);
+  console.log(markdownReport(JSON.parse(readFileSync(outPath, 'utf8'))));
+  process.exit(0);
+}
+
+const backend = await initBackend({ prefer: values.backend, quiet: true });
+const ae = await loadAutoencoder(values.autoencoder ? resolve(values.autoencoder) : undefined);
+const clf = await loadClassifier(values.classifier ? resolve(values.classifier) : undefined);
+const decoder = ae.decoder;
+const classifier = clf.model;
+const features = featureModel(classifier);
+const train = loadCodesFile(join(codesDir, 'train'));
+const testCodes = loadCodesFile(join(codesDir, 'test'));
+
+const results: Record<string, unknown> = existsSync(outPath) && values.append ? JSON.parse(readFileSync(outPath, 'utf8')) : {};
+const runsLog = (Array.isArray(results.commands) ? results.commands : []) as unknown[];
+runsLog.push({ date: new Date().toISOString(), command: `npm run latent-eval -- ${process.argv.slice(2).join(' ')}` });
+Object.assign(results, {
+  date: new Date().toISOString(), backend: backend.choice, commands: runsLog,
+  settings: { methods, perClass, perComponent, runs, foolN, foolEpochs, unsupK, unsupLimit, unsupCov, iterScale, seed, testLimit: testLimit ?? null },
+  models: { autoencoder: ae.dir, classifier: clf.dir, codes: { train: train.summary, test: testCodes.summary } },
+});
+const perMethod = (results.methods ?? {}) as Record<string, Record<string, unknown>>;
+results.methods = perMethod;
+const save = () => writeFileSync(outPath, JSON.stringify(results, null, 1));
+
+// ---- references: real test digits, their reconstructions -------------------------------------------------
+let test = loadMnistSplit('t10k');
+const nTest = testLimit ?? test.n;
+const realImages: DecodedImages = { n: nTest, h: 28, w: 28, c: 1, data: test.images.subarray(0, nTest * 784) };
+const realLabels = test.labels.subarray(0, nTest);
+log(`reference: ${nTest} real test digits`);
+const realPred = classifyImages(classifier, realImages);
+const realFeat = featuresOfImages(features, realImages);
+const realStats = gaussianStats(realFeat);
+if (!skip.has('reference')) {
+  const recon = decodeCodes(decoder, { n: nTest, d: testCodes.d, data: testCodes.data.subarray(0, nTest * testCodes.d) });
+  const reconPred = classifyImages(classifier, recon);
+  const reconFd = frechetFromStats(gaussianStats(featuresOfImages(features, recon)), realStats);
+  writePng(join(imgDir, 'reconstructions.png'), await imagesGridPng({ n: 24, h: 28, w: 28, c: 1, data: new Float32Array([...realImages.data.subarray(0, 12 * 784), ...recon.data.subarray(0, 12 * 784)]) }, { cols: 12, scale: 1 }));
+  // Real train digits vs real test digits (the sampling floor of FD at this n).
+  const trainImgs = loadMnistSplit('train');
+  const trainSub: DecodedImages = { n: nTest, h: 28, w: 28, c: 1, data: trainImgs.images.subarray(0, nTest * 784) };
+  const trainFd = frechetFromStats(gaussianStats(featuresOfImages(features, trainSub)), realStats);
+  const ref = {
+    realTestAccuracy: perClassAccuracy(confusionMatrix(realLabels, realPred)).overall,
+    reconstructionAccuracy: perClassAccuracy(confusionMatrix(realLabels, reconPred)).overall,
+    fdReconstructionsVsTest: reconFd,
+    fdTrainVsTest: trainFd,
+    n: nTest,
+  };
+  results.reference = ref;
+  log(`reference: test accuracy ${pct(ref.realTestAccuracy)}, reconstructions ${pct(ref.reconstructionAccuracy)}, FD recon ${reconFd.toFixed(3)}, FD train-vs-test ${trainFd.toFixed(3)}`);
+}
+save();
+test = undefined as never;
+
+/** A grid of `per` images of each class block (class-major images, nPer per class) → rows = classes. */
+function classRows(images: DecodedImages, nPer: number, classes: number, per: number): DecodedImages {
+  const out = new Float32Array(classes * per * 784);
+  for (let c = 0; c < classes; c++) out.set(images.data.subarray(c * nPer * 784, (c * nPer + per) * 784), c * per * 784);
+  return { n: classes * per, h: 28, w: 28, c: 1, data: out };
+}
+
+// ---- real training codes for the unsupervised protocol --------------------------------------------------------
+const unsupIdx = new Rng(seed * 64 + 17).permutation(train.n).subarray(0, Math.min(unsupLimit, train.n));
+const unsupData = new Float64Array(unsupIdx.length * train.d);
+unsupIdx.forEach((r, i) => {
+  for (let j = 0; j < train.d; j++) unsupData[i * train.d + j] = train.data[r * train.d + j];
+});
+const unsupPoints = { n: unsupIdx.length, d: train.d, data: unsupData };
+const realCodes = { n: train.n, d: train.d, data: train.data };
+const testPoints = { n: testCodes.n, d: testCodes.d, data: Float64Array.from(testCodes.data) };
+
+for (const method of methods) {
+  const r: Record<string, unknown> = (perMethod[method] ??= {});
+  // 1. class-conditional set.
+  const setDir = join(setsRoot, method);
+  if (!skip.has('class') && existsSync(join(setDir, 'index.json'))) {
+    const t0 = performance.now();
+    const set = LatentModelSet.load(setDir);
+    const acc = perClassAccuracyOf(set, decoder, classifier, { nPerClass: perClass, seed });
+    const feat = featuresOfImages(features, acc.images);
+    const fd = frechetFromStats(gaussianStats(feat), realStats);
+    // Test-code log-likelihood under the class GMMs (own class).
+    const byClass = splitByClass({ n: testCodes.n, d: testCodes.d, data: testCodes.data, labels: testCodes.labels }, set.classes);
+    let nll = 0, cnt = 0;
+    for (const c of set.classes) {
+      const p = byClass.get(c)!;
+      nll += set.gmm(c).nll(p) * p.n;
+      cnt += p.n;
+    }
+    r.classConditional = {
+      k: set.gmm(set.classes[0]).k, covarianceType: set.gmm(set.classes[0]).covarianceType, nPerClass: perClass,
+      perClassAccuracy: acc.perClass, accuracy: acc.overall, confusion: acc.confusion, fd, testNll: nll / cnt,
+      bytes: set.manifest?.bytes ?? null, fitSeconds: set.manifest?.totalWallTime ?? null, seconds: (performance.now() - t0) / 1000,
+    };
+    writePng(join(imgDir, `confusion-${method}.png`), await svgToPng(confusionMatrixSvg(acc.confusion, { title: `${method}: classifier on ${perClass} generated digits per class` })));
+    writePng(join(imgDir, `samples-${method}.png`), await imagesGridPng(classRows(acc.images, perClass, set.classes.length, 12), { cols: 12, scale: 1 }));
+    if (values['class-fooling'] && !skip.has('fool')) {
+      // The class-conditional model as one density: the mixture of the class GMMs weighted by the class
+      // frequencies of the training codes, against the real training codes.
+      const counts: Record<number, number> = {};
+      for (let i = 0; i < train.n; i++) counts[train.labels[i]] = (counts[train.labels[i]] ?? 0) + 1;
+      const fr = await foolingRate(realCodes, (_run, s) => mixClasses(set, 'mixture', counts, foolN, 1000 + s), runs, { epochs: foolEpochs, seed: seed + 200 });
+      (r.classConditional as Record<string, unknown>).fooling = { mean: fr.mean, sd: fr.sd, runs: fr.runs.map((x) => x.error), nPerSet: foolN, epochs: foolEpochs };
+      log(`${method}: class-conditional fooling rate ${pct(fr.mean)} ± ${pct(fr.sd)}`);
+    }
+    log(`${method}: class-conditional accuracy ${pct(acc.overall)} (per class ${acc.perClass.map((a) => (100 * a).toFixed(1)).join(' ')}), FD ${fd.toFixed(3)}, test NLL ${(nll / cnt).toFixed(2)}`);
+    save();
+  } else if (!skip.has('class')) {
+    log(`${method}: no class-conditional set in ${setDir} (skipped)`);
+  }
+
+  // 2. unsupervised K-component GMM on all training codes.
+  if (!skip.has('unsup')) {
+    const t0 = performance.now();
+    const base: Record<string, unknown> = { ...(LATENT_FIT_DEFAULTS[method] ?? {}) };
+    if (typeof base.maxIter === 'number' && iterScale !== 1) base.maxIter = Math.max(1, Math.round(base.maxIter * iterScale));
+    if (typeof base.batchSize === 'number' && base.batchSize > unsupPoints.n) base.batchSize = unsupPoints.n;
+    const opts = { ...base, k: unsupK, seed: seed + 7, covarianceType: unsupCov };
+    log(`${method}: fitting the unsupervised K=${unsupK} ${unsupCov} GMM on ${unsupPoints.n} training codes (${JSON.stringify(opts)})`);
+    let lastLog = 0;
+    const { gmm, history } = fitGMM(method, unsupPoints, {
+      ...opts,
+      onStep: ({ step, loss }: { step: number; loss: number }) => {
+        if (performance.now() - lastLog > 15_000) {
+          lastLog = performance.now();
+          log(`  ${method} step ${step}: ${loss.toPrecision(5)}`);
+        }
+      },
+    });
+    const fitSeconds = (performance.now() - t0) / 1000;
+    mkdirSync(join(dirname(outPath), 'latent-unsup'), { recursive: true });
+    const u: Record<string, unknown> = { k: unsupK, covarianceType: unsupCov, n: unsupPoints.n, options: opts, fitSeconds, iterations: history.iterations, trainNll: gmm.nll(unsupPoints), testNll: gmm.nll(testPoints) };
+    r.unsupervised = u;
+    const t1 = performance.now();
+    const pur = gmmPurity(gmm, decoder, classifier, { perComponent, seed: seed + 11 });
+    u.purity = { mean: pur.mean, weightedMean: pur.weightedMean, distinctMajorities: pur.distinctMajorities, perComponent, components: pur.components.map((c) => ({ majority: c.majority, purity: c.purity, weight: c.weight })), seconds: (performance.now() - t1) / 1000 };
+    log(`${method}: purity ${pct(pur.mean)} (weighted ${pct(pur.weightedMean)}), majorities ${pur.components.map((c) => c.majority).join(',')} (${pur.distinctMajorities} distinct)`);
+    // Samples of the whole mixture → FD.
+    const mix = gmm.sample(perClass * 10, new Rng(seed + 13)).points;
+    const mixImgs = decodeCodes(decoder, { n: mix.n, d: mix.d, data: Float32Array.from(mix.data) });
+    u.fd = frechetFromStats(gaussianStats(featuresOfImages(features, mixImgs)), realStats);
+    // Per-component picture (rows = components).
+    const rowsN = 12;
+    const rowCodes = new Float32Array(unsupK * rowsN * gmm.d);
+    const rrng = new Rng(seed + 19);
+    for (let c = 0; c < unsupK; c++) rowCodes.set(Float32Array.from(gmm.sampleComponent(c, rowsN, rrng).data), c * rowsN * gmm.d);
+    writePng(join(imgDir, `unsup-${method}.png`), await imagesGridPng(decodeCodes(decoder, { n: unsupK * rowsN, d: gmm.d, data: rowCodes }), { cols: rowsN, scale: 1 }));
+    save();
+    if (!skip.has('fool')) {
+      const t2 = performance.now();
+      const fr = await foolingRate(realCodes, (_run, s) => {
+        const p = gmm.sample(foolN, new Rng(1000 + s)).points;
+        return { n: p.n, d: p.d, data: p.data };
+      }, runs, { epochs: foolEpochs, seed: seed + 100 }, (run, i) => log(`  ${method} fooling run ${i + 1}/${runs}: ${pct(run.error)} (fake ${pct(run.fakeError)}, real ${pct(run.realError)}, ${run.seconds.toFixed(0)} s)`));
+      // foolingRate uses min(real.n, fake.n) points of each: real codes are subsampled to foolN per run.
+      u.fooling = { mean: fr.mean, sd: fr.sd, runs: fr.runs, nPerSet: foolN, epochs: foolEpochs, seconds: (performance.now() - t2) / 1000 };
+      log(`${method}: fooling rate ${pct(fr.mean)} ± ${pct(fr.sd)}`);
+    }
+    u.seconds = (performance.now() - t0) / 1000;
+    save();
+  }
+}
+
+// ---- summary tables ------------------------------------------------------------------------------------------
+console.log(markdownReport(results));
+save();
+log(`results → ${outPath}, pictures → ${imgDir}`);

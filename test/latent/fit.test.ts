@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { availableFitMethods, GMM } from '../../src/gmm/index.ts';
+import { fitLatentSet, LatentModelSet, LatentSetError, splitByClass } from '../../src/latent/index.ts';
+import { blobCodes } from './_synthetic.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'gmmgen-latent-'));
+
+test('fit-latent (EM, 2 worker threads) writes a valid, loadable set; class means are recovered', async () => {
+  const codes = blobCodes([0, 1, 2], 200, 6);
+  const dir = tmp();
+  try {
+    const events: string[] = [];
+    const m = await fitLatentSet({ codes, method: 'em', k: 2, outDir: dir, workers: 2, seed: 3, onProgress: (p) => events.push(`${p.label}:${p.phase}`) });
+    assert.equal(m.format, 'gmmgen-latent-gmm-set');
+    assert.equal(m.version, 1);
+    assert.deepEqual(m.classes.map((c) => c.label), [0, 1, 2]);
+    assert.ok(m.classes.every((c) => c.n === 200 && c.k === 2 && c.iterations > 0 && c.wallTime >= 0));
+    assert.ok(m.bytes > 0 && m.totalWallTime > 0);
+    for (const c of [0, 1, 2]) assert.ok(events.includes(`${c}:start`) && events.includes(`${c}:done`), `progress for class ${c}`);
+    const set = LatentModelSet.load(dir);
+    assert.deepEqual(set.classes, [0, 1, 2]);
+    assert.equal(set.d, 6);
+    // EM keeps the mixture mean equal to the sample mean of the class's codes (M-step identity).
+    const byClass = splitByClass(codes, [0, 1, 2]);
+    for (const c of [0, 1, 2]) {
+      const g = set.gmm(c);
+      assert.equal(g.k, 2);
+      assert.equal(g.covarianceType, 'diag');
+      assert.equal(g.meta?.method, 'em');
+      assert.equal(g.meta?.class, c);
+      const p = byClass.get(c)!;
+      for (let j = 0; j < 6; j++) {
+        let sm = 0;
+        for (let i = 0; i < p.n; i++) sm += p.data[i * 6 + j];
+        sm /= p.n;
+        const gm = g.weights[0] * g.means[j] + g.weights[1] * g.means[6 + j];
+        assert.ok(Math.abs(gm - sm) < 2e-6 * (1 + Math.abs(sm)), `class ${c} coord ${j}: mixture mean ${gm} vs sample mean ${sm}`);
+        assert.ok(Math.abs(sm - codes.means.get(c)![j]) < 0.3);
+      }
+      // The class file is plain GMM JSON.
+      const again = GMM.fromJSON(JSON.parse(readFileSync(join(dir, `class-${c}.json`), 'utf8')));
+      assert.deepEqual(Array.from(again.means), Array.from(g.means));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('worker threads and inline fitting give identical files; --limit takes a seeded subset', async () => {
+  const codes = blobCodes([4, 7], 150, 4, 5);
+  const a = tmp(), b = tmp();
+  try {
+    const ma = await fitLatentSet({ codes, method: 'em', k: 3, outDir: a, workers: 2, seed: 1, limit: 100, precision: 0 });
+    const mb = await fitLatentSet({ codes, method: 'em', k: 3, outDir: b, workers: 0, seed: 1, limit: 100, precision: 0 });
+    assert.deepEqual(ma.classes.map((c) => c.n), [100, 100]);
+    for (const c of [4, 7]) {
+      const ga = JSON.parse(readFileSync(join(a, `class-${c}.json`), 'utf8'));
+      const gb = JSON.parse(readFileSync(join(b, `class-${c}.json`), 'utf8'));
+      assert.deepEqual(ga.means, gb.means);
+      assert.deepEqual(ga.covariances, gb.covariances);
+    }
+    assert.equal(mb.workers, 0);
+  } finally {
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+  }
+});
+
+test('every registered distance-based fitter produces a valid class GMM file (small subset)', async () => {
+  const codes = blobCodes([0, 1], 120, 3, 9);
+  const methods = availableFitMethods().filter((m) => m !== 'em');
+  for (const method of methods) {
+    const dir = tmp();
+    try {
+      const t0 = performance.now();
+      await fitLatentSet({ codes, method, k: 2, outDir: dir, workers: 0, seed: 2, fitOptions: { maxIter: 20 } });
+      const set = LatentModelSet.load(dir);
+      assert.deepEqual(set.classes, [0, 1], method);
+      for (const c of [0, 1]) {
+        const g = set.gmm(c);
+        assert.equal(g.k, 2);
+        assert.equal(g.meta?.method, method);
+        const s = set.sampleClass(c, 50, 1);
+        assert.ok(s.data.every(Number.isFinite), `${method}: finite samples`);
+      }
+      assert.ok((performance.now() - t0) / 1000 < 20, `${method} took too long for a test`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('bad requests fail with clear errors', async () => {
+  const codes = blobCodes([0, 1], 20, 3);
+  const dir = tmp();
+  try {
+    await assert.rejects(fitLatentSet({ codes, method: 'nope' as never, k: 2, outDir: dir }), /unknown method "nope"/);
+    await assert.rejects(fitLatentSet({ codes, method: 'em', k: 2, outDir: dir, classes: [0, 5] }), /class 5 has no codes/);
+    await assert.rejects(fitLatentSet({ codes, method: 'em', k: 50, outDir: dir }), /class 0 has 20 codes, fewer than k = 50/);
+    await assert.rejects(fitLatentSet({ codes, method: 'em', k: 2, outDir: dir, fitOptions: { seed: 3 } }), /fit option 'seed' is set by fit-latent/);
+    await assert.rejects(fitLatentSet({ codes, method: 'em', k: 2, outDir: dir, workers: 1, fitOptions: { bogusOption: 1 } }), (e: Error) => e instanceof LatentSetError && /class 0 \(em, k=2\).*bogusOption/.test(e.message));
+    const bad = { ...codes, data: codes.data.slice() };
+    bad.data[7] = NaN;
+    await assert.rejects(fitLatentSet({ codes: bad, method: 'em', k: 2, outDir: dir }), /value 7 \(code 2\) is not finite/);
+    assert.ok(!existsSync(join(dir, 'index.json')), 'no manifest after failures');
+    assert.throws(() => LatentModelSet.load(dir), /index\.json is missing/);
+    writeFileSync(join(dir, 'index.json'), JSON.stringify({ format: 'gmmgen-latent-gmm-set', version: 1, method: 'em', d: 3, classes: [{ label: 0, file: 'class-0.json' }] }));
+    assert.throws(() => LatentModelSet.load(dir), /class 0 file class-0\.json is missing/);
+    writeFileSync(join(dir, 'class-0.json'), JSON.stringify({ format: 'gmmgen-gmm', version: 1, k: 1, d: 3, covarianceType: 'diag', weights: [1], means: [[0, 0]], covariances: [[1, 1, 1]] }));
+    assert.throws(() => LatentModelSet.load(dir), /class-0\.json: .*means\[0\]' must have 3 entries/);
+    writeFileSync(join(dir, 'index.json'), '{"format": "other"}');
+    assert.throws(() => LatentModelSet.load(dir), /field 'format' must be 'gmmgen-latent-gmm-set'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
