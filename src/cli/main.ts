@@ -1,6 +1,7 @@
 /**
- * `npm start`: the gmmgen entry point. Until the web app lands this prints the backend in use and the
- * commands that exist; `npm start -- <command> [flags]` dispatches to a command.
+ * `npm start`: the gmmgen entry point. With no command (or only flags) it starts the web app
+ * (`serve`, default http://127.0.0.1:3000; `--port`, `--host`, PORT/HOST env); `npm start -- help` lists the
+ * commands; `npm start -- <command> [flags]` dispatches to a command.
  */
 import { initBackend } from '../backend/index.ts';
 
@@ -11,12 +12,40 @@ interface Command {
 }
 
 export const COMMANDS: Command[] = [
+  { name: 'serve', summary: 'start the web app (default; --port N --host H, env PORT/HOST; default 127.0.0.1:3000)', run: serve },
   { name: 'backend', summary: 'print the tfjs backend that would be used and why others were skipped' },
 ];
 
+async function serve(argv: string[]): Promise<void> {
+  const { parseServeArgs, SERVE_USAGE } = await import('../server/options.ts');
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(SERVE_USAGE);
+    return;
+  }
+  const options = parseServeArgs(argv);
+  const { startServer } = await import('../server/app.ts');
+  const s = await startServer(options);
+  const st = s.ctx;
+  console.log(`gmmgen web app: ${s.url}/`);
+  const dm = st.digits.missing();
+  if (dm.length) console.log(`  digits tabs: not available yet — ${dm.join('; ')}`);
+  const sm = st.style.missing();
+  if (sm.length) console.log(`  style tabs: ${sm.join('; ')}`);
+  const stop = () => {
+    console.log('stopping the server');
+    void s.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
-  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+  if (cmd === undefined || (cmd.startsWith('-') && cmd !== '--help' && cmd !== '-h')) {
+    await serve(argv);
+    return;
+  }
+  if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
     const info = await initBackend({ quiet: true });
     console.log(`gmmgen — Gaussian-mixture generative modelling\n`);
     console.log(`tfjs backend: ${info.choice}${info.skipped.length ? `  (skipped: ${info.skipped.map((s) => s.choice).join(', ')})` : ''}`);

@@ -1,0 +1,103 @@
+/**
+ * Style jobs: the request schema, and the runner that executes one job in a worker thread
+ * (workers/style-worker.ts, which calls the style library). Running in a worker keeps the server's event
+ * loop free for the other tabs while a job computes, and makes cancel and timeout certain: the worker is
+ * asked to stop (AbortSignal inside it) and terminated if it has not within a short grace period.
+ */
+import { z } from 'zod';
+import type { Caps } from './options.ts';
+import type { JobRunner } from './jobs.ts';
+import { runWorker } from './workers/run.ts';
+
+const imageSource = z.union([
+  z.object({ painting: z.string().min(1).max(120) }).strict(),
+  z.object({ upload: z.string().regex(/^[0-9a-f]{16}$/, 'must be an upload id from POST /api/uploads') }).strict(),
+]);
+const contentSource = z.union([imageSource, z.object({ preset: z.string().min(1).max(60) }).strict()]);
+
+export function styleJobSchema(caps: Caps) {
+  return z
+    .object({
+      /** One or two paintings (or uploads) whose styles are blended. */
+      styles: z.array(imageSource).min(1, 'give one or two paintings').max(2, 'give at most two paintings'),
+      /** Share of the second painting's style, 0…1 (default 0.5). */
+      ratio: z.number().min(0, 'must be ≥ 0').max(1, 'must be ≤ 1').optional(),
+      /** Content image; null or absent: texture mode (style only). */
+      content: contentSource.nullable().optional(),
+      /** Long side of the output, pixels. */
+      size: z.number().int('must be an integer').min(caps.minStyleSize, `must be ≥ ${caps.minStyleSize}`).max(caps.maxStyleSize, `must be ≤ ${caps.maxStyleSize}`).optional(),
+      iterations: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(caps.maxStyleIterations, `must be ≤ ${caps.maxStyleIterations}`).optional(),
+      /** Images to generate (each from its own Gram sample). */
+      samples: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(caps.maxStyleSamples, `must be ≤ ${caps.maxStyleSamples}`).optional(),
+      seed: z.number().int('must be an integer').min(0).max(2 ** 31 - 1).optional(),
+      /** 'sampled' (default): each image from Gram matrices sampled from the style mixture; 'mean': the average style. */
+      mode: z.enum(['sampled', 'mean']).optional(),
+    })
+    .strict();
+}
+
+export type StyleJobParams = z.infer<ReturnType<typeof styleJobSchema>>;
+
+export interface ResolvedImage {
+  name: string;
+  bytes: Buffer;
+}
+
+/** Settings the worker receives (images resolved to bytes; defaults filled). */
+export interface StyleWorkerInput {
+  styles: ResolvedImage[];
+  content: ResolvedImage | null;
+  ratio: number;
+  size: number;
+  iterations: number;
+  samples: number;
+  seed: number;
+  mode: 'sampled' | 'mean';
+  mobilenetDir: string;
+  /** Random crops per painting (the library's default when absent). */
+  crops?: number;
+}
+
+/** How long a worker gets to stop on its own after cancel/timeout before it is terminated. */
+const GRACE_MS = 1500;
+
+export function styleRunner(opts: { styles: ResolvedImage[]; content: ResolvedImage | null; params: StyleJobParams; mobilenetDir: string; crops?: number }): JobRunner {
+  return async (_params, ctx) => {
+    const p = opts.params;
+    const input: StyleWorkerInput = {
+      styles: opts.styles,
+      content: opts.content,
+      ratio: p.ratio ?? 0.5,
+      size: p.size ?? 128,
+      iterations: p.iterations ?? 60,
+      samples: p.samples ?? 2,
+      seed: p.seed ?? 0,
+      mode: p.mode ?? 'sampled',
+      mobilenetDir: opts.mobilenetDir,
+      ...(opts.crops !== undefined ? { crops: opts.crops } : {}),
+    };
+    let error: string | null = null;
+    const w = runWorker(new URL('./workers/style-worker.ts', import.meta.url), { input }, (m) => {
+      if (m.type === 'progress') ctx.progress({ fraction: m.fraction, message: m.message, values: m.values });
+      else if (m.type === 'preview') ctx.preview(Buffer.from(m.png));
+      else if (m.type === 'result') ctx.result(Buffer.from(m.png));
+      else if (m.type === 'error') error = m.message;
+      else if (m.type === 'finished') void w.terminate();
+    });
+    let killTimer: NodeJS.Timeout | null = null;
+    const onAbort = () => {
+      w.post({ type: 'abort' });
+      killTimer = setTimeout(() => void w.terminate(), GRACE_MS);
+      killTimer.unref();
+    };
+    if (ctx.signal.aborted) onAbort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await w.done;
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      if (killTimer) clearTimeout(killTimer);
+    }
+    if (error) throw new Error(error);
+  };
+}

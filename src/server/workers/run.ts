@@ -1,0 +1,44 @@
+/**
+ * Runs a TypeScript module in a worker thread (through boot.mjs, which registers tsx there), so CPU-bound
+ * work (GMM fits, style synthesis) never blocks the server's event loop. The worker gets `data` as
+ * workerData; every message it posts goes to `onMessage`. `terminate()` stops it at once, wherever it is.
+ */
+import { Worker } from 'node:worker_threads';
+
+export interface WorkerRun {
+  /** Resolves when the worker exits (code 0 or terminated); rejects on an uncaught error in it. */
+  done: Promise<void>;
+  terminate(): Promise<void>;
+  post(message: unknown): void;
+}
+
+export function runWorker(entry: URL, data: Record<string, unknown>, onMessage: (m: any) => void, transferList: ArrayBuffer[] = []): WorkerRun {
+  const worker = new Worker(new URL('./boot.mjs', import.meta.url), {
+    workerData: { ...data, __entry: entry.href },
+    transferList,
+    env: { ...process.env, GMMGEN_QUIET: '1' },
+  });
+  let terminated = false;
+  const done = new Promise<void>((resolve, reject) => {
+    worker.on('message', (m) => {
+      try {
+        onMessage(m);
+      } catch (e) {
+        console.error(`[server] worker message handler failed: ${(e as Error).message}`);
+      }
+    });
+    worker.on('error', (e) => reject(e));
+    worker.on('exit', (code) => {
+      if (code === 0 || terminated) resolve();
+      else reject(new Error(`worker exited with code ${code}`));
+    });
+  });
+  return {
+    done,
+    post: (m) => worker.postMessage(m),
+    terminate: async () => {
+      terminated = true;
+      await worker.terminate();
+    },
+  };
+}

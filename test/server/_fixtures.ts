@@ -1,0 +1,114 @@
+/**
+ * A models folder built for the server tests, in the layout the shipped models use:
+ *   <dir>/autoencoder/decoder/   a randomly initialised decoder (src/models/autoencoder.ts buildDecoder), saved
+ *   <dir>/codes/train.{json,f32}  labelled 128-d codes (10 Gaussian blobs)
+ *   <dir>/gmm/em/                 per-class GMMs fitted by EM to those codes (src/latent fitLatentSet)
+ * and helpers to read PNGs back.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { initBackend } from '../../src/backend/index.ts';
+import { writeCodes } from '../../src/latent/codes.ts';
+import { fitLatentSet } from '../../src/latent/index.ts';
+import { buildDecoder, LATENT_DIM } from '../../src/models/autoencoder.ts';
+import { saveModel } from '../../src/train/model-io.ts';
+import { Rng } from '../../src/util/rng.ts';
+
+export async function makeModelsDir(opts: { perClass?: number; k?: number } = {}): Promise<{ dir: string; cleanup: () => void }> {
+  await initBackend({ quiet: true });
+  const dir = mkdtempSync(join(tmpdir(), 'gmmgen-server-models-'));
+  const decoder = buildDecoder({ seed: 11 });
+  await saveModel(decoder, join(dir, 'autoencoder', 'decoder'), { note: 'random decoder for the server tests' });
+  decoder.dispose();
+  const perClass = opts.perClass ?? 24;
+  const d = LATENT_DIM;
+  const n = 10 * perClass;
+  const rng = new Rng(5);
+  const data = new Float32Array(n * d);
+  const labels = new Uint8Array(n);
+  // Class c: a blob around a random centre of norm ~3, unit noise.
+  const centres = Array.from({ length: 10 }, () => Float64Array.from({ length: d }, () => rng.normal() * 0.3));
+  for (let i = 0; i < n; i++) {
+    const c = i % 10;
+    labels[i] = c;
+    for (let j = 0; j < d; j++) data[i * d + j] = centres[c][j] + 0.5 * rng.normal();
+  }
+  const codesPath = join(dir, 'codes', 'train');
+  writeCodes(codesPath, { data, n, d, labels, sourceModel: 'test: random blobs' });
+  await fitLatentSet({ codes: { n, d, data, labels }, method: 'em', k: opts.k ?? 2, outDir: join(dir, 'gmm', 'em'), workers: 0, seed: 1, codesPath });
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface DecodedPng {
+  width: number;
+  height: number;
+  channels: number;
+  data: Buffer;
+}
+
+export async function decodePng(buf: Buffer): Promise<DecodedPng> {
+  const { data, info } = await sharp(buf).raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: info.channels, data };
+}
+
+/** Variance of the first channel over a rectangle. */
+export function regionVariance(img: DecodedPng, x0: number, y0: number, w: number, h: number): number {
+  let s = 0;
+  let s2 = 0;
+  let n = 0;
+  for (let y = y0; y < y0 + h; y++) {
+    for (let x = x0; x < x0 + w; x++) {
+      const v = img.data[(y * img.width + x) * img.channels];
+      s += v;
+      s2 += v * v;
+      n++;
+    }
+  }
+  const m = s / n;
+  return s2 / n - m * m;
+}
+
+/** Reads a server-sent-events stream until it ends (or `until` returns true); returns the events. */
+export async function readSse(url: string, opts: { until?: (ev: { event: string; data: any }) => boolean; timeoutMs?: number } = {}): Promise<{ event: string; data: any }[]> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(new Error(`SSE ${url}: no end within ${opts.timeoutMs ?? 30000} ms`)), opts.timeoutMs ?? 30000);
+  const events: { event: string; data: any }[] = [];
+  try {
+    const res = await fetch(url, { signal: ac.signal });
+    if (!res.ok) throw new Error(`SSE ${url}: HTTP ${res.status} ${await res.text()}`);
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let buf = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += dec.decode(value, { stream: true });
+      let i;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        let event = 'message';
+        const lines: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event: ')) event = line.slice(7);
+          else if (line.startsWith('data: ')) lines.push(line.slice(6));
+        }
+        if (!lines.length) continue;
+        const ev = { event, data: JSON.parse(lines.join('\n')) };
+        events.push(ev);
+        if (opts.until?.(ev)) {
+          ac.abort();
+          return events;
+        }
+      }
+    }
+    return events;
+  } catch (e) {
+    if (ac.signal.aborted && events.length && opts.until?.(events[events.length - 1])) return events;
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * End to end in real headless Chromium (Debian `chromium` + playwright-core): every tab of the page is used
+ * the way a person would, and each resulting image (decoded screenshot of the <img> or <canvas>) is checked to
+ * be non-blank. Screenshots go to artifacts/screenshots/ (gitignored); with GMMGEN_UPDATE_DOCS_IMG=1 the
+ * Digits screenshot is also written, compressed, to docs/img/app.png for the README.
+ *
+ * Models: a folder built by the test (random decoder + EM class GMMs), or the shipped models/ with
+ * GMMGEN_E2E_SHIPPED=1 (used to take the README picture). Style job: 64 px, 2 iterations, 4 crops, average style.
+ * Skipped, with the reason, when /usr/bin/chromium is not installed (.ci/run installs it).
+ */
+import { after, afterEach, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src/server/app.ts';
+import { modelsPath, repoRoot } from '../../src/util/paths.ts';
+import { decodePng, makeModelsDir, regionVariance } from './_fixtures.ts';
+
+const CHROMIUM = process.env.GMMGEN_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = join(repoRoot, 'artifacts', 'screenshots');
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set GMMGEN_CHROMIUM)`;
+
+let srv: RunningServer;
+let models: { dir: string; cleanup: () => void } | null = null;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+before(async () => {
+  if (skip) return;
+  const shipped = process.env.GMMGEN_E2E_SHIPPED === '1';
+  if (!shipped) models = await makeModelsDir();
+  srv = await startServer({ port: 0, log: false, modelsDir: shipped ? modelsPath() : models!.dir, styleCrops: 4 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`console error: ${m.text()}`);
+  });
+  mkdirSync(SHOTS, { recursive: true });
+});
+afterEach(() => {
+  // No uncaught exception or console error in the page during a test.
+  assert.deepEqual(pageErrors.splice(0), []);
+});
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+  models?.cleanup();
+});
+
+/** Decodes an element's screenshot and returns its pixel variance (first channel). */
+async function elementVariance(loc: Locator): Promise<number> {
+  const img = await decodePng(await loc.screenshot());
+  return regionVariance(img, 0, 0, img.width, img.height);
+}
+async function shot(name: string): Promise<Buffer> {
+  const png = await page.screenshot({ fullPage: true });
+  writeFileSync(join(SHOTS, `${name}.png`), png);
+  return png;
+}
+/** Waits until an <img> has loaded a new src (different from `old`). */
+async function loadedImage(sel: string, old: string | null = null, timeout = 20_000): Promise<string> {
+  await page.waitForFunction(
+    ([s, o]) => {
+      const img = document.querySelector(s) as HTMLImageElement | null;
+      return !!img && !img.hidden && img.complete && img.naturalWidth > 0 && img.src !== o;
+    },
+    [sel, old] as const,
+    { timeout },
+  );
+  return page.$eval(sel, (img) => (img as HTMLImageElement).src);
+}
+
+describe('the web app in Chromium', { skip }, () => {
+  it('Digits: pick a class, generate, download', async () => {
+    await page.goto(`${srv.url}/#digits`);
+    await page.waitForSelector('body[data-ready="1"]');
+    const first = await loadedImage('#digits-img'); // the tab generates class 0 on open
+    await page.click('#digits-class button[data-class="7"]');
+    const second = await loadedImage('#digits-img', first);
+    await page.fill('#digits-seed', '3');
+    await page.dispatchEvent('#digits-seed', 'change');
+    const src = await loadedImage('#digits-img', second);
+    assert.ok((await elementVariance(page.locator('#digits-img'))) > 20, 'the digit grid is not blank');
+    assert.match((await page.textContent('#digits-meta')) ?? '', /16 samples of class 7 · .* · seed 3 ·/);
+    const dl = page.locator('#digits-download');
+    assert.equal(await dl.isVisible(), true);
+    assert.equal(await dl.getAttribute('href'), src);
+    const png = await shot('digits');
+    if (process.env.GMMGEN_UPDATE_DOCS_IMG === '1') {
+      mkdirSync(join(repoRoot, 'docs', 'img'), { recursive: true });
+      const small = await sharp(png).resize({ width: 1100 }).png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer();
+      writeFileSync(join(repoRoot, 'docs', 'img', 'app.png'), small);
+    }
+  });
+
+  it('Mixing: sliders and modes update the preview', async () => {
+    await page.click('#tab-mixing');
+    const first = await loadedImage('#mixing-img'); // default weights 3 and 8
+    await page.locator('#mix-w-1').fill('80');
+    const second = await loadedImage('#mixing-img', first);
+    await page.check('#mixing-modes input[value="interpolate"]');
+    await loadedImage('#mixing-img', second);
+    assert.match((await page.textContent('#mixing-meta')) ?? '', /interpolate · 1: /);
+    assert.ok((await elementVariance(page.locator('#mixing-img'))) > 20, 'the mixed grid is not blank');
+    await shot('mixing');
+  });
+
+  it('Styles: paint a tiny image of an uploaded picture with live progress, then cancel a second job', async () => {
+    await page.click('#tab-styles');
+    await page.waitForSelector('#styles-a button img');
+    assert.equal(await page.isDisabled('#styles-go'), false, 'the style tab is ready (weights and paintings found)');
+    await page.click('#styles-b button:nth-child(2)');
+    await page.locator('#styles-ratio').fill('30');
+    assert.equal(await page.textContent('#styles-ratio-out'), '70% A · 30% B');
+    await page.selectOption('#styles-size', '64');
+    await page.fill('#styles-iters', '2');
+    await page.fill('#styles-samples', '1');
+    // Content: an uploaded picture (the radio switches to "Your image" once the upload is accepted).
+    const content = await sharp({ create: { width: 80, height: 60, channels: 3, background: '#ffcc00' } })
+      .composite([{ input: await sharp({ create: { width: 40, height: 30, channels: 3, background: '#0033aa' } }).png().toBuffer(), left: 20, top: 15 }])
+      .png()
+      .toBuffer();
+    await page.setInputFiles('#styles-upload-content', { name: 'content.png', mimeType: 'image/png', buffer: content });
+    await page.waitForFunction(() => (document.querySelector('#styles-content-mode input[value="upload"]') as HTMLInputElement).checked);
+    // 'Average' style (the blend's mean Gram) keeps this cheap; sampled Grams are covered by style-jobs.test.ts.
+    await page.check('#styles-mode input[value="mean"]');
+    await page.click('#styles-go');
+    await page.waitForSelector('#styles-progress:not([hidden])');
+    await page.waitForSelector('#styles-preview:not([hidden])', { timeout: 40_000 });
+    await page.waitForSelector('body[data-style-job]', { timeout: 40_000 });
+    assert.equal(await page.getAttribute('body', 'data-style-job'), 'done', (await page.textContent('#styles-status')) ?? '');
+    await page.waitForFunction(() => {
+      const img = document.querySelector('#styles-gallery img') as HTMLImageElement | null;
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    const painted = page.locator('#styles-gallery img').first();
+    assert.ok((await elementVariance(painted)) > 20, 'the painted image is not blank');
+    // With a content image the output keeps its aspect ratio (80×60 → 64×48).
+    assert.deepEqual(await painted.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]), [64, 48]);
+    await shot('styles');
+    // A second, bigger job: cancel it from the page.
+    await page.evaluate(() => delete document.body.dataset.styleJob);
+    await page.selectOption('#styles-size', '256');
+    await page.fill('#styles-iters', '300');
+    await page.click('#styles-go');
+    await page.waitForSelector('#styles-cancel:not([disabled])');
+    await page.click('#styles-cancel');
+    await page.waitForSelector('body[data-style-job]', { timeout: 15_000 });
+    assert.equal(await page.getAttribute('body', 'data-style-job'), 'cancelled');
+    assert.equal(await page.textContent('#styles-status'), 'cancelled');
+  });
+
+  it('Explore: latent PCA with ellipses, and the three fits animating', async () => {
+    await page.click('#tab-explore');
+    await page.waitForSelector('body[data-latent="drawn"]');
+    assert.ok((await elementVariance(page.locator('#latent-canvas'))) > 20, 'the latent view is drawn');
+    assert.match((await page.textContent('#latent-meta')) ?? '', /PC1/);
+    // Ring: before any fit only the points are drawn.
+    const fig = page.locator('.rings figure[data-method="sc2"] canvas');
+    await page.waitForFunction(() => document.querySelectorAll('.rings canvas').length === 3);
+    const before = await fig.screenshot();
+    await page.fill('#ring-k', '6');
+    await page.fill('#ring-steps', '8');
+    await page.click('#ring-go');
+    for (const m of ['sw', 'sc2', 'em']) {
+      await page.waitForSelector(`.rings figure[data-method="${m}"][data-state="done"]`, { timeout: 40_000 });
+    }
+    for (const m of ['sw', 'sc2', 'em']) {
+      const loc = page.locator(`.rings figure[data-method="${m}"] canvas`);
+      assert.ok((await elementVariance(loc)) > 20, `${m} canvas is drawn`);
+      assert.match((await page.textContent(`.rings figure[data-method="${m}"] .meta`)) ?? '', /steps · .* NLL/);
+    }
+    assert.ok(!(await fig.screenshot()).equals(before), 'the fitted ellipses changed the picture');
+    await shot('explore');
+  });
+});

@@ -1,0 +1,34 @@
+/** `npm start` flags and environment for the server (src/server/options.ts). */
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { defaultServerOptions, parseServeArgs } from '../../src/server/options.ts';
+
+it('defaults to 127.0.0.1:3000 and reads PORT/HOST and GMMGEN_* from the environment', () => {
+  const d = defaultServerOptions({});
+  assert.equal(d.port, 3000);
+  assert.equal(d.host, '127.0.0.1');
+  const e = defaultServerOptions({ PORT: '8080', HOST: '0.0.0.0', GMMGEN_STYLE_QUEUE: '2', GMMGEN_STYLE_TIMEOUT: '30', GMMGEN_MODELS: '/tmp/m' });
+  assert.deepEqual([e.port, e.host, e.styleQueueSize, e.styleTimeoutMs, e.modelsDir], [8080, '0.0.0.0', 2, 30_000, '/tmp/m']);
+  assert.equal(defaultServerOptions({ PORT: '1', GMMGEN_PORT: '2' }).port, 2);
+  assert.throws(() => defaultServerOptions({ PORT: 'eighty' }), /PORT must be a number, got "eighty"/);
+});
+
+it('parses flags over the environment and names a bad flag', () => {
+  const o = parseServeArgs(['--port', '4000', '--host=::1', '--models', '/tmp/x', '--style-queue', '3', '--style-timeout', '9', '--quiet'], { PORT: '8080' });
+  assert.deepEqual([o.port, o.host, o.modelsDir, o.styleQueueSize, o.styleTimeoutMs, o.log], [4000, '::1', '/tmp/x', 3, 9000, false]);
+  assert.throws(() => parseServeArgs(['--port', '70000'], {}), /flag --port must be an integer in \[0, 65535\], got "70000"/);
+  assert.throws(() => parseServeArgs(['--port'], {}), /flag --port needs a value/);
+  assert.throws(() => parseServeArgs(['--colour', 'red'], {}), /unknown flag "--colour"/);
+});
+
+it('npm start -- help lists the serve and backend commands; a bad flag exits with a message', () => {
+  const env = { ...process.env, GMMGEN_QUIET: '1' };
+  const help = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'help'], { encoding: 'utf8', env });
+  assert.equal(help.status, 0, help.stderr);
+  assert.match(help.stdout, /serve\s+start the web app/);
+  assert.match(help.stdout, /backend\s+print the tfjs backend/);
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--port', 'x'], { encoding: 'utf8', env });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /flag --port must be an integer/);
+});
