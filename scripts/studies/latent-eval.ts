@@ -256,7 +256,6 @@ for (const method of methods) {
       },
     });
     const fitSeconds = (performance.now() - t0) / 1000;
-    mkdirSync(join(dirname(outPath), 'latent-unsup'), { recursive: true });
     const u: Record<string, unknown> = { k: unsupK, covarianceType: unsupCov, n: unsupPoints.n, options: opts, fitSeconds, iterations: history.iterations, trainNll: gmm.nll(unsupPoints), testNll: gmm.nll(testPoints) };
     r.unsupervised = u;
     const t1 = performance.now();
