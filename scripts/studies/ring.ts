@@ -33,7 +33,7 @@ const methodsArg = arg('methods', 'em,nll,sw,sc2,sc2nll,mmd,fixed-basis').split(
 const out = resolve(repoRoot, arg('out', 'docs/results/gmm-ring.json'));
 const imgDir = resolve(repoRoot, arg('img', 'docs/img/gmm'));
 
-/** Options per method: the papers' settings where they give them (see docs/results/gmm.md). */
+/** Options per method: the papers' settings where they give them (see docs/RESULTS.md, GMM section). */
 const METHOD: Record<string, { method: FitMethod; opts: Record<string, unknown> }> = {
   em: { method: 'em', opts: { maxIter: 500, tol: 1e-6 } },
   nll: { method: 'nll', opts: { maxIter: 1200, lr: 0.01 } },

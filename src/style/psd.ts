@@ -5,7 +5,7 @@
  * QL, from JAMA / EISPACK tred2 and tql2), with the eigenvector matrix stored transposed, W = Vᵀ (row p
  * of W is eigenvector p), so that the inner loops of both phases run over contiguous memory. For
  * c = 512 that is several times faster than the column-strided original (measured in
- * docs/results/style.md); results agree to rounding (test/style/psd.test.ts).
+ * docs/RESULTS.md, style section); results agree to rounding (test/style/psd.test.ts).
  */
 
 export interface SymEigenT {

@@ -26,7 +26,7 @@ const start = new GMM({
   covariances: truth.covariances.map((v) => 2 * v),
 });
 
-/** Per-method options keeping each fit to a few seconds (documented in docs/results/gmm.md). */
+/** Per-method options keeping each fit to a few seconds (documented in docs/RESULTS.md, GMM section). */
 const OPTS: Record<FitMethod, Record<string, unknown>> = {
   em: { init: start },
   nll: { init: start, lr: 0.02, maxIter: 400 },
