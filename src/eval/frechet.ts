@@ -8,7 +8,7 @@
  * symmetric eigen-decompositions (eigenvalues clipped at 0), so the trace term is exact for PSD inputs and the
  * result is ≥ 0 up to rounding (clipped at 0).
  */
-import { symEigen } from '../gmm/index.ts';
+import { pointsMoments, symEigen } from '../gmm/index.ts';
 
 export interface FeatureSet {
   n: number;
@@ -28,27 +28,7 @@ export function gaussianStats(x: FeatureSet): GaussianStats {
   const { n, d, data } = x;
   if (!Number.isInteger(n) || n < 2) throw new Error(`gaussianStats: need at least 2 points, got n = ${n}`);
   if (data.length !== n * d) throw new Error(`gaussianStats: data has ${data.length} values, expected n·d = ${n * d}`);
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= n;
-  const cov = new Float64Array(d * d);
-  const c = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) c[j] = data[i * d + j] - mean[j];
-    for (let a = 0; a < d; a++) {
-      const ca = c[a];
-      if (ca === 0) continue;
-      const row = a * d;
-      for (let b = 0; b <= a; b++) cov[row + b] += ca * c[b];
-    }
-  }
-  for (let a = 0; a < d; a++) {
-    for (let b = 0; b <= a; b++) {
-      const v = cov[a * d + b] / (n - 1);
-      cov[a * d + b] = v;
-      cov[b * d + a] = v;
-    }
-  }
+  const { mean, cov } = pointsMoments(x, 1);
   return { d, mean, cov };
 }
 

@@ -79,8 +79,11 @@ export function selectRows(p: Points, idx: ArrayLike<number>): Points {
   return { n: idx.length, d, data: out };
 }
 
-/** Column means and (biased, 1/n) covariance of a point set. */
-export function pointsMoments(p: Points): { mean: Float64Array; cov: Float64Array } {
+/**
+ * Column means and covariance of a point set: Σ = Σᵢ (xᵢ − μ)(xᵢ − μ)ᵀ / (n − ddof); ddof = 0 (default) gives the
+ * biased 1/n covariance, ddof = 1 the unbiased one. Zero centred coordinates are skipped (sparse ReLU features).
+ */
+export function pointsMoments(p: { n: number; d: number; data: ArrayLike<number> }, ddof: 0 | 1 = 0): { mean: Float64Array; cov: Float64Array } {
   const { n, d, data } = p;
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
@@ -91,12 +94,14 @@ export function pointsMoments(p: Points): { mean: Float64Array; cov: Float64Arra
     for (let j = 0; j < d; j++) c[j] = data[i * d + j] - mean[j];
     for (let a = 0; a < d; a++) {
       const ca = c[a];
+      if (ca === 0) continue;
       const ra = a * d;
       for (let b = 0; b <= a; b++) cov[ra + b] += ca * c[b];
     }
   }
+  const div = n - ddof;
   for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) {
-    const v = cov[a * d + b] / n;
+    const v = cov[a * d + b] / div;
     cov[a * d + b] = v;
     cov[b * d + a] = v;
   }
