@@ -122,6 +122,26 @@ export async function reconstructionGrid(originals: Float32Array, recons: Float3
   return imageGridPng(grid, { n: 2 * pr * c, h: 28, w: 28, c: 1, cols: c, pad: 1, scale });
 }
 
+/** Summary of a run stopped by a signal before its last epoch. */
+function interruptedSummary(model: string, state: LoopState): Record<string, unknown> {
+  return { model, interrupted: true, date: new Date().toISOString(), steps: state.step, epochsCompleted: state.epoch, perEpoch: state.epochs, wallSeconds: state.wallSeconds, backend: backendName(), resume: `rerun the same command with --resume` };
+}
+
+/** The fields every finished run's summary.json starts with. */
+function summaryHead(model: string, state: LoopState, epochsRequested: number, train: MnistSet, test: MnistSet): Record<string, unknown> {
+  return {
+    model,
+    date: new Date().toISOString(),
+    epochsCompleted: state.epoch,
+    epochsRequested,
+    steps: state.step,
+    stepsPerEpoch: stepsPerEpoch(train.n, state.batch),
+    batch: state.batch,
+    trainDigits: train.n,
+    testDigits: test.n,
+  };
+}
+
 function backendName(): string {
   const b = backendInfo();
   return b ? b.choice : tf.getBackend();
@@ -169,7 +189,7 @@ export async function runAutoencoder(o: AeRunOptions): Promise<{ summary: Record
   const { state } = res;
   if (res.interrupted) {
     // Stopped by a signal: the checkpoint is saved; skip the (slow) final evaluation.
-    const summary = { model: 'autoencoder', interrupted: true, date: new Date().toISOString(), steps: state.step, epochsCompleted: state.epoch, perEpoch: state.epochs, wallSeconds: state.wallSeconds, backend: backendName(), resume: `rerun the same command with --resume` };
+    const summary = interruptedSummary('autoencoder', state);
     writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
     for (const m of Object.values(models)) m.dispose();
     return { summary, state, interrupted: true };
@@ -193,15 +213,7 @@ export async function runAutoencoder(o: AeRunOptions): Promise<{ summary: Record
   }
   const spe = stepsPerEpoch(train.n, state.batch);
   const summary = {
-    model: 'autoencoder',
-    date: new Date().toISOString(),
-    epochsCompleted: state.epoch,
-    epochsRequested: o.epochs,
-    steps: state.step,
-    stepsPerEpoch: spe,
-    batch: state.batch,
-    trainDigits: train.n,
-    testDigits: test.n,
+    ...summaryHead('autoencoder', state, o.epochs, train, test),
     testMAE,
     testMSE,
     classifier,
@@ -265,22 +277,13 @@ export async function runClassifier(o: ClassifierRunOptions): Promise<{ summary:
     });
     const { state } = res;
     if (res.interrupted) {
-      const summary = { model: 'classifier', interrupted: true, date: new Date().toISOString(), steps: state.step, epochsCompleted: state.epoch, perEpoch: state.epochs, wallSeconds: state.wallSeconds, backend: backendName(), resume: `rerun the same command with --resume` };
+      const summary = interruptedSummary('classifier', state);
       writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
       return { summary, state, interrupted: true };
     }
     const testAccuracy = accuracy(model, xt, test.labels);
-    const spe = stepsPerEpoch(train.n, state.batch);
     const summary = {
-      model: 'classifier',
-      date: new Date().toISOString(),
-      epochsCompleted: state.epoch,
-      epochsRequested: o.epochs,
-      steps: state.step,
-      stepsPerEpoch: spe,
-      batch: state.batch,
-      trainDigits: train.n,
-      testDigits: test.n,
+      ...summaryHead('classifier', state, o.epochs, train, test),
       testAccuracy,
       perEpoch: state.epochs,
       wallSeconds: state.wallSeconds,
