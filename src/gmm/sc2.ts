@@ -25,7 +25,7 @@
  * subset of the points per step: E_batch C_2^2(G, batch) = C_2^2(G, data) + a term that does not depend on G
  * (the batch CDF is unbiased for the data CDF), so minibatches leave the minimiser unchanged — unlike SW.
  */
-import type { CovarianceType, GMMParams, Points } from './types.ts';
+import type { GMMParams, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
 import { GMM } from './gmm.ts';
 import { choleskyInto } from './linalg.ts';
@@ -35,7 +35,7 @@ import { createOptimizer, type Optimizer } from './optim.ts';
 import {
   GMMOptionError, booleanOption, nonNegativeInt, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon,
 } from './options.ts';
-import type { FitResult } from './fit.ts';
+import type { CommonFitOptions, FitResult } from './fit.ts';
 import { circleDirections, randomDirections } from './wasserstein.ts';
 import {
   covarianceGradToFactorGrad, cramerTargetSlices, factorsToCovariances, slicedCramer2GradWithSlices, weightGradToLogitGrad,
@@ -48,16 +48,11 @@ export const SC2_OPTION_KEYS = [
   'standardize', 'nllSteps', 'nllLr', 'nllOptimizer', 'schedule', 'lrFinal',
 ] as const;
 
-export interface SC2FitOptions {
-  k: number;
-  seed?: number;
-  init?: 'kmeans++' | 'random' | GMM;
-  covarianceType?: CovarianceType;
+export interface SC2FitOptions extends CommonFitOptions {
   /** SC2 steps (default 1200). */
   maxIter?: number;
   /** Early stop on the averaged relative loss change (default 0: run maxIter steps). */
   tol?: number;
-  regCovar?: number;
   /** Directions per step (default 7 for d = 2, else 64). */
   L?: number;
   /** 'circle' (d = 2 only; default there) or 'random' (default for d != 2). */

@@ -30,7 +30,7 @@
  * The loss is stochastic (fresh directions each step), so by default the fit runs for maxIter steps;
  * tol > 0 stops when an exponential average of the relative loss change falls below tol.
  */
-import type { CovarianceType, GMMParams, Points } from './types.ts';
+import type { GMMParams, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
 import { GMM } from './gmm.ts';
 import { choleskyInto, projectPSD } from './linalg.ts';
@@ -39,10 +39,9 @@ import { resolveInit } from './init.ts';
 import { createOptimizer, OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from './optim.ts';
 import {
   GMMOptionError, booleanOption, nonNegativeInt, nonNegativeNumber, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon,
-  type ResolvedCommonOptions,
 } from './options.ts';
 import { validatePoints } from './points.ts';
-import type { FitResult } from './fit.ts';
+import type { CommonFitOptions, FitResult } from './fit.ts';
 import { randomDirections, slicedGradUnchecked, type Wasserstein1DMethod } from './wasserstein.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -205,17 +204,11 @@ export const SW_OPTION_KEYS = [
   'minEig', 'batchSize', 'nSamples', 'standardize', 'levels',
 ] as const;
 
-export interface SWFitOptions {
-  k: number;
-  seed?: number;
-  init?: 'kmeans++' | 'random' | GMM;
-  covarianceType?: CovarianceType;
+export interface SWFitOptions extends CommonFitOptions {
   /** Steps (default 400). */
   maxIter?: number;
   /** Early stop on the averaged relative loss change (default 0: run maxIter steps). */
   tol?: number;
-  regCovar?: number;
-  onStep?: ResolvedCommonOptions['onStep'];
   /** Random directions per step (default 24). */
   L?: number;
   /** Ground-cost exponent (default 2). */
