@@ -49,9 +49,10 @@ function run(args: string[], cwd: string) {
 test('every script and command refuses an unknown flag at once, with exit code 2, and writes nothing', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'gmmgen-flags-'));
   try {
-    // Node + tsx start-up on this machine, now: the budget is one second on top of it.
+    // The budget is one second on top of Node + tsx start-up, measured next to each run (this machine is shared:
+    // a slow run is retried twice, with a fresh start-up time, before it counts as slow).
     writeFileSync(join(cwd, 'noop.ts'), 'export {};\n');
-    const startup = Math.min(...[0, 1, 2].map(() => run([join(cwd, 'noop.ts')], cwd).ms));
+    const startup = () => run([join(cwd, 'noop.ts')], cwd).ms;
     const targets: { name: string; args: string[] }[] = [
       ...walk(join(repoRoot, 'scripts')).map((f) => ({ name: relative(repoRoot, f), args: [f] })),
       { name: 'npm start', args: [join(repoRoot, 'src/cli/main.ts')] },
@@ -68,7 +69,9 @@ test('every script and command refuses an unknown flag at once, with exit code 2
       assert.match(r.stderr, /\nusage: /, `${t.name} prints its usage`);
       assert.doesNotMatch(r.stderr, /\n\s+at .*:\d+:\d+/, `${t.name} prints no stack trace`);
       assert.equal(r.stdout, '', `${t.name} printed on stdout: ${r.stdout}`);
-      if (r.ms - startup > 1000) slow.push(`${t.name} ${(r.ms / 1000).toFixed(2)} s (start-up ${(startup / 1000).toFixed(2)} s)`);
+      let over = r.ms - startup();
+      for (let retry = 0; retry < 2 && over > 1000; retry++) over = Math.min(over, run([...t.args, '--bogus-flag', '1'], cwd).ms - startup());
+      if (over > 1000) slow.push(`${t.name}: ${(over / 1000).toFixed(2)} s after start-up`);
     }
     assert.deepEqual(slow, [], 'scripts parse their flags before loading anything heavy');
     const after = snapshot();
