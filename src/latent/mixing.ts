@@ -58,11 +58,14 @@ export function normalizeClassWeights(input: ClassWeightsInput, available: reado
     if (acc.has(label)) throw new MixWeightsError(`class ${label} is given twice`);
     acc.set(label, w);
   }
+  // Divide by the largest weight first: the sum of finite weights can overflow (1e308 + 1e308 = Infinity).
+  let largest = 0;
+  for (const w of acc.values()) largest = Math.max(largest, w);
+  if (!(largest > 0)) throw new MixWeightsError('all class weights are zero: at least one must be positive');
   let total = 0;
-  for (const w of acc.values()) total += w;
-  if (!(total > 0)) throw new MixWeightsError('all class weights are zero: at least one must be positive');
+  for (const w of acc.values()) total += w / largest;
   const classes = [...acc.entries()].filter(([, w]) => w > 0).map(([c]) => c).sort((a, b) => a - b);
-  const weights = Float64Array.from(classes, (c) => acc.get(c)! / total);
+  const weights = Float64Array.from(classes, (c) => acc.get(c)! / largest / total);
   return { classes, weights };
 }
 

@@ -128,3 +128,16 @@ test('invalid weights are rejected with a clear error', () => {
   assert.deepEqual(w.classes, [1, 8]);
   assert.deepEqual(Array.from(w.weights), [0.25, 0.75]);
 });
+
+test('weights whose sum overflows or underflows are normalised exactly, and every mode stays finite', () => {
+  // 1e308 + 1e308 = Infinity: normalising by the sum gave NaN weights (500 on the server, black tiles).
+  assert.deepEqual(Array.from(normalizeClassWeights({ 3: 1e308, 8: 1e308 }, set.classes).weights), [0.5, 0.5]);
+  assert.deepEqual(Array.from(normalizeClassWeights({ 3: Number.MAX_VALUE, 8: Number.MAX_VALUE / 2 }, set.classes).weights), [2 / 3, 1 / 3]);
+  assert.deepEqual(Array.from(normalizeClassWeights({ 1: 5e-324, 3: 5e-324 }, set.classes).weights), [0.5, 0.5]);
+  assert.deepEqual(Array.from(normalizeClassWeights({ 0: 0, 3: 1e308 }, set.classes).weights), [1]);
+  for (const mode of ['mixture', 'blend', 'interpolate'] as const) {
+    const r = mixClasses(set, mode, { 3: 1e308, 8: 1e308 }, 16, 2);
+    assert.ok(r.data.every(Number.isFinite), mode);
+    assert.deepEqual(r.data, mixClasses(set, mode, { 3: 1, 8: 1 }, 16, 2).data, `${mode}: same as equal unit weights`);
+  }
+});
