@@ -30,7 +30,7 @@ import { FIT_METHODS, type FitMethod } from '../gmm/index.ts';
 import { MIX_MODES } from '../latent/index.ts';
 import { DigitService } from './digits.ts';
 import { RingExplorer } from './explore.ts';
-import { errorHandler, HttpError, intParam, notFound, parseOr400, SseStream } from './http.ts';
+import { errorHandler, HttpError, intField, intParam, notFound, parseOr400, requireJson, SseStream } from './http.ts';
 import { JobQueue, QueueFullError, type JobEvent } from './jobs.ts';
 import { projectLatentSet, type LatentProjection } from './latent-explore.ts';
 import { defaultServerOptions, type ServerOptions } from './options.ts';
@@ -86,7 +86,9 @@ export function createApp(ctx: AppContext): express.Express {
     });
   }
 
-  const json = express.json({ limit: '64kb' });
+  // JSON routes: 415 for another Content-Type (instead of zod errors about missing fields), then the parser.
+  const parseJson = express.json({ limit: '64kb', strict: false }); // any JSON value; the schemas say what is wrong
+  const json: express.RequestHandler = (req, res, next) => requireJson(req, res, (err?: unknown) => (err ? next(err) : parseJson(req, res, next)));
 
   // ------------------------------------------------------------------ status
   app.get('/api/status', (_req, res) => {
@@ -133,14 +135,14 @@ export function createApp(ctx: AppContext): express.Express {
     .object({
       method: z.string().min(1).max(40).optional(),
       mode: z.enum(MIX_MODES as unknown as [string, ...string[]]),
-      weights: z.record(z.string().regex(/^\d+$/, 'class labels must be digits'), z.number().finite().min(0, 'must be ≥ 0')),
-      count: z.number().int().min(1).max(caps.maxSamples).optional(),
-      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-      cols: z.number().int().min(1).max(64).optional(),
+      weights: z.record(z.string().regex(/^\d+$/, 'must be a class label (digits)'), z.number().min(0)),
+      count: intField(1, caps.maxSamples).optional(),
+      seed: intField(0, 2 ** 31 - 1).optional(),
+      cols: intField(1, 64).optional(),
     })
     .strict();
   app.post('/api/digits/mix', json, async (req, res) => {
-    const b = parseOr400(mixBody, req.body ?? {}, 'body');
+    const b = parseOr400(mixBody, req.body === undefined ? {} : req.body, 'body');
     const method = await pickMethod(b.method);
     const g = await digits.mix(method, b.mode as (typeof MIX_MODES)[number], b.weights, b.count ?? 16, b.seed ?? 0, b.cols);
     sendPng(res, g.png, { 'X-Method': method, 'X-Count': String(g.n), 'X-Cols': String(g.cols), ...(g.labels ? { 'X-Labels': g.labels.join(',') } : {}) });
@@ -161,10 +163,12 @@ export function createApp(ctx: AppContext): express.Express {
       steps: intParam(1, caps.maxFitIter).optional(),
     })
     .strict();
-  app.get('/api/explore/fit', (req, res) => {
+  app.get('/api/explore/fit', async (req, res) => {
     const q = parseOr400(fitQuery, req.query, 'query');
     const method = q.method as FitMethod;
     const steps = q.steps ?? (method === 'em' ? 100 : 80);
+    // A page that replaces its fits closes the old streams just before opening new ones: give their slots a moment.
+    for (let i = 0; i < 3 && !ring.canServe(method, q.k ?? 10, q.seed ?? 0, steps) && !req.socket.destroyed; i++) await ring.whenSlotFrees(700);
     let sse: SseStream | null = null;
     const buffered: unknown[] = [];
     let unsub = () => {};
@@ -231,7 +235,7 @@ export function createApp(ctx: AppContext): express.Express {
 
   // ------------------------------------------------------------------ uploads
   const rawImage = express.raw({ type: (req) => !String(req.headers['content-type'] ?? '').startsWith('application/json'), limit: caps.maxUploadBytes });
-  const bigJson = express.json({ limit: Math.ceil(caps.maxUploadBytes * 1.4) + 1024 });
+  const bigJson = express.json({ limit: Math.ceil(caps.maxUploadBytes * 1.4) + 1024, strict: false });
   const uploadJson = z.object({ name: z.string().max(200).optional(), data: z.string().min(1, 'must not be empty') }).strict();
   app.post('/api/uploads', rawImage, bigJson, async (req, res) => {
     let bytes: Buffer;
@@ -244,7 +248,7 @@ export function createApp(ctx: AppContext): express.Express {
       bytes = req.body;
       name = String(req.headers['x-filename'] ?? 'upload');
     } else {
-      const b = parseOr400(uploadJson, req.body ?? {}, 'body');
+      const b = parseOr400(uploadJson, req.body === undefined ? {} : req.body, 'body');
       const m = /^data:[\w/+.-]+;base64,(.*)$/s.exec(b.data);
       const b64 = (m ? m[1] : b.data).replace(/\s+/g, '');
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw new HttpError(400, 'data: not valid base64', { fields: ['data'] });
@@ -262,7 +266,7 @@ export function createApp(ctx: AppContext): express.Express {
 
   // ------------------------------------------------------------------ style jobs
   app.post('/api/style/jobs', json, async (req, res) => {
-    const params = parseOr400(styleJobSchema(caps), req.body ?? {}, 'body') as StyleJobParams;
+    const params = parseOr400(styleJobSchema(caps), req.body === undefined ? {} : req.body, 'body') as StyleJobParams;
     if (!style.canRun()) throw new HttpError(503, `style jobs cannot run: ${style.missing().join('; ')}`, { missing: style.missing() });
     // Resolve every image now, so a bad name is a 400 and the job gets bytes, not names.
     const resolve = async (src: { painting: string } | { upload: string } | { preset: string }, field: string): Promise<{ name: string; bytes: Buffer }> => {

@@ -60,6 +60,10 @@ interface FitEntry {
   lastUsed: number;
 }
 
+function fitKey(method: FitMethod, k: number, seed: number, maxIter: number): string {
+  return `${method}:${k}:${seed}:${maxIter}`;
+}
+
 /** Methods shown in the Explore tab (the paper's SW and SC2 against EM); others work too when registered. */
 export const EXPLORE_METHODS: readonly FitMethod[] = ['sw', 'sc2', 'em'];
 
@@ -91,20 +95,51 @@ export class RingExplorer {
     return FIT_METHODS.map((m) => ({ method: m, available: have.includes(m) }));
   }
 
+  /** Whether a fit with these settings is cached or running, or could start now (a free slot). */
+  canServe(method: FitMethod, k: number, seed: number, maxIter: number): boolean {
+    return this.fits.has(fitKey(method, k, seed, maxIter)) || this.running() < this.maxRunning;
+  }
+
+  /** Resolves when a running fit ends (or after `ms`): a page that replaces its fits frees their slots a moment later. */
+  whenSlotFrees(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let t: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(t);
+        this.slotWaiters.delete(done);
+        resolve();
+      };
+      t = setTimeout(done, ms);
+      this.slotWaiters.add(done);
+    });
+  }
+
+  /** Fits running now. */
+  get active(): number {
+    return this.running();
+  }
+
+  private running(): number {
+    let n = 0;
+    for (const e of this.fits.values()) if (e.run) n++;
+    return n;
+  }
+
   /**
    * Subscribes to a fit, starting it when it is neither running nor cached. Replays the frames so far
-   * synchronously, then streams the rest. Returns an unsubscribe function.
+   * synchronously, then streams the rest. Returns an unsubscribe function; when the last subscriber of a fit
+   * that is still running leaves (its page closed or cancelled), the fit is stopped and forgotten.
    */
   subscribe(method: FitMethod, k: number, seed: number, maxIter: number, listener: FitEntry['listeners'] extends Set<infer L> ? L : never): () => void {
     const pts = this.points();
     if (!availableFitMethods().includes(method)) {
       throw new HttpError(503, `method '${method}' has no fitter in this build of the GMM library (available: ${availableFitMethods().join(', ')})`);
     }
-    const key = `${method}:${k}:${seed}:${maxIter}`;
+    const key = fitKey(method, k, seed, maxIter);
     let entry = this.fits.get(key);
     if (!entry) {
-      const running = [...this.fits.values()].filter((e) => e.run).length;
-      if (running >= this.maxRunning) throw new HttpError(429, `${running} fits are already running; try again when one finishes`);
+      const running = this.running();
+      if (running >= this.maxRunning) throw new HttpError(429, `${running} fits are already running on this server (at most ${this.maxRunning} at once); try again when one finishes`);
       entry = this.start(key, method, k, seed, maxIter, pts);
     }
     entry.lastUsed = Date.now();
@@ -119,8 +154,22 @@ export class RingExplorer {
     }
     const e = entry;
     e.listeners.add(listener);
-    return () => e.listeners.delete(listener);
+    return () => {
+      e.listeners.delete(listener);
+      if (e.listeners.size === 0 && e.run && !e.summary && !e.error) this.cancel(e);
+    };
   }
+
+  /** Stops a running fit nobody watches any more; its partial frames are not cached. */
+  private cancel(e: FitEntry): void {
+    if (this.fits.get(e.key) === e) this.fits.delete(e.key);
+    this.cancelled++;
+    void e.run?.terminate();
+  }
+
+  /** Fits stopped because their last viewer left (for tests and /api/status). */
+  cancelled = 0;
+  private readonly slotWaiters = new Set<() => void>();
 
   private start(key: string, method: FitMethod, k: number, seed: number, maxIter: number, pts: RingData): FitEntry {
     const entry: FitEntry = { key, method, k, frames: [], summary: null, error: null, listeners: new Set(), run: null, lastUsed: Date.now() };
@@ -157,7 +206,10 @@ export class RingExplorer {
       .finally(() => {
         entry.run = null;
         entry.listeners.clear();
-        if (entry.error) this.fits.delete(key); // do not cache failures
+        if (entry.error && this.fits.get(key) === entry) this.fits.delete(key); // do not cache failures
+        const waiters = [...this.slotWaiters];
+        this.slotWaiters.clear();
+        for (const w of waiters) w();
       });
     return entry;
   }

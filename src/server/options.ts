@@ -30,8 +30,15 @@ export interface Caps {
   maxStyleSamples: number;
   /** Upload size in bytes. */
   maxUploadBytes: number;
-  /** Decoded upload side in pixels (width and height). */
+  /** Upload side in pixels (width and height), read from the image header before decoding. */
+  maxUploadSide: number;
+  /** Upload pixel count (width × height), read from the header before decoding: larger images get 413. */
   maxUploadPixels: number;
+  /** Shortest upload side, and the largest ratio long side / short side (thinner images get 400). */
+  minUploadSide: number;
+  maxUploadAspect: number;
+  /** Uploads decoded at once (each decode holds the compressed bytes and a few rows); more wait in line. */
+  maxConcurrentDecodes: number;
   /** Uploads kept in memory (oldest dropped first). */
   maxUploads: number;
   /** Components of an Explore fit. */
@@ -46,7 +53,11 @@ export const DEFAULT_CAPS: Caps = {
   maxStyleIterations: 500,
   maxStyleSamples: 8,
   maxUploadBytes: 8 * 1024 * 1024,
-  maxUploadPixels: 8192,
+  maxUploadSide: 8192,
+  maxUploadPixels: 4096 * 4096,
+  minUploadSide: 16,
+  maxUploadAspect: 10,
+  maxConcurrentDecodes: 2,
   maxUploads: 32,
   maxFitK: 30,
   maxFitIter: 2000,

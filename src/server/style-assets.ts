@@ -67,7 +67,7 @@ export class StyleAssets {
       .sort()
       .map((f) => {
         const name = basename(f, extname(f));
-        return { name, title: TITLES[name] ?? name.replace(/[_-]+/g, ' '), file: join(dir, f) };
+        return { name, title: Object.hasOwn(TITLES, name) ? TITLES[name] : name.replace(/[_-]+/g, ' '), file: join(dir, f) };
       });
   }
 
@@ -101,7 +101,8 @@ export class StyleAssets {
   }
 
   async presetBytes(name: string, field = 'content.preset'): Promise<Buffer> {
-    const p = CONTENT_PRESETS[name];
+    // Own properties only: 'constructor', '__proto__', 'toString' are not presets.
+    const p = Object.hasOwn(CONTENT_PRESETS, name) ? CONTENT_PRESETS[name] : undefined;
     if (!p) throw new HttpError(field === 'name' ? 404 : 400, `${field}: unknown content preset '${name}' (available: ${Object.keys(CONTENT_PRESETS).join(', ')})`, { fields: [field] });
     let png = this.presetPng.get(name);
     if (!png) {

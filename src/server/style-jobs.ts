@@ -19,17 +19,17 @@ export function styleJobSchema(caps: Caps) {
   return z
     .object({
       /** One or two paintings (or uploads) whose styles are blended. */
-      styles: z.array(imageSource).min(1, 'give one or two paintings').max(2, 'give at most two paintings'),
+      styles: z.array(imageSource).min(1).max(2),
       /** Share of the second painting's style, 0…1 (default 0.5). */
-      ratio: z.number().min(0, 'must be ≥ 0').max(1, 'must be ≤ 1').optional(),
+      ratio: z.number().min(0).max(1).optional(),
       /** Content image; null or absent: texture mode (style only). */
       content: contentSource.nullable().optional(),
       /** Long side of the output, pixels. */
-      size: z.number().int('must be an integer').min(caps.minStyleSize, `must be ≥ ${caps.minStyleSize}`).max(caps.maxStyleSize, `must be ≤ ${caps.maxStyleSize}`).optional(),
-      iterations: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(caps.maxStyleIterations, `must be ≤ ${caps.maxStyleIterations}`).optional(),
+      size: z.number().int().min(caps.minStyleSize).max(caps.maxStyleSize).optional(),
+      iterations: z.number().int().min(1).max(caps.maxStyleIterations).optional(),
       /** Images to generate (each from its own Gram sample). */
-      samples: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(caps.maxStyleSamples, `must be ≤ ${caps.maxStyleSamples}`).optional(),
-      seed: z.number().int('must be an integer').min(0).max(2 ** 31 - 1).optional(),
+      samples: z.number().int().min(1).max(caps.maxStyleSamples).optional(),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
       /** 'sampled' (default): each image from Gram matrices sampled from the style mixture; 'mean': the average style. */
       mode: z.enum(['sampled', 'mean']).optional(),
     })

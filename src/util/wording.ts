@@ -21,11 +21,12 @@ export interface NumberRule {
 export function numberProblem(x: number, rule: NumberRule): string | null {
   if (typeof x !== 'number' || Number.isNaN(x)) return rule.integer ? 'an integer' : 'a number';
   if (!Number.isFinite(x)) return rule.integer ? 'an integer' : 'a finite number';
-  if (rule.integer && !Number.isSafeInteger(x)) return Number.isInteger(x) ? `≤ ${Number.MAX_SAFE_INTEGER}` : 'an integer';
+  if (rule.integer && !Number.isInteger(x)) return 'an integer';
   if (rule.min !== undefined && x < rule.min) return `≥ ${rule.min}`;
   if (rule.gt !== undefined && !(x > rule.gt)) return `> ${rule.gt}`;
   if (rule.max !== undefined && x > rule.max) return `≤ ${rule.max}`;
   if (rule.lt !== undefined && !(x < rule.lt)) return `< ${rule.lt}`;
+  if (rule.integer && !Number.isSafeInteger(x)) return x > 0 ? `≤ ${Number.MAX_SAFE_INTEGER}` : `≥ ${-Number.MAX_SAFE_INTEGER}`;
   return null;
 }
 

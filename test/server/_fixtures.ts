@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { initBackend } from '../../src/backend/index.ts';
 import { writeCodes } from '../../src/latent/codes.ts';
@@ -111,4 +112,26 @@ export async function readSse(url: string, opts: { until?: (ev: { event: string;
   } finally {
     clearTimeout(timer);
   }
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body) >>> 0);
+  return Buffer.concat([len, body, crc]);
+}
+
+/**
+ * A small PNG whose header claims `width × height` grey pixels (a decompression bomb's header): only `rows`
+ * rows of data follow, so decoding it fails, while reading its header gives the claimed size.
+ */
+export function pngClaiming(width: number, height: number, rows = 2): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth; colour type 0 (grey), no interlace
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(rows * (width + 1)))), pngChunk('IEND', Buffer.alloc(0))]);
 }

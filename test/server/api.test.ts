@@ -20,7 +20,7 @@ let base = '';
 
 before(async () => {
   models = await makeModelsDir();
-  srv = await startServer({ port: 0, host: '127.0.0.1', modelsDir: models.dir, log: false, caps: { maxUploadBytes: 300_000, maxUploadPixels: 2048 } as never });
+  srv = await startServer({ port: 0, host: '127.0.0.1', modelsDir: models.dir, log: false, caps: { maxUploadBytes: 300_000, maxUploadSide: 2048 } as never });
   base = srv.url;
 });
 after(async () => {
@@ -215,6 +215,53 @@ describe('explore', () => {
     const ev = await readSse(`${base}/api/explore/fit?method=sw&k=4&steps=6&seed=1`, { timeoutMs: 40_000 });
     assert.equal(ev.at(-1)!.event, 'done', JSON.stringify(ev.at(-1)));
     assert.ok(ev.filter((e) => e.event === 'frame').length >= 2);
+  });
+  it('stops a fit when its viewer leaves; beyond the running limit the server says so (429)', async () => {
+    const ring = srv.ctx.ring;
+    const cancelled0 = ring.cancelled;
+    const open = (seed: number) => {
+      const ac = new AbortController();
+      const firstFrame = readSse(`${base}/api/explore/fit?method=sw&k=30&steps=2000&seed=${seed}`, { until: (e) => e.event === 'frame', timeoutMs: 60_000 });
+      return { ac, firstFrame };
+    };
+    const waitFor = async (cond: () => boolean, what: string) => {
+      const t0 = Date.now();
+      while (!cond()) {
+        if (Date.now() - t0 > 20_000) assert.fail(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    // A viewer that leaves after the first frame: the 2000-step fit is stopped, not left running.
+    await open(101).firstFrame;
+    await waitFor(() => ring.active === 0, 'the abandoned fit to stop');
+    assert.equal(ring.cancelled, cancelled0 + 1);
+    // Three fits run at once; a fourth waits a moment for a slot, then gets the server's own message.
+    const streams: AbortController[] = [];
+    const holders = [102, 103, 104].map((seed) => {
+      const ac = new AbortController();
+      streams.push(ac);
+      return fetch(`${base}/api/explore/fit?method=sw&k=30&steps=2000&seed=${seed}`, { signal: ac.signal }).then(async (r) => {
+        const reader = r.body!.getReader();
+        try {
+          for (;;) if ((await reader.read()).done) break;
+        } catch {
+          /* aborted */
+        }
+      });
+    });
+    await waitFor(() => ring.active === 3, 'three running fits');
+    const t0 = Date.now();
+    const fourth = await getJson('/api/explore/fit?method=sw&k=30&steps=2000&seed=105');
+    assert.equal(fourth.status, 429, JSON.stringify(fourth.body));
+    assert.match(fourth.body.error, /3 fits are already running on this server \(at most 3 at once\); try again when one finishes/);
+    assert.ok(Date.now() - t0 >= 1500, 'it waited for a slot first');
+    // The page replaces its fits: closing the three streams frees their slots at once.
+    for (const ac of streams) ac.abort();
+    await Promise.all(holders);
+    await waitFor(() => ring.active === 0, 'the three fits to stop');
+    assert.equal(ring.cancelled, cancelled0 + 4);
+    const ev = await readSse(`${base}/api/explore/fit?method=em&k=2&steps=3&seed=106`);
+    assert.equal(ev.at(-1)!.event, 'done');
   });
   it('rejects bad fit parameters', async () => {
     for (const [q, field] of [['method=magic', 'method'], ['method=em&k=0', 'k'], ['method=em&steps=999999', 'steps'], ['', 'method']]) {
