@@ -112,6 +112,65 @@ describe('the web app in Chromium', { skip }, () => {
     await shot('mixing');
   });
 
+  it('Mixing: zero sliders look empty; Download; Count 0, Clear and errors take the old picture away', async () => {
+    // Still on the Mixing tab, weights 1, 3, 8 from the test above.
+    const img = page.locator('#mixing-img');
+    const trackAt = async (id: string, frac: number) => {
+      const shotImg = await decodePng(await page.locator(id).screenshot());
+      const x = Math.round(frac * (shotImg.width - 1));
+      const y = Math.floor(shotImg.height / 2);
+      const o = (y * shotImg.width + x) * shotImg.channels;
+      return [shotImg.data[o], shotImg.data[o + 1], shotImg.data[o + 2]];
+    };
+    const light = (px: number[]) => px.every((v) => v > 200);
+    // Every slider at 0 is an empty (light) track, whatever its class colour (1, 2, 6, 8, 9 looked full before).
+    for (const c of [0, 2, 4, 5, 6, 7, 9]) assert.ok(light(await trackAt(`#mix-w-${c}`, 0.75)), `slider ${c} at 0 looks empty`);
+    await page.locator('#mix-w-2').fill('60');
+    const withTwo = await loadedImage('#mixing-img', await img.getAttribute('src'));
+    const green = await trackAt('#mix-w-2', 0.3);
+    assert.ok(green[1] > 120 && green[0] < 120, `slider 2 at 60 is filled in its colour left of the thumb: ${green}`);
+    assert.ok(light(await trackAt('#mix-w-2', 0.9)), 'and empty right of it');
+    // Download: the link saves the picture on screen.
+    const dl = page.locator('#mixing-download');
+    assert.equal(await dl.isVisible(), true);
+    assert.equal(await dl.getAttribute('href'), withTwo);
+    assert.match((await dl.getAttribute('download')) ?? '', /^mix-interpolate-1-2-3-8-.*\.png$/);
+    // Count 0 is refused on the page (not silently 16), and the old picture goes.
+    await page.fill('#mixing-count', '0');
+    await page.dispatchEvent('#mixing-count', 'change');
+    await page.waitForSelector('#mixing-img[hidden]', { state: 'attached' });
+    assert.match((await page.textContent('#mixing-notice')) ?? '', /Count must be a whole number from 1 to 64, not "0"/);
+    await shot('mixing-count-0');
+    assert.equal(await dl.isVisible(), false);
+    await page.fill('#mixing-count', '4');
+    await page.dispatchEvent('#mixing-count', 'change');
+    await loadedImage('#mixing-img', withTwo);
+    assert.equal(await page.isVisible('#mixing-notice'), false);
+    // A server error (unknown method) clears the old picture and shows the server's message.
+    await page.evaluate(() => {
+      const sel = document.querySelector('#mixing-method') as HTMLSelectElement;
+      sel.append(new Option('bogus', 'bogus'));
+      sel.value = 'bogus';
+      sel.dispatchEvent(new Event('change'));
+    });
+    await page.waitForSelector('#mixing-img[hidden]', { state: 'attached' });
+    assert.match((await page.textContent('#mixing-notice')) ?? '', /method: unknown method 'bogus'/);
+    const refused = pageErrors.findIndex((e) => /status of 400/.test(e));
+    assert.ok(refused >= 0, 'the browser logged the refused request');
+    pageErrors.splice(refused, 1);
+    await page.evaluate(() => {
+      const sel = document.querySelector('#mixing-method') as HTMLSelectElement;
+      sel.querySelector('option[value="bogus"]')!.remove();
+      sel.dispatchEvent(new Event('change'));
+    });
+    await loadedImage('#mixing-img');
+    // Clear: all weights 0, no picture left on screen.
+    await page.click('#mixing-clear');
+    await page.waitForSelector('#mixing-img[hidden]', { state: 'attached' });
+    assert.match((await page.textContent('#mixing-box .placeholder')) ?? '', /All weights are zero/);
+    assert.equal(await dl.isVisible(), false);
+  });
+
   it('Styles: paint a tiny image of an uploaded picture with live progress, then cancel a second job', async () => {
     await page.click('#tab-styles');
     await page.waitForSelector('#styles-a button img');
@@ -179,5 +238,42 @@ describe('the web app in Chromium', { skip }, () => {
     }
     assert.ok(!(await fig.screenshot()).equals(before), 'the fitted ellipses changed the picture');
     await shot('explore');
+  });
+
+  it('Explore: Cancel stops the fits here and on the server; a refusal shows the server\'s own message', async () => {
+    const ring = srv.ctx.ring;
+    const until = async (cond: () => boolean, what: string) => {
+      for (const t0 = Date.now(); !cond(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() - t0 > 30_000) assert.fail(`timed out: ${what}`);
+    };
+    await page.fill('#ring-k', '30');
+    await page.fill('#ring-steps', '2000');
+    await page.fill('#ring-seed', '5');
+    await page.click('#ring-go');
+    await until(() => ring.active >= 2, 'the long fits to run');
+    assert.equal(await page.isDisabled('#ring-cancel'), false);
+    await page.click('#ring-cancel');
+    for (const m of ['sw', 'sc2']) await page.waitForSelector(`.rings figure[data-method="${m}"][data-state="cancelled"]`);
+    await until(() => ring.active === 0, 'the server to stop the cancelled fits');
+    assert.equal(await page.isDisabled('#ring-cancel'), true);
+    // Three fits started elsewhere fill the server; the page's fits are refused with the server's message.
+    const others = [301, 302, 303].map((seed) => new AbortController());
+    const holders = others.map((ac, i) =>
+      fetch(`${srv.url}/api/explore/fit?method=sw&k=30&steps=2000&seed=${301 + i}`, { signal: ac.signal }).then((r) => r.body!.pipeTo(new WritableStream()).catch(() => {})),
+    );
+    await until(() => ring.active === 3, 'three fits from another client');
+    await page.fill('#ring-seed', '6');
+    await page.click('#ring-go');
+    for (const m of ['sw', 'sc2', 'em']) {
+      await page.waitForSelector(`.rings figure[data-method="${m}"][data-state="failed"]`, { timeout: 20_000 });
+      assert.match((await page.textContent(`.rings figure[data-method="${m}"] .meta`)) ?? '', /failed: 3 fits are already running on this server \(at most 3 at once\)/);
+    }
+    await shot('explore-refused');
+    for (const ac of others) ac.abort();
+    await Promise.all(holders);
+    await until(() => ring.active === 0, 'the other client\'s fits to stop');
+    // The browser logs each refused request; those three are expected here.
+    const expected = pageErrors.filter((e) => /status of 429/.test(e));
+    assert.equal(expected.length, 3, JSON.stringify(pageErrors));
+    for (const e of expected) pageErrors.splice(pageErrors.indexOf(e), 1);
   });
 });

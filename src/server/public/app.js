@@ -133,6 +133,10 @@ async function generateDigits() {
 const mixWeights = new Array(10).fill(0);
 mixWeights[3] = 1;
 mixWeights[8] = 1;
+/** The slider's filled part ends at its value (0 → empty track), in the class's colour. */
+function paintSlider(r) {
+  r.style.setProperty('--p', `${Number(r.value)}%`);
+}
 function buildSliders(classes) {
   const box = $('mixing-sliders');
   box.innerHTML = '';
@@ -146,12 +150,14 @@ function buildSliders(classes) {
     r.value = String(Math.round((mixWeights[c] ?? 0) * 100));
     r.id = `mix-w-${c}`;
     r.setAttribute('aria-label', `weight of class ${c}`);
-    r.style.accentColor = PALETTE[c % 10];
+    r.style.setProperty('--c', PALETTE[c % 10]);
+    paintSlider(r);
     const out = document.createElement('output');
     out.textContent = r.value;
     r.addEventListener('input', () => {
       mixWeights[c] = Number(r.value) / 100;
       out.textContent = r.value;
+      paintSlider(r);
       mixPreview();
     });
     box.append(label, r, out);
@@ -164,9 +170,23 @@ function setWeights(w) {
     if (r) {
       r.value = String(Math.round(v * 100));
       r.nextElementSibling.textContent = r.value;
+      paintSlider(r);
     }
   });
   mixPreview();
+}
+/** Takes the old picture (and its download link) off the screen: after Clear, or when a request fails. */
+function clearMixImage(placeholder) {
+  const img = $('mixing-img');
+  if (img.dataset.url) URL.revokeObjectURL(img.dataset.url);
+  delete img.dataset.url;
+  img.removeAttribute('src');
+  img.hidden = true;
+  const ph = $('mixing-box').querySelector('.placeholder');
+  ph.textContent = placeholder;
+  ph.hidden = false;
+  $('mixing-download').hidden = true;
+  $('mixing-meta').textContent = '';
 }
 $('mixing-clear').addEventListener('click', () => setWeights(new Array(10).fill(0)));
 $('mixing-even').addEventListener('click', () => setWeights(new Array(10).fill(0.5)));
@@ -183,41 +203,61 @@ document.querySelectorAll('#mixing-modes input, #mixing-method, #mixing-count, #
 $('mixing-form').addEventListener('submit', (e) => e.preventDefault());
 let mixAbort = null;
 let mixSeq = 0;
+/** An integer input's value within [min, max], or null (the notice says what is allowed). */
+function intInput(el, name) {
+  const v = el.value.trim();
+  const n = Number(v);
+  const min = Number(el.min), max = Number(el.max || Infinity);
+  if (v === '' || !Number.isInteger(n) || n < min || n > max) {
+    return { error: `${name} must be a whole number from ${min}${Number.isFinite(max) ? ` to ${max}` : ' up'}, not "${v}"` };
+  }
+  return { value: n };
+}
 const mixPreview = debounce(async () => {
   const weights = {};
   mixWeights.forEach((w, c) => {
     if (w > 0) weights[c] = w;
   });
   const box = $('mixing-box');
-  if (Object.keys(weights).length === 0) {
-    $('mixing-meta').textContent = 'All weights are zero: raise at least one slider.';
+  const count = intInput($('mixing-count'), 'Count');
+  const seed = intInput($('mixing-seed'), 'Seed');
+  mixAbort?.abort();
+  if (Object.keys(weights).length === 0 || count.error || seed.error) {
+    mixSeq++;
+    box.classList.remove('busy');
+    const why = count.error ?? seed.error;
+    notice($('mixing-notice'), why ?? '', 'error');
+    clearMixImage(why ? 'Fix the settings on the left.' : 'All weights are zero: raise at least one slider.');
     return;
   }
-  const body = {
-    mode: document.querySelector('#mixing-modes input:checked').value,
-    weights,
-    count: Number($('mixing-count').value) || 16,
-    seed: Number($('mixing-seed').value) || 0,
-  };
+  const body = { mode: document.querySelector('#mixing-modes input:checked').value, weights, count: count.value, seed: seed.value };
   const method = $('mixing-method').value;
   if (method) body.method = method;
-  mixAbort?.abort();
   mixAbort = new AbortController();
   const seq = ++mixSeq;
   box.classList.add('busy');
   try {
     const res = await fetch('/api/digits/mix', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: mixAbort.signal });
+    if (seq !== mixSeq) return;
     if (!res.ok) {
       notice($('mixing-notice'), await apiError(res), res.status === 503 ? 'warn' : 'error');
+      clearMixImage('No picture: see the message above.');
       return;
     }
     notice($('mixing-notice'), '');
-    showImage($('mixing-img'), box, await res.blob());
+    const url = showImage($('mixing-img'), box, await res.blob());
+    const dl = $('mixing-download');
+    dl.href = url;
+    dl.download = `mix-${body.mode}-${Object.keys(weights).join('-')}-${res.headers.get('X-Method')}-seed${body.seed}.png`;
+    dl.hidden = false;
     const total = Object.values(weights).reduce((s, v) => s + v, 0);
     const desc = Object.entries(weights).map(([c, w]) => `${c}: ${Math.round((100 * w) / total)}%`).join(' · ');
     $('mixing-meta').textContent = `${body.mode} · ${desc}${res.headers.get('X-Labels') ? ` · classes drawn: ${res.headers.get('X-Labels')}` : ''}`;
   } catch (e) {
-    if (e.name !== 'AbortError') notice($('mixing-notice'), `request failed: ${e.message}`, 'error');
+    if (e.name !== 'AbortError' && seq === mixSeq) {
+      notice($('mixing-notice'), `request failed: ${e.message}`, 'error');
+      clearMixImage('No picture: see the message above.');
+    }
   } finally {
     if (seq === mixSeq) box.classList.remove('busy');
   }
@@ -530,9 +570,37 @@ function drawRing(fig, frame) {
     ctx.fill();
   }
 }
+/**
+ * Reads a server-sent-events stream with fetch (not EventSource), so that a refusal (429 when too many fits
+ * run, 400 for bad settings) shows the server's own message, and aborting `signal` closes the connection —
+ * which makes the server stop the fit. Calls onEvent(name, data) per event; resolves when the stream ends.
+ */
+async function readEvents(url, signal, onEvent) {
+  const res = await fetch(url, { signal, headers: { Accept: 'text/event-stream' } });
+  if (!res.ok) throw new Error(await apiError(res));
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buf += value;
+    let cut;
+    while ((cut = buf.indexOf('\n\n')) >= 0) {
+      const block = buf.slice(0, cut);
+      buf = buf.slice(cut + 2);
+      let name = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) name = line.slice(7);
+        else if (line.startsWith('data: ')) data.push(line.slice(6));
+      }
+      if (data.length) onEvent(name, JSON.parse(data.join('\n')));
+    }
+  }
+}
 function runFit(fig, k, steps, seed) {
   const method = fig.dataset.method;
-  ringStreams.get(method)?.close();
+  ringStreams.get(method)?.abort();
   const meta = fig.querySelector('.meta');
   const available = status?.explore?.methods?.find((m) => m.method === method)?.available;
   if (available === false) {
@@ -541,27 +609,41 @@ function runFit(fig, k, steps, seed) {
   }
   meta.textContent = 'starting…';
   fig.dataset.state = 'running';
+  const run = String(Number(fig.dataset.run ?? 0) + 1);
+  fig.dataset.run = run; // a newer run of this figure owns its caption and canvas
   const queue = [];
   let doneSummary = null;
   let failed = null;
+  let cancelled = false;
   let last = null;
-  const es = new EventSource(`/api/explore/fit?method=${method}&k=${k}&steps=${steps}&seed=${seed}`);
-  ringStreams.set(method, es);
-  es.addEventListener('frame', (ev) => queue.push(JSON.parse(ev.data)));
-  es.addEventListener('done', (ev) => {
-    doneSummary = JSON.parse(ev.data);
-    es.close();
-  });
-  es.addEventListener('fail', (ev) => {
-    failed = JSON.parse(ev.data).error;
-    es.close();
-  });
-  es.onerror = () => {
-    if (!doneSummary && !failed) failed = 'the connection to the server was lost (too many fits at once? try again)';
-    es.close();
-  };
+  const ac = new AbortController();
+  ringStreams.set(method, ac);
+  updateRingButtons();
+  const q = new URLSearchParams({ method, k: String(k), steps: String(steps), seed: String(seed) });
+  readEvents(`/api/explore/fit?${q}`, ac.signal, (name, data) => {
+    if (name === 'frame') queue.push(data);
+    else if (name === 'done') doneSummary = data;
+    else if (name === 'fail') failed = data.error;
+  })
+    .then(() => {
+      if (!doneSummary && !failed) failed = 'the server closed the stream before the fit finished (it may have restarted)';
+    })
+    .catch((e) => {
+      if (e.name === 'AbortError') cancelled = true;
+      else failed = e.message === 'Failed to fetch' || e.name === 'TypeError' ? `the connection to the server was lost (${e.message})` : e.message;
+    })
+    .finally(() => {
+      if (ringStreams.get(method) === ac) ringStreams.delete(method);
+      updateRingButtons();
+    });
   // Play the frames at a steady pace (about 25 per second), whatever rate they arrive at.
   const tick = () => {
+    if (fig.dataset.run !== run) return;
+    if (cancelled) {
+      meta.textContent = last ? `cancelled at step ${last.step}` : 'cancelled';
+      fig.dataset.state = 'cancelled';
+      return;
+    }
     if (queue.length) {
       last = queue.shift();
       drawRing(fig, last);
@@ -581,12 +663,18 @@ function runFit(fig, k, steps, seed) {
   };
   tick();
 }
+function updateRingButtons() {
+  $('ring-cancel').disabled = ringStreams.size === 0;
+}
 $('ring-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const k = Number($('ring-k').value) || 10;
   const steps = Number($('ring-steps').value) || 80;
   const seed = Number($('ring-seed').value) || 0;
   document.querySelectorAll('.rings figure').forEach((fig) => runFit(fig, k, steps, seed));
+});
+$('ring-cancel').addEventListener('click', () => {
+  for (const ac of [...ringStreams.values()]) ac.abort();
 });
 async function loadRing() {
   const res = await fetch('/api/explore/ring');
