@@ -154,6 +154,17 @@ test('a good small copy loads, from a dir option and from GMMGEN_MNIST_DIR, plai
   });
 });
 
+test('labels at the edges of 0..9 load as they are', () => {
+  const { images, labels } = smallCopy();
+  const edge = Buffer.from(labels);
+  edge[8] = 0;
+  edge[8 + 1] = 9;
+  withFiles({ 't10k-images-idx3-ubyte': images, 't10k-labels-idx1-ubyte': edge }, (tmp) => {
+    const s = loadMnistSplit('t10k', { dir: tmp });
+    assert.deepEqual([s.labels[0], s.labels[1]], [0, 9]);
+  });
+});
+
 test('corrupted files are rejected with an error naming the file and the problem', () => {
   const { images, labels } = smallCopy();
   const cases: { name: string; files: Record<string, Buffer>; re: RegExp; file: string }[] = [
@@ -205,11 +216,11 @@ test('corrupted files are rejected with an error naming the file and the problem
         't10k-images-idx3-ubyte': images,
         't10k-labels-idx1-ubyte': (() => {
           const b = Buffer.from(labels);
-          b[8 + 17] = 12;
+          b[8 + 17] = 10; // the first label outside the range
           return b;
         })(),
       },
-      re: /label 12 at index 17 is outside 0\.\.9/,
+      re: /label 10 at index 17 is outside 0\.\.9/,
       file: 't10k-labels-idx1-ubyte',
     },
     {

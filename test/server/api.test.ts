@@ -302,7 +302,8 @@ describe('style assets and uploads', () => {
     assert.equal((await getJson('/api/style/paintings/no-such-painting')).status, 404);
     assert.equal((await getJson(`${body.paintings[0].url}?size=5`)).status, 400);
     const presets = (await getJson('/api/style/contents')).body.presets;
-    assert.ok(presets.length >= 1);
+    assert.deepEqual(presets.map((p: { name: string }) => p.name), ['landscape', 'letters', 'portrait']);
+    assert.deepEqual(presets.map((p: { url: string }) => p.url), ['/api/style/contents/landscape', '/api/style/contents/letters', '/api/style/contents/portrait']);
     const { png } = await getPng(presets[0].url);
     const img = await decodePng(png);
     assert.ok(regionVariance(img, 0, 0, img.width, img.height) > 10);

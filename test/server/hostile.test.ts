@@ -279,6 +279,24 @@ describe('JSON bodies', () => {
     for (const [body, field] of cases) expectRefused(await post('/api/style/jobs', body), `POST /api/style/jobs ${body}`, field, 400);
     assert.equal(srv.ctx.jobs.list().length, 0, 'nothing was queued');
     for (const id of ['constructor', 'nope']) expectRefused(await call(`/api/style/jobs/${id}/cancel`, { method: 'POST' }), `cancel ${id}`, null, 404);
+    // A job that exists but has nothing to show yet (the second in line): its preview and images are 404s,
+    // an index outside [0, 10000] or not a number is a 400 naming it.
+    const tiny = job({ size: 32, iterations: 1, samples: 1, mode: 'mean' });
+    const first = await post('/api/style/jobs', tiny);
+    const second = await post('/api/style/jobs', tiny);
+    assert.deepEqual([first.status, second.status], [202, 202], `${first.text} ${second.text}`);
+    const id = second.body.id;
+    try {
+      assert.equal(second.body.status, 'queued');
+      expectRefused(await call(`/api/style/jobs/${id}/preview.png`), 'preview of a queued job', null, 404);
+      assert.match((await call(`/api/style/jobs/${id}/preview.png`)).body.error, /has no preview yet/);
+      expectRefused(await call(`/api/style/jobs/${id}/results/0.png`), 'image 0 of a queued job', null, 404);
+      assert.match((await call(`/api/style/jobs/${id}/results/0.png`)).body.error, /has no image 0 \(it has 0\)/);
+      expectRefused(await call(`/api/style/jobs/${id}/results/10000.png`), 'image 10000', null, 404);
+      for (const index of ['10001', '-1', 'abc', '0x1', '1e1']) expectRefused(await call(`/api/style/jobs/${id}/results/${index}.png`), `image ${index}`, 'index', 400);
+    } finally {
+      for (const j of [second.body.id, first.body.id]) assert.equal((await call(`/api/style/jobs/${j}`, { method: 'DELETE' })).status, 200);
+    }
     await stillAnswers();
   });
 });

@@ -28,6 +28,17 @@ test('Gram of a known 2×2×2 feature map, divided by the 4 positions', () => {
   assert.throws(() => gramMatrix(tf.concat([f, f]) as tf.Tensor4D), /batch of 1/);
 });
 
+test('Gram of a non-square 2×3×2 feature map is divided by h·w = 6 positions', () => {
+  // positions (y, x) row-major, channels [a, b]: a = [1, 0, 2, -1, 3, 1], b = [0, 1, 1, 2, -1, 0]
+  const f = tf.tensor4d([1, 0, 0, 1, 2, 1, -1, 2, 3, -1, 1, 0], [1, 2, 3, 2]);
+  // aa = 1 + 0 + 4 + 1 + 9 + 1 = 16, ab = 0 + 0 + 2 − 2 − 3 + 0 = −3, bb = 0 + 1 + 1 + 4 + 1 + 0 = 7
+  const want = Array.from(Float32Array.of(16 / 6, -3 / 6, -3 / 6, 7 / 6));
+  assert.deepEqual(Array.from(gramMatrix(f).dataSync()), want);
+  // And 3×2: the same positions transposed, the same Gram.
+  const t = tf.transpose(f, [0, 2, 1, 3]) as tf.Tensor4D;
+  assert.deepEqual(Array.from(gramMatrix(t).dataSync()), want);
+});
+
 test('upper-triangle vectors: round trip and Frobenius isometry', () => {
   const rng = new Rng(1);
   const c = 7;

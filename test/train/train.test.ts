@@ -6,7 +6,8 @@ import { before, test } from 'node:test';
 import sharp from 'sharp';
 import { initBackend, tf } from '../../src/backend/index.ts';
 import { limitSet, loadMnistSplit } from '../../src/data/mnist.ts';
-import { buildClassifier, classProbabilities } from '../../src/models/classifier.ts';
+import { accuracy, buildClassifier, classProbabilities } from '../../src/models/classifier.ts';
+import { loadModel } from '../../src/train/model-io.ts';
 import { AeTrainer, buildAeModels, meanAbsError, reconstruct } from '../../src/train/autoencoder.ts';
 import { readCheckpoint } from '../../src/train/checkpoint.ts';
 import { ClassifierTrainer } from '../../src/train/classifier.ts';
@@ -136,7 +137,14 @@ test('classifier run: resume with a different kind or seed is refused; summary a
     assert.equal(res.state.step, 2);
     assert.ok(existsSync(join(dir, 'final', 'classifier', 'model.json')));
     const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
-    assert.ok(s.testAccuracy >= 0 && s.testAccuracy <= 1);
+    // The reported accuracy is the saved classifier's accuracy on the 50 test digits, recomputed here.
+    const saved = await loadModel(join(dir, 'final', 'classifier'), 'classifier');
+    const t = limitSet(loadMnistSplit('t10k'), 50);
+    const xt = tf.tensor4d(t.images, [t.n, 28, 28, 1]);
+    assert.equal(s.testAccuracy, accuracy(saved, xt, t.labels));
+    assert.ok(Number.isInteger(s.testAccuracy * 50), `${s.testAccuracy} is a count of 50`);
+    xt.dispose();
+    saved.dispose();
     await assert.rejects(runClassifier({ out: dir, epochs: 2, batch: 20, seed: 2, limit: 40, testLimit: 50, resume: true, log: quiet }), /used seed 1, this run asks for 2/);
     await assert.rejects(runAutoencoder({ out: dir, epochs: 2, batch: 20, seed: 1, limit: 40, testLimit: 50, resume: true, classifierDir: null, log: quiet }), /is of a classifier run, not autoencoder/);
   } finally {

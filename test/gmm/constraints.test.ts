@@ -1,0 +1,94 @@
+/**
+ * The constraints every fit must keep, checked where they bite: weights on the simplex and covariances
+ * positive definite even when a component has nothing to fit (k larger than the number of clusters, a start
+ * far off), diagonal EM covariances per component (the M-step divides each component's scatter by its own
+ * mass), and the PSD projection on matrices that need it, against values worked out by hand.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GMM } from '../../src/gmm/gmm.ts';
+import { fitGMM, FIT_METHODS, type FitMethod } from '../../src/gmm/fit.ts';
+import { projectPSD, symEigen } from '../../src/gmm/linalg.ts';
+
+function close(a: number, b: number, tol: number, what: string): void {
+  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+}
+
+test('projectPSD: clips negative eigenvalues (to a floor when given), keeps PSD input, symmetrises', () => {
+  // [[1, 2], [2, 1]] has eigenvalues 3 and −1 with eigenvectors (1, 1)/√2 and (1, −1)/√2.
+  const a = new Float64Array([1, 2, 2, 1]);
+  assert.deepEqual(Array.from(projectPSD(a, 2), (v) => +v.toFixed(12)), [1.5, 1.5, 1.5, 1.5]);
+  // With the floor 0.5: 3·½[[1,1],[1,1]] + 0.5·½[[1,−1],[−1,1]].
+  assert.deepEqual(Array.from(projectPSD(a, 2, 0.5), (v) => +v.toFixed(12)), [1.75, 1.25, 1.25, 1.75]);
+  // Already PSD (eigenvalues 1 and 3): unchanged; an asymmetric input is symmetrised first.
+  const psd = new Float64Array([2, 1, 1, 2]);
+  Array.from(projectPSD(psd, 2)).forEach((v, i) => close(v, psd[i], 1e-14, `PSD entry ${i}`));
+  Array.from(projectPSD(new Float64Array([2, 0, 2, 2]), 2)).forEach((v, i) => close(v, psd[i], 1e-14, `symmetrised entry ${i}`));
+  // A 3×3 with one negative eigenvalue: the result has the other two eigenvalues, 0 instead of the negative one,
+  // and is the nearest PSD matrix (the Frobenius distance equals |λ_min|).
+  const b = new Float64Array([2, -1, 0.5, -1, -1, 0.3, 0.5, 0.3, 1]);
+  const ev = symEigen(b, 3).values;
+  assert.ok(ev[0] < 0 && ev[1] > 0);
+  const p = projectPSD(b, 3);
+  const evp = symEigen(p, 3).values;
+  close(evp[0], 0, 1e-12, 'clipped eigenvalue');
+  close(evp[1], ev[1], 1e-12, 'kept eigenvalue 1');
+  close(evp[2], ev[2], 1e-12, 'kept eigenvalue 2');
+  let dist = 0;
+  for (let i = 0; i < 9; i++) dist += (p[i] - b[i]) ** 2;
+  close(Math.sqrt(dist), -ev[0], 1e-12, 'distance to the input');
+});
+
+/** Two blobs, fitted with four components from a start that puts two components far from any data. */
+const twoBlobs = new GMM({
+  k: 2, d: 2, covarianceType: 'full', weights: new Float64Array([0.5, 0.5]),
+  means: new Float64Array([-3, 0, 3, 0]), covariances: new Float64Array([0.3, 0, 0, 0.3, 0.3, 0, 0, 0.3]),
+}).sample(600, 3).points;
+const farStart = new GMM({
+  k: 4, d: 2, covarianceType: 'full', weights: new Float64Array([0.4, 0.4, 0.1, 0.1]),
+  means: new Float64Array([-3, 0, 3, 0, 0, 12, 0, -12]), covariances: new Float64Array(4 * 4).map((_, i) => (i % 4 === 0 || i % 4 === 3 ? 0.5 : 0)),
+});
+const SHORT: Record<FitMethod, Record<string, unknown>> = {
+  em: { init: farStart, maxIter: 50 },
+  nll: { init: farStart, maxIter: 60, lr: 0.05 },
+  sw: { init: farStart, maxIter: 40, L: 8 },
+  sc2: { init: farStart, maxIter: 80, batchSize: 200 },
+  mmd: { init: farStart, maxIter: 60, bandwidth: 1 },
+  'fixed-basis': {},
+};
+
+for (const method of FIT_METHODS) {
+  test(`${method}: weights stay on the simplex and covariances positive definite when components have nothing to fit`, () => {
+    const g = fitGMM(method, twoBlobs, { k: 4, seed: 1, ...SHORT[method] }).gmm;
+    let sum = 0;
+    for (let c = 0; c < g.k; c++) {
+      assert.ok(g.weights[c] >= 0, `${method}: weight ${c} = ${g.weights[c]}`);
+      sum += g.weights[c];
+      const ev = symEigen(g.componentCovariance(c), 2).values;
+      assert.ok(ev[0] > 0 && Number.isFinite(ev[1]), `${method}: component ${c} covariance eigenvalues ${Array.from(ev)}`);
+    }
+    close(sum, 1, 1e-9, `${method}: weight sum`);
+    assert.ok(Number.isFinite(g.nll(twoBlobs)), `${method}: finite NLL`);
+  });
+}
+
+test('EM with diagonal covariances recovers each component\'s own variances (unequal sizes)', () => {
+  // Weights 0.15 / 0.85: a scatter divided by the total count instead of the component's mass shrinks the small
+  // component's variances about sevenfold.
+  const truth = new GMM({
+    k: 2, d: 3, covarianceType: 'diag', weights: new Float64Array([0.15, 0.85]),
+    means: new Float64Array([-5, 0, 2, 4, 1, -1]), covariances: new Float64Array([0.5, 2, 1, 1.5, 0.25, 3]),
+  });
+  const X = truth.sample(4000, 2).points;
+  const g = fitGMM('em', X, { k: 2, seed: 0, covarianceType: 'diag' }).gmm;
+  const order = g.means[0] < g.means[3] ? [0, 1] : [1, 0];
+  for (let c = 0; c < 2; c++) {
+    const f = order[c];
+    close(g.weights[f], truth.weights[c], 0.02, `weight ${c}`);
+    for (let j = 0; j < 3; j++) {
+      const ratio = g.covariances[f * 3 + j] / truth.covariances[c * 3 + j];
+      assert.ok(Math.abs(ratio - 1) < 0.12, `component ${c} variance ${j}: fitted ${g.covariances[f * 3 + j].toFixed(3)} vs ${truth.covariances[c * 3 + j]}`);
+      close(g.means[f * 3 + j], truth.means[c * 3 + j], 0.1, `component ${c} mean ${j}`);
+    }
+  }
+});
