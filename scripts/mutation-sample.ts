@@ -1,0 +1,295 @@
+/**
+ * Mutation sampling: how many small, plausible one-line bugs in src/ does the test suite catch?
+ *
+ *   nice -n 10 npm run mutation-sample -- [--n 40] [--seed 1] [--only src/gmm,src/server] [--timeout 900]
+ *        [--out docs/results/mutation-sample.json] [--list] [--report] [--force]
+ *
+ * 1. Lists every candidate mutation of every src/**\/*.ts line that is code (not a comment, import, type
+ *    declaration or string): a relational operator moved by one (< ↔ <=, > ↔ >=), an equality flipped
+ *    (=== ↔ !==), && ↔ ||, + ↔ −, * ↔ /, Math.max ↔ Math.min, a numeric literal changed (0 → 1, n → n + 1),
+ *    true ↔ false, a statement removed (a `continue`/`break`/`return …;`/`throw …;` guard, or an assignment).
+ * 2. Draws --n of them uniformly at random (seeded).
+ * 3. For each, in a scratch copy of the repository (the working tree is never touched), applies the one-line
+ *    change and runs the relevant tests: the test files of the mirrored folder (src/gmm → test/gmm) plus every
+ *    test file that imports the mutated module directly. A mutant is caught when that run fails (or runs past
+ *    --timeout seconds); the failing tests are recorded.
+ * 4. Runs the failing test files once more on the unmutated copy, so that a flaky test cannot count as a catch.
+ *
+ * Results (every mutant: file, line, before/after, caught, by which tests) go to --out after every mutant, so
+ * an interrupted run keeps what it measured; --report prints the table of --out.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { parseCli } from '../src/cli/args.ts';
+import { claimOutput, writeFileAtomic } from '../src/util/output.ts';
+import { repoRoot, sharedDir } from '../src/util/paths.ts';
+
+const cli = parseCli({
+  name: 'mutation-sample',
+  usage: 'npm run mutation-sample -- [--n 40] [--seed 1] [--only src/gmm,...] [--timeout 900] [--out FILE] [--list | --report] [--force]',
+  description: 'Puts sampled one-line bugs into src/ one at a time (in a scratch copy), runs the relevant tests, and reports the share caught.',
+  flags: {
+    n: { type: 'int', min: 1, max: 1000, default: 40, help: 'mutants to sample' },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1, help: 'sampling seed' },
+    only: { type: 'list', help: 'only files under these paths (e.g. src/gmm,src/server)' },
+    timeout: { type: 'int', min: 10, max: 7200, default: 900, help: 'seconds per test run (longer counts as caught)' },
+    out: { type: 'string', meta: 'FILE', default: 'docs/results/mutation-sample.json', help: 'results JSON (relative to the repository)' },
+    list: { type: 'boolean', help: 'only print the sampled mutants' },
+    report: { type: 'boolean', help: 'only print the table of --out' },
+    force: { type: 'boolean', help: 'replace an existing --out' },
+  },
+});
+const args = cli.values;
+const outPath = join(repoRoot, args.out);
+if (!args.list && !args.report) claimOutput(outPath, { explicit: cli.given.has('out'), force: args.force });
+
+// ---------------------------------------------------------------------------------------------------------
+// Candidate mutations
+
+export interface Mutation {
+  file: string;
+  line: number;
+  operator: string;
+  before: string;
+  after: string;
+}
+
+/** Simple seeded generator (mulberry32), so that the sample does not depend on src/util/rng.ts being right. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The line without its trailing // comment and with string/template contents blanked (same length). */
+function codeOnly(line: string): string {
+  let out = '';
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote) {
+      if (ch === '\\') {
+        out += '  ';
+        i++;
+        continue;
+      }
+      if (ch === quote) {
+        quote = null;
+        out += ch;
+      } else out += ' ';
+      continue;
+    }
+    if (ch === '/' && line[i + 1] === '/') break;
+    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    out += ch;
+  }
+  return out.padEnd(line.length, ' ');
+}
+
+const SWAPS: [string, RegExp, (m: string) => string][] = [
+  ['relational', / (<=|>=|<|>) /g, (m) => ({ ' < ': ' <= ', ' <= ': ' < ', ' > ': ' >= ', ' >= ': ' > ' })[m]!],
+  ['equality', / (===|!==) /g, (m) => (m === ' === ' ? ' !== ' : ' === ')],
+  ['logical', / (&&|\|\|) /g, (m) => (m === ' && ' ? ' || ' : ' && ')],
+  ['arithmetic', / ([+\-*/]) (?!=)/g, (m) => ({ ' + ': ' - ', ' - ': ' + ', ' * ': ' / ', ' / ': ' * ' })[m]!],
+  ['max/min', /Math\.(max|min)\(/g, (m) => (m === 'Math.max(' ? 'Math.min(' : 'Math.max(')],
+  ['boolean', /\b(true|false)\b/g, (m) => (m === 'true' ? 'false' : 'true')],
+  ['literal', /(?<![\w.$])(\d+(\.\d+)?)(?![\w.])/g, (m) => (m === '0' ? '1' : m === '1' ? '0' : String(Number(m) + 1))],
+];
+const REMOVABLE = /^\s*(if \(.+\) )?(continue|break|return\b[^;]*|throw new \w+\(.*\));\s*$|^\s*[\w.[\]]+ (\+|-|\*|\/)?= [^=].*;\s*$/;
+
+export function candidates(file: string, text: string): Mutation[] {
+  const out: Mutation[] = [];
+  const lines = text.split('\n');
+  let inBlock = false;
+  let inType = 0;
+  lines.forEach((raw, i) => {
+    const t = raw.trim();
+    if (inBlock) {
+      if (t.includes('*/')) inBlock = false;
+      return;
+    }
+    if (t.startsWith('/*')) {
+      if (!t.includes('*/')) inBlock = true;
+      return;
+    }
+    if (!t || t.startsWith('//') || t.startsWith('*') || /^(import|export \{|export type|export \* )/.test(t)) return;
+    if (/^(export )?(interface|type) /.test(t)) {
+      if (t.endsWith('{')) inType++;
+      return;
+    }
+    if (inType > 0) {
+      if (t.startsWith('}')) inType--;
+      return;
+    }
+    const code = codeOnly(raw);
+    for (const [operator, re, swap] of SWAPS) {
+      for (const m of code.matchAll(re)) {
+        if (operator === 'arithmetic' && /^\s*[-+*/]/.test(code.slice(0, m.index))) continue;
+        if (operator === 'literal' && /\[\s*$/.test(code.slice(0, m.index)) && m[0] === '0') continue; // x[0]: usually a shape
+        const after = raw.slice(0, m.index) + swap(m[0]) + raw.slice(m.index! + m[0].length);
+        out.push({ file, line: i + 1, operator, before: raw, after });
+      }
+    }
+    if (REMOVABLE.test(code) && !/^\s*(const|let|var) /.test(code)) out.push({ file, line: i + 1, operator: 'remove statement', before: raw, after: '' });
+  });
+  return out;
+}
+
+function srcFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? (n === 'public' ? [] : srcFiles(p)) : n.endsWith('.ts') ? [p] : [];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Relevant tests
+
+function testFiles(): string[] {
+  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith('.test.ts') ? [join(d, n)] : []));
+  return walk(join(repoRoot, 'test')).map((f) => relative(repoRoot, f)).sort();
+}
+
+/** The mirrored folder's tests plus every test importing the module directly. */
+export function relevantTests(file: string, tests: readonly string[]): string[] {
+  const area = file.split('/')[1];
+  const mod = file.replace(/^src\//, '');
+  return tests.filter((t) => t.startsWith(`test/${area}/`) || readFileSync(join(repoRoot, t), 'utf8').includes(`src/${mod}'`));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Running
+
+function sandbox(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gmmgen-mutants-'));
+  const files = execFileSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' }).split('\0').filter(Boolean);
+  for (const f of files) {
+    if (!existsSync(join(repoRoot, f))) continue;
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    cpSync(join(repoRoot, f), join(dir, f));
+  }
+  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  if (existsSync(join(repoRoot, 'artifacts'))) symlinkSync(join(repoRoot, 'artifacts'), join(dir, 'artifacts'));
+  return dir;
+}
+
+function runTests(dir: string, tests: string[], timeoutS: number): Promise<{ ok: boolean; timedOut: boolean; failed: string[]; files: string[]; seconds: number }> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const env = { ...process.env, GMMGEN_QUIET: '1', ...(sharedDir() ? { GMMGEN_SHARED: sharedDir()! } : {}) };
+    const child = spawn(process.execPath, ['scripts/run-tests.mjs', ...tests], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let text = '';
+    child.stdout.on('data', (b) => (text += b));
+    child.stderr.on('data', (b) => (text += b));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, timeoutS * 1000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const failed = [...new Set(text.split('\n').filter((l) => /^\s*✖ /.test(l) && !/failing tests/.test(l)).map((l) => l.trim().replace(/ \([\d.]+ms\)$/, '').slice(2)))];
+      // Files of the failing tests ("test at test/x.test.ts:…"), or a whole file that failed to run.
+      const files = [...new Set([...text.matchAll(/test at (test\/[\w./-]+\.test\.ts)|✖ \S*?(test\/[\w./-]+\.test\.ts)/g)].map((m) => m[1] ?? m[2]))];
+      resolve({ ok: code === 0 && !timedOut, timedOut, failed, files, seconds: (performance.now() - t0) / 1000 });
+    });
+  });
+}
+
+interface Outcome extends Mutation {
+  tests: string[];
+  caught: boolean;
+  timedOut: boolean;
+  failed: string[];
+  seconds: number;
+  /** The failing test files pass on the unmutated copy (null: not checked). */
+  confirmed: boolean | null;
+}
+
+function report(results: { seed: number; n: number; candidates: number; date: string; outcomes: Outcome[] }): string {
+  const o = results.outcomes;
+  const caught = o.filter((x) => x.caught && x.confirmed !== false).length;
+  const lines = [
+    `${results.date.slice(0, 10)}: ${o.length} of ${results.n} sampled mutants run (seed ${results.seed}, ${results.candidates} candidates), ${caught} caught (${((100 * caught) / Math.max(1, o.length)).toFixed(0)} %)`,
+    '',
+    '| # | file:line | operator | change | caught by |',
+    '|---|---|---|---|---|',
+  ];
+  o.forEach((x, i) => {
+    const change = x.after === '' ? `removed \`${x.before.trim()}\`` : `\`${x.before.trim()}\` → \`${x.after.trim()}\``;
+    const by = x.caught ? (x.confirmed === false ? 'flaky (not counted)' : x.timedOut ? 'timeout' : x.failed.slice(0, 2).join('; ') || 'exit code') : '**survived**';
+    lines.push(`| ${i + 1} | ${x.file}:${x.line} | ${x.operator} | ${change.replace(/\|/g, '\\|').slice(0, 160)} | ${by.replace(/\|/g, '\\|').slice(0, 120)} |`);
+  });
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  if (args.report) {
+    console.log(report(JSON.parse(readFileSync(outPath, 'utf8'))));
+    return;
+  }
+  const files = srcFiles(join(repoRoot, 'src'))
+    .map((f) => relative(repoRoot, f))
+    .filter((f) => !args.only || args.only.some((p) => f.startsWith(p)))
+    .sort();
+  const all = files.flatMap((f) => candidates(f, readFileSync(join(repoRoot, f), 'utf8')));
+  const rand = mulberry32(args.seed);
+  const picked: Mutation[] = [];
+  const pool = all.slice();
+  while (picked.length < args.n && pool.length) picked.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
+  console.error(`${all.length} candidate mutations in ${files.length} files; sampled ${picked.length} (seed ${args.seed})`);
+  if (args.list) {
+    for (const m of picked) console.log(`${m.file}:${m.line} [${m.operator}]\n  - ${m.before.trim()}\n  + ${m.after.trim() || '(removed)'}`);
+    return;
+  }
+  const tests = testFiles();
+  const dir = sandbox();
+  const results = { seed: args.seed, n: picked.length, candidates: all.length, date: new Date().toISOString(), command: `npm run mutation-sample -- ${process.argv.slice(2).join(' ')}`, outcomes: [] as Outcome[] };
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  try {
+    for (const [i, m] of picked.entries()) {
+      const path = join(dir, m.file);
+      const original = readFileSync(path, 'utf8');
+      const lines = original.split('\n');
+      lines[m.line - 1] = m.after;
+      writeFileSync(path, lines.join('\n'));
+      const rel = relevantTests(m.file, tests);
+      let r = { ok: true, timedOut: false, failed: [] as string[], files: [] as string[], seconds: 0 };
+      try {
+        r = rel.length ? await runTests(dir, rel, args.timeout) : r;
+      } finally {
+        writeFileSync(path, original);
+      }
+      const outcome: Outcome = { ...m, tests: rel, caught: !r.ok, timedOut: r.timedOut, failed: r.failed, seconds: r.seconds, confirmed: null };
+      if (outcome.caught && !r.timedOut) {
+        // The same test files, unmutated: a catch only counts when they pass.
+        const again = await runTests(dir, r.files.length ? r.files : rel, args.timeout);
+        outcome.confirmed = again.ok;
+      }
+      results.outcomes.push(outcome);
+      writeFileAtomic(outPath, JSON.stringify(results, null, 1));
+      console.error(`[${i + 1}/${picked.length}] ${m.file}:${m.line} ${m.operator}: ${outcome.caught ? (outcome.confirmed === false ? 'flaky' : 'caught') : 'SURVIVED'} (${rel.length} test files, ${r.seconds.toFixed(0)} s)`);
+    }
+  } finally {
+    cleanup();
+  }
+  console.log(report(results));
+}
+
+await main();
