@@ -18,13 +18,11 @@
  *      compared with phase 1. The job is cancelled at the end of the phase.
  * Prints a markdown report (and writes it to --out when given).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
+import { startServerProcess } from './child-server.ts';
 import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
-import { repoRoot } from '../../src/util/paths.ts';
 
 const { values: a } = parseCli({
   name: 'bench:server-load',
@@ -52,36 +50,6 @@ function pct(xs: number[], p: number): number {
 }
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function startChild(models: string | null): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const args = [join(repoRoot, 'src/cli/main.ts'), 'serve', '--port', String(port), '--quiet', ...(models ? ['--models', models] : [])];
-  const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, GMMGEN_QUIET: '1' } });
-  const url = `http://127.0.0.1:${port}`;
-  const t0 = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
-    try {
-      const r = await fetch(`${url}/api/status`, { signal: AbortSignal.timeout(10_000) });
-      if (r.ok) return { url, child };
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() - t0 > 60_000) throw new Error('the server did not start within 60 s');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function timed(url: string, init?: RequestInit): Promise<{ ms: number; ok: boolean; status: number; bytes: number; serverMs: number }> {
   const t0 = performance.now();
   try {
@@ -98,7 +66,7 @@ async function main(): Promise<void> {
   let child: ChildProcess | null = null;
   let base = a.url?.replace(/\/$/, '') ?? null;
   if (!base) {
-    const s = await startChild(a.models ?? null);
+    const s = await startServerProcess({ args: a.models ? ['--models', a.models] : [] });
     base = s.url;
     child = s.child;
   }

@@ -8,12 +8,9 @@
  * --noise fills the image with pseudo-random pixels (large file, real decoding work) instead of one colour
  * (a small file that still decodes to side² pixels: the decompression-bomb shape). Linux only (/proc).
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
-import { repoRoot } from '../../src/util/paths.ts';
+import { startServerProcess } from './child-server.ts';
 
 const { values: a } = parseCli({
   name: 'bench:upload-memory',
@@ -30,16 +27,6 @@ const { values: a } = parseCli({
 
 const sharp = (await import('sharp')).default;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
-}
 const memory = (pid: number) => {
   const st = readFileSync(`/proc/${pid}/status`, 'utf8');
   const mb = (key: string) => Math.round(Number(new RegExp(`${key}:\\s+(\\d+)`).exec(st)![1]) / 1024);
@@ -51,21 +38,8 @@ const raw = Buffer.alloc(side * side * 3, 128);
 if (a.noise) for (let i = 0; i < raw.length; i++) raw[i] = (Math.imul(i, 2654435761) >>> 24) & 255;
 const png = await sharp(raw, { raw: { width: side, height: side, channels: 3 }, limitInputPixels: false }).png({ compressionLevel: 6 }).toBuffer();
 
-const port = await freePort();
-const root = a['server-root'] ?? repoRoot;
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'serve', '--port', String(port), '--quiet'], {
-  cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, GMMGEN_QUIET: '1' },
-});
-const url = `http://127.0.0.1:${port}`;
+const { url, child } = await startServerProcess({ root: a['server-root'] });
 try {
-  for (let t0 = Date.now(); ; await new Promise((r) => setTimeout(r, 250))) {
-    if (Date.now() - t0 > 60_000) throw new Error('the server did not start within 60 s');
-    try {
-      if ((await fetch(`${url}/api/status`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-  }
   const before = memory(child.pid!);
   console.log(`image ${side}×${side}${a.noise ? ' (noise)' : ' (one colour)'}: ${(png.length / 1024).toFixed(0)} KB PNG; server before: RSS ${before.rss} MB, peak ${before.peak} MB`);
   for (let round = 1; round <= a.rounds; round++) {
