@@ -17,7 +17,10 @@
  *   GET  /api/style/jobs/:id/preview.png, /api/style/jobs/:id/results/:i.png
  *   DELETE /api/style/jobs/:id  (or POST /api/style/jobs/:id/cancel)   cancel
  *
- * Bad input → 400 naming the field; unknown routes → 404; errors → 500 without stack traces.
+ * Bad input → 400 naming the field, in one wording ("count must be ≤ 256, got 300"; src/util/wording.ts);
+ * a non-JSON body on a JSON route → 415; a body or an upload over its cap → 413 naming the cap; a malformed
+ * %-escape anywhere in the URL → 400; unknown routes and names (also 'constructor', '__proto__') → 404;
+ * anything else → 500 without message or stack trace.
  */
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
