@@ -41,6 +41,7 @@ import { StyleAssets } from './style-assets.ts';
 import { styleJobSchema, styleRunner, type StyleJobParams } from './style-jobs.ts';
 import { UploadStore } from './uploads.ts';
 import { loadCodesForExplore } from './codes.ts';
+import { showValue } from '../util/wording.ts';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
@@ -263,7 +264,7 @@ export function createApp(ctx: AppContext): express.Express {
   });
   app.get('/api/uploads/:id', (req, res) => {
     const up = uploads.get(String(req.params.id));
-    if (!up) throw new HttpError(404, `no upload with id '${req.params.id}' (uploads are kept in memory; the server may have restarted)`);
+    if (!up) throw new HttpError(404, `no upload with id ${showValue(req.params.id)} (uploads are kept in memory; the server may have restarted)`);
     res.type(`image/${up.format}`).send(up.bytes);
   });
 
@@ -300,7 +301,7 @@ export function createApp(ctx: AppContext): express.Express {
   });
   const findJob = (req: Request) => {
     const v = jobs.get(String(req.params.id));
-    if (!v) throw new HttpError(404, `no style job with id '${req.params.id}'`);
+    if (!v) throw new HttpError(404, `no style job with id ${showValue(req.params.id)}`);
     return v;
   };
   app.get('/api/style/jobs', (_req, res) => {

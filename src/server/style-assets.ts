@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { HttpError } from './http.ts';
+import { showValue } from '../util/wording.ts';
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 
@@ -75,7 +76,7 @@ export class StyleAssets {
     const p = this.paintings().find((x) => x.name === name);
     if (!p) {
       const have = this.paintings().map((x) => x.name);
-      throw new HttpError(field === 'name' ? 404 : 400, `${field}: unknown painting '${name}' (${have.length ? `available: ${have.join(', ')}` : 'no paintings are installed'})`, { fields: [field] });
+      throw new HttpError(field === 'name' ? 404 : 400, `${field}: unknown painting ${showValue(name)} (${have.length ? `available: ${have.join(', ')}` : 'no paintings are installed'})`, { fields: [field] });
     }
     return p;
   }
@@ -103,7 +104,7 @@ export class StyleAssets {
   async presetBytes(name: string, field = 'content.preset'): Promise<Buffer> {
     // Own properties only: 'constructor', '__proto__', 'toString' are not presets.
     const p = Object.hasOwn(CONTENT_PRESETS, name) ? CONTENT_PRESETS[name] : undefined;
-    if (!p) throw new HttpError(field === 'name' ? 404 : 400, `${field}: unknown content preset '${name}' (available: ${Object.keys(CONTENT_PRESETS).join(', ')})`, { fields: [field] });
+    if (!p) throw new HttpError(field === 'name' ? 404 : 400, `${field}: unknown content preset ${showValue(name)} (available: ${Object.keys(CONTENT_PRESETS).join(', ')})`, { fields: [field] });
     let png = this.presetPng.get(name);
     if (!png) {
       png = await sharp(Buffer.from(p.svg)).png().toBuffer();

@@ -147,6 +147,11 @@ describe('path segments', () => {
       expectRefused(await call(`/api/style/jobs/${b}`, { method: 'DELETE' }), `DELETE /api/style/jobs/${b}`, null, 404);
       expectRefused(await call(`/api/${b}`), `GET /api/${b}`, null, 404);
     }
+    // A very long name is not echoed back whole (expectRefused bounds the reply to 4 KB).
+    const long = 'x'.repeat(8000);
+    for (const path of [`/api/style/contents/${long}`, `/api/style/paintings/${long}`, `/api/uploads/${long}`, `/api/style/jobs/${long}`]) {
+      expectRefused(await call(path), `GET ${path.slice(0, 30)}…`, null, 404);
+    }
     await stillAnswers();
   });
 
