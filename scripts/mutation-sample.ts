@@ -177,7 +177,11 @@ function sandbox(): string {
     cpSync(join(repoRoot, f), join(dir, f));
   }
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
-  if (existsSync(join(repoRoot, 'artifacts'))) symlinkSync(join(repoRoot, 'artifacts'), join(dir, 'artifacts'));
+  // The latent codes (gitignored) are read by some tests; nothing is written into this repository's artifacts.
+  if (existsSync(join(repoRoot, 'artifacts', 'codes'))) {
+    mkdirSync(join(dir, 'artifacts'));
+    symlinkSync(join(repoRoot, 'artifacts', 'codes'), join(dir, 'artifacts', 'codes'));
+  }
   return dir;
 }
 

@@ -21,7 +21,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { parseCli } from '../../src/cli/args.ts';
-import { startServerProcess } from './child-server.ts';
+import { startServerProcess } from './_child-server.ts';
 import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 
 const { values: a } = parseCli({

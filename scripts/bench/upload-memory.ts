@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseCli } from '../../src/cli/args.ts';
-import { startServerProcess } from './child-server.ts';
+import { startServerProcess } from './_child-server.ts';
 
 const { values: a } = parseCli({
   name: 'bench:upload-memory',

@@ -1,6 +1,6 @@
 /**
- * The web app as a child process for the benchmarks: `src/cli/main.ts serve` of a repository (this one by
- * default) on a free loopback port, resolved once /api/status answers.
+ * A helper module of the benchmarks, not a script: the web app as a child process (`src/cli/main.ts serve` of
+ * a repository, this one by default) on a free loopback port, resolved once /api/status answers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
