@@ -1,128 +1,128 @@
 /**
- * EM speed study: our fitEM/runEM against scikit-learn's GaussianMixture on the same data and the same
- * initial mixture.
+ * EM speed study (issue 13): gmmgen's runEM against scikit-learn's GaussianMixture on the same data and the same
+ * initial mixture, the two programs run alternately as whole processes (A B A B …).
  *
- *   node_modules/.bin/tsx scripts/studies/speed-em.ts [--n 6000] [--d 128] [--k 10] [--seed 0] [--repeats 3]
- *        [--python /usr/bin/python3] [--tol 1e-3] [--max-iter 100] [--reg 1e-6] [--cov full|diag] [--sep 0.25] [--no-sklearn]
+ *   node_modules/.bin/tsx scripts/studies/speed-em.ts [--case synthetic|codes|ring] [--n 6000] [--d 128] [--k 10]
+ *        [--cov full|diag] [--seed 0] [--sep 0.25] [--max-iter 10] [--tol 0] [--reg 1e-6] [--pairs 3]
+ *        [--python /usr/bin/python3] [--prepare DIR] [--summarize LOG_A LOG_B]
  *
- * 1. Draws a random K-component GMM in d dimensions (seeded): means ~ N(0, I), covariances A Aᵀ/d + 0.1 I
- *    with A_ij ~ N(0, 1), weights ∝ 0.5 + U(0,1); means ~ N(0, sep² I) (--sep, default 0.25: components overlap
- *    enough for EM to need tens of iterations; --sep 1 separates them so well that EM stops after 2); samples n points.
- * 2. Writes the points (float64 little-endian, row-major) and the initial mixture (our k-means++ + Lloyd init,
- *    as JSON) to a temp directory that both programs read.
- * 3. Times `repeats` runs of our EM from that init, then runs scripts/studies/sklearn_em.py, which fits
- *    GaussianMixture(init_params='random_from_data', weights_init/means_init/precisions_init = our init,
- *    same tol/max_iter/reg_covar) — so both run EM from the identical starting point.
- * 4. Prints wall time (median), iterations, time per iteration and the final mean log-likelihood of both.
- *
- * scikit-learn: `apt-get install -y python3-sklearn` (Debian; numpy links OpenBLAS and may use every core,
- * while our EM is single-threaded JavaScript).
+ * 1. Writes the case (em-cases.ts: points.f64 and init.json with our k-means++ + Lloyd start) to DIR (--prepare:
+ *    then prints the two commands and stops) or to a temporary directory.
+ * 2. Runs `node --import tsx scripts/studies/em-fit-once.ts DIR` (A) and `python3 scripts/studies/sklearn_em.py DIR`
+ *    (B) alternately, one warm-up pair and then --pairs counted pairs. Each program prints the in-process wall time
+ *    of its fit; the parent measures each whole process (spawn to exit).
+ * 3. Prints per pair and as medians: both fit times, both whole-process times, the ratios A/B, both final mean NLLs
+ *    and their relative difference.
+ * --summarize reads two logs of JSON lines (A's, B's; the first line of each is a warm-up and is skipped), as the
+ * programs print them, and prints the in-process part of the same table.
+ * Default --tol 0 so both programs run exactly --max-iter iterations.
  */
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Rng } from '../../src/util/rng.ts';
-import { GMM } from '../../src/gmm/gmm.ts';
-import { initGMM } from '../../src/gmm/init.ts';
-import { runEM } from '../../src/gmm/em.ts';
-import type { CovarianceType } from '../../src/gmm/types.ts';
+import { parseArgs } from 'node:util';
+import { CASES, caseInit, casePoints, writeCase, type CaseName, type CaseSpec } from './em-cases.ts';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
-const n = Number(arg('n', '6000'));
-const d = Number(arg('d', '128'));
-const k = Number(arg('k', '10'));
-const seed = Number(arg('seed', '0'));
-const repeats = Number(arg('repeats', '3'));
-const tol = Number(arg('tol', '1e-3'));
-const maxIter = Number(arg('max-iter', '100'));
-const reg = Number(arg('reg', '1e-6'));
-const cov = arg('cov', 'full') as CovarianceType;
-const sep = Number(arg('sep', '0.25'));
-const python = arg('python', '/usr/bin/python3');
-const withSklearn = !process.argv.includes('--no-sklearn');
-for (const [name, v] of Object.entries({ n, d, k, repeats, maxIter })) {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer, got ${v}`);
-}
-if (cov !== 'full' && cov !== 'diag') throw new Error(`--cov must be full or diag, got ${cov}`);
+const { values: a, positionals } = parseArgs({
+  strict: true,
+  allowPositionals: true,
+  options: {
+    case: { type: 'string', default: 'synthetic' }, n: { type: 'string', default: '6000' }, d: { type: 'string', default: '128' },
+    k: { type: 'string', default: '10' }, cov: { type: 'string', default: 'full' }, seed: { type: 'string', default: '0' },
+    sep: { type: 'string', default: '0.25' }, 'max-iter': { type: 'string', default: '10' }, tol: { type: 'string', default: '0' },
+    reg: { type: 'string', default: '1e-6' }, pairs: { type: 'string', default: '3' }, python: { type: 'string', default: '/usr/bin/python3' },
+    prepare: { type: 'string' }, summarize: { type: 'boolean', default: false },
+  },
+});
+const fail = (msg: string): never => { console.error(`speed-em: ${msg}`); process.exit(2); };
+const posInt = (name: string): number => { const v = Number(a[name]); if (!Number.isInteger(v) || v < 1) fail(`--${name} must be a positive integer, got '${a[name]}'`); return v; };
+const nonNeg = (name: string): number => { const v = Number(a[name]); if (!Number.isFinite(v) || v < 0) fail(`--${name} must be a non-negative number, got '${a[name]}'`); return v; };
 
-function randomGMM(rng: Rng): GMM {
-  const weights = new Float64Array(k);
-  let s = 0;
-  for (let c = 0; c < k; c++) { weights[c] = 0.5 + rng.uniform(); s += weights[c]; }
-  for (let c = 0; c < k; c++) weights[c] /= s;
-  const means = rng.normals(new Float64Array(k * d)) as Float64Array;
-  for (let i = 0; i < means.length; i++) means[i] *= sep;
-  const covariances = new Float64Array(k * d * d);
-  const A = new Float64Array(d * d);
-  for (let c = 0; c < k; c++) {
-    rng.normals(A);
-    for (let a = 0; a < d; a++) {
-      for (let b = 0; b <= a; b++) {
-        let v = 0;
-        for (let p = 0; p < d; p++) v += A[a * d + p] * A[b * d + p];
-        v = v / d + (a === b ? 0.1 : 0);
-        covariances[c * d * d + a * d + b] = v;
-        covariances[c * d * d + b * d + a] = v;
-      }
-    }
+interface FitLine { program: string; fit_s: number; iterations: number; nll: number; threads?: unknown; wall_s?: number }
+const median = (v: number[]) => { const s = [...v].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const fmt = (v: number) => v.toFixed(3);
+
+function parseLines(text: string, what: string): FitLine[] {
+  const out: FitLine[] = [];
+  for (const l of text.split('\n')) {
+    const t = l.trim();
+    if (!t.startsWith('{')) continue;
+    try { out.push(JSON.parse(t) as FitLine); } catch { fail(`${what}: not a JSON line: ${t.slice(0, 80)}`); }
   }
-  return new GMM({ k, d, covarianceType: 'full', weights, means, covariances });
+  return out;
 }
 
-const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+function report(A: FitLine[], B: FitLine[]): void {
+  const pairs = Math.min(A.length, B.length);
+  const wall = A.every((x) => x.wall_s !== undefined) && B.every((x) => x.wall_s !== undefined);
+  console.log(`\n| pair | gmmgen fit (s) | scikit-learn fit (s) | ratio fit |${wall ? ' gmmgen process (s) | scikit-learn process (s) | ratio process |' : ''}`);
+  console.log(`|---|---|---|---|${wall ? '---|---|---|' : ''}`);
+  const rf: number[] = [], rw: number[] = [];
+  for (let p = 0; p < pairs; p++) {
+    rf.push(A[p].fit_s / B[p].fit_s);
+    let row = `| ${p + 1} | ${fmt(A[p].fit_s)} | ${fmt(B[p].fit_s)} | ${rf[p].toFixed(2)} |`;
+    if (wall) { rw.push(A[p].wall_s! / B[p].wall_s!); row += ` ${fmt(A[p].wall_s!)} | ${fmt(B[p].wall_s!)} | ${rw[p].toFixed(2)} |`; }
+    console.log(row);
+  }
+  let row = `| median | ${fmt(median(A.map((x) => x.fit_s)))} | ${fmt(median(B.map((x) => x.fit_s)))} | ${median(rf).toFixed(2)} |`;
+  if (wall) row += ` ${fmt(median(A.map((x) => x.wall_s!)))} | ${fmt(median(B.map((x) => x.wall_s!)))} | ${median(rw).toFixed(2)} |`;
+  console.log(row);
+  const na = A[0].nll, nb = B[0].nll;
+  console.log(`\niterations: gmmgen ${A[0].iterations}, scikit-learn ${B[0].iterations}; final mean NLL gmmgen ${na.toFixed(12)}, scikit-learn ${nb.toFixed(12)}, relative difference ${(Math.abs(na - nb) / Math.abs(nb)).toExponential(2)}`);
+  if (B[0].threads) console.log(`scikit-learn threads: ${String(B[0].threads)}; gmmgen threads: ${String(A[0].threads)}`);
+}
 
-const rng = new Rng(seed);
-const truth = randomGMM(rng);
-const { points } = truth.sample(n, rng);
-const dir = mkdtempSync(join(tmpdir(), 'gmmgen-speed-em-'));
+if (a.summarize) {
+  if (positionals.length !== 2) fail('--summarize takes two log files: LOG_A (gmmgen) LOG_B (scikit-learn)');
+  const A = parseLines(readFileSync(positionals[0], 'utf8'), positionals[0]).slice(1);
+  const B = parseLines(readFileSync(positionals[1], 'utf8'), positionals[1]).slice(1);
+  if (!A.length || !B.length) fail('each log needs a warm-up line and at least one counted line');
+  report(A, B);
+  process.exit(0);
+}
+if (positionals.length) fail(`unexpected argument '${positionals[0]}'`);
+if (!(CASES as readonly string[]).includes(a.case!)) fail(`--case must be one of ${CASES.join(', ')}, got '${a.case}'`);
+if (a.cov !== 'full' && a.cov !== 'diag') fail(`--cov must be full or diag, got '${a.cov}'`);
+const spec: CaseSpec = {
+  name: a.case as CaseName, n: posInt('n'), d: posInt('d'), k: posInt('k'), seed: nonNeg('seed'), sep: nonNeg('sep'),
+  covarianceType: a.cov, maxIter: posInt('max-iter'), tol: nonNeg('tol'), reg: nonNeg('reg'),
+};
+const pairs = posInt('pairs');
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dir = a.prepare ? resolve(a.prepare) : mkdtempSync(join(tmpdir(), 'gmmgen-speed-em-'));
+if (a.prepare) mkdirSync(dir, { recursive: true });
+const cmdA = [process.execPath, '--import', 'tsx', join(here, 'em-fit-once.ts'), dir];
+const cmdB = [a.python!, join(here, 'sklearn_em.py'), dir];
 try {
-  writeFileSync(join(dir, 'points.f64'), Buffer.from(points.data.buffer, points.data.byteOffset, points.data.byteLength));
-  const tInit = performance.now();
-  const init = initGMM(points, k, { method: 'kmeans++', seed, covarianceType: cov, regCovar: reg });
-  const initSec = (performance.now() - tInit) / 1000;
-  writeFileSync(join(dir, 'init.json'), JSON.stringify({ n, d, k, tol, maxIter, reg, covarianceType: cov, repeats, gmm: init.toJSON() }));
-  console.log(`data: n=${n} d=${d} K=${k} (${cov} covariance), mean scale ${sep}, seed ${seed}; init (k-means++ + Lloyd) ${initSec.toFixed(2)} s; ${cpus().length} cores; node ${process.version}`);
-
-  const ours: { sec: number; iter: number; ll: number; converged: boolean }[] = [];
-  let fitted: GMM | undefined;
-  for (let r = 0; r < repeats; r++) {
-    const t = performance.now();
-    const res = runEM(points, init, maxIter, tol, reg);
-    const sec = (performance.now() - t) / 1000;
-    ours.push({ sec, iter: res.history.iterations, ll: -res.history.finalNll!, converged: res.history.converged });
-    fitted = res.gmm;
-    console.log(`  ours    run ${r + 1}: ${sec.toFixed(3)} s, ${res.history.iterations} iterations, converged ${res.history.converged}, mean log-lik ${(-res.history.finalNll!).toFixed(6)}`);
+  const points = casePoints(spec);
+  const t = performance.now();
+  const init = caseInit(points, spec);
+  const meta = writeCase(dir, points, init, spec, 1);
+  console.log(`case ${meta.case}: n=${meta.n} d=${meta.d} K=${meta.k} ${meta.covarianceType}, ${meta.maxIter} iterations (tol ${meta.tol}), ` +
+    `reg ${meta.reg}; init k-means++ + Lloyd ${((performance.now() - t) / 1000).toFixed(2)} s; ${cpus().length} cores; node ${process.version}; ${new Date().toISOString()}`);
+  if (a.prepare) {
+    console.log(`wrote ${dir}\nA: ${cmdA.join(' ')}\nB: ${cmdB.join(' ')}`);
+    process.exit(0);
   }
-
-  let sk: { times: number[]; n_iter: number; converged: boolean; score: number; means: number[][]; threads?: string } | undefined;
-  if (withSklearn) {
-    const script = join(dirname(fileURLToPath(import.meta.url)), 'sklearn_em.py');
-    const res = spawnSync(python, [script, dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (res.status !== 0) {
-      console.error(`sklearn run failed (${python} ${script}): ${res.stderr || res.error}`);
-    } else {
-      const lines = res.stdout.trimEnd().split('\n');
-      for (const l of lines.slice(0, -1)) console.log(l);
-      sk = JSON.parse(lines[lines.length - 1]);
-    }
+  const runOne = (cmd: string[]): FitLine => {
+    const t0 = performance.now();
+    const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const wall = (performance.now() - t0) / 1000;
+    if (r.status !== 0) fail(`${cmd.join(' ')} failed (exit ${r.status}): ${r.stderr || r.error}`);
+    const lines = parseLines(r.stdout, cmd.join(' '));
+    if (lines.length !== 1) fail(`${cmd.join(' ')} printed ${lines.length} fit lines, expected 1`);
+    return { ...lines[0], wall_s: wall };
+  };
+  const A: FitLine[] = [], B: FitLine[] = [];
+  for (let p = 0; p <= pairs; p++) {
+    const x = runOne(cmdA), y = runOne(cmdB);
+    console.log(`${p === 0 ? 'warm-up' : `pair ${p}`}: gmmgen fit ${fmt(x.fit_s)} s (process ${fmt(x.wall_s!)} s), scikit-learn fit ${fmt(y.fit_s)} s (process ${fmt(y.wall_s!)} s)`);
+    if (p > 0) { A.push(x); B.push(y); }
   }
-  const om = median(ours.map((o) => o.sec));
-  const oi = ours[0].iter;
-  console.log('\n| implementation | wall time (median of ' + repeats + ') | iterations | time / iteration | final mean log-lik |');
-  console.log('|---|---|---|---|---|');
-  console.log(`| gmmgen runEM (JS, 1 thread) | ${om.toFixed(3)} s | ${oi} | ${((om / oi) * 1000).toFixed(1)} ms | ${ours[0].ll.toFixed(4)} |`);
-  if (sk) {
-    const sm = median(sk.times);
-    console.log(`| scikit-learn GaussianMixture (${sk.threads ?? 'BLAS'}) | ${sm.toFixed(3)} s | ${sk.n_iter} | ${((sm / sk.n_iter) * 1000).toFixed(1)} ms | ${sk.score.toFixed(4)} |`);
-    let maxDiff = 0;
-    for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) maxDiff = Math.max(maxDiff, Math.abs(sk.means[c][j] - fitted!.means[c * d + j]));
-    console.log(`\nratio ours/sklearn: ${(om / sm).toFixed(2)}× wall, ${((om / oi) / (sm / sk.n_iter)).toFixed(2)}× per iteration; max |Δ mean| between the two fits: ${maxDiff.toExponential(2)}`);
-  }
+  report(A, B);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!a.prepare) rmSync(dir, { recursive: true, force: true });
 }

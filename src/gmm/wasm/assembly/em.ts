@@ -1,0 +1,497 @@
+// AssemblyScript source of gmmgen's WebAssembly EM kernels (float64, SIMD128). Built into ../em-module.ts by
+// `npm run build:wasm` (scripts/build-wasm.ts); test/gmm/wasm.test.ts checks that the shipped module is the build
+// of this file. The TypeScript side (../engine.ts) owns the memory layout: every pointer here is a byte offset into
+// the shared linear memory, read from a job block that the caller fills in. A task reads only its inputs and writes
+// only its own outputs, so any thread may run any task and the results do not depend on the number of threads.
+//
+// Maths (scikit-learn's GaussianMixture, step for step; see ../../em.ts):
+//   precision factor P_c = L_c⁻¹ of Σ_c = L_c L_cᵀ, b_c = P_c μ_c, log det P_c = Σ_j log (P_c)_jj;
+//   log ρ_ic = cst_c − ½ ‖P_c x_i − b_c‖²  with cst_c = log w_c + log det P_c − ½ d log 2π;
+//   ℓ_i = M_i + log S_i, M_i = max_c log ρ_ic, S_i = Σ_c exp(log ρ_ic − M_i), γ_ic = exp(log ρ_ic − M_i) / S_i;
+//   N_c = Σ_i γ_ic + 10 ε, μ_c = Σ_i γ_ic x_i / N_c, Σ_c = Σ_i γ_ic (x_i − μ_c)(x_i − μ_c)ᵀ / N_c + reg I.
+
+// ---- job block layout (byte offsets; i32 unless noted) ----
+const J_N = 0;          // n points
+const J_D = 4;          // d dimensions
+const J_K = 8;          // k components
+const J_DP = 12;        // d rounded up to a multiple of 4
+const J_X = 16;         // X: n×d
+const J_R = 20;         // R: n×k log ρ, then responsibilities γ
+const J_LSE = 24;       // ℓ: n
+const J_PACK = 28;      // packed precision factors: k × packLen
+const J_PACKLEN = 32;   // doubles per component in PACK
+const J_B = 36;         // b: k × dp
+const J_CST = 40;       // cst: k (written by the caller)
+const J_MEANS = 44;     // μ: k × d
+const J_NK = 48;        // N: k
+const J_COVS = 52;      // Σ: k×d×d (full) or k×d (diag)
+const J_PART = 56;      // partial scatters: k × chunks × (dp×dp full | dp diag)
+const J_CHUNKS = 60;    // row chunks of the scatter
+const J_STATUS = 64;    // i32 per component: −1 ok, else the failing pivot
+const J_SCRATCH = 68;   // scratch of thread slot 0
+const J_SSTRIDE = 72;   // bytes between thread slots' scratch
+const J_ROWBLOCK = 76;  // rows per E-step task
+const J_DIAG = 80;      // 1 diagonal covariances, 0 full
+const J_T = 84;         // rows gathered per rank-T update
+const J_LOGDET = 88;    // log det P: k
+const J_NORMALIZE = 92; // E-step: 1 responsibilities + ℓ, 0 leave log ρ
+const J_REG = 96;       // f64: reg added to the covariance diagonal
+
+export const PHASE_ESTEP: i32 = 0;
+export const PHASE_MEANS: i32 = 1;
+export const PHASE_SCATTER: i32 = 2;
+export const PHASE_COV: i32 = 3;
+export const PHASE_FACTOR: i32 = 4;
+
+/** First byte after the module's static data: the caller's layout starts at or above it. */
+export function heapBase(): usize { return __heap_base; }
+
+// @ts-ignore: decorator
+@inline function ji(job: usize, off: usize): i32 { return load<i32>(job + off); }
+// @ts-ignore: decorator
+@inline function jp(job: usize, off: usize): usize { return <usize>load<u32>(job + off); }
+
+/** Runs task `t` of `phase` for the job at `job`, with the scratch of thread slot `slot`. */
+export function runTask(job: usize, phase: i32, t: i32, slot: i32): void {
+  const scratch = jp(job, J_SCRATCH) + <usize>slot * jp(job, J_SSTRIDE);
+  if (phase == PHASE_ESTEP) estepTask(job, t);
+  else if (phase == PHASE_MEANS) meansTask(job, t);
+  else if (phase == PHASE_SCATTER) scatterTask(job, t, scratch);
+  else if (phase == PHASE_COV) { covTask(job, t, scratch); factorTask(job, t, scratch); }
+  else if (phase == PHASE_FACTOR) factorTask(job, t, scratch);
+  else unreachable();
+}
+
+// ------------------------------------------------------------------------------------------------
+// E-step: rows [t·B, min(n, (t+1)·B)).
+// ------------------------------------------------------------------------------------------------
+
+function estepTask(job: usize, t: i32): void {
+  const n = ji(job, J_N), d = ji(job, J_D), k = ji(job, J_K), dp = ji(job, J_DP);
+  const B = ji(job, J_ROWBLOCK);
+  const i0 = t * B;
+  const i1 = min(n, i0 + B);
+  const X = jp(job, J_X), R = jp(job, J_R), pack = jp(job, J_PACK), packLen = ji(job, J_PACKLEN);
+  const bAll = jp(job, J_B), cst = jp(job, J_CST);
+  const diag = ji(job, J_DIAG) != 0;
+  for (let c = 0; c < k; c++) {
+    const P = pack + <usize>c * <usize>packLen * 8;
+    const b = bAll + <usize>(c * dp) * 8;
+    const cc = load<f64>(cst + <usize>c * 8);
+    if (diag) quadDiagRows(X, d, P, b, R, k, c, cc, i0, i1);
+    else quadFullRows(X, d, dp, P, b, R, k, c, cc, i0, i1);
+  }
+  if (ji(job, J_NORMALIZE) != 0) normalizeRows(R, k, jp(job, J_LSE), i0, i1);
+}
+
+/** Packed offset (in doubles) of row block rb: Σ_{r<rb} (4r + 4)·4 = 8 rb (rb + 1). */
+// @ts-ignore: decorator
+@inline function packOffset(rb: i32): i32 { return 8 * rb * (rb + 1); }
+
+/**
+ * R[i·k + c] = cst − ½ ‖P x_i − b‖² for rows i0..i1, P lower triangular packed by blocks of 4 rows:
+ * block rb holds, for j = 0..4rb+3, the four values P[4rb+u][j] (u = 0..3) — zeros above the diagonal and
+ * beyond d. 4 points × 4 rows of P per pass (8 f64x2 accumulators).
+ */
+function quadFullRows(X: usize, d: i32, dp: i32, P: usize, b: usize, R: usize, k: i32, c: i32, cc: f64, i0: i32, i1: i32): void {
+  const nb = dp >> 2;
+  const rowBytes = <usize>d * 8;
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const x0 = X + <usize>i * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
+    let q0 = f64x2.splat(0), q1 = f64x2.splat(0), q2 = f64x2.splat(0), q3 = f64x2.splat(0);
+    for (let rb = 0; rb < nb; rb++) {
+      let a00 = f64x2.splat(0), a01 = f64x2.splat(0), a10 = f64x2.splat(0), a11 = f64x2.splat(0);
+      let a20 = f64x2.splat(0), a21 = f64x2.splat(0), a30 = f64x2.splat(0), a31 = f64x2.splat(0);
+      let p = P + <usize>packOffset(rb) * 8;
+      const jmax = min(4 * rb + 4, d);
+      for (let j = 0; j < jmax; j++) {
+        const u = v128.load(p), v = v128.load(p, 16);
+        const o = <usize>j * 8;
+        let s = v128.load64_splat(x0 + o);
+        a00 = f64x2.add(a00, f64x2.mul(u, s)); a01 = f64x2.add(a01, f64x2.mul(v, s));
+        s = v128.load64_splat(x1 + o);
+        a10 = f64x2.add(a10, f64x2.mul(u, s)); a11 = f64x2.add(a11, f64x2.mul(v, s));
+        s = v128.load64_splat(x2 + o);
+        a20 = f64x2.add(a20, f64x2.mul(u, s)); a21 = f64x2.add(a21, f64x2.mul(v, s));
+        s = v128.load64_splat(x3 + o);
+        a30 = f64x2.add(a30, f64x2.mul(u, s)); a31 = f64x2.add(a31, f64x2.mul(v, s));
+        p += 32;
+      }
+      const bb = b + <usize>(rb * 4) * 8;
+      const b0 = v128.load(bb), b1 = v128.load(bb, 16);
+      a00 = f64x2.sub(a00, b0); a01 = f64x2.sub(a01, b1);
+      a10 = f64x2.sub(a10, b0); a11 = f64x2.sub(a11, b1);
+      a20 = f64x2.sub(a20, b0); a21 = f64x2.sub(a21, b1);
+      a30 = f64x2.sub(a30, b0); a31 = f64x2.sub(a31, b1);
+      q0 = f64x2.add(q0, f64x2.add(f64x2.mul(a00, a00), f64x2.mul(a01, a01)));
+      q1 = f64x2.add(q1, f64x2.add(f64x2.mul(a10, a10), f64x2.mul(a11, a11)));
+      q2 = f64x2.add(q2, f64x2.add(f64x2.mul(a20, a20), f64x2.mul(a21, a21)));
+      q3 = f64x2.add(q3, f64x2.add(f64x2.mul(a30, a30), f64x2.mul(a31, a31)));
+    }
+    const r = R + (<usize>i * <usize>k + <usize>c) * 8, rs = <usize>k * 8;
+    store<f64>(r, cc - 0.5 * (f64x2.extract_lane(q0, 0) + f64x2.extract_lane(q0, 1)));
+    store<f64>(r + rs, cc - 0.5 * (f64x2.extract_lane(q1, 0) + f64x2.extract_lane(q1, 1)));
+    store<f64>(r + 2 * rs, cc - 0.5 * (f64x2.extract_lane(q2, 0) + f64x2.extract_lane(q2, 1)));
+    store<f64>(r + 3 * rs, cc - 0.5 * (f64x2.extract_lane(q3, 0) + f64x2.extract_lane(q3, 1)));
+  }
+  for (; i < i1; i++) {
+    const x0 = X + <usize>i * rowBytes;
+    let q0 = f64x2.splat(0);
+    for (let rb = 0; rb < nb; rb++) {
+      let a00 = f64x2.splat(0), a01 = f64x2.splat(0);
+      let p = P + <usize>packOffset(rb) * 8;
+      const jmax = min(4 * rb + 4, d);
+      for (let j = 0; j < jmax; j++) {
+        const s = v128.load64_splat(x0 + <usize>j * 8);
+        a00 = f64x2.add(a00, f64x2.mul(v128.load(p), s));
+        a01 = f64x2.add(a01, f64x2.mul(v128.load(p, 16), s));
+        p += 32;
+      }
+      const bb = b + <usize>(rb * 4) * 8;
+      a00 = f64x2.sub(a00, v128.load(bb)); a01 = f64x2.sub(a01, v128.load(bb, 16));
+      q0 = f64x2.add(q0, f64x2.add(f64x2.mul(a00, a00), f64x2.mul(a01, a01)));
+    }
+    store<f64>(R + (<usize>i * <usize>k + <usize>c) * 8, cc - 0.5 * (f64x2.extract_lane(q0, 0) + f64x2.extract_lane(q0, 1)));
+  }
+}
+
+/** Diagonal case: R[i·k + c] = cst − ½ Σ_j (x_ij p_j − b_j)², p = 1/σ at P, b = μ p. */
+function quadDiagRows(X: usize, d: i32, P: usize, b: usize, R: usize, k: i32, c: i32, cc: f64, i0: i32, i1: i32): void {
+  const rowBytes = <usize>d * 8;
+  const d2 = d & ~1;
+  for (let i = i0; i < i1; i++) {
+    const x = X + <usize>i * rowBytes;
+    let q = f64x2.splat(0);
+    let j = 0;
+    for (; j < d2; j += 2) {
+      const o = <usize>j * 8;
+      const z = f64x2.sub(f64x2.mul(v128.load(x + o), v128.load(P + o)), v128.load(b + o));
+      q = f64x2.add(q, f64x2.mul(z, z));
+    }
+    let s = f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1);
+    if (j < d) {
+      const o = <usize>j * 8;
+      const z = load<f64>(x + o) * load<f64>(P + o) - load<f64>(b + o);
+      s += z * z;
+    }
+    store<f64>(R + (<usize>i * <usize>k + <usize>c) * 8, cc - 0.5 * s);
+  }
+}
+
+/**
+ * Rows i0..i1 of R (n×k): ℓ_i = M + log S into lse, R row ← exp(log ρ − M) / S. M = max of the row; a row whose
+ * M is not finite (all −∞, or NaN/+∞ somewhere) gets ℓ_i = M and responsibilities 1/k.
+ */
+function normalizeRows(R: usize, k: i32, lse: usize, i0: i32, i1: i32): void {
+  const rs = <usize>k * 8;
+  for (let i = i0; i < i1; i++) {
+    const r = R + <usize>i * rs;
+    let m = -Infinity;
+    for (let c = 0; c < k; c++) { const v = load<f64>(r + <usize>c * 8); if (v > m) m = v; }
+    if (!(m > -Infinity && m < Infinity)) {
+      store<f64>(lse + <usize>i * 8, m);
+      const u = 1.0 / <f64>k;
+      for (let c = 0; c < k; c++) store<f64>(r + <usize>c * 8, u);
+      continue;
+    }
+    let s = 0.0;
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp(load<f64>(r + <usize>c * 8) - m);
+      store<f64>(r + <usize>c * 8, e);
+      s += e;
+    }
+    store<f64>(lse + <usize>i * 8, m + Math.log(s));
+    for (let c = 0; c < k; c++) store<f64>(r + <usize>c * 8, load<f64>(r + <usize>c * 8) / s);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// M-step.
+// ------------------------------------------------------------------------------------------------
+
+/** Component c: N_c = Σ_i γ_ic + 10 ε and μ_c = (Σ_i γ_ic x_i) · (1 / N_c); rows with γ = 0 are skipped. */
+function meansTask(job: usize, c: i32): void {
+  const n = ji(job, J_N), d = ji(job, J_D), k = ji(job, J_K);
+  const X = jp(job, J_X), R = jp(job, J_R);
+  const mu = jp(job, J_MEANS) + <usize>(c * d) * 8;
+  const rowBytes = <usize>d * 8;
+  const d2 = d & ~1;
+  memory.fill(mu, 0, rowBytes);
+  let nk = 0.0;
+  for (let i = 0; i < n; i++) {
+    const r = load<f64>(R + (<usize>i * <usize>k + <usize>c) * 8);
+    if (r == 0) continue;
+    nk += r;
+    const x = X + <usize>i * rowBytes;
+    const rv = f64x2.splat(r);
+    let j = 0;
+    for (; j < d2; j += 2) {
+      const o = <usize>j * 8;
+      v128.store(mu + o, f64x2.add(v128.load(mu + o), f64x2.mul(rv, v128.load(x + o))));
+    }
+    if (j < d) { const o = <usize>j * 8; store<f64>(mu + o, load<f64>(mu + o) + r * load<f64>(x + o)); }
+  }
+  nk += 10 * f64.EPSILON;
+  store<f64>(jp(job, J_NK) + <usize>c * 8, nk);
+  const inv = 1 / nk;
+  for (let j = 0; j < d; j++) store<f64>(mu + <usize>j * 8, load<f64>(mu + <usize>j * 8) * inv);
+}
+
+/** Rows of scatter chunk `ch` of n rows split into `chunks` near-equal parts. */
+// @ts-ignore: decorator
+@inline function chunkStart(n: i32, chunks: i32, ch: i32): i32 { return <i32>((<i64>n * <i64>ch) / <i64>chunks); }
+
+/**
+ * Task c·chunks + ch: partial scatter of component c over its row chunk ch,
+ *   full: PART[c][ch] (dp×dp, upper triangle by 4×4 blocks) = Σ_i γ_ic (x_i − μ_c)(x_i − μ_c)ᵀ,
+ *   diag: PART[c][ch] (dp) = Σ_i γ_ic (x_i − μ_c)².
+ * Full: rows with γ ≠ 0 are gathered T at a time, scaled by √γ, into panels of 4 columns (panel a holds
+ * Y[t][4a..4a+3] for t = 0..T−1), and each panel pair (a ≥ b) is accumulated by a 4×4 register block.
+ */
+function scatterTask(job: usize, task: i32, scratch: usize): void {
+  const n = ji(job, J_N), d = ji(job, J_D), k = ji(job, J_K), dp = ji(job, J_DP);
+  const chunks = ji(job, J_CHUNKS);
+  const c = task / chunks, ch = task % chunks;
+  const i0 = chunkStart(n, chunks, ch), i1 = chunkStart(n, chunks, ch + 1);
+  const X = jp(job, J_X), R = jp(job, J_R);
+  const mu = jp(job, J_MEANS) + <usize>(c * d) * 8;
+  const rowBytes = <usize>d * 8;
+  const diag = ji(job, J_DIAG) != 0;
+  if (diag) {
+    const out = jp(job, J_PART) + <usize>task * <usize>dp * 8;
+    memory.fill(out, 0, <usize>dp * 8);
+    const d2 = d & ~1;
+    for (let i = i0; i < i1; i++) {
+      const r = load<f64>(R + (<usize>i * <usize>k + <usize>c) * 8);
+      if (r == 0) continue;
+      const x = X + <usize>i * rowBytes;
+      const rv = f64x2.splat(r);
+      let j = 0;
+      for (; j < d2; j += 2) {
+        const o = <usize>j * 8;
+        const z = f64x2.sub(v128.load(x + o), v128.load(mu + o));
+        v128.store(out + o, f64x2.add(v128.load(out + o), f64x2.mul(rv, f64x2.mul(z, z))));
+      }
+      if (j < d) { const o = <usize>j * 8; const z = load<f64>(x + o) - load<f64>(mu + o); store<f64>(out + o, load<f64>(out + o) + r * z * z); }
+    }
+    return;
+  }
+  const C = jp(job, J_PART) + <usize>task * <usize>dp * <usize>dp * 8;
+  memory.fill(C, 0, <usize>dp * <usize>dp * 8);
+  const T = ji(job, J_T);
+  const Y = scratch; // dp/4 panels × T rows × 4
+  const panelBytes = <usize>T * 32;
+  let m = 0;
+  for (let i = i0; i < i1; i++) {
+    const r = load<f64>(R + (<usize>i * <usize>k + <usize>c) * 8);
+    if (r == 0) continue;
+    const w = Math.sqrt(r);
+    const x = X + <usize>i * rowBytes;
+    const yrow = Y + <usize>m * 32;
+    let j = 0;
+    for (; j + 4 <= d; j += 4) {
+      const o = <usize>j * 8;
+      const dst = yrow + <usize>(j >> 2) * panelBytes;
+      const wv = f64x2.splat(w);
+      v128.store(dst, f64x2.mul(wv, f64x2.sub(v128.load(x + o), v128.load(mu + o))));
+      v128.store(dst, f64x2.mul(wv, f64x2.sub(v128.load(x + o, 16), v128.load(mu + o, 16))), 16);
+    }
+    if (j < d) {
+      const dst = yrow + <usize>(j >> 2) * panelBytes;
+      for (let u = 0; u < 4; u++) {
+        const jj = j + u;
+        store<f64>(dst + <usize>u * 8, jj < d ? w * (load<f64>(x + <usize>jj * 8) - load<f64>(mu + <usize>jj * 8)) : 0.0);
+      }
+    }
+    if (++m == T) { syrkPanels(Y, dp, T, m, C); m = 0; }
+  }
+  if (m > 0) syrkPanels(Y, dp, T, m, C);
+}
+
+/**
+ * C[4b+v][4a+u] += Σ_{t<len} Y[t][4a+u] Y[t][4b+v] for panels b ≤ a (C dp×dp row-major: its upper triangle, and
+ * the whole of each diagonal 4×4 block).
+ */
+function syrkPanels(Y: usize, dp: i32, T: i32, len: i32, C: usize): void {
+  const nb = dp >> 2;
+  const panelBytes = <usize>T * 32;
+  const rowC = <usize>dp * 8;
+  for (let a = 0; a < nb; a++) {
+    const ya = Y + <usize>a * panelBytes;
+    for (let b = 0; b <= a; b++) {
+      const yb = Y + <usize>b * panelBytes;
+      let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+      let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+      for (let t = 0; t < len; t++) {
+        const o = <usize>t * 32;
+        const u = v128.load(ya + o), v = v128.load(ya + o, 16);
+        let s = v128.load64_splat(yb + o);
+        c00 = f64x2.add(c00, f64x2.mul(u, s)); c01 = f64x2.add(c01, f64x2.mul(v, s));
+        s = v128.load64_splat(yb + o, 8);
+        c10 = f64x2.add(c10, f64x2.mul(u, s)); c11 = f64x2.add(c11, f64x2.mul(v, s));
+        s = v128.load64_splat(yb + o, 16);
+        c20 = f64x2.add(c20, f64x2.mul(u, s)); c21 = f64x2.add(c21, f64x2.mul(v, s));
+        s = v128.load64_splat(yb + o, 24);
+        c30 = f64x2.add(c30, f64x2.mul(u, s)); c31 = f64x2.add(c31, f64x2.mul(v, s));
+      }
+      const base = C + <usize>(4 * b) * rowC + <usize>(4 * a) * 8;
+      addStore(base, c00); addStore(base + 16, c01);
+      addStore(base + rowC, c10); addStore(base + rowC + 16, c11);
+      addStore(base + 2 * rowC, c20); addStore(base + 2 * rowC + 16, c21);
+      addStore(base + 3 * rowC, c30); addStore(base + 3 * rowC + 16, c31);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function addStore(p: usize, v: v128): void { v128.store(p, f64x2.add(v128.load(p), v)); }
+
+/** Component c: Σ_c = (Σ_ch PART[c][ch]) / N_c + reg I (partials summed in chunk order), written to COVS. */
+function covTask(job: usize, c: i32, scratch: usize): void {
+  const d = ji(job, J_D), dp = ji(job, J_DP), chunks = ji(job, J_CHUNKS);
+  const reg = load<f64>(job + J_REG);
+  const inv = 1 / load<f64>(jp(job, J_NK) + <usize>c * 8);
+  const part = jp(job, J_PART);
+  if (ji(job, J_DIAG) != 0) {
+    const cov = jp(job, J_COVS) + <usize>(c * d) * 8;
+    for (let j = 0; j < d; j++) {
+      let s = 0.0;
+      for (let ch = 0; ch < chunks; ch++) s += load<f64>(part + (<usize>(c * chunks + ch) * <usize>dp + <usize>j) * 8);
+      store<f64>(cov + <usize>j * 8, s * inv + reg);
+    }
+    return;
+  }
+  const dd = <usize>dp * <usize>dp;
+  const cov = jp(job, J_COVS) + <usize>c * <usize>d * <usize>d * 8;
+  const first = part + <usize>(c * chunks) * dd * 8;
+  for (let a = 0; a < d; a++) {
+    for (let b = a; b < d; b++) {
+      const o = (<usize>a * <usize>dp + <usize>b) * 8;
+      let s = load<f64>(first + o);
+      for (let ch = 1; ch < chunks; ch++) s += load<f64>(first + <usize>ch * dd * 8 + o);
+      let v = s * inv;
+      if (a == b) v += reg;
+      store<f64>(cov + (<usize>a * <usize>d + <usize>b) * 8, v);
+      store<f64>(cov + (<usize>b * <usize>d + <usize>a) * 8, v);
+    }
+  }
+}
+
+/**
+ * Component c: from Σ_c in COVS and μ_c in MEANS, the packed precision factor, b_c = P_c μ_c and log det P_c.
+ * STATUS[c] = −1, or the pivot at which the Cholesky factorisation failed (then nothing else is written).
+ */
+function factorTask(job: usize, c: i32, scratch: usize): void {
+  const d = ji(job, J_D), dp = ji(job, J_DP);
+  const mu = jp(job, J_MEANS) + <usize>(c * d) * 8;
+  const P = jp(job, J_PACK) + <usize>c * <usize>ji(job, J_PACKLEN) * 8;
+  const b = jp(job, J_B) + <usize>(c * dp) * 8;
+  const status = jp(job, J_STATUS) + <usize>c * 4;
+  let logdet = 0.0;
+  if (ji(job, J_DIAG) != 0) {
+    const cov = jp(job, J_COVS) + <usize>(c * d) * 8;
+    for (let j = 0; j < d; j++) {
+      const v = load<f64>(cov + <usize>j * 8);
+      if (!(v > 0 && v < Infinity)) { store<i32>(status, j); return; }
+    }
+    for (let j = 0; j < dp; j++) {
+      const o = <usize>j * 8;
+      if (j < d) {
+        const p = 1 / Math.sqrt(load<f64>(cov + o));
+        store<f64>(P + o, p);
+        store<f64>(b + o, load<f64>(mu + o) * p);
+        logdet += Math.log(p);
+      } else { store<f64>(P + o, 0); store<f64>(b + o, 0); }
+    }
+  } else {
+    const cov = jp(job, J_COVS) + <usize>c * <usize>d * <usize>d * 8;
+    const L = scratch;                                  // d×d
+    const Pt = scratch + <usize>d * <usize>d * 8;       // d×d: Pt[j][i] = P[i][j]
+    const piv = choleskyRows(cov, d, L);
+    if (piv >= 0) { store<i32>(status, piv); return; }
+    invertLowerTransposed(L, d, Pt);
+    for (let j = 0; j < d; j++) logdet += Math.log(load<f64>(Pt + (<usize>j * <usize>d + <usize>j) * 8));
+    packFactor(Pt, d, dp, P);
+    // b = P μ = Σ_j μ_j Pt[j][·]
+    memory.fill(b, 0, <usize>dp * 8);
+    for (let j = 0; j < d; j++) {
+      const m = load<f64>(mu + <usize>j * 8);
+      const row = Pt + <usize>j * <usize>d * 8;
+      for (let i = j; i < d; i++) store<f64>(b + <usize>i * 8, load<f64>(b + <usize>i * 8) + m * load<f64>(row + <usize>i * 8));
+    }
+  }
+  store<f64>(jp(job, J_LOGDET) + <usize>c * 8, logdet);
+  store<i32>(status, -1);
+}
+
+/** Σ_{p<len} a[p] b[p] with two f64x2 accumulators. */
+function dot(a: usize, b: usize, len: i32): f64 {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+  let p = 0;
+  for (; p + 4 <= len; p += 4) {
+    const o = <usize>p * 8;
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(a + o), v128.load(b + o)));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+  }
+  s0 = f64x2.add(s0, s1);
+  let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  for (; p < len; p++) s += load<f64>(a + <usize>p * 8) * load<f64>(b + <usize>p * 8);
+  return s;
+}
+
+/**
+ * Cholesky A = L Lᵀ by rows (L_ij = (A_ij − Σ_{p<j} L_ip L_jp) / L_jj, L_ii = √(A_ii − Σ_{p<i} L_ip²)), reading
+ * the lower triangle of the d×d row-major A; L's upper triangle is zeroed. Returns −1, or the first pivot i
+ * whose A_ii − Σ L_ip² is not positive and finite.
+ */
+function choleskyRows(A: usize, d: i32, L: usize): i32 {
+  const rowBytes = <usize>d * 8;
+  for (let i = 0; i < d; i++) {
+    const li = L + <usize>i * rowBytes, ai = A + <usize>i * rowBytes;
+    for (let j = 0; j < i; j++) {
+      const lj = L + <usize>j * rowBytes;
+      const s = load<f64>(ai + <usize>j * 8) - dot(li, lj, j);
+      store<f64>(li + <usize>j * 8, s / load<f64>(lj + <usize>j * 8));
+    }
+    const s = load<f64>(ai + <usize>i * 8) - dot(li, li, i);
+    if (!(s > 0 && s < Infinity)) return i;
+    store<f64>(li + <usize>i * 8, Math.sqrt(s));
+    for (let j = i + 1; j < d; j++) store<f64>(li + <usize>j * 8, 0);
+  }
+  return -1;
+}
+
+/**
+ * Pt = (L⁻¹)ᵀ for lower-triangular L: row j of Pt is column j of P = L⁻¹, the solution of L x = e_j:
+ * x_j = 1/L_jj, x_i = −(Σ_{j≤p<i} L_ip x_p) / L_ii for i > j, x_i = 0 for i < j.
+ */
+function invertLowerTransposed(L: usize, d: i32, Pt: usize): void {
+  const rowBytes = <usize>d * 8;
+  for (let j = 0; j < d; j++) {
+    const x = Pt + <usize>j * rowBytes;
+    for (let i = 0; i < j; i++) store<f64>(x + <usize>i * 8, 0);
+    store<f64>(x + <usize>j * 8, 1 / load<f64>(L + <usize>j * rowBytes + <usize>j * 8));
+    for (let i = j + 1; i < d; i++) {
+      const li = L + <usize>i * rowBytes;
+      const s = dot(li + <usize>j * 8, x + <usize>j * 8, i - j);
+      store<f64>(x + <usize>i * 8, -s / load<f64>(li + <usize>i * 8));
+    }
+  }
+}
+
+/** Packs P (given as Pt, d×d) into blocks of 4 rows: block rb, row j (0..4rb+3), lane u = P[4rb+u][j]. */
+function packFactor(Pt: usize, d: i32, dp: i32, out: usize): void {
+  const nb = dp >> 2;
+  for (let rb = 0; rb < nb; rb++) {
+    let o = out + <usize>packOffset(rb) * 8;
+    const len = 4 * rb + 4;
+    for (let j = 0; j < len; j++) {
+      for (let u = 0; u < 4; u++) {
+        const r = 4 * rb + u;
+        store<f64>(o, r < d && j < d ? load<f64>(Pt + (<usize>j * <usize>d + <usize>r) * 8) : 0.0);
+        o += 8;
+      }
+    }
+  }
+}
