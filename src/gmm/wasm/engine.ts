@@ -190,7 +190,8 @@ export class WasmEM {
     const work = n * k * (diag ? d : d * d / 2);
     this.pool = work >= PARALLEL_MIN_FLOPS ? poolFor(kern) : null;
     const slots = this.pool ? this.pool.threads : 1;
-    const scratchDoubles = diag ? 0 : Math.max(dp * GATHER_ROWS, 2 * d * d);
+    // Per thread: diag, the E-step's point panels; full, the gathered rows of the scatter or L and Pᵀ.
+    const scratchDoubles = diag ? ROW_BLOCK * dp : Math.max(dp * GATHER_ROWS, 2 * d * d);
     // Layout, in doubles from a 16-byte aligned base (every block a multiple of 2 doubles).
     const sizes: [string, number][] = [
       ['job', JOB_BYTES / 8], ['status', Math.ceil(k / 2)], ['X', n * d], ['R', n * k], ['lse', n],

@@ -54,7 +54,7 @@ export function heapBase(): usize { return __heap_base; }
 /** Runs task `t` of `phase` for the job at `job`, with the scratch of thread slot `slot`. */
 export function runTask(job: usize, phase: i32, t: i32, slot: i32): void {
   const scratch = jp(job, J_SCRATCH) + <usize>slot * jp(job, J_SSTRIDE);
-  if (phase == PHASE_ESTEP) estepTask(job, t);
+  if (phase == PHASE_ESTEP) estepTask(job, t, scratch);
   else if (phase == PHASE_MEANS) meansTask(job, t);
   else if (phase == PHASE_SCATTER) scatterTask(job, t, scratch);
   else if (phase == PHASE_COV) { covTask(job, t, scratch); factorTask(job, t, scratch); }
@@ -66,7 +66,7 @@ export function runTask(job: usize, phase: i32, t: i32, slot: i32): void {
 // E-step: rows [t·B, min(n, (t+1)·B)).
 // ------------------------------------------------------------------------------------------------
 
-function estepTask(job: usize, t: i32): void {
+function estepTask(job: usize, t: i32, scratch: usize): void {
   const n = ji(job, J_N), d = ji(job, J_D), k = ji(job, J_K), dp = ji(job, J_DP);
   const B = ji(job, J_ROWBLOCK);
   const i0 = t * B;
@@ -74,14 +74,52 @@ function estepTask(job: usize, t: i32): void {
   const X = jp(job, J_X), R = jp(job, J_R), pack = jp(job, J_PACK), packLen = ji(job, J_PACKLEN);
   const bAll = jp(job, J_B), cst = jp(job, J_CST);
   const diag = ji(job, J_DIAG) != 0;
+  if (!diag) {
+    for (let c = 0; c < k; c++) {
+      quadFullRows(X, d, dp, pack + <usize>c * <usize>packLen * 8, bAll + <usize>(c * dp) * 8, R, k, c, load<f64>(cst + <usize>c * 8), i0, i1);
+    }
+    if (ji(job, J_NORMALIZE) != 0) normalizeRows(R, k, jp(job, J_LSE), i0, i1);
+    return;
+  }
+  // Diagonal: points i0..i1 in panels of 4 (packPoints), 4 points per pass over p and b.
+  const panels = (i1 - i0 + 3) >> 2;
+  packPoints(X, d, i0, i1, scratch);
+  const panelBytes = <usize>d * 32;
   for (let c = 0; c < k; c++) {
     const P = pack + <usize>c * <usize>packLen * 8;
     const b = bAll + <usize>(c * dp) * 8;
     const cc = load<f64>(cst + <usize>c * 8);
-    if (diag) quadDiagRows(X, d, P, b, R, k, c, cc, i0, i1);
-    else quadFullRows(X, d, dp, P, b, R, k, c, cc, i0, i1);
+    for (let g = 0; g < panels; g++) {
+      quadDiagPanel(scratch + <usize>g * panelBytes, d, P, b);
+      // q = (q_0 + q_1, q_2 + q_3) split over two vectors: lanes of qLo are points 0, 1; of qHi points 2, 3.
+      const r = R + (<usize>(i0 + 4 * g) * <usize>k + <usize>c) * 8, rs = <usize>k * 8;
+      const m = min(4, i1 - i0 - 4 * g);
+      store<f64>(r, cc - 0.5 * f64x2.extract_lane(qLo, 0));
+      if (m > 1) store<f64>(r + rs, cc - 0.5 * f64x2.extract_lane(qLo, 1));
+      if (m > 2) store<f64>(r + 2 * rs, cc - 0.5 * f64x2.extract_lane(qHi, 0));
+      if (m > 3) store<f64>(r + 3 * rs, cc - 0.5 * f64x2.extract_lane(qHi, 1));
+    }
   }
   if (ji(job, J_NORMALIZE) != 0) normalizeRows(R, k, jp(job, J_LSE), i0, i1);
+}
+
+// The two result vectors of the panel kernels (globals: a function returns one value).
+let qLo: v128 = f64x2.splat(0);
+let qHi: v128 = f64x2.splat(0);
+
+/** Rows i0..i1 of X into panels of 4 points: panel g holds x_{i0+4g+u}[j] at (g·d + j)·4 + u (zeros past i1). */
+function packPoints(X: usize, d: i32, i0: i32, i1: i32, out: usize): void {
+  const rowBytes = <usize>d * 8;
+  for (let i = i0; i < i1; i += 4) {
+    const dst = out + <usize>((i - i0) >> 2) * <usize>d * 32;
+    const m = min(4, i1 - i);
+    for (let u = 0; u < 4; u++) {
+      const x = X + <usize>(i + u) * rowBytes;
+      const o = dst + <usize>u * 8;
+      if (u < m) for (let j = 0; j < d; j++) store<f64>(o + <usize>j * 32, load<f64>(x + <usize>j * 8));
+      else for (let j = 0; j < d; j++) store<f64>(o + <usize>j * 32, 0);
+    }
+  }
 }
 
 /** Packed offset (in doubles) of row block rb: Σ_{r<rb} (4r + 4)·4 = 8 rb (rb + 1). */
@@ -156,27 +194,27 @@ function quadFullRows(X: usize, d: i32, dp: i32, P: usize, b: usize, R: usize, k
   }
 }
 
-/** Diagonal case: R[i·k + c] = cst − ½ Σ_j (x_ij p_j − b_j)², p = 1/σ at P, b = μ p. */
-function quadDiagRows(X: usize, d: i32, P: usize, b: usize, R: usize, k: i32, c: i32, cc: f64, i0: i32, i1: i32): void {
-  const rowBytes = <usize>d * 8;
-  const d2 = d & ~1;
-  for (let i = i0; i < i1; i++) {
-    const x = X + <usize>i * rowBytes;
-    let q = f64x2.splat(0);
-    let j = 0;
-    for (; j < d2; j += 2) {
-      const o = <usize>j * 8;
-      const z = f64x2.sub(f64x2.mul(v128.load(x + o), v128.load(P + o)), v128.load(b + o));
-      q = f64x2.add(q, f64x2.mul(z, z));
-    }
-    let s = f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1);
-    if (j < d) {
-      const o = <usize>j * 8;
-      const z = load<f64>(x + o) * load<f64>(P + o) - load<f64>(b + o);
-      s += z * z;
-    }
-    store<f64>(R + (<usize>i * <usize>k + <usize>c) * 8, cc - 0.5 * s);
+/** Diagonal case: Σ_j (x_uj p_j − b_j)² for the 4 points of a panel, p = 1/σ at P, b = μ p; into qLo, qHi. */
+function quadDiagPanel(xp: usize, d: i32, P: usize, b: usize): void {
+  let q0 = f64x2.splat(0), q1 = f64x2.splat(0), r0 = f64x2.splat(0), r1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 2 <= d; j += 2) {
+    const x = xp + <usize>j * 32, o = <usize>j * 8;
+    let p = v128.load64_splat(P + o), bb = v128.load64_splat(b + o);
+    let z0 = f64x2.sub(f64x2.mul(v128.load(x), p), bb), z1 = f64x2.sub(f64x2.mul(v128.load(x, 16), p), bb);
+    q0 = f64x2.add(q0, f64x2.mul(z0, z0)); q1 = f64x2.add(q1, f64x2.mul(z1, z1));
+    p = v128.load64_splat(P + o, 8); bb = v128.load64_splat(b + o, 8);
+    z0 = f64x2.sub(f64x2.mul(v128.load(x, 32), p), bb); z1 = f64x2.sub(f64x2.mul(v128.load(x, 48), p), bb);
+    r0 = f64x2.add(r0, f64x2.mul(z0, z0)); r1 = f64x2.add(r1, f64x2.mul(z1, z1));
   }
+  if (j < d) {
+    const x = xp + <usize>j * 32, o = <usize>j * 8;
+    const p = v128.load64_splat(P + o), bb = v128.load64_splat(b + o);
+    const z0 = f64x2.sub(f64x2.mul(v128.load(x), p), bb), z1 = f64x2.sub(f64x2.mul(v128.load(x, 16), p), bb);
+    q0 = f64x2.add(q0, f64x2.mul(z0, z0)); q1 = f64x2.add(q1, f64x2.mul(z1, z1));
+  }
+  qLo = f64x2.add(q0, r0);
+  qHi = f64x2.add(q1, r1);
 }
 
 /**
