@@ -26,7 +26,7 @@ if (!(CASES as readonly string[]).includes(a.case!)) { console.error(`--case mus
 if (a.cov !== 'full' && a.cov !== 'diag') { console.error(`--cov must be full or diag, got '${a.cov}'`); process.exit(2); }
 const modes = a.modes!.split(',');
 for (const m of modes) if (!/^(js|wasm:\d+)$/.test(m)) { console.error(`--modes: each mode is js or wasm:T, got '${m}'`); process.exit(2); }
-const spec: CaseSpec = { name: a.case as CaseName, n: int('n', a.n!), d: int('d', a.d!), k: int('k', a.k!), seed: Number(a.seed), covarianceType: a.cov, maxIter: int('iters', a.iters!), tol: 0, reg: 1e-6 };
+const spec: CaseSpec = { name: a.case as CaseName, n: int('n', a.n!), d: int('d', a.d!), k: int('k', a.k!), seed: Number(a.seed), covarianceType: a.cov as 'full' | 'diag', maxIter: int('iters', a.iters!), tol: 0, reg: 1e-6 };
 
 const points = casePoints(spec);
 const init = caseInit(points, spec);

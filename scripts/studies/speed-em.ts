@@ -24,6 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CASES, caseInit, casePoints, writeCase, type CaseName, type CaseSpec } from './em-cases.ts';
+import type { CovarianceType } from '../../src/gmm/types.ts';
 
 const { values: a, positionals } = parseArgs({
   strict: true,
@@ -37,8 +38,9 @@ const { values: a, positionals } = parseArgs({
   },
 });
 const fail = (msg: string): never => { console.error(`speed-em: ${msg}`); process.exit(2); };
-const posInt = (name: string): number => { const v = Number(a[name]); if (!Number.isInteger(v) || v < 1) fail(`--${name} must be a positive integer, got '${a[name]}'`); return v; };
-const nonNeg = (name: string): number => { const v = Number(a[name]); if (!Number.isFinite(v) || v < 0) fail(`--${name} must be a non-negative number, got '${a[name]}'`); return v; };
+const opt = a as Record<string, string | boolean | undefined>;
+const posInt = (name: string): number => { const v = Number(opt[name]); if (!Number.isInteger(v) || v < 1) fail(`--${name} must be a positive integer, got '${opt[name]}'`); return v; };
+const nonNeg = (name: string): number => { const v = Number(opt[name]); if (!Number.isFinite(v) || v < 0) fail(`--${name} must be a non-negative number, got '${opt[name]}'`); return v; };
 
 interface FitLine { program: string; fit_s: number; iterations: number; nll: number; threads?: unknown; wall_s?: number }
 const median = (v: number[]) => { const s = [...v].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -87,7 +89,7 @@ if (!(CASES as readonly string[]).includes(a.case!)) fail(`--case must be one of
 if (a.cov !== 'full' && a.cov !== 'diag') fail(`--cov must be full or diag, got '${a.cov}'`);
 const spec: CaseSpec = {
   name: a.case as CaseName, n: posInt('n'), d: posInt('d'), k: posInt('k'), seed: nonNeg('seed'), sep: nonNeg('sep'),
-  covarianceType: a.cov, maxIter: posInt('max-iter'), tol: nonNeg('tol'), reg: nonNeg('reg'),
+  covarianceType: a.cov as CovarianceType, maxIter: posInt('max-iter'), tol: nonNeg('tol'), reg: nonNeg('reg'),
 };
 const pairs = posInt('pairs');
 

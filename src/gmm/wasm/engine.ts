@@ -139,6 +139,23 @@ export function kernelWorkerCount(): number {
   return kernels?.pool?.workers.length ?? 0;
 }
 
+/**
+ * Starts the worker pool now (it otherwise starts on the first large fit) and resolves when its workers are ready;
+ * resolves to the number of worker threads (0 without WebAssembly, or with GMMGEN_THREADS=1).
+ */
+export async function startKernelPool(): Promise<number> {
+  const k = kernelChoice() === 'js' ? null : loadKernels();
+  const p = k ? poolFor(k) : null;
+  if (!p) return 0;
+  await p.whenReady();
+  return p.readyWorkers;
+}
+
+/** Tasks the worker threads have run since the pool started (the calling thread's are not counted). */
+export function kernelWorkerTasks(): number {
+  return kernels?.pool?.workerTasks ?? 0;
+}
+
 /** Thrown when a covariance is not positive-definite; `component` and `pivot` locate the failure. */
 export class WasmFactorError extends Error {
   constructor(readonly component: number, readonly pivot: number) {

@@ -14,8 +14,8 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 
-const I_JOB = 2, I_PHASE = 3, I_NTASKS = 4, I_DONE = 5, I_ERR = 6, I_STOP = 7;
-const CTL_INTS = 8;
+const I_JOB = 2, I_PHASE = 3, I_NTASKS = 4, I_DONE = 5, I_ERR = 6, I_STOP = 7, I_WORKER_TASKS = 8, I_READY = 9;
+const CTL_INTS = 10;
 
 /** The worker's code (CommonJS, evaluated): instantiate the module on the shared memory, then serve tickets. */
 const WORKER_SOURCE = `
@@ -23,6 +23,8 @@ const { workerData } = require('node:worker_threads');
 const { module, memory, ctl, slot } = workerData;
 const run = new WebAssembly.Instance(module, { env: { memory } }).exports.runTask;
 const T = new BigInt64Array(ctl, 0, 1), I = new Int32Array(ctl);
+Atomics.add(I, ${I_READY}, 1);
+Atomics.notify(I, ${I_READY});
 for (;;) {
   let v = Atomics.load(T, 0);
   for (;;) {
@@ -32,6 +34,7 @@ for (;;) {
     const w = Atomics.compareExchange(T, 0, v, v + 1n);
     if (w !== v) { v = w; continue; }
     try { run(job, phase, t, slot); } catch (e) { Atomics.store(I, ${I_ERR}, 1); }
+    Atomics.add(I, ${I_WORKER_TASKS}, 1);
     Atomics.add(I, ${I_DONE}, 1);
     Atomics.notify(I, ${I_DONE});
     v = Atomics.load(T, 0);
@@ -77,6 +80,26 @@ export class TaskPool {
   /** Threads working on a phase: the workers and the calling thread. */
   get threads(): number {
     return this.workers.length + 1;
+  }
+
+  /** Workers that have instantiated the module and serve tasks. */
+  get readyWorkers(): number {
+    return Atomics.load(this.ints, I_READY);
+  }
+
+  /** Tasks run by the workers (not the calling thread) since the pool started. */
+  get workerTasks(): number {
+    return Atomics.load(this.ints, I_WORKER_TASKS);
+  }
+
+  /** Resolves when every worker is ready, or after `timeoutMs` (then false). For tests and benchmarks. */
+  async whenReady(timeoutMs = 10000): Promise<boolean> {
+    const until = performance.now() + timeoutMs;
+    while (this.readyWorkers < this.workers.length) {
+      if (this.broken || performance.now() > until) return false;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return true;
   }
 
   /** Why the pool can no longer be used (a worker failed or exited), or null. */
