@@ -54,9 +54,8 @@ export interface CaseMeta {
   gmm: ReturnType<GMM['toJSON']>;
 }
 
-/** The synthetic generator described above. */
-export function syntheticPoints(n: number, d: number, k: number, sep: number, seed: number): Points {
-  const rng = new Rng(seed);
+/** The random mixture of the synthetic case, drawn from `rng`. */
+export function syntheticMixture(d: number, k: number, sep: number, rng: Rng): GMM {
   const weights = new Float64Array(k);
   let s = 0;
   for (let c = 0; c < k; c++) { weights[c] = 0.5 + rng.uniform(); s += weights[c]; }
@@ -77,8 +76,13 @@ export function syntheticPoints(n: number, d: number, k: number, sep: number, se
       }
     }
   }
-  const truth = new GMM({ k, d, covarianceType: 'full', weights, means, covariances });
-  return truth.sample(n, rng).points;
+  return new GMM({ k, d, covarianceType: 'full', weights, means, covariances });
+}
+
+/** The synthetic case: n points of syntheticMixture, drawn with the same generator after the mixture. */
+export function syntheticPoints(n: number, d: number, k: number, sep: number, seed: number): Points {
+  const rng = new Rng(seed);
+  return syntheticMixture(d, k, sep, rng).sample(n, rng).points;
 }
 
 /** The points of a case. */

@@ -84,16 +84,16 @@ function runEMWasm(em: WasmEM, init: GMM, maxIter: number, tol: number, regCovar
     em.readComponents(means, covs);
     return new GMM({ k, d, covarianceType: type, weights: weights.slice(), means: means.slice(), covariances: covs.slice() }, { method: 'em' });
   };
-  const eStep = (): number => {
+  const eStep = (moments: boolean): number => {
     em.setWeights(weights);
-    return em.eStep();
+    return em.eStep(moments);
   };
   let lowerBound = -Infinity;
   let converged = false;
   let iter = 0;
   for (iter = 1; iter <= maxIter; iter++) {
     const prev = lowerBound;
-    lowerBound = eStep();
+    lowerBound = eStep(true);
     if (!Number.isFinite(lowerBound)) throw new GMMOptionError(`fitEM: the log-likelihood became ${lowerBound} at iteration ${iter}; increase regCovar`);
     try {
       em.mStep(regCovar, weights);
@@ -106,7 +106,7 @@ function runEMWasm(em: WasmEM, init: GMM, maxIter: number, tol: number, regCovar
     if (Math.abs(lowerBound - prev) < tol) { converged = true; break; }
     if (!go) break;
   }
-  const finalNll = -eStep();
+  const finalNll = -eStep(false);
   return { gmm: snapshot(), history: rec.finish({ iterations: Math.min(iter, maxIter), converged, finalNll }) };
 }
 

@@ -177,7 +177,7 @@ test('responsibilities sum to 1 for points far from every component (issue 17, i
   try {
     em.setComponents(g.means, g.covariances);
     em.setWeights(g.weights);
-    em.eStep();
+    em.eStep(false);
     assert.deepEqual(Array.from(em.responsibilities()), [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
   } finally {
     em.close();

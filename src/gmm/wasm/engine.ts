@@ -2,9 +2,11 @@
  * EM on the WebAssembly kernels (assembly/em.ts, shipped built in em-module.ts): float64 throughout, SIMD128 inner
  * loops, and the tasks of each phase spread over a pool of worker threads that share the kernels' linear memory.
  *
- *   E-step   one task per block of ROW_BLOCK rows: log ρ_ic for every component, then γ and ℓ_i for the rows;
- *   M-step   one task per component (N_c, μ_c), one per (component, row chunk) (partial scatter), one per component
- *            (sum of the partials in chunk order, Σ_c, Cholesky, packed precision factor, b_c, log det).
+ *   E-step   one task per block of ROW_BLOCK rows: log ρ_ic for every component, then γ and ℓ_i for the rows, and
+ *            the rows' moments about the current means (Σ γ, Σ γ (x − m), diag: Σ γ (x − m)²);
+ *   M-step   one task per component: the moments summed in block order give N_c, μ_c (diag: also Σ_c and its
+ *            factor); full: one task per (component, row chunk) (partial scatter), one per component (sum of the
+ *            partials in chunk order, Σ_c, Cholesky, packed precision factor, b_c, log det).
  * Every output is written by exactly one task in a fixed order of operations, so a fit gives the same bits with 1 or
  * many threads. The JavaScript kernels (../density.ts) stay the fallback: when WebAssembly with SIMD and shared
  * memory is not available, when a problem does not fit in the 2 GiB memory, when GMMGEN_KERNELS=js, or for a fit
@@ -30,12 +32,13 @@ const PARALLEL_MIN_FLOPS = 2e5;
 const J = {
   N: 0, D: 1, K: 2, DP: 3, X: 4, R: 5, LSE: 6, PACK: 7, PACKLEN: 8, B: 9, CST: 10, MEANS: 11, NK: 12, COVS: 13,
   PART: 14, CHUNKS: 15, STATUS: 16, SCRATCH: 17, SSTRIDE: 18, ROWBLOCK: 19, DIAG: 20, T: 21, LOGDET: 22, NORMALIZE: 23,
+  MOM: 26, MOMENTS: 27,
 } as const;
 const J_REG_BYTE = 96;
 const JOB_BYTES = 128;
 
 export const PHASE = { ESTEP: 0, MEANS: 1, SCATTER: 2, COV: 3, FACTOR: 4 } as const;
-const PHASE_NAMES = ['E-step (log ρ, γ, ℓ)', 'M: N_c, μ_c', 'M: scatter', 'M: Σ_c, Cholesky, P_c', 'factor (start)'];
+const PHASE_NAMES = ['E-step (log ρ, γ, ℓ, moments)', 'M: N_c, μ_c (diag: Σ_c, P_c)', 'M: scatter', 'M: Σ_c, Cholesky, P_c', 'factor (start)'];
 
 let profile: Map<string, { ms: number; calls: number }> | null = null;
 
@@ -210,10 +213,12 @@ export class WasmEM {
     // Per thread: diag, the E-step's point panels; full, the gathered rows of the scatter or L and Pᵀ.
     const scratchDoubles = diag ? ROW_BLOCK * dp : Math.max(dp * GATHER_ROWS, 2 * d * d);
     // Layout, in doubles from a 16-byte aligned base (every block a multiple of 2 doubles).
+    const blocks = Math.ceil(n / ROW_BLOCK);
+    const momStride = diag ? 2 + 2 * dp : 2 + dp;
     const sizes: [string, number][] = [
       ['job', JOB_BYTES / 8], ['status', Math.ceil(k / 2)], ['X', n * d], ['R', n * k], ['lse', n],
       ['pack', k * packLen], ['b', k * dp], ['cst', k], ['logdet', k], ['nk', k], ['means', k * d],
-      ['covs', diag ? k * d : k * d * d], ['part', k * this.chunks * (diag ? dp : dp * dp)],
+      ['covs', diag ? k * d : k * d * d], ['part', diag ? 0 : k * this.chunks * dp * dp], ['mom', blocks * k * momStride],
       ['scratch', slots * scratchDoubles],
     ];
     const off: Record<string, number> = {};
@@ -238,7 +243,7 @@ export class WasmEM {
     set(J.B, off.b); set(J.CST, off.cst); set(J.MEANS, off.means); set(J.NK, off.nk); set(J.COVS, off.covs);
     set(J.PART, off.part); set(J.CHUNKS, this.chunks); set(J.STATUS, off.status); set(J.SCRATCH, off.scratch);
     set(J.SSTRIDE, scratchDoubles * 8); set(J.ROWBLOCK, ROW_BLOCK); set(J.DIAG, diag ? 1 : 0); set(J.T, GATHER_ROWS);
-    set(J.LOGDET, off.logdet); set(J.NORMALIZE, 1);
+    set(J.LOGDET, off.logdet); set(J.NORMALIZE, 1); set(J.MOM, off.mom); set(J.MOMENTS, 0);
     this.f64.set(points.data, off.X >> 3);
     busy = true;
   }
@@ -283,8 +288,12 @@ export class WasmEM {
     for (let c = 0; c < this.k; c++) cst[c] = Math.log(weights[c]) + logdet[c] + half;
   }
 
-  /** E-step: responsibilities into R; returns Σ_i ℓ_i / n (summed in row order). */
-  eStep(): number {
+  /**
+   * E-step: responsibilities into R; returns Σ_i ℓ_i / n (summed in row order). With `moments` the tasks also sum
+   * the moments the next mStep needs (set it for every E-step followed by an M-step).
+   */
+  eStep(moments: boolean): number {
+    this.i32[(this.job >> 2) + J.MOMENTS] = moments ? 1 : 0;
     this.run(PHASE.ESTEP, Math.ceil(this.n / ROW_BLOCK));
     const lse = this.view('lse', this.n);
     let s = 0;
@@ -293,14 +302,17 @@ export class WasmEM {
   }
 
   /**
-   * M-step from the responsibilities in R: N_c, μ_c, Σ_c (+ reg I) and their factors. Writes the new weights
-   * (N_c / Σ N) into `weights`. Throws WasmFactorError when a new covariance is not positive-definite.
+   * M-step from the responsibilities and moments of the last eStep(true): N_c, μ_c, Σ_c (+ reg I) and their
+   * factors. Writes the new weights (N_c / Σ N) into `weights`. Throws WasmFactorError when a new covariance is not
+   * positive-definite.
    */
   mStep(regCovar: number, weights: Float64Array): void {
     this.f64[(this.job + J_REG_BYTE) >> 3] = regCovar;
     this.run(PHASE.MEANS, this.k);
-    this.run(PHASE.SCATTER, this.k * this.chunks);
-    this.run(PHASE.COV, this.k);
+    if (this.covarianceType === 'full') {
+      this.run(PHASE.SCATTER, this.k * this.chunks);
+      this.run(PHASE.COV, this.k);
+    }
     const nk = this.view('nk', this.k);
     let total = 0;
     for (let c = 0; c < this.k; c++) total += nk[c];

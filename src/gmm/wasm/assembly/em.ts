@@ -9,6 +9,10 @@
 //   log ρ_ic = cst_c − ½ ‖P_c x_i − b_c‖²  with cst_c = log w_c + log det P_c − ½ d log 2π;
 //   ℓ_i = M_i + log S_i, M_i = max_c log ρ_ic, S_i = Σ_c exp(log ρ_ic − M_i), γ_ic = exp(log ρ_ic − M_i) / S_i;
 //   N_c = Σ_i γ_ic + 10 ε, μ_c = Σ_i γ_ic x_i / N_c, Σ_c = Σ_i γ_ic (x_i − μ_c)(x_i − μ_c)ᵀ / N_c + reg I.
+// The E-step task also sums, over its rows, the moments about the current means m_c (a shift that keeps the
+// second moments free of cancellation): n_c = Σ γ_ic, a_c = Σ γ_ic (x_i − m_c), and for diagonal covariances
+// s_c = Σ γ_ic (x_i − m_c)²; then μ_c = (n_c m_c + a_c) / N_c and, with δ = μ_c − m_c,
+// diag Σ_c = (s_c − 2 δ a_c + n_c δ²) / N_c + reg — the M-step reads X once per iteration, inside the E-step.
 
 // ---- job block layout (byte offsets; i32 unless noted) ----
 const J_N = 0;          // n points
@@ -36,6 +40,8 @@ const J_T = 84;         // rows gathered per rank-T update
 const J_LOGDET = 88;    // log det P: k
 const J_NORMALIZE = 92; // E-step: 1 responsibilities + ℓ, 0 leave log ρ
 const J_REG = 96;       // f64: reg added to the covariance diagonal
+const J_MOM = 104;      // moment partials: one block of k × momStride doubles per E-step task
+const J_MOMENTS = 108;  // E-step: 1 also accumulate the moment partials (needs J_NORMALIZE = 1)
 
 export const PHASE_ESTEP: i32 = 0;
 export const PHASE_MEANS: i32 = 1;
@@ -55,9 +61,9 @@ export function heapBase(): usize { return __heap_base; }
 export function runTask(job: usize, phase: i32, t: i32, slot: i32): void {
   const scratch = jp(job, J_SCRATCH) + <usize>slot * jp(job, J_SSTRIDE);
   if (phase == PHASE_ESTEP) estepTask(job, t, scratch);
-  else if (phase == PHASE_MEANS) meansTask(job, t);
+  else if (phase == PHASE_MEANS) meansTask(job, t, scratch);
   else if (phase == PHASE_SCATTER) scatterTask(job, t, scratch);
-  else if (phase == PHASE_COV) { covTask(job, t, scratch); factorTask(job, t, scratch); }
+  else if (phase == PHASE_COV) { covTask(job, t); factorTask(job, t, scratch); }
   else if (phase == PHASE_FACTOR) factorTask(job, t, scratch);
   else unreachable();
 }
@@ -79,6 +85,7 @@ function estepTask(job: usize, t: i32, scratch: usize): void {
       quadFullRows(X, d, dp, pack + <usize>c * <usize>packLen * 8, bAll + <usize>(c * dp) * 8, R, k, c, load<f64>(cst + <usize>c * 8), i0, i1);
     }
     if (ji(job, J_NORMALIZE) != 0) normalizeRows(R, k, jp(job, J_LSE), i0, i1);
+    if (ji(job, J_MOMENTS) != 0) momentsBlock(job, t, i0, i1, false);
     return;
   }
   // Diagonal: points i0..i1 in panels of 4 (packPoints), 4 points per pass over p and b.
@@ -101,9 +108,73 @@ function estepTask(job: usize, t: i32, scratch: usize): void {
     }
   }
   if (ji(job, J_NORMALIZE) != 0) normalizeRows(R, k, jp(job, J_LSE), i0, i1);
+  if (ji(job, J_MOMENTS) != 0) momentsBlock(job, t, i0, i1, true);
 }
 
-// The two result vectors of the panel kernels (globals: a function returns one value).
+/** Doubles per component in a moment block: n, pad, a[dp] (and s[dp] for diagonal covariances). */
+// @ts-ignore: decorator
+@inline function momStride(dp: i32, diag: bool): i32 { return diag ? 2 + 2 * dp : 2 + dp; }
+
+/**
+ * Moment partials of rows i0..i1 (E-step task t) about the current means, from the responsibilities in R. For
+ * each component, columns are taken 8 at a time with the sums in registers over the rows (rows with γ = 0 add
+ * nothing and are skipped).
+ */
+function momentsBlock(job: usize, t: i32, i0: i32, i1: i32, diag: bool): void {
+  const d = ji(job, J_D), k = ji(job, J_K), dp = ji(job, J_DP);
+  const X = jp(job, J_X), R = jp(job, J_R), means = jp(job, J_MEANS);
+  const S = momStride(dp, diag);
+  const rowBytes = <usize>d * 8;
+  const d8 = d & ~7;
+  for (let c = 0; c < k; c++) {
+    const out = jp(job, J_MOM) + <usize>(t * k + c) * <usize>S * 8;
+    const a = out + 16, sq = a + <usize>dp * 8;
+    const m = means + <usize>(c * d) * 8;
+    const rc = R + <usize>c * 8, rs = <usize>k * 8;
+    let nc = 0.0;
+    for (let i = i0; i < i1; i++) nc += load<f64>(rc + <usize>i * rs);
+    store<f64>(out, nc);
+    store<f64>(out + 8, 0);
+    let j = 0;
+    for (; j < d8; j += 8) {
+      const o = <usize>j * 8;
+      const m0 = v128.load(m + o), m1 = v128.load(m + o, 16), m2 = v128.load(m + o, 32), m3 = v128.load(m + o, 48);
+      let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, s0 = a0, s1 = a0, s2 = a0, s3 = a0;
+      for (let i = i0; i < i1; i++) {
+        const r = load<f64>(rc + <usize>i * rs);
+        if (r == 0) continue;
+        const rv = f64x2.splat(r);
+        const x = X + <usize>i * rowBytes + o;
+        const y0 = f64x2.sub(v128.load(x), m0), y1 = f64x2.sub(v128.load(x, 16), m1);
+        const y2 = f64x2.sub(v128.load(x, 32), m2), y3 = f64x2.sub(v128.load(x, 48), m3);
+        const r0 = f64x2.mul(rv, y0), r1 = f64x2.mul(rv, y1), r2 = f64x2.mul(rv, y2), r3 = f64x2.mul(rv, y3);
+        a0 = f64x2.add(a0, r0); a1 = f64x2.add(a1, r1); a2 = f64x2.add(a2, r2); a3 = f64x2.add(a3, r3);
+        if (diag) {
+          s0 = f64x2.add(s0, f64x2.mul(r0, y0)); s1 = f64x2.add(s1, f64x2.mul(r1, y1));
+          s2 = f64x2.add(s2, f64x2.mul(r2, y2)); s3 = f64x2.add(s3, f64x2.mul(r3, y3));
+        }
+      }
+      v128.store(a + o, a0); v128.store(a + o, a1, 16); v128.store(a + o, a2, 32); v128.store(a + o, a3, 48);
+      if (diag) { v128.store(sq + o, s0); v128.store(sq + o, s1, 16); v128.store(sq + o, s2, 32); v128.store(sq + o, s3, 48); }
+    }
+    for (; j < d; j++) {
+      const o = <usize>j * 8;
+      const mj = load<f64>(m + o);
+      let aj = 0.0, sj = 0.0;
+      for (let i = i0; i < i1; i++) {
+        const r = load<f64>(rc + <usize>i * rs);
+        if (r == 0) continue;
+        const y = load<f64>(X + <usize>i * rowBytes + o) - mj;
+        aj += r * y;
+        if (diag) sj += r * y * y;
+      }
+      store<f64>(a + o, aj);
+      if (diag) store<f64>(sq + o, sj);
+    }
+  }
+}
+
+// The two result vectors of quadDiagPanel (globals: a function returns one value).
 let qLo: v128 = f64x2.splat(0);
 let qHi: v128 = f64x2.splat(0);
 
@@ -248,32 +319,40 @@ function normalizeRows(R: usize, k: i32, lse: usize, i0: i32, i1: i32): void {
 // M-step.
 // ------------------------------------------------------------------------------------------------
 
-/** Component c: N_c = Σ_i γ_ic + 10 ε and μ_c = (Σ_i γ_ic x_i) · (1 / N_c); rows with γ = 0 are skipped. */
-function meansTask(job: usize, c: i32): void {
-  const n = ji(job, J_N), d = ji(job, J_D), k = ji(job, J_K);
-  const X = jp(job, J_X), R = jp(job, J_R);
-  const mu = jp(job, J_MEANS) + <usize>(c * d) * 8;
-  const rowBytes = <usize>d * 8;
-  const d2 = d & ~1;
-  memory.fill(mu, 0, rowBytes);
-  let nk = 0.0;
-  for (let i = 0; i < n; i++) {
-    const r = load<f64>(R + (<usize>i * <usize>k + <usize>c) * 8);
-    if (r == 0) continue;
-    nk += r;
-    const x = X + <usize>i * rowBytes;
-    const rv = f64x2.splat(r);
-    let j = 0;
-    for (; j < d2; j += 2) {
-      const o = <usize>j * 8;
-      v128.store(mu + o, f64x2.add(v128.load(mu + o), f64x2.mul(rv, v128.load(x + o))));
-    }
-    if (j < d) { const o = <usize>j * 8; store<f64>(mu + o, load<f64>(mu + o) + r * load<f64>(x + o)); }
-  }
-  nk += 10 * f64.EPSILON;
+/**
+ * Component c: sums the E-step tasks' moment partials in task order into N_c = n_c + 10 ε and
+ * μ_c = (n_c m_c + a_c) / N_c (written over m_c); diagonal covariances also get Σ_c and their factors here.
+ */
+function meansTask(job: usize, c: i32, scratch: usize): void {
+  const n = ji(job, J_N), d = ji(job, J_D), k = ji(job, J_K), dp = ji(job, J_DP);
+  const diag = ji(job, J_DIAG) != 0;
+  const S = <usize>momStride(dp, diag);
+  const blocks = (n + ji(job, J_ROWBLOCK) - 1) / ji(job, J_ROWBLOCK);
+  const mom = jp(job, J_MOM);
+  const first = mom + <usize>c * S * 8, step = <usize>k * S * 8;
+  let nc = 0.0;
+  for (let b = 0; b < blocks; b++) nc += load<f64>(first + <usize>b * step);
+  const nk = nc + 10 * f64.EPSILON;
   store<f64>(jp(job, J_NK) + <usize>c * 8, nk);
-  const inv = 1 / nk;
-  for (let j = 0; j < d; j++) store<f64>(mu + <usize>j * 8, load<f64>(mu + <usize>j * 8) * inv);
+  const mu = jp(job, J_MEANS) + <usize>(c * d) * 8;
+  const cov = jp(job, J_COVS) + <usize>(c * d) * 8;
+  const reg = load<f64>(job + J_REG);
+  for (let j = 0; j < d; j++) {
+    const oa = first + 16 + <usize>j * 8, os = oa + <usize>dp * 8;
+    let a = 0.0, sq = 0.0;
+    for (let b = 0; b < blocks; b++) {
+      a += load<f64>(oa + <usize>b * step);
+      if (diag) sq += load<f64>(os + <usize>b * step);
+    }
+    const m = load<f64>(mu + <usize>j * 8);
+    const mean = (nc * m + a) / nk;
+    store<f64>(mu + <usize>j * 8, mean);
+    if (diag) {
+      const delta = mean - m;
+      store<f64>(cov + <usize>j * 8, (sq - 2 * delta * a + nc * delta * delta) / nk + reg);
+    }
+  }
+  if (diag) factorTask(job, c, scratch);
 }
 
 /** Rows of scatter chunk `ch` of n rows split into `chunks` near-equal parts. */
@@ -281,10 +360,9 @@ function meansTask(job: usize, c: i32): void {
 @inline function chunkStart(n: i32, chunks: i32, ch: i32): i32 { return <i32>((<i64>n * <i64>ch) / <i64>chunks); }
 
 /**
- * Task c·chunks + ch: partial scatter of component c over its row chunk ch,
- *   full: PART[c][ch] (dp×dp, upper triangle by 4×4 blocks) = Σ_i γ_ic (x_i − μ_c)(x_i − μ_c)ᵀ,
- *   diag: PART[c][ch] (dp) = Σ_i γ_ic (x_i − μ_c)².
- * Full: rows with γ ≠ 0 are gathered T at a time, scaled by √γ, into panels of 4 columns (panel a holds
+ * Task c·chunks + ch (full covariances): partial scatter of component c over its row chunk ch,
+ *   PART[c][ch] (dp×dp, upper triangle by 4×4 blocks) = Σ_i γ_ic (x_i − μ_c)(x_i − μ_c)ᵀ.
+ * Rows with γ ≠ 0 are gathered T at a time, scaled by √γ, into panels of 4 columns (panel a holds
  * Y[t][4a..4a+3] for t = 0..T−1), and each panel pair (a ≥ b) is accumulated by a 4×4 register block.
  */
 function scatterTask(job: usize, task: i32, scratch: usize): void {
@@ -295,26 +373,6 @@ function scatterTask(job: usize, task: i32, scratch: usize): void {
   const X = jp(job, J_X), R = jp(job, J_R);
   const mu = jp(job, J_MEANS) + <usize>(c * d) * 8;
   const rowBytes = <usize>d * 8;
-  const diag = ji(job, J_DIAG) != 0;
-  if (diag) {
-    const out = jp(job, J_PART) + <usize>task * <usize>dp * 8;
-    memory.fill(out, 0, <usize>dp * 8);
-    const d2 = d & ~1;
-    for (let i = i0; i < i1; i++) {
-      const r = load<f64>(R + (<usize>i * <usize>k + <usize>c) * 8);
-      if (r == 0) continue;
-      const x = X + <usize>i * rowBytes;
-      const rv = f64x2.splat(r);
-      let j = 0;
-      for (; j < d2; j += 2) {
-        const o = <usize>j * 8;
-        const z = f64x2.sub(v128.load(x + o), v128.load(mu + o));
-        v128.store(out + o, f64x2.add(v128.load(out + o), f64x2.mul(rv, f64x2.mul(z, z))));
-      }
-      if (j < d) { const o = <usize>j * 8; const z = load<f64>(x + o) - load<f64>(mu + o); store<f64>(out + o, load<f64>(out + o) + r * z * z); }
-    }
-    return;
-  }
   const C = jp(job, J_PART) + <usize>task * <usize>dp * <usize>dp * 8;
   memory.fill(C, 0, <usize>dp * <usize>dp * 8);
   const T = ji(job, J_T);
@@ -385,21 +443,12 @@ function syrkPanels(Y: usize, dp: i32, T: i32, len: i32, C: usize): void {
 // @ts-ignore: decorator
 @inline function addStore(p: usize, v: v128): void { v128.store(p, f64x2.add(v128.load(p), v)); }
 
-/** Component c: Σ_c = (Σ_ch PART[c][ch]) / N_c + reg I (partials summed in chunk order), written to COVS. */
-function covTask(job: usize, c: i32, scratch: usize): void {
+/** Component c (full): Σ_c = (Σ_ch PART[c][ch]) / N_c + reg I (partials summed in chunk order), written to COVS. */
+function covTask(job: usize, c: i32): void {
   const d = ji(job, J_D), dp = ji(job, J_DP), chunks = ji(job, J_CHUNKS);
   const reg = load<f64>(job + J_REG);
   const inv = 1 / load<f64>(jp(job, J_NK) + <usize>c * 8);
   const part = jp(job, J_PART);
-  if (ji(job, J_DIAG) != 0) {
-    const cov = jp(job, J_COVS) + <usize>(c * d) * 8;
-    for (let j = 0; j < d; j++) {
-      let s = 0.0;
-      for (let ch = 0; ch < chunks; ch++) s += load<f64>(part + (<usize>(c * chunks + ch) * <usize>dp + <usize>j) * 8);
-      store<f64>(cov + <usize>j * 8, s * inv + reg);
-    }
-    return;
-  }
   const dd = <usize>dp * <usize>dp;
   const cov = jp(job, J_COVS) + <usize>c * <usize>d * <usize>d * 8;
   const first = part + <usize>(c * chunks) * dd * 8;
