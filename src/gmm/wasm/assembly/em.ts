@@ -12,7 +12,7 @@
 // The E-step task also sums, over its rows, the moments about the current means m_c (a shift that keeps the
 // second moments free of cancellation): n_c = Σ γ_ic, a_c = Σ γ_ic (x_i − m_c), and for diagonal covariances
 // s_c = Σ γ_ic (x_i − m_c)²; then μ_c = (n_c m_c + a_c) / N_c and, with δ = μ_c − m_c,
-// diag Σ_c = (s_c − 2 δ a_c + n_c δ²) / N_c + reg — the M-step reads X once per iteration, inside the E-step.
+// diag Σ_c = max(0, s_c − 2 δ a_c + n_c δ²) / N_c + reg — the M-step reads X once per iteration, inside the E-step.
 
 // ---- job block layout (byte offsets; i32 unless noted) ----
 const J_N = 0;          // n points
@@ -349,7 +349,8 @@ function meansTask(job: usize, c: i32, scratch: usize): void {
     store<f64>(mu + <usize>j * 8, mean);
     if (diag) {
       const delta = mean - m;
-      store<f64>(cov + <usize>j * 8, (sq - 2 * delta * a + nc * delta * delta) / nk + reg);
+      // A variance is ≥ 0; the shifted formula can round a zero one to −ε-sized noise, which is dropped.
+      store<f64>(cov + <usize>j * 8, max(0.0, (sq - 2 * delta * a + nc * delta * delta) / nk) + reg);
     }
   }
   if (diag) factorTask(job, c, scratch);
