@@ -4,31 +4,36 @@
  *
  *   src/gmm/wasm/assembly/em.ts  →  src/gmm/wasm/em-module.ts
  *
- *   node_modules/.bin/tsx scripts/build-wasm.ts            # rebuild and write (npm run build:wasm)
- *   node_modules/.bin/tsx scripts/build-wasm.ts --check    # rebuild in memory; exit 1 if the shipped file differs
+ *   npm run build:wasm                 # rebuild and write
+ *   npm run build:wasm -- --check      # rebuild in memory; exit 1 if the shipped file differs
  *
  * The compiler is the assemblyscript devDependency (exact version in package.json), so the build is reproducible:
- * test/gmm/wasm.test.ts runs the same build and compares it with the shipped file.
+ * test/gmm/em-kernels.test.ts runs the same build and compares it with the shipped file.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { repoRoot } from '../src/util/paths.ts';
-import { buildEmWasm, emModuleSource } from './wasm-build-lib.ts';
+import { parseCli } from '../src/cli/args.ts';
 
-const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } }, strict: true, allowPositionals: false });
+const { values } = parseCli({
+  name: 'build:wasm',
+  usage: 'npm run build:wasm -- [--check]',
+  description: 'Compiles src/gmm/wasm/assembly/em.ts (AssemblyScript) into src/gmm/wasm/em-module.ts.',
+  flags: { check: { type: 'boolean', help: 'only check that the shipped module is the build of the source' } },
+});
+const { readFileSync } = await import('node:fs');
+const { join } = await import('node:path');
+const { repoRoot } = await import('../src/util/paths.ts');
+const { writeFileAtomic } = await import('../src/util/output.ts');
+const { buildEmWasm, emModuleSource } = await import('../src/gmm/wasm/build.ts');
+
 const target = join(repoRoot, 'src/gmm/wasm/em-module.ts');
 const wasm = await buildEmWasm();
 const text = emModuleSource(wasm);
 if (values.check) {
-  const shipped = readFileSync(target, 'utf8');
-  if (shipped !== text) {
-    console.error(`${target} is not the build of src/gmm/wasm/assembly/em.ts: run npm run build:wasm`);
+  if (readFileSync(target, 'utf8') !== text) {
+    console.error(`build:wasm: ${target} is not the build of src/gmm/wasm/assembly/em.ts: run npm run build:wasm`);
     process.exit(1);
   }
   console.log(`${target} matches a fresh build (${wasm.byteLength} bytes)`);
 } else {
-  writeFileSync(`${target}.tmp`, text);
-  renameSync(`${target}.tmp`, target);
+  writeFileAtomic(target, text);
   console.log(`wrote ${target} (${wasm.byteLength}-byte module)`);
 }

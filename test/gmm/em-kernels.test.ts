@@ -18,7 +18,7 @@ import type { CovarianceType, Points } from '../../src/gmm/types.ts';
 import {
   kernelWorkerCount, kernelWorkerTasks, shutdownKernelPool, startKernelPool, wasmUnavailableReason, WasmEM,
 } from '../../src/gmm/wasm/engine.ts';
-import { buildEmWasm, emModuleSource } from '../../scripts/wasm-build-lib.ts';
+import { buildEmWasm, emModuleSource } from '../../src/gmm/wasm/build.ts';
 import { repoRoot } from '../../src/util/paths.ts';
 import { Rng } from '../../src/util/rng.ts';
 

@@ -2,7 +2,7 @@
 // assemblyscript 0.28.20, flags: -O3 --noAssert --runtime stub --enable simd --enable threads --importMemory --sharedMemory --initialMemory 1 --maximumMemory 32768
 
 /** SHA-256 of the AssemblyScript source this module was built from. */
-export const EM_WASM_SOURCE_SHA256 = '9c70675b74677d53e87a65359861cd3cf4cb36dca2f0800c6c9f8a941de0dbbc';
+export const EM_WASM_SOURCE_SHA256 = '3958f76649a5cbfd34db6fe4917d763eb318ce594e23a74ef4e17791d694375b';
 
 /** The module (14505 bytes), base64. */
 export const EM_WASM_BASE64 =

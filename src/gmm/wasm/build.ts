@@ -1,12 +1,13 @@
 /**
- * The WebAssembly build of gmmgen's EM kernels (used by scripts/build-wasm.ts and by the test that checks the shipped
- * module is reproducible). Compiles src/gmm/wasm/assembly/em.ts with the AssemblyScript compiler's API, in memory.
+ * The WebAssembly build of gmmgen's EM kernels: compiles assembly/em.ts with the AssemblyScript compiler's API, in
+ * memory, and renders the generated em-module.ts. Used by scripts/build-wasm.ts (npm run build:wasm) and by the test
+ * that checks the shipped module is reproducible; never at run time (assemblyscript is a devDependency).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import asc from 'assemblyscript/asc';
-import { repoRoot } from '../src/util/paths.ts';
+import { repoRoot } from '../../util/paths.ts';
 
 export const EM_SOURCE = 'src/gmm/wasm/assembly/em.ts';
 
