@@ -13,7 +13,7 @@
  * started from inside another fit's onStep callback.
  *
  * Environment: GMMGEN_KERNELS = auto (default) | wasm | js; GMMGEN_THREADS = total threads (default: the available
- * parallelism; 1 = no worker threads).
+ * parallelism on the main thread, 1 inside a worker thread; 1 = no worker threads).
  */
 import type { CovarianceType, Points } from '../types.ts';
 import { EM_WASM_BASE64 } from './em-module.ts';

@@ -11,7 +11,7 @@
  *   increments `done`. A successful CAS proves the generation is still current, so the fields it read belong to it.
  * Workers are unref'd (they never keep the process alive) and are created lazily, on first use.
  */
-import { Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 
 const I_JOB = 2, I_PHASE = 3, I_NTASKS = 4, I_DONE = 5, I_ERR = 6, I_STOP = 7, I_WORKER_TASKS = 8, I_READY = 9;
@@ -46,7 +46,11 @@ for (;;) {
 
 export type RunTask = (job: number, phase: number, t: number, slot: number) => void;
 
-/** Threads to use in total (the calling thread included): GMMGEN_THREADS, else the available parallelism. */
+/**
+ * Threads to use in total (the calling thread included): GMMGEN_THREADS, else the available parallelism on the main
+ * thread and 1 inside a worker thread (callers that fit in workers, such as the per-class latent fits, already
+ * spread their fits over the cores).
+ */
 export function threadCount(): number {
   const env = process.env.GMMGEN_THREADS;
   if (env !== undefined && env !== '') {
@@ -54,7 +58,7 @@ export function threadCount(): number {
     if (!Number.isInteger(v) || v < 1 || v > 256) throw new RangeError(`GMMGEN_THREADS must be an integer in [1, 256], got '${env}'`);
     return v;
   }
-  return Math.max(1, availableParallelism());
+  return isMainThread ? Math.max(1, availableParallelism()) : 1;
 }
 
 export class TaskPool {
