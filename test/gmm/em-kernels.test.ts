@@ -158,6 +158,20 @@ test('a fit started inside another fit\'s onStep callback runs (on the JavaScrip
   assert.equal(nested.history.finalNll, plain.history.finalNll);
 });
 
+test('inside a worker thread the kernels default to one thread (no nested pool)', async () => {
+  const { Worker } = await import('node:worker_threads');
+  const pool = join(repoRoot, 'src/gmm/wasm/pool.ts');
+  const env = { ...process.env };
+  delete env.GMMGEN_THREADS;
+  // Node 20 does not apply --import tsx to a worker's code: register tsx's loader in the worker first.
+  const code = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(pool)}); })
+    .then((m) => require('node:worker_threads').parentPort.postMessage(m.threadCount()))`;
+  const w = new Worker(code, { eval: true, env });
+  const n = await new Promise((res, rej) => { w.once('message', res); w.once('error', rej); });
+  await w.terminate();
+  assert.equal(n, 1);
+});
+
 test('GMMGEN_KERNELS is validated', () => {
   const { points, init } = problem(50, 2, 2, 'full', 1);
   assert.throws(() => withEnv({ GMMGEN_KERNELS: 'simd' }, () => runEM(points, init, 2, 0, 1e-6)), /GMMGEN_KERNELS must be auto, wasm or js, got 'simd'/);
