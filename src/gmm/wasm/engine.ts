@@ -24,7 +24,7 @@ const MAX_PAGES = 32768;
 /** Rows per E-step task. */
 const ROW_BLOCK = 64;
 /** Rows gathered per rank-T update of the scatter. */
-const GATHER_ROWS = 256;
+const GATHER_ROWS = 128;
 /** A phase with fewer multiply-adds than this runs on the calling thread alone. */
 const PARALLEL_MIN_FLOPS = 2e5;
 
