@@ -159,6 +159,40 @@ export function kernelWorkerTasks(): number {
   return kernels?.pool?.workerTasks ?? 0;
 }
 
+/** Where each array of a fit lives in the kernels' memory (byte offsets from the first page after static data). */
+class Layout {
+  readonly dp: number;
+  readonly chunks: number;
+  readonly packLen: number;
+  readonly scratchDoubles: number;
+  readonly off: Record<string, number> = {};
+  readonly bytes: number;
+
+  constructor(n: number, d: number, k: number, covarianceType: CovarianceType, slots: number, heapBase: number) {
+    const diag = covarianceType === 'diag';
+    const dp = (this.dp = (d + 3) & ~3);
+    const nb = dp >> 2;
+    this.chunks = Math.min(4, Math.max(1, Math.ceil(n / 1024)));
+    this.packLen = diag ? dp : 8 * nb * (nb + 1);
+    // Per thread: diag, the E-step's point panels; full, the gathered rows of the scatter or L and Pᵀ.
+    this.scratchDoubles = diag ? ROW_BLOCK * dp : Math.max(dp * GATHER_ROWS, 2 * d * d);
+    const momStride = diag ? 2 + 2 * dp : 2 + dp;
+    const sizes: [string, number][] = [
+      ['job', JOB_BYTES / 8], ['status', Math.ceil(k / 2)], ['X', n * d], ['R', n * k], ['lse', n],
+      ['pack', k * this.packLen], ['b', k * dp], ['cst', k], ['logdet', k], ['nk', k], ['means', k * d],
+      ['covs', diag ? k * d : k * d * d], ['part', diag ? 0 : k * this.chunks * dp * dp],
+      ['mom', Math.ceil(n / ROW_BLOCK) * k * momStride], ['scratch', slots * this.scratchDoubles],
+    ];
+    // In doubles from a 16-byte aligned base, every block a multiple of 2 doubles.
+    let at = Math.max(PAGE, heapBase);
+    for (const [name, len] of sizes) {
+      this.off[name] = at;
+      at += 8 * (len + (len & 1));
+    }
+    this.bytes = at;
+  }
+}
+
 /** Thrown when a covariance is not positive-definite; `component` and `pivot` locate the failure. */
 export class WasmFactorError extends Error {
   constructor(readonly component: number, readonly pivot: number) {
@@ -194,44 +228,32 @@ export class WasmEM {
       if (choice === 'wasm') throw new Error(`GMMGEN_KERNELS=wasm but the WebAssembly kernels cannot load: ${unavailable}`);
       return null;
     }
-    const em = new WasmEM(points, k, covarianceType, kern);
-    return em.f64 ? em : null;
+    const work = points.n * k * (covarianceType === 'diag' ? points.d : points.d * points.d / 2);
+    const pool = work >= PARALLEL_MIN_FLOPS ? poolFor(kern) : null;
+    const layout = new Layout(points.n, points.d, k, covarianceType, pool ? pool.threads : 1, kern.heapBase);
+    // Too large for the 2 GiB memory, or the memory cannot grow: the JavaScript kernels take the fit.
+    const pages = Math.ceil(layout.bytes / PAGE);
+    if (pages > MAX_PAGES) return null;
+    const have = kern.memory.buffer.byteLength / PAGE;
+    if (pages > have) {
+      try {
+        kern.memory.grow(pages - have);
+      } catch {
+        return null;
+      }
+    }
+    return new WasmEM(points, k, covarianceType, kern, pool, layout);
   }
 
-  private constructor(points: Points, k: number, covarianceType: CovarianceType, kern: Kernels) {
+  private constructor(points: Points, k: number, covarianceType: CovarianceType, kern: Kernels, pool: TaskPool | null, layout: Layout) {
     const { n, d } = points;
-    this.n = n; this.d = d; this.k = k; this.covarianceType = covarianceType; this.kern = kern;
+    this.n = n; this.d = d; this.k = k; this.covarianceType = covarianceType; this.kern = kern; this.pool = pool;
+    const { dp, chunks, packLen, scratchDoubles } = layout;
     const diag = covarianceType === 'diag';
-    const dp = (d + 3) & ~3;
     this.dp = dp;
-    this.chunks = Math.min(4, Math.max(1, Math.ceil(n / 1024)));
-    const nb = dp >> 2;
-    const packLen = diag ? dp : 8 * nb * (nb + 1);
-    const work = n * k * (diag ? d : d * d / 2);
-    this.pool = work >= PARALLEL_MIN_FLOPS ? poolFor(kern) : null;
-    const slots = this.pool ? this.pool.threads : 1;
-    // Per thread: diag, the E-step's point panels; full, the gathered rows of the scatter or L and Pᵀ.
-    const scratchDoubles = diag ? ROW_BLOCK * dp : Math.max(dp * GATHER_ROWS, 2 * d * d);
-    // Layout, in doubles from a 16-byte aligned base (every block a multiple of 2 doubles).
-    const blocks = Math.ceil(n / ROW_BLOCK);
-    const momStride = diag ? 2 + 2 * dp : 2 + dp;
-    const sizes: [string, number][] = [
-      ['job', JOB_BYTES / 8], ['status', Math.ceil(k / 2)], ['X', n * d], ['R', n * k], ['lse', n],
-      ['pack', k * packLen], ['b', k * dp], ['cst', k], ['logdet', k], ['nk', k], ['means', k * d],
-      ['covs', diag ? k * d : k * d * d], ['part', diag ? 0 : k * this.chunks * dp * dp], ['mom', blocks * k * momStride],
-      ['scratch', slots * scratchDoubles],
-    ];
-    const off: Record<string, number> = {};
-    let at = kern.heapBase <= PAGE ? PAGE : kern.heapBase;
-    for (const [name, len] of sizes) {
-      off[name] = at;
-      at += 8 * (len + (len & 1));
-    }
+    this.chunks = chunks;
+    const off = layout.off;
     this.off = off;
-    const pages = Math.ceil(at / PAGE);
-    if (pages > MAX_PAGES) { this.f64 = undefined as never; this.i32 = undefined as never; this.job = 0; return; }
-    const have = kern.memory.buffer.byteLength / PAGE;
-    if (pages > have) kern.memory.grow(pages - have);
     const buf = kern.memory.buffer as unknown as ArrayBuffer;
     this.f64 = new Float64Array(buf);
     this.i32 = new Int32Array(buf);
