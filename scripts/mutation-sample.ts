@@ -185,11 +185,23 @@ function sandbox(): string {
   return dir;
 }
 
+/** The test run in progress (its own process group), stopped with this script. */
+let running: number | null = null;
+function stopRunning(): void {
+  if (running === null) return;
+  try {
+    process.kill(-running, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+}
+
 function runTests(dir: string, tests: string[], timeoutS: number): Promise<{ ok: boolean; timedOut: boolean; failed: string[]; files: string[]; seconds: number }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const env = { ...process.env, GMMGEN_QUIET: '1', ...(sharedDir() ? { GMMGEN_SHARED: sharedDir()! } : {}) };
     const child = spawn(process.execPath, ['scripts/run-tests.mjs', ...tests], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running = child.pid!;
     let text = '';
     child.stdout.on('data', (b) => (text += b));
     child.stderr.on('data', (b) => (text += b));
@@ -204,6 +216,7 @@ function runTests(dir: string, tests: string[], timeoutS: number): Promise<{ ok:
     }, timeoutS * 1000);
     child.on('close', (code) => {
       clearTimeout(timer);
+      running = null;
       const failed = [...new Set(text.split('\n').filter((l) => /^\s*✖ /.test(l) && !/failing tests/.test(l)).map((l) => l.trim().replace(/ \([\d.]+ms\)$/, '').slice(2)))];
       // Files of the failing tests ("test at test/x.test.ts:…"), or a whole file that failed to run.
       const files = [...new Set([...text.matchAll(/test at (test\/[\w./-]+\.test\.ts)|✖ \S*?(test\/[\w./-]+\.test\.ts)/g)].map((m) => m[1] ?? m[2]))];
@@ -262,10 +275,13 @@ async function main(): Promise<void> {
   const dir = sandbox();
   const results = { seed: args.seed, n: picked.length, candidates: all.length, date: new Date().toISOString(), command: `npm run mutation-sample -- ${process.argv.slice(2).join(' ')}`, outcomes: [] as Outcome[] };
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  process.once('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      stopRunning();
+      cleanup();
+      process.exit(130);
+    });
+  }
   try {
     for (const [i, m] of picked.entries()) {
       const path = join(dir, m.file);
