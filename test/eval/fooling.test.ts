@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/backend/index.ts';
 import { countParams } from '../../src/models/autoencoder.ts';
-import { buildFoolingDiscriminator, discriminatorRun, foolingRate, sdOf } from '../../src/eval/index.ts';
+import { buildFoolingDiscriminator, discriminatorRun, foolingRate, meanOf, sdOf } from '../../src/eval/index.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 function normalSet(n: number, d: number, shift: number, seed: number) {
@@ -36,4 +36,13 @@ test('fooling rate ≈ 50% on identical distributions, ≈ 0 on separable ones, 
   const mid = await discriminatorRun(real, normalSet(1500, 8, 1, 3), { ...opts, seed: 2 });
   assert.ok(mid.error > 0.24 && mid.error < 0.42, `shift 1: error ${mid.error}`);
   await assert.rejects(discriminatorRun(real, normalSet(10, 4, 0, 1)), /real points are 8-d, fake points 4-d/);
+});
+
+test('mean and sample standard deviation (n − 1) of the runs, by hand', () => {
+  assert.equal(sdOf([2, 4, 4, 4, 5, 5, 7, 9]), Math.sqrt(32 / 7));
+  assert.equal(sdOf([1, 2]), Math.SQRT1_2);
+  assert.equal(sdOf([-1, 1, 3]), 2);
+  assert.equal(sdOf([5]), 0);
+  assert.equal(meanOf([2, 4, 4, 4, 5, 5, 7, 9]), 5);
+  assert.equal(meanOf([-3, 1]), -1);
 });

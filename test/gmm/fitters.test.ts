@@ -95,6 +95,7 @@ for (const method of FIT_METHODS) {
     assert.ok(h.loss.length >= 1 && h.loss.every(Number.isFinite), `${method}: history has finite losses`);
     assert.equal(h.loss.length, h.time.length);
     // One loss per iteration; a fit that did not converge ran all its iterations.
+    assert.equal(h.iterations, h.loss.length, `${method}: iterations vs recorded losses`);
     const maxIter = (OPTS[method].maxIter as number | undefined) ?? (method === 'em' ? 100 : method === 'fixed-basis' ? 1 : Infinity);
     assert.ok(h.iterations >= 1 && h.iterations <= maxIter, `${method}: ${h.iterations} iterations (at most ${maxIter})`);
     if (!h.converged) assert.equal(h.iterations, maxIter, `${method}: stopped early without converging`);
