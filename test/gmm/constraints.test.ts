@@ -81,6 +81,12 @@ test('EM with diagonal covariances recovers each component\'s own variances (une
   });
   const X = truth.sample(4000, 2).points;
   const g = fitGMM('em', X, { k: 2, seed: 0, covarianceType: 'diag' }).gmm;
+  // A diagonal start is used as it is for a diagonal fit (and turned into a full one for a full fit).
+  const fromTruth = fitGMM('em', X, { k: 2, covarianceType: 'diag', init: truth, maxIter: 1 });
+  assert.equal(fromTruth.gmm.covarianceType, 'diag');
+  assert.ok(Math.abs(fromTruth.history.loss[0] - truth.nll(X)) < 1e-9, `first EM step starts from the truth: ${fromTruth.history.loss[0]} vs ${truth.nll(X)}`);
+  const full = fitGMM('em', X, { k: 2, covarianceType: 'full', init: truth, maxIter: 1 });
+  assert.ok(Math.abs(full.history.loss[0] - truth.nll(X)) < 1e-9, 'the full fit starts from the same mixture');
   const order = g.means[0] < g.means[3] ? [0, 1] : [1, 0];
   for (let c = 0; c < 2; c++) {
     const f = order[c];
