@@ -29,6 +29,7 @@ export type GramMethod = 'fixed-basis' | 'pca-sw' | 'pca-sc2' | 'pca-em';
 export const GRAM_METHODS: readonly GramMethod[] = ['fixed-basis', 'pca-sw', 'pca-sc2', 'pca-em'];
 
 export interface GramModelOptions {
+  /** Default 'pca-sw' (whole Gram sets per sample; 'fixed-basis' is the paper's per-entry model). */
   method?: GramMethod;
   seed?: number;
   /** fixed-basis: number of basis components per entry (default 32). */
@@ -255,7 +256,7 @@ function pcaLayer(v: Float32Array, n: number, c: number, p: number): { layer: Pc
 
 /** Fits a Gram model of the given method to a dataset. */
 export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): GramModel {
-  const method = opts.method ?? 'fixed-basis';
+  const method = opts.method ?? 'pca-sw';
   if (!GRAM_METHODS.includes(method)) throw new RangeError(`unknown Gram model method "${method}": expected one of ${GRAM_METHODS.join(', ')}`);
   if (ds.n < 2) throw new RangeError(`a Gram model needs at least 2 crops, got ${ds.n}`);
   if (method === 'fixed-basis') {

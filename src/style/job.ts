@@ -405,13 +405,12 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     raw.push(r.image);
     images.push(await encodePng(r.image));
     finalLoss.push(r.loss.length ? r.loss[r.loss.length - 1] : NaN);
-    const last = scales.length - 1;
-    r.iterationSeconds.forEach((t, i) => {
-      if (r.iterationScale[i] === last && i > 0 && r.iterationScale[i - 1] === last) {
-        iterSeconds.push(t);
-        iterCpu.push(r.iterationCpuSeconds[i]);
-      }
-    });
+    // Full-size iterations, without the first one (it includes the level's set-up) when there are others.
+    const full = r.iterationScale.flatMap((sc, i) => (sc === scales.length - 1 ? [i] : []));
+    for (const i of full.length > 1 ? full.slice(1) : full) {
+      iterSeconds.push(r.iterationSeconds[i]);
+      iterCpu.push(r.iterationCpuSeconds[i]);
+    }
   }
   lap('synth');
   await emit({ stage: 'done', fraction: 1 });

@@ -38,6 +38,8 @@ export interface LbfgsOptions {
   firstStep?: number;
   /** Line-search trials per iteration before giving up (default 12). */
   maxBacktracks?: number;
+  /** Called with f(x0) before the first step (may throw to refuse the start, e.g. a non-finite value). */
+  onStart?: (f: number) => void;
   /** Called after every accepted step; may be async (progress, cancellation). */
   onIteration?: (info: { iteration: number; f: number; evaluations: number; x: Float64Array }) => void | Promise<void>;
   signal?: AbortSignal;
@@ -118,6 +120,7 @@ export async function minimizeLbfgs(fg: ValueAndGradient, x0: ArrayLike<number>,
     return { f: r.f, g: Float64Array.from(r.g) as Float64Array };
   };
   let { f, g } = await evaluate(x);
+  opts.onStart?.(f);
   if (!Number.isFinite(f)) throw new RangeError(`L-BFGS: the objective is not finite at the start (${f})`);
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];

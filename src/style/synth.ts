@@ -446,13 +446,16 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
             const g = (await grad.data()) as Float32Array;
             value.dispose();
             grad.dispose();
-            return { f: Number.isFinite(f) ? f : NaN, g };
+            return { f, g };
           };
           const r = await minimizeLbfgs(fg, x0, {
             maxIterations: level.iterations,
             maxEvaluations: 2 * level.iterations + 5,
             firstStep: 0.05,
             signal: opts.signal,
+            onStart: (f) => {
+              if (!Number.isFinite(f)) throw new RangeError(`the loss is ${f} at the start: the weights are too large for this image`);
+            },
             onIteration: async (info) => {
               await record(info.f, parts, t0, c0, () => {
                 const t = tf.tensor4d(Float32Array.from(info.x), shape);
@@ -466,7 +469,6 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
           });
           parts.s?.dispose();
           parts.c?.dispose();
-          if (r.iterations === 0 && !Number.isFinite(r.f)) throw new RangeError(`the loss is ${r.f} at the start: the weights are too large for this image`);
           x.dispose();
           x = tf.tidy(() => tf.clipByValue(tf.tensor4d(Float32Array.from(r.x), shape), 0, 1) as tf.Tensor4D);
           // A level that stopped early (line search could not improve) counts its remaining iterations as done.
