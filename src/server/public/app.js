@@ -363,10 +363,10 @@ function fmtSeconds(s) {
   s = Math.max(0, Math.round(s));
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
-function styleTimes(values) {
+function styleTimes(values, final = false) {
   if (!values || values.elapsed === undefined) return '';
-  const left = values.eta !== undefined ? ` · about ${fmtSeconds(values.eta)} left` : '';
-  return ` · ${fmtSeconds(values.elapsed)} elapsed${left}`;
+  const left = !final && values.eta !== undefined ? ` · about ${fmtSeconds(values.eta)} left` : '';
+  return ` · ${fmtSeconds(values.elapsed)}${final ? '' : ' elapsed'}${left}`;
 }
 function styleStatusText(j) {
   if (j.status === 'queued') return `queued (position ${j.position + 1})`;
@@ -383,7 +383,7 @@ function finishStyleJob(j) {
   $('styles-cancel').disabled = true;
   $('styles-go').disabled = !status?.style?.ready;
   const words = { done: 'done', failed: `failed: ${j.error}`, cancelled: 'cancelled', timeout: j.error || 'timed out', stopped: j.error || 'stopped by the server' };
-  $('styles-status').textContent = `${words[j.status] ?? j.status}${j.status === 'done' ? styleTimes(j.progress.values) : ''}`;
+  $('styles-status').textContent = `${words[j.status] ?? j.status}${j.status === 'done' ? styleTimes(j.progress.values, true) : ''}`;
   if (j.status === 'done') $('styles-bar').style.width = '100%';
   if (j.status === 'stopped') notice($('styles-notice'), 'The server was shut down while your job ran, so it stopped. Press Paint to start it again.');
   document.body.dataset.styleJob = j.status;
