@@ -13,7 +13,7 @@
  * saves one of the three matrix products autodiff would spend per layer.
  *
  * Optimisers: L-BFGS (default; Gatys et al. 2016 use it) on the unconstrained pixels with a penalty
- * outside [0, 1] (regularize.ts rangePenalty) and a final clip, or Adam on [0, 1] pixels clipped after
+ * outside [0, 1] (regularize.ts rangePenalty, computed here in JS with the colour loss) and a final clip, or Adam on [0, 1] pixels clipped after
  * every step. Multi-scale (coarse to fine): `scales` lists the image sizes as fractions of `size`
  * (e.g. [0.5, 1]); each level starts from the previous level's result, upsampled bilinearly, and gets
  * its share `scaleIterations` of the iterations.
@@ -25,7 +25,7 @@ import { Rng } from '../util/rng.ts';
 import type { FeatureExtractor } from './extractor.ts';
 import { fitLongSide, imageTensor, resizeImage, tensorImage, type RgbImage } from './images.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
-import { rangePenalty, ycbcrTotalVariation } from './regularize.ts';
+import { ycbcrTotalVariation } from './regularize.ts';
 
 export interface SynthProgress {
   /** Iterations done so far, over all scales. */
@@ -144,6 +144,61 @@ export function colourLoss(x: tf.Tensor4D, palette: Palette): tf.Scalar {
     const lc = tf.sum(tf.square(tf.sub(cov, tf.tensor2d(palette.cov, [3, 3]))));
     return tf.add(lm, lc) as tf.Scalar;
   });
+}
+
+/** Weight of the range penalty that keeps L-BFGS's unconstrained pixels near [0, 1]. */
+const RANGE_PENALTY = 100;
+
+/**
+ * rangePenalty (regularize.ts) of a flat pixel array in JS: returns Σ (relu(x − 1)² + relu(−x)²) / N and
+ * adds weight · its gradient 2 (relu(x − 1) − relu(−x)) / N to `grad`.
+ */
+export function rangePenaltyJs(x: ArrayLike<number>, grad: Float64Array, weight: number): number {
+  const n = x.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v > 1) {
+      s += (v - 1) ** 2;
+      grad[i] += (weight * 2 * (v - 1)) / n;
+    } else if (v < 0) {
+      s += v * v;
+      grad[i] += (weight * 2 * v) / n;
+    }
+  }
+  return s / n;
+}
+
+/**
+ * colourLoss of a flat RGB pixel array in JS: L = ||μ − μ*||² + ||Σ − Σ*||²_F (Σ the population
+ * covariance), returns weight · L and adds weight · ∂L/∂x to `grad`, with
+ *   ∂L/∂x_i = 2 (μ − μ*) / N + 4 (Σ − Σ*)(x_i − μ) / N      (Σ, Σ* symmetric; Σ_i (x_i − μ) = 0).
+ */
+export function colourLossJs(x: ArrayLike<number>, palette: Palette, grad: Float64Array, weight: number): number {
+  const n = x.length / 3;
+  const mu = [0, 0, 0];
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) mu[c] += x[3 * i + c];
+  for (let c = 0; c < 3; c++) mu[c] /= n;
+  const cov = new Array(9).fill(0);
+  for (let i = 0; i < n; i++) {
+    const d0 = x[3 * i] - mu[0], d1 = x[3 * i + 1] - mu[1], d2 = x[3 * i + 2] - mu[2];
+    cov[0] += d0 * d0; cov[1] += d0 * d1; cov[2] += d0 * d2;
+    cov[4] += d1 * d1; cov[5] += d1 * d2; cov[8] += d2 * d2;
+  }
+  cov[3] = cov[1]; cov[6] = cov[2]; cov[7] = cov[5];
+  for (let k = 0; k < 9; k++) cov[k] /= n;
+  const dm = [0, 1, 2].map((c) => mu[c] - palette.mean[c]);
+  const dc = cov.map((v, k) => v - palette.cov[k]);
+  let L = 0;
+  for (const v of dm) L += v * v;
+  for (const v of dc) L += v * v;
+  const a = dm.map((v) => (2 * weight * v) / n);
+  const b = dc.map((v) => (4 * weight * v) / n);
+  for (let i = 0; i < n; i++) {
+    const d0 = x[3 * i] - mu[0], d1 = x[3 * i + 1] - mu[1], d2 = x[3 * i + 2] - mu[2];
+    for (let c = 0; c < 3; c++) grad[3 * i + c] += a[c] + b[3 * c] * d0 + b[3 * c + 1] * d1 + b[3 * c + 2] * d2;
+  }
+  return weight * L;
 }
 
 /** Lower Cholesky factor of a 3 × 3 SPD matrix (with a small ridge so a degenerate palette still works). */
@@ -359,7 +414,8 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
         contentInv = 1 / Math.max((await tf.mean(tf.square(contentFeat)).data())[0], 1e-30);
       }
       /** Total loss of an image tensor, with its style and content parts kept for reporting. */
-      const objective = (img: tf.Tensor4D, parts: { s: tf.Scalar | null; c: tf.Scalar | null }, penalty: boolean): tf.Scalar => {
+      /** Total loss of an image tensor; `pixelTermsInTf`: add the colour loss here (Adam) rather than in JS (L-BFGS). */
+      const objective = (img: tf.Tensor4D, parts: { s: tf.Scalar | null; c: tf.Scalar | null }, pixelTermsInTf: boolean): tf.Scalar => {
         const { style, content: cf } = extractor.features(img);
         let s: tf.Tensor = tf.scalar(0);
         style.forEach((f, l) => {
@@ -373,8 +429,7 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
           total = tf.add(total, tf.mul(c, contentWeight));
         }
         if (tvWeight > 0 || tvChromaWeight > 0) total = tf.add(total, ycbcrTotalVariation(img, tvWeight, tvChromaWeight));
-        if (colourWeight > 0) total = tf.add(total, tf.mul(colourLoss(img, palette!), colourWeight));
-        if (penalty) total = tf.add(total, tf.mul(rangePenalty(img), 100));
+        if (pixelTermsInTf && colourWeight > 0) total = tf.add(total, tf.mul(colourLoss(img, palette!), colourWeight));
         return total as tf.Scalar;
       };
       const record = async (loss: number, parts: { s: tf.Scalar | null; c: tf.Scalar | null }, t0: number, c0: NodeJS.CpuUsage, current: () => RgbImage) => {
@@ -412,7 +467,7 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
               const t0 = performance.now();
               const c0 = process.cpuUsage();
               const parts = { s: null as tf.Scalar | null, c: null as tf.Scalar | null };
-              const lossT = optimizer.minimize(() => objective(v as unknown as tf.Tensor4D, parts, false), true, [v]);
+              const lossT = optimizer.minimize(() => objective(v as unknown as tf.Tensor4D, parts, true), true, [v]);
               res.evaluations++;
               const clipped = tf.tidy(() => tf.clipByValue(v, 0, 1));
               v.assign(clipped);
@@ -440,12 +495,15 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
             parts.s = parts.c = null;
             const { value, grad } = tf.tidy(() => {
               const xt = tf.tensor4d(Float32Array.from(v), shape);
-              return tf.valueAndGrad((z: tf.Tensor) => objective(z as tf.Tensor4D, parts, true))(xt);
+              return tf.valueAndGrad((z: tf.Tensor) => objective(z as tf.Tensor4D, parts, false))(xt);
             });
-            const f = (await value.data())[0];
-            const g = (await grad.data()) as Float32Array;
+            const g = Float64Array.from((await grad.data()) as Float32Array);
+            let f = (await value.data())[0];
             value.dispose();
             grad.dispose();
+            // The pixel terms in plain JS (cheaper than tfjs ops on this many small values): range penalty and colour loss.
+            f += RANGE_PENALTY * rangePenaltyJs(v, g, RANGE_PENALTY);
+            if (colourWeight > 0) f += colourLossJs(v, palette!, g, colourWeight);
             return { f, g };
           };
           const r = await minimizeLbfgs(fg, x0, {

@@ -8,7 +8,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/backend/index.ts';
 import { rangePenalty, rgbToYCbCrTensor, softmaxSmoothing, totalVariation, ycbcrTotalVariation } from '../../src/style/regularize.ts';
-import { colourLoss, imagePalette, paletteNoise, transferColours } from '../../src/style/synth.ts';
+import { colourLoss, colourLossJs, imagePalette, paletteNoise, rangePenaltyJs, transferColours } from '../../src/style/synth.ts';
 import { colourStats, colourStatsGap, hfEnergy, mixColourStats, rgbToYCbCr } from '../../src/style/metrics.ts';
 import { Rng } from '../../src/util/rng.ts';
 
@@ -119,6 +119,23 @@ test('range penalty and colour loss: hand values and gradients', () => {
   checkGradient((z) => colourLoss(z as tf.Tensor4D, pal), y);
   checkGradient((z) => rangePenalty(tf.mul(z, 1.6)), y);
   [x, y].forEach((t) => t.dispose());
+});
+
+test('the JS colour loss and range penalty (used with L-BFGS) equal the tfjs ones, value and gradient', () => {
+  const x = tf.randomUniform([1, 5, 7, 3], -0.3, 1.3, 'float32', 4) as tf.Tensor4D;
+  const pal = { mean: [0.4, 0.3, 0.6], cov: [0.03, 0.01, 0, 0.01, 0.02, 0.004, 0, 0.004, 0.05] };
+  const xs = Float64Array.from(x.dataSync());
+  const g = new Float64Array(xs.length);
+  const f = colourLossJs(xs, pal, g, 2.5);
+  close(f, 2.5 * val(colourLoss(x, pal)), 1e-6, 'colour value');
+  const gt = tf.grad((z) => tf.mul(colourLoss(z as tf.Tensor4D, pal), 2.5))(x).dataSync();
+  g.forEach((v, i) => close(v, gt[i], 1e-6, `colour grad ${i}`));
+  const g2 = new Float64Array(xs.length);
+  const r = rangePenaltyJs(xs, g2, 100);
+  close(r, val(rangePenalty(x)), 1e-7, 'range value');
+  const rt = tf.grad((z) => tf.mul(rangePenalty(z), 100))(x).dataSync();
+  g2.forEach((v, i) => close(v, rt[i], 1e-5, `range grad ${i}`));
+  x.dispose();
 });
 
 test('colour transfer and palette noise take on the palette’s mean and covariance', () => {
