@@ -80,7 +80,7 @@ export interface StyleJobOptions {
 /** The defaults of runStyleJob (what the CLI and the web page start from). */
 export const STYLE_DEFAULTS = {
   size: 256,
-  iterations: 100,
+  iterations: 80,
   samples: 1,
   method: 'pca-sw' as GramMethod,
   optimizer: 'lbfgs' as SynthOptimizer,
