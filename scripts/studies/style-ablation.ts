@@ -1,0 +1,134 @@
+/**
+ * Which synthesis helpers make clean textures with MobileNet (issue 12): one painting's mean Gram (16
+ * random crops, no GMM) as the target, one image per variant, measured against the painting resized to
+ * the same size (metrics.ts): high-frequency energy of Y and of Cb/Cr as ratios, the largest colour
+ * mean / standard-deviation gap, the final relative style loss. The variants are the presets below.
+ *
+ *   nice -n 10 npm run study:style-ablation -- --size 256 --iterations 100 --variants ms2,ms2-col [--content shipwreck]
+ *       [--painting starry_night] [--img DIR] [--out FILE] [--force]
+ *
+ * Writes FILE (JSON, default docs/results/style-ablation-<size>.json) and one PNG per variant plus a
+ * sheet of them into DIR (default artifacts/style-ablation).
+ */
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../../src/backend/index.ts';
+import { repoRoot, sharedPath } from '../../src/util/paths.ts';
+import { loadMobileNet, type FeatureExtractor } from '../../src/style/extractor.ts';
+import { encodePng, loadImage } from '../../src/style/images.ts';
+import { datasetMean, gramDataset } from '../../src/style/dataset.ts';
+import { triToGram } from '../../src/style/gram.ts';
+import { imagePalette, synthesize, type SynthOptions } from '../../src/style/synth.ts';
+import { colourStats, colourStatsGap, hfEnergy } from '../../src/style/metrics.ts';
+
+/** The variants of docs/RESULTS.md (style, issue 12). `smooth`: softmax temperature of the extractor. */
+const VARIANTS: Record<string, { smooth?: number; opts: SynthOptions }> = {
+  adam: { opts: { optimizer: 'adam', init: 'noise' } },
+  lbfgs: { opts: { init: 'noise' } },
+  'lbfgs-pal': { opts: { init: 'palette' } },
+  'lbfgs-pal-tv': { opts: { init: 'palette', tvWeight: 0.5, tvChromaWeight: 5 } },
+  'lbfgs-pal-sm1': { smooth: 1, opts: { init: 'palette' } },
+  'lbfgs-pal-sm3': { smooth: 3, opts: { init: 'palette' } },
+  'adam-pal-tv': { opts: { optimizer: 'adam', init: 'palette', tvWeight: 0.5, tvChromaWeight: 5 } },
+  ms2: { opts: { init: 'palette', scales: [0.5, 1] } },
+  ms3: { opts: { init: 'palette', scales: [0.25, 0.5, 1] } },
+  'ms2-sm1': { smooth: 1, opts: { init: 'palette', scales: [0.5, 1] } },
+  'ms2-tvc1': { opts: { init: 'palette', scales: [0.5, 1], tvChromaWeight: 1 } },
+  'ms2-tv-light': { opts: { init: 'palette', scales: [0.5, 1], tvWeight: 0.05, tvChromaWeight: 0.5 } },
+  'ms2-col': { opts: { init: 'palette', scales: [0.5, 1], colourWeight: 1 } },
+  'content-adam': { opts: { optimizer: 'adam', init: 'content' } },
+  'content-lbfgs': { opts: { init: 'content' } },
+  'content-ms2-col': { opts: { init: 'palette', scales: [0.5, 1], colourWeight: 1 } },
+};
+
+const USAGE = `usage: npm run study:style-ablation -- [--size 256] [--iterations 100] [--variants a,b] [--painting NAME] [--content NAME]
+  [--img DIR] [--out FILE] [--force]
+  variants: ${Object.keys(VARIANTS).join(', ')}`;
+
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        size: { type: 'string' }, iterations: { type: 'string' }, variants: { type: 'string' }, painting: { type: 'string' },
+        content: { type: 'string' }, img: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    console.error(`study:style-ablation: ${(e as Error).message}\n${USAGE}`);
+    return process.exit(2);
+  }
+}
+const args = parse();
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const int = (name: string, v: string, min: number, max: number) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`study:style-ablation: --${name} must be an integer in [${min}, ${max}], got "${v}"\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+};
+const SIZE = int('size', args.size ?? '256', 32, 1024);
+const ITERS = int('iterations', args.iterations ?? '100', 1, 5000);
+const NAMES = (args.variants ?? Object.keys(VARIANTS).filter((k) => !k.startsWith('content')).join(',')).split(',');
+for (const n of NAMES) {
+  if (!Object.hasOwn(VARIANTS, n)) {
+    console.error(`study:style-ablation: unknown variant "${n}"\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const IMG = resolve(args.img ?? join(repoRoot, 'artifacts', 'style-ablation'));
+const OUT = resolve(args.out ?? join(repoRoot, 'docs', 'results', `style-ablation-${SIZE}.json`));
+if (existsSync(OUT) && !args.force) {
+  console.error(`study:style-ablation: ${OUT} exists; pass --force to replace it (or --out another file)`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  await initBackend({ prefer: 'wasm', quiet: true });
+  mkdirSync(IMG, { recursive: true });
+  const painting = args.painting ?? 'starry_night';
+  const A = await loadImage(sharedPath('assets', 'styles', `${painting}.jpg`), { maxSide: 2 * SIZE, enlarge: true });
+  const content = args.content ? await loadImage(sharedPath('assets', 'styles', `${args.content}.jpg`)) : null;
+  const ref = await loadImage(sharedPath('assets', 'styles', `${painting}.jpg`), { maxSide: SIZE, enlarge: true });
+  const rh = hfEnergy(ref), rc = colourStats(ref);
+  const palette = imagePalette(ref);
+  const extractors = new Map<number, { ex: FeatureExtractor; targets: Float32Array[] }>();
+  const rows: Record<string, unknown>[] = [];
+  for (const name of NAMES) {
+    const v = VARIANTS[name];
+    const T = v.smooth ?? 0;
+    let e = extractors.get(T);
+    if (!e) {
+      const ex = await loadMobileNet({ smoothing: T ? { temperature: T } : null });
+      const ds = await gramDataset(ex, A, { crops: 16, cropSize: SIZE, seed: 1, pixelMoments: false });
+      const m = datasetMean(ds);
+      e = { ex, targets: ds.channels.map((c, l) => Float32Array.from(triToGram(m[l], c))) };
+      extractors.set(T, e);
+    }
+    const t0 = performance.now();
+    const r = await synthesize(e.ex, e.targets, { size: SIZE, iterations: ITERS, seed: 1, content, palette, ...v.opts });
+    const h = hfEnergy(r.image), gap = colourStatsGap(colourStats(r.image), rc);
+    const row = {
+      variant: name, ...v, yRatio: h.y / rh.y, chromaRatio: h.chroma / rh.chroma, colourMeanGap: gap.mean, colourStdGap: gap.std,
+      styleLoss: r.styleLoss.at(-1), contentLoss: r.contentLoss.at(-1), evaluations: r.evaluations, seconds: (performance.now() - t0) / 1000,
+    };
+    rows.push(row);
+    console.error(JSON.stringify(row));
+    writeFileSync(join(IMG, `${name}-${SIZE}.png`), await encodePng(r.image));
+  }
+  const result = { date: new Date().toISOString(), painting, content: args.content ?? null, size: SIZE, iterations: ITERS, reference: { hf: rh, colour: rc }, rows };
+  const tmp = `${OUT}.part-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(result, null, 2));
+  renameSync(tmp, OUT);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
