@@ -6,21 +6,18 @@
  *
  *   nice -n 10 npm run study:style-ablation -- --size 256 --iterations 100 --variants ms2,ms2-col [--content shipwreck]
  *       [--painting starry_night] [--img DIR] [--out FILE] [--force]
+ * (the variants named content-* need --content).
  *
  * Writes FILE (JSON, default docs/results/style-ablation-<size>.json) and one PNG per variant plus a
  * sheet of them into DIR (default artifacts/style-ablation).
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { initBackend } from '../../src/backend/index.ts';
+import { parseCli } from '../../src/cli/args.ts';
+import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot, sharedPath } from '../../src/util/paths.ts';
-import { loadMobileNet, type FeatureExtractor } from '../../src/style/extractor.ts';
-import { encodePng, loadImage } from '../../src/style/images.ts';
-import { datasetMean, gramDataset } from '../../src/style/dataset.ts';
-import { triToGram } from '../../src/style/gram.ts';
-import { imagePalette, synthesize, type SynthOptions } from '../../src/style/synth.ts';
-import { colourStats, colourStatsGap, hfEnergy } from '../../src/style/metrics.ts';
+import type { FeatureExtractor } from '../../src/style/extractor.ts';
+import type { SynthOptions } from '../../src/style/synth.ts';
 
 /** The variants of docs/RESULTS.md (style, issue 12). `smooth`: softmax temperature of the extractor. */
 const VARIANTS: Record<string, { smooth?: number; opts: SynthOptions }> = {
@@ -42,57 +39,40 @@ const VARIANTS: Record<string, { smooth?: number; opts: SynthOptions }> = {
   'content-ms2-col': { opts: { init: 'palette', scales: [0.5, 1], colourWeight: 1 } },
 };
 
-const USAGE = `usage: npm run study:style-ablation -- [--size 256] [--iterations 100] [--variants a,b] [--painting NAME] [--content NAME]
-  [--img DIR] [--out FILE] [--force]
-  variants: ${Object.keys(VARIANTS).join(', ')}`;
+const cli = parseCli({
+  name: 'study:style-ablation',
+  usage: 'npm run study:style-ablation -- [--size 256] [--iterations 100] [--variants a,b] [--painting NAME] [--content NAME] [--img DIR] [--out FILE] [--force]',
+  description: `One image per synthesis variant against one painting's mean Gram; picture measures against the painting.\nVariants: ${Object.keys(VARIANTS).join(', ')}.`,
+  flags: {
+    size: { type: 'int', min: 32, max: 1024, default: 256 },
+    iterations: { type: 'int', min: 1, max: 5000, default: 100 },
+    variants: { type: 'list', choices: Object.keys(VARIANTS), help: 'default: every texture variant' },
+    painting: { type: 'string', default: 'starry_night', help: 'style painting (name in the shared paintings)' },
+    content: { type: 'string', help: 'content painting (name) for the content variants' },
+    img: { type: 'string', meta: 'DIR', default: join(repoRoot, 'artifacts', 'style-ablation'), help: 'pictures' },
+    out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-ablation-<size>.json)' },
+    force: { type: 'boolean', help: 'replace an existing results file' },
+  },
+});
+const args = cli.values;
+const SIZE = args.size;
+const ITERS = args.iterations;
+const NAMES = args.variants ?? Object.keys(VARIANTS).filter((k) => !k.startsWith('content'));
+const IMG = resolve(args.img);
+const OUT = claimOutput(resolve(args.out ?? join(repoRoot, 'docs', 'results', `style-ablation-${SIZE}.json`)), { explicit: cli.given.has('out'), force: args.force });
 
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        size: { type: 'string' }, iterations: { type: 'string' }, variants: { type: 'string' }, painting: { type: 'string' },
-        content: { type: 'string' }, img: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    console.error(`study:style-ablation: ${(e as Error).message}\n${USAGE}`);
-    return process.exit(2);
-  }
-}
-const args = parse();
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const int = (name: string, v: string, min: number, max: number) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`study:style-ablation: --${name} must be an integer in [${min}, ${max}], got "${v}"\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-};
-const SIZE = int('size', args.size ?? '256', 32, 1024);
-const ITERS = int('iterations', args.iterations ?? '100', 1, 5000);
-const NAMES = (args.variants ?? Object.keys(VARIANTS).filter((k) => !k.startsWith('content')).join(',')).split(',');
-for (const n of NAMES) {
-  if (!Object.hasOwn(VARIANTS, n)) {
-    console.error(`study:style-ablation: unknown variant "${n}"\n${USAGE}`);
-    process.exit(2);
-  }
-}
-const IMG = resolve(args.img ?? join(repoRoot, 'artifacts', 'style-ablation'));
-const OUT = resolve(args.out ?? join(repoRoot, 'docs', 'results', `style-ablation-${SIZE}.json`));
-if (existsSync(OUT) && !args.force) {
-  console.error(`study:style-ablation: ${OUT} exists; pass --force to replace it (or --out another file)`);
-  process.exit(2);
-}
+const { initBackend } = await import('../../src/backend/index.ts');
+const { loadMobileNet } = await import('../../src/style/extractor.ts');
+const { encodePng, loadImage } = await import('../../src/style/images.ts');
+const { datasetMean, gramDataset } = await import('../../src/style/dataset.ts');
+const { triToGram } = await import('../../src/style/gram.ts');
+const { imagePalette, synthesize } = await import('../../src/style/synth.ts');
+const { colourStats, colourStatsGap, hfEnergy } = await import('../../src/style/metrics.ts');
 
 async function main(): Promise<void> {
   await initBackend({ prefer: 'wasm', quiet: true });
   mkdirSync(IMG, { recursive: true });
-  const painting = args.painting ?? 'starry_night';
+  const painting = args.painting;
   const A = await loadImage(sharedPath('assets', 'styles', `${painting}.jpg`), { maxSide: 2 * SIZE, enlarge: true });
   const content = args.content ? await loadImage(sharedPath('assets', 'styles', `${args.content}.jpg`)) : null;
   const ref = await loadImage(sharedPath('assets', 'styles', `${painting}.jpg`), { maxSide: SIZE, enlarge: true });
@@ -123,12 +103,7 @@ async function main(): Promise<void> {
     writeFileSync(join(IMG, `${name}-${SIZE}.png`), await encodePng(r.image));
   }
   const result = { date: new Date().toISOString(), painting, content: args.content ?? null, size: SIZE, iterations: ITERS, reference: { hf: rh, colour: rc }, rows };
-  const tmp = `${OUT}.part-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(result, null, 2));
-  renameSync(tmp, OUT);
+  writeFileAtomic(OUT, JSON.stringify(result, null, 2));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+await main();

@@ -23,93 +23,68 @@
  *   the same diversity among random crops of one painting; one contact sheet per model (rows: ratios,
  *   columns: samples), compressed to a palette PNG.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
-import sharp from 'sharp';
-import { initBackend, tf } from '../../src/backend/index.ts';
+import { parseCli } from '../../src/cli/args.ts';
+import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot, sharedPath } from '../../src/util/paths.ts';
-import { imageGridPixels } from '../../src/util/png.ts';
-import { getExtractor, runStyleJob, STYLE_DEFAULTS, type StyleJobOptions } from '../../src/style/job.ts';
-import { loadImage, imageTensor, type RgbImage } from '../../src/style/images.ts';
-import { gramDataset, datasetMean } from '../../src/style/dataset.ts';
-import { GRAM_METHODS, type GramMethod } from '../../src/style/gram-model.ts';
-import { gramMatrices, gramToTri, triLength } from '../../src/style/gram.ts';
-import { colourStats, colourStatsGap, hfEnergy, mixColourStats, type ColourStats } from '../../src/style/metrics.ts';
+import { GRAM_METHODS, STYLE_DEFAULTS, type GramMethod } from '../../src/style/defaults.ts';
+import type { StyleJobOptions } from '../../src/style/job.ts';
+import type { RgbImage } from '../../src/style/images.ts';
+import type { ColourStats } from '../../src/style/metrics.ts';
 import type { FeatureExtractor } from '../../src/style/extractor.ts';
 
-const USAGE = `usage: npm run study:style -- --study quality|blend [options]
-  --sizes 192,256      quality: output sizes (default 192,256)
-  --size PX            blend: output size (default 256)
-  --samples N          images per job (default: quality 2, blend 4)
-  --methods a,b        blend: Gram models (default pca-sw,pca-sc2,fixed-basis)
-  --ratios r1,r2       blend: shares of B (default 0,0.1,0.2,0.5,0.8,1)
-  --iterations N       (default: the library's, ${STYLE_DEFAULTS.iterations})
-  --seed S             (default 1)
-  --work DIR           checkpoints (default artifacts/style-eval/<study>)
-  --out FILE           results JSON (default docs/results/style-<study>.json)
-  --img DIR            pictures (default docs/img/style)
-  --force              overwrite an existing results file / pictures`;
-
-function fail(msg: string): never {
-  console.error(`study:style: ${msg}\n${USAGE}`);
-  process.exit(2);
-}
-const OPTIONS = {
-  study: { type: 'string' }, sizes: { type: 'string' }, size: { type: 'string' }, samples: { type: 'string' }, methods: { type: 'string' },
-  ratios: { type: 'string' }, iterations: { type: 'string' }, seed: { type: 'string' }, work: { type: 'string' }, out: { type: 'string' },
-  img: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-} as const;
-function parse() {
-  try {
-    return parseArgs({ options: OPTIONS, strict: true }).values;
-  } catch (e) {
-    return fail((e as Error).message);
-  }
-}
-const args = parse();
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const cli = parseCli({
+  name: 'study:style',
+  usage: 'npm run study:style -- --study quality|blend [--sizes 192,256] [--size 256] [--samples N] [--methods a,b] [--ratios r1,r2] [--force] ...',
+  description: 'Style evaluation (issue 12): picture quality per case and size, or blending / diversity / contact sheets per Gram model.\nCheckpointed per job in --work; a rerun resumes.',
+  flags: {
+    study: { type: 'choice', choices: ['quality', 'blend'], required: true },
+    sizes: { type: 'list', of: 'int', min: 32, max: 1024, default: [192, 256], help: 'quality: output sizes' },
+    size: { type: 'int', min: 32, max: 1024, default: 256, help: 'blend: output size' },
+    samples: { type: 'int', min: 2, max: 16, help: 'images per job (default: quality 2, blend 4)' },
+    methods: { type: 'list', choices: GRAM_METHODS, default: ['pca-sw', 'pca-sc2', 'fixed-basis'], help: 'blend: Gram models' },
+    ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0, 0.1, 0.2, 0.5, 0.8, 1], help: 'blend: shares of B' },
+    iterations: { type: 'int', min: 1, max: 5000, help: `iterations per image (default: the library's, ${STYLE_DEFAULTS.iterations})` },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1 },
+    work: { type: 'string', meta: 'DIR', help: 'checkpoints (default artifacts/style-eval/<study>)' },
+    out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-<study>.json)' },
+    img: { type: 'string', meta: 'DIR', default: join(repoRoot, 'docs', 'img', 'style'), help: 'pictures' },
+    force: { type: 'boolean', help: 'replace existing results and pictures' },
+  },
+});
+const args = cli.values;
 const STUDY = args.study;
-if (STUDY !== 'quality' && STUDY !== 'blend') fail(`--study must be quality or blend, got ${String(STUDY)}`);
-const ints = (name: string, v: string, min: number, max: number) => v.split(',').map((x) => {
-  const n = Number(x);
-  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name}: expected integers in [${min}, ${max}], got "${v}"`);
-  return n;
-});
-const SIZES = ints('sizes', args.sizes ?? '192,256', 32, 1024);
-const SIZE = ints('size', args.size ?? '256', 32, 1024)[0];
-const SAMPLES = ints('samples', args.samples ?? (STUDY === 'quality' ? '2' : '4'), 2, 16)[0];
-const ITERS = args.iterations ? ints('iterations', args.iterations, 1, 5000)[0] : undefined;
-const SEED = ints('seed', args.seed ?? '1', 0, 2 ** 31 - 1)[0];
-const METHODS = (args.methods ?? 'pca-sw,pca-sc2,fixed-basis').split(',') as GramMethod[];
-for (const m of METHODS) if (!GRAM_METHODS.includes(m)) fail(`--methods: unknown Gram model "${m}" (${GRAM_METHODS.join(', ')})`);
-const RATIOS = (args.ratios ?? '0,0.1,0.2,0.5,0.8,1').split(',').map((x) => {
-  const r = Number(x);
-  if (!(r >= 0 && r <= 1)) fail(`--ratios: expected numbers in [0, 1], got "${args.ratios}"`);
-  return r;
-});
+const SIZES = args.sizes;
+const SIZE = args.size;
+const SAMPLES = args.samples ?? (STUDY === 'quality' ? 2 : 4);
+const ITERS = args.iterations;
+const SEED = args.seed;
+const METHODS = args.methods as GramMethod[];
+const RATIOS = args.ratios;
 const WORK = resolve(args.work ?? join(repoRoot, 'artifacts', 'style-eval', STUDY));
-const OUT = resolve(args.out ?? join(repoRoot, 'docs', 'results', `style-${STUDY}.json`));
-const IMG = resolve(args.img ?? join(repoRoot, 'docs', 'img', 'style'));
-if (existsSync(OUT) && !args.force) fail(`${OUT} exists; pass --force to replace it (or --out another file)`);
+const IMG = resolve(args.img);
+const claim = (path: string, flag: 'out' | 'img') => claimOutput(path, { flag: `--${flag}`, explicit: cli.given.has(flag), force: args.force, meta: flag === 'img' ? 'DIR' : 'FILE' });
+const OUT = claim(resolve(args.out ?? join(repoRoot, 'docs', 'results', `style-${STUDY}.json`)), 'out');
+for (const f of STUDY === 'quality' ? SIZES.map((s) => `quality-${s}.png`) : METHODS.map((m) => `contact-${m}.png`)) claim(join(IMG, f), 'img');
 mkdirSync(WORK, { recursive: true });
 mkdirSync(IMG, { recursive: true });
+
+const sharp = (await import('sharp')).default;
+const { initBackend, tf } = await import('../../src/backend/index.ts');
+const { imageGridPixels } = await import('../../src/util/png.ts');
+const { getExtractor, runStyleJob } = await import('../../src/style/job.ts');
+const { loadImage, imageTensor } = await import('../../src/style/images.ts');
+const { gramDataset, datasetMean } = await import('../../src/style/dataset.ts');
+const { gramMatrices, gramToTri, triLength } = await import('../../src/style/gram.ts');
+const { colourStats, colourStatsGap, hfEnergy, mixColourStats } = await import('../../src/style/metrics.ts');
 
 const A = sharedPath('assets', 'styles', 'starry_night.jpg');
 const B = sharedPath('assets', 'styles', 'the_scream.jpg');
 const C = sharedPath('assets', 'styles', 'shipwreck.jpg');
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-
-function writeAtomic(path: string, data: string | Buffer): void {
-  const tmp = `${path}.part-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 /** Relative Gram distance averaged over layers (isometric tri vectors: Euclidean = Frobenius). */
 function relDist(a: ArrayLike<number>[], m: ArrayLike<number>[]): number {
@@ -181,10 +156,10 @@ async function job(key: string, opts: StyleJobOptions): Promise<{ rec: JobRecord
   const res = await runStyleJob(opts);
   const wallSeconds = (performance.now() - t0) / 1000;
   const files = res.images.map((_, i) => `${key}-${i}.png`);
-  res.images.forEach((png, i) => writeAtomic(join(WORK, files[i]), png));
+  res.images.forEach((png, i) => writeFileAtomic(join(WORK, files[i]), png));
   const { styles: _s, content: _c, ...rest } = opts;
   const rec: JobRecord = { key, options: rest as Record<string, unknown>, files, wallSeconds, secondsPerIteration: res.secondsPerIteration, timings: res.timings, loadavg: loadavg() };
-  writeAtomic(recPath, JSON.stringify(rec, null, 2));
+  writeFileAtomic(recPath, JSON.stringify(rec, null, 2));
   log(`${key}: ${res.images.length} images in ${wallSeconds.toFixed(1)} s (${res.secondsPerIteration.toFixed(3)} s per full-size iteration)`);
   return { rec, images: res.raw };
 }
@@ -201,8 +176,7 @@ async function sheet(rows: RgbImage[][], path: string): Promise<number> {
   const grid = imageGridPixels(px, { n, h, w, c: 3, cols, pad: 3, padValue: 1 });
   const png = await sharp(Buffer.from(grid.data), { raw: { width: grid.width, height: grid.height, channels: 3 } })
     .png({ palette: true, quality: 92, colours: 256, dither: 0.6, compressionLevel: 9, effort: 9 }).toBuffer();
-  if (existsSync(path) && !args.force) throw new Error(`${path} exists; pass --force to replace it`);
-  writeAtomic(path, png);
+  writeFileAtomic(path, png);
   return png.length;
 }
 
@@ -300,11 +274,8 @@ async function main(): Promise<void> {
     sizes: STUDY === 'quality' ? SIZES : [SIZE], iterations: ITERS ?? STYLE_DEFAULTS.iterations,
     styleA: 'starry_night.jpg', styleB: 'the_scream.jpg', content: 'shipwreck.jpg', wallMinutes: (Date.now() - t0) / 60000, ...body,
   };
-  writeAtomic(OUT, JSON.stringify(result, null, 2));
+  writeFileAtomic(OUT, JSON.stringify(result, null, 2));
   log(`wrote ${OUT}`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+await main();

@@ -19,8 +19,10 @@ import { softmaxSmoothing } from './regularize.ts';
 import { tf } from '../backend/index.ts';
 import { modelsPath, sharedDir, sharedPath } from '../util/paths.ts';
 
-export type ExtractorName = 'mobilenet' | 'vgg19';
-export const EXTRACTOR_NAMES: readonly ExtractorName[] = ['mobilenet', 'vgg19'];
+import { EXTRACTOR_NAMES as NAMES } from './defaults.ts';
+
+export type ExtractorName = (typeof NAMES)[number];
+export const EXTRACTOR_NAMES: readonly ExtractorName[] = NAMES;
 
 export const MOBILENET_DIR_NAME = 'mobilenet_v1_1.0_224';
 export const VGG19_DIR_NAME = 'vgg19';

@@ -25,8 +25,8 @@ import { fitFixedBasis1D } from '../gmm/fixed-basis.ts';
 import type { GramDataset } from './dataset.ts';
 import { symmetricPSD, triLength, triToGram } from './gram.ts';
 
-export type GramMethod = 'fixed-basis' | 'pca-sw' | 'pca-sc2' | 'pca-em';
-export const GRAM_METHODS: readonly GramMethod[] = ['fixed-basis', 'pca-sw', 'pca-sc2', 'pca-em'];
+import { GRAM_METHODS, type GramMethod } from './defaults.ts';
+export { GRAM_METHODS, type GramMethod };
 
 export interface GramModelOptions {
   /** Default 'pca-sw' (whole Gram sets per sample; 'fixed-basis' is the paper's per-entry model). */

@@ -15,6 +15,7 @@ import { blendDatasets, datasetMean, gramDataset, paletteOfMoments, PIXEL_LAYER,
 import { fitGramModel, GRAM_METHODS, mixGramModels, type GramMethod, type GramModel } from './gram-model.ts';
 import { triToGram } from './gram.ts';
 import { synthesize, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
+import { STYLE_DEFAULTS, STYLE_LIMITS } from './defaults.ts';
 
 export interface StyleJobOptions {
   /** One or two style images (A, B): file paths or encoded image bytes. */
@@ -77,37 +78,7 @@ export interface StyleJobOptions {
   backend?: string;
 }
 
-/** The defaults of runStyleJob (what the CLI and the web page start from). */
-export const STYLE_DEFAULTS = {
-  size: 256,
-  iterations: 80,
-  samples: 1,
-  method: 'pca-sw' as GramMethod,
-  optimizer: 'lbfgs' as SynthOptimizer,
-  scales: [0.5, 1],
-  crops: 24,
-  styleWeight: 1,
-  contentWeight: 0.6,
-  colourWeight: 1,
-  tvWeight: 0,
-  tvChromaWeight: 0,
-  lr: 0.02,
-} as const;
-
-/** Limits of the options (checkStyleJobOptions); the web server has its own, lower caps. */
-export const STYLE_LIMITS = {
-  minSize: 16,
-  maxSize: 2048,
-  maxIterations: 10_000,
-  maxSamples: 64,
-  maxCrops: 512,
-  maxWeight: 1e4,
-  maxLr: 0.5,
-  /** Smallest side a style image may have after resizing to styleSize (its crops are at most that big). */
-  minStyleSide: 32,
-  /** Smallest side of the output image (a thin content image makes a thin output). */
-  minOutputSide: 16,
-} as const;
+export { STYLE_DEFAULTS, STYLE_LIMITS } from './defaults.ts';
 
 export interface StyleJobProgress {
   stage: 'load' | 'features' | 'fit' | 'sample' | 'synth' | 'done';
