@@ -54,6 +54,12 @@ export interface StyleJobOptions {
   init?: SynthInit;
   /** Model the pixels' colour moments with the Grams (default true; needed by the 'palette' start and the colour loss). */
   colour?: boolean;
+  /**
+   * Which palette the start image and the colour loss use: 'style' (default): the colour moments of all the
+   * (blended) crops, i.e. the painting's palette, the same for every sample; 'sample': each sampled set's own
+   * pixel moments (samples then also differ in colour, as the crops do).
+   */
+  palette?: 'style' | 'sample';
   /** Softmax activation smoothing temperature (Wang et al. 2021); absent/null: none (default). */
   smoothing?: number | null;
   /** Random crops per style image (default 24). */
@@ -191,6 +197,7 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
   if (o.init !== undefined && o.init !== 'content' && o.init !== 'noise' && o.init !== 'palette') throw new RangeError(`init must be 'content', 'noise' or 'palette', got ${String(o.init)}`);
   if (o.init === 'content' && !o.content) throw new RangeError("init 'content' needs a content image");
   if (o.init === 'palette' && o.colour === false) throw new RangeError("init 'palette' needs the colours modelled (colour is off)");
+  if (o.palette !== undefined && o.palette !== 'style' && o.palette !== 'sample') throw new RangeError(`palette must be 'style' or 'sample', got ${String(o.palette)}`);
   if (o.scales !== undefined) {
     const s = o.scales;
     const ok = Array.isArray(s) && s.length >= 1 && s.length <= 4 && s.every((x, i) => typeof x === 'number' && x > 0 && x <= 1 && (i === 0 || x > s[i - 1])) && s[s.length - 1] === 1;
@@ -339,7 +346,21 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   }
   // Split the pixel-moment layer (palette) from the CNN layers (synthesis targets).
   const pix = layers.indexOf(PIXEL_LAYER);
-  const palettes = sets.map((s) => (pix >= 0 ? paletteOfMoments(s.grams[pix]) : null));
+  let stylePalette: Palette | null = null;
+  if (pix >= 0) {
+    // The style's palette: the mean pixel moments of the crops (second moments mix linearly, so a blend by
+    // weights is the weighted mean of the two paintings' moments).
+    const meanMoments = (d: GramDataset) => triToGram(datasetMean(d)[pix], 4);
+    let M: Float64Array;
+    if (!two || ratio === 0 || ratio === 1 || blend === 'data') M = meanMoments(blended());
+    else {
+      const [a, b] = [meanMoments(only(0)), meanMoments(only(1))];
+      M = a.map((v, k) => (1 - ratio) * v + ratio * b[k]);
+    }
+    stylePalette = paletteOfMoments(M);
+  }
+  const paletteMode = opts.palette ?? 'style';
+  const palettes = sets.map((s) => (pix < 0 ? null : paletteMode === 'sample' ? paletteOfMoments(s.grams[pix]) : stylePalette));
   const targets = sets.map((s) => s.grams.filter((_, l) => l !== pix));
   const psdClipped = sets.map((s) => s.psdClipped.filter((_, l) => l !== pix));
 

@@ -38,7 +38,7 @@ test('two styles + content → PNG buffers, progress from 0 to 1 with previews',
   assert.equal(res.targets[0].length, 3, 'targets of the 3 CNN style layers (the pixel layer became the palette)');
   assert.equal(res.palettes.length, 2);
   for (const p of res.palettes) assert.ok(p && p.mean.length === 3 && p.cov.length === 9);
-  assert.notDeepEqual(res.palettes[0], res.palettes[1], 'each sample has its own palette');
+  assert.deepEqual(res.palettes[0], res.palettes[1], "by default every sample aims at the style's palette");
   assert.ok(Number.isFinite(res.secondsPerIteration) && res.secondsPerIteration > 0);
   const fr = seen.map((p) => p.fraction);
   for (let i = 1; i < fr.length; i++) assert.ok(fr[i] >= fr[i - 1] - 1e-12, `progress went back at ${i}`);
@@ -75,6 +75,10 @@ test('mean mode and mixture-weight blending with a PCA model; texture mode witho
   assert.equal(w.fitter, 'sw');
   const one = await runStyleJob({ ...small, styles: [A], samples: 1 });
   assert.equal(one.images.length, 1);
+  // The style palette is the mean colour moments of the crops; 'sample' palettes differ per sample.
+  const own = await runStyleJob({ ...small, styles: [A], samples: 2, palette: 'sample', iterations: 1 });
+  assert.notDeepEqual(own.palettes[0], own.palettes[1], 'each sample has its own palette');
+  await assert.rejects(runStyleJob({ ...small, styles: [A], palette: 'mine' as never }), /palette must be 'style' or 'sample'/);
 });
 
 test('bad options and bad files are reported clearly; abort cancels and frees tensors', async () => {
