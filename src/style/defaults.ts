@@ -20,7 +20,7 @@ export const STYLE_DEFAULTS = {
   crops: 24,
   styleWeight: 1,
   contentWeight: 0.6,
-  colourWeight: 1,
+  colourWeight: 10,
   tvWeight: 0,
   tvChromaWeight: 0,
   lr: 0.02,

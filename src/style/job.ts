@@ -11,7 +11,7 @@
 import { initBackend } from '../backend/index.ts';
 import { loadExtractor, type ExtractorName, type FeatureExtractor } from './extractor.ts';
 import { encodePng, fitLongSide, loadImage, StyleImageError, type ImageSource, type RgbImage } from './images.ts';
-import { blendDatasets, datasetMean, gramDataset, paletteOfMoments, PIXEL_LAYER, type GramDataset } from './dataset.ts';
+import { blendDatasets, datasetMean, gramDataset, paletteOfMoments, pixelMoments, PIXEL_LAYER, type GramDataset } from './dataset.ts';
 import { fitGramModel, GRAM_METHODS, mixGramModels, type GramMethod, type GramModel } from './gram-model.ts';
 import { triToGram } from './gram.ts';
 import { synthesize, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
@@ -55,9 +55,9 @@ export interface StyleJobOptions {
   /** Model the pixels' colour moments with the Grams (default true; needed by the 'palette' start and the colour loss). */
   colour?: boolean;
   /**
-   * Which palette the start image and the colour loss use: 'style' (default): the colour moments of all the
-   * (blended) crops, i.e. the painting's palette, the same for every sample; 'sample': each sampled set's own
-   * pixel moments (samples then also differ in colour, as the crops do).
+   * Which palette the start image and the colour loss use: 'style' (default): the colour moments of the whole
+   * painting (of both, mixed by the ratio), the same for every sample; 'sample': each sampled set's own pixel
+   * moments (samples then also differ in colour, as the crops do).
    */
   palette?: 'style' | 'sample';
   /** Softmax activation smoothing temperature (Wang et al. 2021); absent/null: none (default). */
@@ -348,15 +348,11 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   const pix = layers.indexOf(PIXEL_LAYER);
   let stylePalette: Palette | null = null;
   if (pix >= 0) {
-    // The style's palette: the mean pixel moments of the crops (second moments mix linearly, so a blend by
-    // weights is the weighted mean of the two paintings' moments).
-    const meanMoments = (d: GramDataset) => triToGram(datasetMean(d)[pix], 4);
-    let M: Float64Array;
-    if (!two || ratio === 0 || ratio === 1 || blend === 'data') M = meanMoments(blended());
-    else {
-      const [a, b] = [meanMoments(only(0)), meanMoments(only(1))];
-      M = a.map((v, k) => (1 - ratio) * v + ratio * b[k]);
-    }
+    // The style's palette: the colour moments of the whole painting(s), mixed (1 − ratio, ratio): second
+    // moments mix linearly. Not the crops' mean: random crops under-cover the borders, and their mean colour
+    // is 0.04–0.09 away from the painting's (measured, docs/RESULTS.md).
+    const Ms = styleImgs.map((im) => pixelMoments(im));
+    const M = two ? Ms[0].map((v, k) => (1 - ratio) * v + ratio * Ms[1][k]) : Ms[0];
     stylePalette = paletteOfMoments(M);
   }
   const paletteMode = opts.palette ?? 'style';
