@@ -42,7 +42,7 @@ const cli = parseCli({
     'style-weight': { type: 'number', gt: 0, max: L.maxWeight, help: `(default ${D.styleWeight})` },
     'colour-weight': { type: 'number', min: 0, max: L.maxWeight, help: `colour loss towards the sample’s palette (default ${D.colourWeight})` },
     'tv-weight': { type: 'number', min: 0, max: L.maxWeight, help: 'squared TV of the luminance (default 0)' },
-    'tv-chroma-weight': { type: 'number', min: 0, max: L.maxWeight, help: 'squared TV of the chroma (default 0)' },
+    'tv-chroma-weight': { type: 'number', min: 0, max: L.maxWeight, help: `squared TV of the chroma (default ${D.tvChromaWeight})` },
     lr: { type: 'number', gt: 0, max: L.maxLr, help: `Adam's step size (default ${D.lr})` },
     'no-colour': { type: 'boolean', help: 'do not model the colours (no palette start, no colour loss)' },
     palette: { type: 'choice', choices: ['style', 'sample'], help: "colours to aim for: the painting's (style, default) or each sampled set's own" },

@@ -22,7 +22,7 @@ export const STYLE_DEFAULTS = {
   contentWeight: 0.6,
   colourWeight: 10,
   tvWeight: 0,
-  tvChromaWeight: 0,
+  tvChromaWeight: 0.3,
   lr: 0.02,
 } as const;
 

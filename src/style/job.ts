@@ -43,10 +43,10 @@ export interface StyleJobOptions {
   lr?: number;
   styleWeight?: number;
   contentWeight?: number;
-  /** Squared-TV weights of luminance and chroma (default 0, 0). */
+  /** Squared-TV weights of luminance and chroma (default 0 and 0.3). */
   tvWeight?: number;
   tvChromaWeight?: number;
-  /** Weight of the colour loss towards each sample's palette (default 1; 0: none). */
+  /** Weight of the colour loss towards the palette (default 10; 0: none). */
   colourWeight?: number;
   /** Coarse-to-fine sizes as fractions of `size` (default [0.5, 1]). */
   scales?: number[];
@@ -372,7 +372,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     const r = await synthesize(extractor, targets[s], {
       size, content, init: opts.init ?? (palettes[s] ? 'palette' : undefined), palette: palettes[s], iterations,
       optimizer: opts.optimizer ?? D.optimizer, lr: opts.lr, styleWeight: opts.styleWeight, contentWeight: opts.contentWeight,
-      tvWeight: opts.tvWeight, tvChromaWeight: opts.tvChromaWeight, colourWeight: opts.colourWeight ?? D.colourWeight, scales,
+      tvWeight: opts.tvWeight ?? D.tvWeight, tvChromaWeight: opts.tvChromaWeight ?? D.tvChromaWeight, colourWeight: opts.colourWeight ?? D.colourWeight, scales,
       seed: seed + 1000 * s, signal, previewEvery: opts.previewEvery ?? 0,
       onProgress: async (p) => {
         const preview = p.preview && p.iteration < p.iterations ? await encodePng(p.preview) : undefined;
