@@ -19,8 +19,10 @@ import { projectPSDRows } from './psd.ts';
 export function gramMatrices(feat: tf.Tensor4D): tf.Tensor3D {
   const [b, h, w, c] = feat.shape;
   return tf.tidy(() => {
-    const f = tf.reshape(feat, [b, h * w, c]) as tf.Tensor3D;
-    const per = tf.unstack(f).map((x) => tf.matMul(x as tf.Tensor2D, x as tf.Tensor2D, true, false));
+    const per = Array.from({ length: b }, (_, i) => {
+      const x = tf.reshape(b === 1 ? feat : tf.slice(feat, [i, 0, 0, 0], [1, h, w, c]), [h * w, c]) as tf.Tensor2D;
+      return tf.matMul(x, x, true, false);
+    });
     return tf.div(b === 1 ? tf.expandDims(per[0], 0) : tf.stack(per), h * w) as tf.Tensor3D;
   });
 }
