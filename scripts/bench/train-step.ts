@@ -207,6 +207,7 @@ async function main(): Promise<void> {
   const med = median(times);
   const result = {
     backend: info.tfName,
+    wasmThreads: info.wasmThreads ?? null,
     kernels: info.tfName === 'wasm' ? opts.kernels : 'n/a',
     model: source,
     params: { encoder: encoder.countParams(), decoder: decoder.countParams() },
@@ -223,7 +224,8 @@ async function main(): Promise<void> {
   if (opts.json) {
     console.log(JSON.stringify(result, null, 2));
   } else {
-    console.log(`backend ${result.backend} (kernels: ${result.kernels}), model ${source}`);
+    const thr = info.wasmThreads !== undefined ? `, ${info.wasmThreads} thread(s)` : '';
+    console.log(`backend ${result.backend} (kernels: ${result.kernels}${thr}), model ${source}`);
     console.log(`params encoder ${result.params.encoder}, decoder ${result.params.decoder}; batch ${batch}`);
     console.log(`train step: median ${(med / 1000).toFixed(3)} s over ${steps} steps after ${warmup} warm-up ` +
       `[${result.stepsMs.join(', ')} ms]; tensors leaked over the timed steps: ${leaked}`);
