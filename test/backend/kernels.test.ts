@@ -114,6 +114,29 @@ test('Conv2DBackpropInput / Conv2DBackpropFilter match cpu over a grid', () => {
   console.log(`  conv2d backprop: ${cases} cases, worst relative error ${worst.toExponential(2)}`);
 });
 
+test('stride-1 filter gradient at the model layer shapes, non-square kernels, explicit pads', () => {
+  const cases: [number[], number[], tf.backend_util.ExplicitPadding | 'same' | 'valid'][] = [
+    // [n, h, w, ci], [kh, kw, co], pad
+    [[3, 28, 28, 8], [3, 3, 8], 'same'],
+    [[2, 16, 16, 32], [3, 3, 16], 'valid'],
+    [[3, 4, 4, 32], [3, 3, 32], 'same'],
+    [[2, 7, 7, 16], [3, 3, 32], 'same'],
+    [[2, 9, 6, 5], [2, 4, 9], 'same'],
+    [[2, 9, 6, 5], [4, 1, 8], 'valid'],
+    [[2, 6, 9, 3], [3, 2, 12], [[0, 0], [3, 0], [0, 2], [0, 0]]],
+    [[1, 5, 5, 2], [1, 1, 8], [[0, 0], [2, 2], [1, 3], [0, 0]]],
+  ];
+  for (const [[n, h, w, ci], [kh, kw, co], pad] of cases) {
+    const label = `${n}x${h}x${w}x${ci} k${kh}x${kw} ->${co} ${typeof pad === 'string' ? pad : JSON.stringify(pad)}`;
+    const x = randn([n, h, w, ci]) as tf.Tensor4D;
+    const f = randn([kh, kw, ci, co]) as tf.Tensor4D;
+    const y = tf.conv2d(x, f, 1, pad);
+    const dy = randn(y.shape);
+    compare('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad, dataFormat: 'NHWC', filterShape: f.shape }, `filter ${label}`);
+    tf.dispose([x, f, y, dy]);
+  }
+});
+
 test('non-square strides and kernels, batch 1, larger channels', () => {
   for (const [h, w, kh, kw, sh, sw, ci, co] of [
     [9, 12, 3, 1, 2, 1, 4, 6],
@@ -390,11 +413,13 @@ test('the kernels leak neither tensors nor wasm buffers', () => {
   const a = randn([3, 6, 5]);
   const bias6 = randn([6]);
   const dy1 = randn([2, 9, 9, 1]);
+  const dy8 = randn([2, 9, 9, 8]);
   const dy4 = randn([2, 4, 4, 4]);
   const calls: [string, tf.NamedTensorMap, object][] = [
     ['Conv2DBackpropInput', { dy, filter: f }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: x.shape }],
     ['Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: f.shape }],
     ['Conv2DBackpropFilter', { x, dy: dy1 }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 1] }],
+    ['Conv2DBackpropFilter', { x, dy: dy8 }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 8] }],
     ['Conv2DBackpropFilter', { x, dy: dy4 }, { strides: 2, pad: 'valid', dataFormat: 'NHWC', filterShape: f.shape }],
     ['DepthwiseConv2dNativeBackpropInput', { dy: dyd, filter: fd }, { strides: 2, pad: 'same', dilations: 1, inputShape: x.shape }],
     ['DepthwiseConv2dNativeBackpropFilter', { x, dy: dyd }, { strides: 2, pad: 'same', dilations: 1, filterShape: fd.shape }],
@@ -421,7 +446,7 @@ test('the kernels leak neither tensors nor wasm buffers', () => {
   tf.dispose(g);
   assert.equal(tf.memory().numTensors, before.numTensors);
   assert.equal(backend.numDataIds(), before.ids);
-  tf.dispose([x, f, fd, dy, dyd, dyp, dyu, a, bias6, dy1, dy4]);
+  tf.dispose([x, f, fd, dy, dyd, dyp, dyu, a, bias6, dy1, dy4, dy8]);
 });
 
 test('unsupported configurations throw errors naming them', () => {
