@@ -5,33 +5,64 @@
  * ellipses for a few seeds per method.
  *
  *   nice -n 15 node_modules/.bin/tsx scripts/studies/ring.ts [--inits 100] [--methods em,nll,sw,sc2,sc2nll,mmd,fixed-basis]
- *        [--inits-sw 100] [--inits-sc2 100] ... [--out docs/results/gmm-ring.json] [--img docs/img/gmm] [--resume] [--report]
+ *        [--inits-sw 100] [--inits-sc2 100] ... [--out docs/results/gmm-ring.json] [--img docs/img/gmm]  [--resume | --report] [--force]
  *
  * Runs go seed by seed (every method at seed 0, then seed 1, ...) and are appended to the JSON after each fit;
  * --resume continues an interrupted study, --report only prints the table and draws the figures from the JSON.
+ * An existing results file or figure is only replaced with --force, --resume/--report, or --out/--img naming it.
  *
  * Run r of every method starts from the same initial GMM: init 'random' with seed r (k random data points as
  * means, the data covariance for every component, equal weights). fixed-basis has no initialisation (one
  * deterministic run). SW_2 of each fit is measured with 360 equidistant directions on the half circle.
  */
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { sharedPath, repoRoot } from '../../src/util/paths.ts';
-import { pointsFromRows } from '../../src/gmm/points.ts';
-import { fitGMM, type FitMethod } from '../../src/gmm/fit.ts';
-import { slicedWasserstein, circleDirections } from '../../src/gmm/wasserstein.ts';
+import { parseCli } from '../../src/cli/args.ts';
+import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
+import { repoRoot } from '../../src/util/paths.ts';
+import type { FitMethod } from '../../src/gmm/fit.ts';
 import type { GMM } from '../../src/gmm/gmm.ts';
-import { linePlotSvg, scatterPlotSvg, svgToPng, PALETTE } from '../../src/util/plot.ts';
-import { writePng } from '../../src/util/png.ts';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
+const STUDY_METHODS = ['em', 'nll', 'sw', 'sc2', 'sc2nll', 'mmd', 'fixed-basis'] as const;
+const initsOf = (m: string) => ({ type: 'int', min: 1, max: 100_000, help: `random initialisations of ${m}; default --inits` }) as const;
+const cli = parseCli({
+  name: 'study:ring',
+  usage: 'npm run study:ring -- [--inits 100] [--methods em,nll,...] [--out FILE] [--img DIR] [--resume | --report | --force]',
+  description: 'K = 10 GMM fits to the ring–square–line points from random initialisations, every method; writes the runs (JSON) and figures.',
+  flags: {
+    inits: { type: 'int', min: 1, max: 100_000, default: 100, help: 'random initialisations per method' },
+    'inits-em': initsOf('em'),
+    'inits-nll': initsOf('nll'),
+    'inits-sw': initsOf('sw'),
+    'inits-sc2': initsOf('sc2'),
+    'inits-sc2nll': initsOf('sc2nll'),
+    'inits-mmd': initsOf('mmd'),
+    methods: { type: 'list', choices: STUDY_METHODS, default: [...STUDY_METHODS], help: 'methods to run' },
+    out: { type: 'string', meta: 'FILE', default: 'docs/results/gmm-ring.json', help: 'results JSON (relative to the repository)' },
+    img: { type: 'string', meta: 'DIR', default: 'docs/img/gmm', help: 'figures folder (relative to the repository)' },
+    resume: { type: 'boolean', help: 'continue the runs in --out' },
+    report: { type: 'boolean', help: 'only print the table and draw the figures from --out' },
+    force: { type: 'boolean', help: 'replace an existing --out / figures' },
+  },
+});
+const args = cli.values;
+const inits = args.inits;
+const out = resolve(repoRoot, args.out);
+const imgDir = resolve(repoRoot, args.img);
+const reportOnly = args.report;
+// Nothing committed is replaced unless asked: --out/--img named, --force, or --resume/--report (which update them).
+claimOutput(out, { explicit: cli.given.has('out'), force: args.force, update: args.resume || reportOnly });
+for (const f of ['ring-nll-hist.png', 'ring-sw-hist.png', 'ring-ellipses.png']) {
+  claimOutput(join(imgDir, f), { flag: '--img', meta: 'DIR', explicit: cli.given.has('img'), force: args.force, update: args.resume || reportOnly });
 }
-const inits = Number(arg('inits', '100'));
-const methodsArg = arg('methods', 'em,nll,sw,sc2,sc2nll,mmd,fixed-basis').split(',');
-const out = resolve(repoRoot, arg('out', 'docs/results/gmm-ring.json'));
-const imgDir = resolve(repoRoot, arg('img', 'docs/img/gmm'));
+if (reportOnly && !existsSync(out)) throw new Error(`--report: no results file at ${out}`);
+
+const { sharedPath } = await import('../../src/util/paths.ts');
+const { pointsFromRows } = await import('../../src/gmm/points.ts');
+const { fitGMM } = await import('../../src/gmm/fit.ts');
+const { slicedWasserstein, circleDirections } = await import('../../src/gmm/wasserstein.ts');
+const { linePlotSvg, scatterPlotSvg, svgToPng, PALETTE } = await import('../../src/util/plot.ts');
+const { writePng } = await import('../../src/util/png.ts');
 
 /** Options per method: the papers' settings where they give them (see docs/RESULTS.md, GMM section). */
 const METHOD: Record<string, { method: FitMethod; opts: Record<string, unknown> }> = {
@@ -47,20 +78,18 @@ const METHOD: Record<string, { method: FitMethod; opts: Record<string, unknown> 
 const rows = readFileSync(sharedPath('data/ring-line-square.txt'), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
 const pts = pointsFromRows(rows, 'ring-line-square');
 const dirs = circleDirections(360);
-const methods = methodsArg;
+const methods: string[] = args.methods;
 interface Run { method: string; seed: number; nll: number; sw: number; sec: number; iterations: number; gmm?: ReturnType<GMM['toJSON']> }
 let runs: Run[] = [];
-const reportOnly = process.argv.includes('--report');
-if ((reportOnly || process.argv.includes('--resume')) && existsSync(out)) runs = JSON.parse(readFileSync(out, 'utf8')).runs;
+if ((reportOnly || args.resume) && existsSync(out)) runs = JSON.parse(readFileSync(out, 'utf8')).runs;
 const t0 = performance.now();
 if (!reportOnly) {
   // Seeds outer, methods inner: an interrupted study has balanced counts (resume with --resume).
-  const caps = new Map(methods.map((name) => [name, name === 'fixed-basis' ? 1 : Number(arg(`inits-${name}`, String(inits)))]));
+  const caps = new Map(methods.map((name) => [name, name === 'fixed-basis' ? 1 : ((args as Record<string, unknown>)[`inits-${name}`] as number | undefined) ?? inits]));
   const maxSeeds = Math.max(...caps.values());
   for (let seed = 0; seed < maxSeeds; seed++) {
     for (const name of methods) {
       const spec = METHOD[name];
-      if (!spec) throw new Error(`unknown method ${name}; known: ${Object.keys(METHOD).join(', ')}`);
       if (seed >= caps.get(name)! || runs.some((r) => r.method === name && r.seed === seed)) continue;
       const t = performance.now();
       let r;
@@ -75,7 +104,7 @@ if (!reportOnly) {
       const sw = slicedWasserstein(r.gmm.params(), pts, { directions: dirs });
       runs.push({ method: name, seed, nll: r.gmm.nll(pts), sw, sec, iterations: r.history.iterations, gmm: seed < 4 ? r.gmm.toJSON() : undefined });
       console.log(`  ${name} seed ${seed}: NLL ${r.gmm.nll(pts).toFixed(4)} SW_2 ${sw.toFixed(4)} ${sec.toFixed(1)} s`);
-      writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), inits, runs }, null, 0));
+      writeFileAtomic(out, JSON.stringify({ date: new Date().toISOString(), inits, runs }, null, 0));
     }
   }
 }

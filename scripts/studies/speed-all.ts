@@ -13,15 +13,24 @@
 import { Rng } from '../../src/util/rng.ts';
 import { GMM } from '../../src/gmm/gmm.ts';
 import { initGMM } from '../../src/gmm/init.ts';
-import { fitGMM, type FitMethod } from '../../src/gmm/fit.ts';
+import { FIT_METHODS, fitGMM, type FitMethod } from '../../src/gmm/fit.ts';
+import { parseCli } from '../../src/cli/args.ts';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
-const n = Number(arg('n', '6000')), d = Number(arg('d', '128')), k = Number(arg('k', '10'));
-const iters = Number(arg('iters', '20')), seed = Number(arg('seed', '0'));
-const methods = arg('methods', 'em,nll,sw,sc2,mmd,fixed-basis').split(',') as FitMethod[];
+const { values: args } = parseCli({
+  name: 'study:speed',
+  usage: 'npm run study:speed -- [--n 6000] [--d 128] [--k 10] [--iters 20] [--methods em,nll,sw,sc2,mmd,fixed-basis] [--seed 0]',
+  description: 'Time per step of every fitter on a random K-component GMM sample (full covariances). Prints a markdown table.',
+  flags: {
+    n: { type: 'int', min: 10, max: 10_000_000, default: 6000, help: 'points' },
+    d: { type: 'int', min: 1, max: 4096, default: 128, help: 'dimensions' },
+    k: { type: 'int', min: 1, max: 1000, default: 10, help: 'components' },
+    iters: { type: 'int', min: 1, max: 100_000, default: 20, help: 'steps of each gradient method' },
+    methods: { type: 'list', choices: FIT_METHODS, default: [...FIT_METHODS], help: 'fitters to time' },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 0 },
+  },
+});
+const { n, d, k, iters, seed } = args;
+const methods = args.methods as FitMethod[];
 
 /** Options used at 128-d (fast settings; `steps` = the default number of steps the projection uses). */
 const LATENT: Record<FitMethod, { opts: Record<string, unknown>; steps: number }> = {

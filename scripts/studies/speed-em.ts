@@ -28,27 +28,31 @@ import { GMM } from '../../src/gmm/gmm.ts';
 import { initGMM } from '../../src/gmm/init.ts';
 import { runEM } from '../../src/gmm/em.ts';
 import type { CovarianceType } from '../../src/gmm/types.ts';
+import { parseCli } from '../../src/cli/args.ts';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
-const n = Number(arg('n', '6000'));
-const d = Number(arg('d', '128'));
-const k = Number(arg('k', '10'));
-const seed = Number(arg('seed', '0'));
-const repeats = Number(arg('repeats', '3'));
-const tol = Number(arg('tol', '1e-3'));
-const maxIter = Number(arg('max-iter', '100'));
-const reg = Number(arg('reg', '1e-6'));
-const cov = arg('cov', 'full') as CovarianceType;
-const sep = Number(arg('sep', '0.25'));
-const python = arg('python', '/usr/bin/python3');
-const withSklearn = !process.argv.includes('--no-sklearn');
-for (const [name, v] of Object.entries({ n, d, k, repeats, maxIter })) {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer, got ${v}`);
-}
-if (cov !== 'full' && cov !== 'diag') throw new Error(`--cov must be full or diag, got ${cov}`);
+const { values: args } = parseCli({
+  name: 'study:speed-em',
+  usage: 'npm run study:speed-em -- [--n 6000] [--d 128] [--k 10] [--seed 0] [--repeats 3] [--python /usr/bin/python3] [--tol 1e-3] [--max-iter 100] [--reg 1e-6] [--cov full|diag] [--sep 0.25] [--no-sklearn]',
+  description: 'Our EM against scikit-learn GaussianMixture from the same initial mixture. Prints a markdown table.',
+  flags: {
+    n: { type: 'int', min: 10, max: 10_000_000, default: 6000, help: 'points' },
+    d: { type: 'int', min: 1, max: 4096, default: 128, help: 'dimensions' },
+    k: { type: 'int', min: 1, max: 1000, default: 10, help: 'components' },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 0 },
+    repeats: { type: 'int', min: 1, max: 1000, default: 3, help: 'timed runs of each program' },
+    python: { type: 'string', meta: 'PATH', default: '/usr/bin/python3', help: 'python with scikit-learn' },
+    tol: { type: 'number', gt: 0, max: 1, default: 1e-3, help: 'EM tolerance (mean log-likelihood change)' },
+    'max-iter': { type: 'int', min: 1, max: 100_000, default: 100, help: 'EM iterations at most' },
+    reg: { type: 'number', min: 0, max: 1, default: 1e-6, help: 'covariance regularisation' },
+    cov: { type: 'choice', choices: ['full', 'diag'], default: 'full', help: 'covariance type' },
+    sep: { type: 'number', gt: 0, max: 100, default: 0.25, help: 'scale of the true means' },
+    'no-sklearn': { type: 'boolean', help: 'time only our EM' },
+  },
+});
+const { n, d, k, seed, repeats, tol, reg, sep, python } = args;
+const maxIter = args['max-iter'];
+const cov: CovarianceType = args.cov;
+const withSklearn = !args['no-sklearn'];
 
 function randomGMM(rng: Rng): GMM {
   const weights = new Float64Array(k);

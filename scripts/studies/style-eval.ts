@@ -15,38 +15,68 @@
  *  - wall and CPU seconds per image and per iteration; a contact sheet per model (ratios × samples).
  * Then a speed benchmark at 256 px (median wall / CPU seconds per iteration).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import sharp from 'sharp';
-import { initBackend, tf } from '../../src/backend/index.ts';
+import { parseCli, UsageError } from '../../src/cli/args.ts';
+import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot, sharedPath } from '../../src/util/paths.ts';
-import { imageGridPixels } from '../../src/util/png.ts';
-import { loadMobileNet, type FeatureExtractor } from '../../src/style/extractor.ts';
-import { loadImage, imageTensor, resizeImage, fitLongSide, type RgbImage } from '../../src/style/images.ts';
-import { gramDataset, blendDatasets, datasetMean, type GramDataset } from '../../src/style/dataset.ts';
-import { fitGramModel, mixGramModels, type GramMethod } from '../../src/style/gram-model.ts';
-import { gramMatrices, gramToTri, triLength } from '../../src/style/gram.ts';
-import { synthesize } from '../../src/style/synth.ts';
+import type { FeatureExtractor } from '../../src/style/extractor.ts';
+import type { RgbImage } from '../../src/style/images.ts';
+import type { GramDataset } from '../../src/style/dataset.ts';
+import type { GramMethod } from '../../src/style/gram-model.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    size: { type: 'string', default: '128' }, iterations: { type: 'string', default: '60' }, samples: { type: 'string', default: '2' },
-    crops: { type: 'string', default: '24' }, methods: { type: 'string', default: 'fixed-basis,pca-sw,pca-sc2' },
-    ratios: { type: 'string', default: '0,0.1,0.2,0.5,0.8,1' }, 'bench-size': { type: 'string', default: '256' },
-    'bench-iterations': { type: 'string', default: '15' }, 'skip-bench': { type: 'boolean' }, 'skip-eval': { type: 'boolean' },
-    img: { type: 'string', default: join(repoRoot, 'docs', 'img', 'style') }, json: { type: 'string', default: join(repoRoot, 'docs', 'results', 'style-eval.json') },
-    seed: { type: 'string', default: '1' },
-    'gram-level': { type: 'boolean' }, 'gram-samples': { type: 'string', default: '40' },
+const cli = parseCli({
+  name: 'study:style',
+  usage: 'npm run study:style -- [--size 128] [--iterations 60] [--samples 2] [--crops 24] [--methods fixed-basis,pca-sw,pca-sc2] [--ratios 0,0.1,...] [--json FILE] [--img DIR] [--force] ...',
+  description: 'Style-blending evaluation: Gram distances to both styles per ratio and model, diversity, contact sheets, and a speed benchmark.',
+  flags: {
+    size: { type: 'int', min: 32, max: 2048, default: 128, help: 'image side' },
+    iterations: { type: 'int', min: 1, max: 100_000, default: 60 },
+    samples: { type: 'int', min: 1, max: 64, default: 2, help: 'images per ratio and model' },
+    crops: { type: 'int', min: 1, max: 10_000, default: 24, help: 'random crops per style' },
+    methods: { type: 'list', default: ['fixed-basis', 'pca-sw', 'pca-sc2'], help: 'Gram models (src/style GRAM_METHODS)' },
+    ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0, 0.1, 0.2, 0.5, 0.8, 1], help: 'shares of style B' },
+    'bench-size': { type: 'int', min: 32, max: 2048, default: 256 },
+    'bench-iterations': { type: 'int', min: 1, max: 100_000, default: 15 },
+    'skip-bench': { type: 'boolean' },
+    'skip-eval': { type: 'boolean' },
+    'gram-level': { type: 'boolean', help: 'also the Gram-level comparison (<json>-gram-level.json)' },
+    'gram-samples': { type: 'int', min: 1, max: 100_000, default: 40 },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1 },
+    img: { type: 'string', meta: 'DIR', default: join(repoRoot, 'docs', 'img', 'style'), help: 'contact sheets folder' },
+    json: { type: 'string', meta: 'FILE', default: join(repoRoot, 'docs', 'results', 'style-eval.json'), help: 'results JSON (-bench.json, -gram-level.json beside it)' },
+    force: { type: 'boolean', help: 'replace existing results and pictures' },
   },
 });
-const SIZE = Number(args.size), ITERS = Number(args.iterations), SAMPLES = Number(args.samples), CROPS = Number(args.crops);
-const METHODS = args.methods!.split(',') as GramMethod[];
-const RATIOS = args.ratios!.split(',').map(Number);
-const SEED = Number(args.seed);
-const imgDir = resolve(args.img!);
+const args = cli.values;
+const SIZE = args.size, ITERS = args.iterations, SAMPLES = args.samples, CROPS = args.crops;
+const METHODS = args.methods as GramMethod[];
+const RATIOS = args.ratios;
+const SEED = args.seed;
+const imgDir = resolve(args.img);
+const jsonPath = resolve(args.json);
+{
+  const claim = (path: string, flag: '--json' | '--img') => claimOutput(path, { flag, explicit: cli.given.has(flag.slice(2) as 'json' | 'img'), force: args.force, meta: flag === '--img' ? 'DIR' : 'FILE' });
+  if (!args['skip-eval']) {
+    claim(jsonPath, '--json');
+    for (const f of [...METHODS.map((m) => `contact-${m}.png`), 'inputs.png']) claim(join(imgDir, f), '--img');
+  }
+  if (!args['skip-bench']) claim(jsonPath.replace(/\.json$/, '-bench.json'), '--json');
+  if (args['gram-level']) claim(jsonPath.replace(/\.json$/, '-gram-level.json'), '--json');
+}
 mkdirSync(imgDir, { recursive: true });
+
+const sharp = (await import('sharp')).default;
+const { initBackend, tf } = await import('../../src/backend/index.ts');
+const { imageGridPixels } = await import('../../src/util/png.ts');
+const { loadMobileNet } = await import('../../src/style/extractor.ts');
+const { loadImage, imageTensor, resizeImage, fitLongSide } = await import('../../src/style/images.ts');
+const { gramDataset, blendDatasets, datasetMean } = await import('../../src/style/dataset.ts');
+const { fitGramModel, mixGramModels, GRAM_METHODS } = await import('../../src/style/gram-model.ts');
+for (const m of METHODS) if (!GRAM_METHODS.includes(m)) throw new UsageError(`--methods items must be one of ${GRAM_METHODS.join(', ')}, got "${m}"`);
+const { gramMatrices, gramToTri, triLength } = await import('../../src/style/gram.ts');
+const { synthesize } = await import('../../src/style/synth.ts');
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -112,7 +142,7 @@ async function sheet(rows: RgbImage[][], path: string): Promise<number> {
   const grid = imageGridPixels(px, { n, h, w, c: 3, cols, pad: 2, padValue: 1 });
   const png = await sharp(Buffer.from(grid.data), { raw: { width: grid.width, height: grid.height, channels: 3 } })
     .png({ palette: true, quality: 90, compressionLevel: 9, effort: 8 }).toBuffer();
-  writeFileSync(path, png);
+  writeFileAtomic(path, png);
   return png.length;
 }
 
@@ -204,7 +234,7 @@ async function main(): Promise<void> {
         rows.push(row);
         log(JSON.stringify(row));
       }
-      writeFileSync(resolve(args.json!), JSON.stringify({ ...results, rows }, null, 2));
+      writeFileAtomic(jsonPath, JSON.stringify({ ...results, rows }, null, 2));
     }
     results.rows = rows;
     // Contact sheets: rows = ratios; columns = mean-Gram Gatys, then the samples.
@@ -223,7 +253,7 @@ async function main(): Promise<void> {
   }
   if (args['gram-level']) {
     // Gram level only (no synthesis): many raw samples (before the PSD projection) per model and ratio.
-    const S = Number(args['gram-samples']);
+    const S = args['gram-samples'];
     log(`Gram-level study: ${S} samples per model and ratio`);
     const dA = await gramDataset(ex, A, { crops: CROPS, cropSize: SIZE, seed: SEED * 10 + 1 });
     const dB = await gramDataset(ex, B, { crops: CROPS, cropSize: SIZE, seed: SEED * 10 + 2, sourceIndex: 1 });
@@ -249,10 +279,10 @@ async function main(): Promise<void> {
       }
     }
     results.gramLevel = gl;
-    writeFileSync(resolve(args.json!).replace(/\.json$/, '-gram-level.json'), JSON.stringify({ date: new Date().toISOString(), size: SIZE, crops: CROPS, samples: S, rows: gl }, null, 2));
+    writeFileAtomic(jsonPath.replace(/\.json$/, '-gram-level.json'), JSON.stringify({ date: new Date().toISOString(), size: SIZE, crops: CROPS, samples: S, rows: gl }, null, 2));
   }
   if (!args['skip-bench']) {
-    const bs = Number(args['bench-size']), bi = Number(args['bench-iterations']);
+    const bs = args['bench-size'], bi = args['bench-iterations'];
     log(`speed benchmark at ${bs} px`);
     const dA = await gramDataset(ex, await loadImage(sharedPath('assets', 'styles', 'starry_night.jpg'), { maxSide: 2 * bs, enlarge: true }), { crops: 4, cropSize: bs, seed: 5 });
     const m = datasetMean(dA);
@@ -279,8 +309,8 @@ async function main(): Promise<void> {
     log(`bench ${JSON.stringify(results.bench)}`);
   }
   results.loadavgEnd = loadavg();
-  if (!args['skip-eval']) writeFileSync(resolve(args.json!), JSON.stringify(results, null, 2));
-  if (!args['skip-bench']) writeFileSync(resolve(args.json!).replace(/\.json$/, '-bench.json'), JSON.stringify({ date: new Date().toISOString(), backend: info.choice, bench: results.bench, loadavgEnd: results.loadavgEnd }, null, 2));
+  if (!args['skip-eval']) writeFileAtomic(jsonPath, JSON.stringify(results, null, 2));
+  if (!args['skip-bench']) writeFileAtomic(jsonPath.replace(/\.json$/, '-bench.json'), JSON.stringify({ date: new Date().toISOString(), backend: info.choice, bench: results.bench, loadavgEnd: results.loadavgEnd }, null, 2));
   log('done');
 }
 
