@@ -444,7 +444,7 @@ function matMulWithoutTransposes(name: 'BatchMatMul' | '_FusedMatMul'): KernelIm
 }
 
 /** The fused-op activations of tfjs ('linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'). */
-function applyActivation(s: KernelScope, x: TensorInfo, attrs: Record<string, unknown>, preluWeights?: TensorInfo): TensorInfo {
+function applyActivation(s: KernelScope, x: TensorInfo, attrs: Record<string, unknown>, preluWeights?: TensorInfo, kernel = '_FusedMatMul'): TensorInfo {
   const act = (attrs.activation as string | undefined) ?? 'linear';
   switch (act) {
     case 'linear':
@@ -460,10 +460,10 @@ function applyActivation(s: KernelScope, x: TensorInfo, attrs: Record<string, un
     case 'leakyrelu':
       return s.run('LeakyRelu', { x }, { alpha: (attrs.leakyreluAlpha as number | undefined) ?? 0.2 });
     case 'prelu':
-      if (!preluWeights) throw new Error(`_FusedMatMul: activation 'prelu' needs preluActivationWeights`);
+      if (!preluWeights) throw new Error(`${kernel}: activation 'prelu' needs preluActivationWeights`);
       return s.run('Prelu', { x, alpha: preluWeights });
     default:
-      throw new Error(`_FusedMatMul: activation '${act}' is not supported`);
+      throw new Error(`${kernel}: activation '${act}' is not supported`);
   }
 }
 
@@ -540,6 +540,88 @@ function exactNearest(inSize: number, outSize: number, f: number): boolean {
   return true;
 }
 
+/**
+ * Identity shares the input's data (a reference count, as the cpu backend does) instead of copying it. tfjs
+ * clones every tensor it saves for the backward pass, so on wasm this was ~90 full copies per autoencoder step.
+ * Safe because tfjs never writes into a tensor's data in place.
+ */
+function identity(args: KArgs): TensorInfo {
+  const { x } = args.inputs as { x: TensorInfo };
+  if (x.dtype === 'string') return runStock('Identity', args);
+  (args.backend as WasmBackendLike).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/**
+ * Sum over the leading axes of a float32 tensor (every bias gradient: Σ over n, h, w of dy) as XNNPACK average
+ * pooling over one [R, 1] window of the [1, R, 1, C] view, times R, without the stock kernel's transpose of the
+ * whole input. Other reductions use the stock kernel.
+ */
+function sum(args: KArgs): TensorInfo {
+  const { x } = args.inputs as { x: TensorInfo };
+  const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+  const rank = x.shape.length;
+  const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+  const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
+  if (x.dtype !== 'float32' || !leading) return runStock('Sum', args);
+  const r = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
+  const kept = x.shape.slice(axes.length);
+  const c = tf.util.sizeFromShape(kept);
+  const outShape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
+  if (r === 1 || c === 0) return withScope(args.backend, (s) => s.reshape(x, outShape));
+  return withScope(args.backend, (s) => {
+    const mean = s.run('AvgPool', { x: s.reshape(x, [1, r, 1, c]) }, { filterSize: [r, 1], strides: [1, 1], pad: 'valid' });
+    const out = s.adopt(s.backend.makeOutput(outShape, 'float32'));
+    const src = s.backend.typedArrayFromHeap(mean);
+    const dst = s.backend.typedArrayFromHeap(out);
+    for (let k = 0; k < c; k++) dst[k] = src[k] * r;
+    return out;
+  });
+}
+
+/**
+ * Convolutions with one output channel (the decoder's last 16→1 layer, and the input gradient of a 1-channel
+ * input): XNNPACK computes output channels in tiles of 8, so 7/8 of the work is padding. Done instead as a
+ * depthwise convolution (same strides, dilations, and tfjs' padding made explicit) followed by a sum over the
+ * input channels, then FusedConv2D's bias and activation. Other shapes use the stock kernels.
+ */
+function singleOutputChannelConv(name: 'Conv2D' | 'FusedConv2D'): KernelImpl {
+  return (args) => {
+    const inputs = args.inputs as Record<string, TensorInfo>;
+    const { x, filter } = inputs;
+    const attrs = (args.attrs ?? {}) as Record<string, unknown>;
+    const df = attrs.dataFormat as string | undefined;
+    const nhwc = df === undefined || df === 'NHWC' || df === 'channelsLast';
+    const [kh, kw, ci, co] = filter.shape;
+    if (co !== 1 || ci < 2 || !nhwc || x.dtype !== 'float32' || x.shape.length !== 4) return runStock(name, args);
+    const dilations = (attrs.dilations ?? [1, 1]) as number | [number, number];
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      attrs.strides as number | [number, number],
+      dilations,
+      attrs.pad as Pad,
+      attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    );
+    // Explicit pads that yield tfjs' output size (wasm's depthwise kernel mishandles dimRoundingMode 'ceil').
+    const { top, left } = info.padInfo;
+    const bottom = Math.max(0, (info.outHeight - 1) * info.strideHeight + info.effectiveFilterHeight - info.inHeight - top);
+    const right = Math.max(0, (info.outWidth - 1) * info.strideWidth + info.effectiveFilterWidth - info.inWidth - left);
+    return withScope(args.backend, (s) => {
+      const y = s.run('DepthwiseConv2dNative', { x, filter: s.reshape(filter, [kh, kw, ci, 1]) }, {
+        strides: [info.strideHeight, info.strideWidth],
+        pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+        dilations: [info.dilationHeight, info.dilationWidth],
+        dataFormat: 'NHWC',
+      });
+      const summed = s.run('Sum', { x: y }, { axis: [3], keepDims: true });
+      if (name === 'Conv2D') return summed;
+      const biased = inputs.bias ? s.run('Add', { a: summed, b: inputs.bias }) : summed;
+      return applyActivation(s, biased, attrs, inputs.preluActivationWeights, name);
+    });
+  };
+}
+
 type KernelImpl = (args: KArgs) => TensorInfo;
 
 /** Kernel names this module provides on wasm, with their implementations. */
@@ -553,6 +635,10 @@ export const WASM_GRADIENT_KERNELS: Readonly<Record<string, KernelImpl>> = {
   BatchMatMul: matMulWithoutTransposes('BatchMatMul'),
   _FusedMatMul: matMulWithoutTransposes('_FusedMatMul'),
   LeakyRelu: leakyRelu,
+  Identity: identity,
+  Sum: sum,
+  Conv2D: singleOutputChannelConv('Conv2D'),
+  FusedConv2D: singleOutputChannelConv('FusedConv2D'),
 };
 
 /** Kernel configs that were registered on wasm before ours (restored by `unregisterWasmGradientKernels`). */

@@ -292,6 +292,85 @@ test('BatchMatMul and _FusedMatMul with transposes match cpu', () => {
   }
 });
 
+test('Sum over leading axes (the AvgPool path) and other reductions match cpu', () => {
+  const cases: [number[], number[], boolean][] = [
+    [[250, 28, 28, 8], [0, 1, 2], false],
+    [[3, 5, 7, 2], [0, 1, 2], true],
+    [[3, 5, 7, 2], [2, 1, 0], false],
+    [[1, 250, 128], [0, 1], false],
+    [[40, 6], [0], true],
+    [[4, 1, 3, 2, 5], [0, 1, 2, 3], false],
+    [[1, 1, 6], [0, 1], true],
+    // not leading axes, or all of them: the stock kernel
+    [[3, 5, 7, 2], [3], true],
+    [[3, 5, 7, 2], [1, 2], false],
+    [[3, 5, 7, 2], [0, 1, 2, 3], false],
+    [[6, 4], [-1], false],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    // A non-zero mean keeps the reference sums away from cancellation.
+    const x = tf.tidy(() => tf.add(randn(shape), 0.5));
+    compare('Sum', { x }, { axis, keepDims }, `sum [${shape}] axes ${axis} keepDims=${keepDims}`);
+    x.dispose();
+  }
+  const xi = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
+  const si = tf.sum(xi, 0);
+  assert.equal(si.dtype, 'int32');
+  assert.deepEqual(si.arraySync(), [4, 6]);
+  tf.dispose([xi, si]);
+});
+
+test('Identity shares data; disposing either tensor leaves the other intact', () => {
+  const backend = tf.backend() as unknown as { numDataIds(): number };
+  const x = randn([5, 7]);
+  const want = Float32Array.from(x.dataSync());
+  const before = backend.numDataIds();
+  const y = tf.clone(x);
+  assert.equal(backend.numDataIds(), before, 'clone allocated new data');
+  x.dispose();
+  assert.deepEqual(y.dataSync(), want);
+  const z = tf.clone(y);
+  z.dispose();
+  assert.deepEqual(y.dataSync(), want);
+  y.dispose();
+  assert.equal(backend.numDataIds(), before - 1);
+  const s = tf.tensor1d(['a', 'b'], 'string');
+  assert.deepEqual(tf.clone(s).arraySync(), ['a', 'b']);
+  s.dispose();
+});
+
+test('Conv2D / FusedConv2D with one output channel (depthwise + channel sum) match cpu', () => {
+  let cases = 0;
+  for (const [h, w] of [[28, 28], [7, 9]]) {
+    for (const [s, d] of [[1, 1], [2, 1], [1, 2]]) {
+      for (const { name, pad, round } of PADS) {
+        for (const [k, ci] of [[3, 16], [1, 5], [5, 2]]) {
+          if (pad === 'valid' && (k - 1) * d + 1 > Math.min(h, w)) continue;
+          const label = `${h}x${w} s${s} d${d} ${name} k${k} ${ci}->1`;
+          const x = randn([2, h, w, ci]);
+          const filter = randn([k, k, ci, 1]);
+          const common = { strides: [s, s], pad, dataFormat: 'NHWC', dilations: [d, d], dimRoundingMode: round };
+          compare('Conv2D', { x, filter }, common, `conv ${label}`);
+          const bias = randn([1]);
+          const alpha = randn([1]);
+          for (const activation of ['linear', 'sigmoid', 'leakyrelu', 'prelu']) {
+            const inputs: Record<string, tf.Tensor> = activation === 'prelu' ? { x, filter, bias, preluActivationWeights: alpha } : { x, filter, bias };
+            compare('FusedConv2D', inputs, { ...common, activation, leakyreluAlpha: 0.3 }, `fused ${activation} ${label}`);
+          }
+          tf.dispose([x, filter, bias, alpha]);
+          cases++;
+        }
+      }
+    }
+  }
+  assert.ok(cases >= 40, `only ${cases} cases ran`);
+  // More output channels: the stock kernels, unchanged.
+  const x = randn([2, 6, 6, 3]);
+  const filter = randn([3, 3, 3, 4]);
+  compare('Conv2D', { x, filter }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] }, 'conv 3->4');
+  tf.dispose([x, filter]);
+});
+
 test('LeakyRelu matches cpu and is bit-identical to the stock wasm kernel', () => {
   const x = tf.concat([randn([1000]), tf.tensor1d([0, -0, 1e-30, -1e-30, -5, 5])]);
   for (const alpha of [0.2, 0, 1.5]) {
@@ -414,6 +493,8 @@ test('the kernels leak neither tensors nor wasm buffers', () => {
   const bias6 = randn([6]);
   const dy1 = randn([2, 9, 9, 1]);
   const dy8 = randn([2, 9, 9, 8]);
+  const f1 = randn([3, 3, 3, 1]);
+  const b1 = randn([1]);
   const dy4 = randn([2, 4, 4, 4]);
   const calls: [string, tf.NamedTensorMap, object][] = [
     ['Conv2DBackpropInput', { dy, filter: f }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: x.shape }],
@@ -429,6 +510,10 @@ test('the kernels leak neither tensors nor wasm buffers', () => {
     ['_FusedMatMul', { a, b: a }, { transposeA: false, transposeB: true, activation: 'linear' }],
     ['_FusedMatMul', { a, b: a, bias: bias6 }, { transposeA: false, transposeB: true, activation: 'relu' }],
     ['LeakyRelu', { x }, { alpha: 0.2 }],
+    ['Identity', { x }, {}],
+    ['Sum', { x }, { axis: [0, 1, 2], keepDims: false }],
+    ['Conv2D', { x, filter: f1 }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 }],
+    ['FusedConv2D', { x, filter: f1, bias: b1 }, { strides: 2, pad: 'valid', dataFormat: 'NHWC', dilations: 1, activation: 'sigmoid' }],
   ];
   for (const [name, inputs, attrs] of calls) {
     // Warm once (XNNPACK operator caches), then count.
@@ -446,7 +531,7 @@ test('the kernels leak neither tensors nor wasm buffers', () => {
   tf.dispose(g);
   assert.equal(tf.memory().numTensors, before.numTensors);
   assert.equal(backend.numDataIds(), before.ids);
-  tf.dispose([x, f, fd, dy, dyd, dyp, dyu, a, bias6, dy1, dy4, dy8]);
+  tf.dispose([x, f, fd, dy, dyd, dyp, dyu, a, bias6, dy1, dy4, dy8, f1, b1]);
 });
 
 test('unsupported configurations throw errors naming them', () => {
