@@ -21,6 +21,11 @@
  *  - AvgPoolGrad: depthwise input gradient with a constant 1/(fh·fw) filter.
  *  - ResizeNearestNeighborGrad (integer factors, no align_corners): stride-f depthwise conv with a ones filter.
  *  - LeakyRelu: x·step(x, α); and, on wasm only, its gradient dy·step(x, α) instead of where(x>0, dy, α·dy).
+ *  - Identity: shares the data (tfjs clones every tensor saved for the backward pass; wasm copied each one).
+ *  - Sum over leading axes (bias gradients): one AvgPool over the [1, R, 1, C] view instead of transpose + sum.
+ *  - Conv2D / FusedConv2D with one output channel: depthwise convolution + channel sum.
+ * Tried and dropped (slower at every layer of the MNIST autoencoder, see docs/RESULTS.md): the stride-1 filter
+ * gradient as im2col + one XNNPACK GEMM, and the x/dy role swap for ≥ 8 channels.
  *
  * Supported: NHWC, dilation 1, any stride/kernel size, 'same' | 'valid' | explicit padding (numbers or
  * explicit per-side arrays, with optional dimRoundingMode). Anything else throws an error naming it.
