@@ -7,7 +7,8 @@
  * GMMGEN_BACKEND=node-gpu|node|wasm|cpu (or the CLI flag --backend); forcing one that cannot load
  * throws an error that says why. On wasm, XNNPACK runs on GMMGEN_WASM_THREADS threads (default: the number of
  * processors, at most 4, in the main thread; 1 in worker threads) through the threaded build (wasm-threads.ts),
- * falling back to the single-thread build if that does not come up.
+ * falling back to the single-thread build if tf.setBackend fails with it (a pthread worker that crashes while
+ * starting ends the process with its error instead; GMMGEN_WASM_THREADS=1 never starts the threaded build).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -58,7 +59,7 @@ export function parseBackendChoice(value: string | undefined): BackendChoice | '
   return c;
 }
 
-async function tryLoad(choice: BackendChoice): Promise<string> {
+async function tryLoad(choice: BackendChoice, threadsWanted: number): Promise<string> {
   switch (choice) {
     case 'node-gpu':
     case 'node': {
@@ -82,10 +83,9 @@ async function tryLoad(choice: BackendChoice): Promise<string> {
       wasm.setWasmPaths(join(dist, 'dist') + '/');
       const { registerWasmGradientKernels } = await import('./wasm-kernels.ts');
       registerWasmGradientKernels();
-      const wanted = wasmThreadsWanted();
-      if (wanted > 1) {
+      if (threadsWanted > 1) {
         try {
-          wasmThreads = await setThreadedWasmBackend(wasm, wanted);
+          wasmThreads = await setThreadedWasmBackend(wasm, threadsWanted);
           return 'wasm';
         } catch (e) {
           wasmThreadsNote = `threaded wasm unavailable (${(e as Error).message.split('\n')[0]}); single-thread`;
@@ -109,6 +109,7 @@ async function tryLoad(choice: BackendChoice): Promise<string> {
  */
 export async function initBackend(opts: { prefer?: string; quiet?: boolean } = {}): Promise<BackendInfo> {
   const requested = parseBackendChoice(opts.prefer ?? process.env.GMMGEN_BACKEND);
+  const threadsWanted = wasmThreadsWanted(); // validates GMMGEN_WASM_THREADS up front (a bad value throws)
   if (current) {
     if (requested !== 'auto' && requested !== current.choice) {
       throw new Error(`backend already initialised as ${current.choice}; cannot switch to ${requested} in the same process`);
@@ -121,7 +122,7 @@ export async function initBackend(opts: { prefer?: string; quiet?: boolean } = {
       const order = requested === 'auto' ? BACKEND_CHOICES : [requested];
       for (const choice of order) {
         try {
-          const tfName = await tryLoad(choice);
+          const tfName = await tryLoad(choice, threadsWanted);
           await tf.ready();
           const info: BackendInfo = { requested, choice, tfName, skipped };
           if (tfName === 'wasm') {
