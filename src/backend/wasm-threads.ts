@@ -16,13 +16,13 @@
  *     for hyper-threads), i.e. at 1 on a 2-core machine; `os.cpus` reports each processor twice meanwhile.
  * The build pre-starts 8 workers (its PTHREAD_POOL_SIZE), so threads ≤ 8 never need a worker after start-up.
  * Started pthreads keep a reference on their worker, which would keep Node from exiting: every worker is
- * unref'd once the backend is up. The temporary files are removed then too. Everything is keyed to tfjs-backend-wasm 4.22.0
- * (pinned in package.json). If `tf.setBackend` fails, the caller falls back to the single-thread build; an
- * error inside a starting pthread worker is thrown by emscripten as an uncaught exception and ends the process
- * (GMMGEN_WASM_THREADS=1 never starts the threaded build).
+ * unref'd once the backend is up. The temporary files are removed then too. Everything is keyed to
+ * tfjs-backend-wasm 4.22.0 (pinned in package.json). If `tf.setBackend` fails, the caller falls back to the
+ * single-thread build; an error inside a starting pthread worker is thrown by emscripten as an uncaught exception
+ * and ends the process (GMMGEN_WASM_THREADS=1 never starts the threaded build). The pool costs ~140 MiB of memory.
  *
- * Results do not depend on the thread count: XNNPACK splits work by output tiles, never by a reduction axis
- * (test/backend/threads.test.ts checks equality to the last bit).
+ * XNNPACK splits the convolutions and matrix products by output tiles, not along a reduction, so training gives
+ * the same bits on 1 and 2 threads (test/backend/threads.test.ts checks a short adversarial-AE run).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
