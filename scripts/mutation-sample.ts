@@ -2,7 +2,7 @@
  * Mutation sampling: how many small, plausible one-line bugs in src/ does the test suite catch?
  *
  *   nice -n 10 npm run mutation-sample -- [--n 40] [--seed 1] [--only src/gmm,src/server] [--timeout 900]
- *        [--out docs/results/mutation-sample.json] [--list] [--report] [--force]
+ *        [--out docs/results/mutation-sample.json] [--pick 3,7] [--list] [--report] [--force]
  *
  * 1. Lists every candidate mutation of every src/**\/*.ts line that is code (not a comment, import, type
  *    declaration or string): a relational operator moved by one (< ↔ <=, > ↔ >=), an equality flipped
@@ -13,7 +13,10 @@
  *    change and runs the relevant tests: the test files of the mirrored folder (src/gmm → test/gmm) plus every
  *    test file that imports the mutated module directly. A mutant is caught when that run fails (or runs past
  *    --timeout seconds); the failing tests are recorded.
+ *    A mutant of a source that runs only after a build (the AssemblyScript kernels) is built first, so that the
+ *    tests run the mutated kernel; a build that fails counts as caught.
  * 4. Runs the failing test files once more on the unmutated copy, so that a flaky test cannot count as a catch.
+ * --pick re-runs chosen mutants of the same sample (e.g. the survivors, after tests were added).
  *
  * Results (every mutant: file, line, before/after, caught, by which tests) go to --out after every mutant, so
  * an interrupted run keeps what it measured; --report prints the table of --out.
@@ -29,7 +32,7 @@ import { repoRoot, sharedDir } from '../src/util/paths.ts';
 
 const cli = parseCli({
   name: 'mutation-sample',
-  usage: 'npm run mutation-sample -- [--n 40] [--seed 1] [--only src/gmm,...] [--timeout 900] [--out FILE] [--list | --report] [--force]',
+  usage: 'npm run mutation-sample -- [--n 40] [--seed 1] [--only src/gmm,...] [--timeout 900] [--out FILE] [--pick 3,7-9] [--list | --report] [--force]',
   description: 'Puts sampled one-line bugs into src/ one at a time (in a scratch copy), runs the relevant tests, and reports the share caught.',
   flags: {
     n: { type: 'int', min: 1, max: 1000, default: 40, help: 'mutants to sample' },
@@ -37,6 +40,7 @@ const cli = parseCli({
     only: { type: 'list', help: 'only files under these paths (e.g. src/gmm,src/server)' },
     timeout: { type: 'int', min: 10, max: 7200, default: 900, help: 'seconds per test run (longer counts as caught)' },
     out: { type: 'string', meta: 'FILE', default: 'docs/results/mutation-sample.json', help: 'results JSON (relative to the repository)' },
+    pick: { type: 'list', of: 'int', min: 1, max: 1000, ranges: true, help: 'run only these mutants of the sample (1-based, e.g. 3,7-9): re-checks survivors after new tests' },
     list: { type: 'boolean', help: 'only print the sampled mutants' },
     report: { type: 'boolean', help: 'only print the table of --out' },
     force: { type: 'boolean', help: 'replace an existing --out' },
@@ -143,6 +147,17 @@ export function candidates(file: string, text: string): Mutation[] {
   return out;
 }
 
+/** Generated files (their source is mutated instead; see BUILDS). */
+const GENERATED = new Set(['src/gmm/wasm/em-module.ts']);
+
+/**
+ * Sources that run only after a build step: a mutant there is built first (so the tests run the mutated kernel,
+ * and the test that checks the shipped build is reproducible stays green); a build that fails counts as caught.
+ */
+const BUILDS: { under: string; script: string; output: string }[] = [
+  { under: 'src/gmm/wasm/assembly/', script: 'scripts/build-wasm.ts', output: 'src/gmm/wasm/em-module.ts' },
+];
+
 function srcFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
@@ -225,6 +240,21 @@ function runTests(dir: string, tests: string[], timeoutS: number): Promise<{ ok:
   });
 }
 
+/** Runs a build script in the scratch copy; resolves to null when it succeeds, else its last line of output. */
+function runBuild(dir: string, script: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: dir, env: { ...process.env, GMMGEN_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running = child.pid!;
+    let text = '';
+    child.stdout.on('data', (b) => (text += b));
+    child.stderr.on('data', (b) => (text += b));
+    child.on('close', (code) => {
+      running = null;
+      resolve(code === 0 ? null : (text.trim().split('\n').find((l) => /error|fail/i.test(l)) ?? `exit code ${code}`).slice(0, 200));
+    });
+  });
+}
+
 interface Outcome extends Mutation {
   tests: string[];
   caught: boolean;
@@ -259,7 +289,7 @@ async function main(): Promise<void> {
   }
   const files = srcFiles(join(repoRoot, 'src'))
     .map((f) => relative(repoRoot, f))
-    .filter((f) => !args.only || args.only.some((p) => f.startsWith(p)))
+    .filter((f) => !GENERATED.has(f) && (!args.only || args.only.some((p) => f.startsWith(p))))
     .sort();
   const all = files.flatMap((f) => candidates(f, readFileSync(join(repoRoot, f), 'utf8')));
   const rand = mulberry32(args.seed);
@@ -268,8 +298,13 @@ async function main(): Promise<void> {
   while (picked.length < args.n && pool.length) picked.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
   console.error(`${all.length} candidate mutations in ${files.length} files; sampled ${picked.length} (seed ${args.seed})`);
   if (args.list) {
-    for (const m of picked) console.log(`${m.file}:${m.line} [${m.operator}]\n  - ${m.before.trim()}\n  + ${m.after.trim() || '(removed)'}`);
+    picked.forEach((m, i) => console.log(`${i + 1}. ${m.file}:${m.line} [${m.operator}]\n  - ${m.before.trim()}\n  + ${m.after.trim() || '(removed)'}`));
     return;
+  }
+  if (args.pick) {
+    const chosen = args.pick.filter((i) => i <= picked.length).map((i) => picked[i - 1]);
+    picked.length = 0;
+    picked.push(...chosen);
   }
   const tests = testFiles();
   const dir = sandbox();
@@ -290,14 +325,19 @@ async function main(): Promise<void> {
       lines[m.line - 1] = m.after;
       writeFileSync(path, lines.join('\n'));
       const rel = relevantTests(m.file, tests);
+      const build = BUILDS.find((b) => m.file.startsWith(b.under));
+      const built = build ? readFileSync(join(dir, build.output), 'utf8') : '';
       let r = { ok: true, timedOut: false, failed: [] as string[], files: [] as string[], seconds: 0 };
       try {
-        r = rel.length ? await runTests(dir, rel, args.timeout) : r;
+        const buildError = build ? await runBuild(dir, build.script) : null;
+        if (buildError !== null) r = { ok: false, timedOut: false, failed: [`${build!.script} fails: ${buildError}`], files: [], seconds: 0 };
+        else r = rel.length ? await runTests(dir, rel, args.timeout) : r;
       } finally {
         writeFileSync(path, original);
+        if (build) writeFileSync(join(dir, build.output), built);
       }
       const outcome: Outcome = { ...m, tests: rel, caught: !r.ok, timedOut: r.timedOut, failed: r.failed, seconds: r.seconds, confirmed: null };
-      if (outcome.caught && !r.timedOut) {
+      if (outcome.caught && !r.timedOut && r.seconds > 0) {
         // The same test files, unmutated: a catch only counts when they pass.
         const again = await runTests(dir, r.files.length ? r.files : rel, args.timeout);
         outcome.confirmed = again.ok;

@@ -76,7 +76,7 @@ export function parseClassWeights(text: string): [number, number][] {
     const [c, w, extra] = part.split(':').map((s) => s.trim());
     if (extra !== undefined || c === '' || !/^\d+$/.test(c)) throw new MixWeightsError(`cannot read "${part}" as class[:weight] (expected e.g. "3:0.5")`);
     const weight = w === undefined ? 1 : Number(w);
-    if (w !== undefined && (w === '' || !Number.isFinite(weight))) throw new MixWeightsError(`weight "${w}" of class ${c} is not a number`);
+    if (w !== undefined && (w === '' || !Number.isFinite(weight))) throw new MixWeightsError(`weight "${w}" of class ${c} must be a finite number`);
     return [Number(c), weight];
   });
 }

@@ -122,7 +122,8 @@ test('invalid weights are rejected with a clear error', () => {
   assert.throws(() => mixClasses(set, 'mixture', { 3: 1 }, 0, 0), /n must be/);
   assert.deepEqual(parseClassWeights('3:0.25, 8:0.75'), [[3, 0.25], [8, 0.75]]);
   assert.deepEqual(parseClassWeights('0,4'), [[0, 1], [4, 1]]);
-  assert.throws(() => parseClassWeights('3:a'), /weight "a" of class 3 is not a number/);
+  assert.throws(() => parseClassWeights('3:a'), /weight "a" of class 3 must be a finite number/);
+  assert.throws(() => parseClassWeights('3:1e309'), /weight "1e309" of class 3 must be a finite number/);
   assert.throws(() => parseClassWeights('x:1'), /cannot read "x:1"/);
   const w = normalizeClassWeights(parseClassWeights('8:3,1:1'), set.classes);
   assert.deepEqual(w.classes, [1, 8]);
