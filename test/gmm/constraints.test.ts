@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import { GMM } from '../../src/gmm/gmm.ts';
 import { fitGMM, FIT_METHODS, type FitMethod } from '../../src/gmm/fit.ts';
 import { projectPSD, symEigen } from '../../src/gmm/linalg.ts';
+import { projectSimplex } from '../../src/gmm/sw.ts';
+import { fitFixedBasis1D } from '../../src/gmm/fixed-basis.ts';
+import { normCdf } from '../../src/gmm/mixture1d.ts';
 
 function close(a: number, b: number, tol: number, what: string): void {
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
@@ -37,6 +40,42 @@ test('projectPSD: clips negative eigenvalues (to a floor when given), keeps PSD 
   let dist = 0;
   for (let i = 0; i < 9; i++) dist += (p[i] - b[i]) ** 2;
   close(Math.sqrt(dist), -ev[0], 1e-12, 'distance to the input');
+});
+
+test('projectSimplex (the SW weight step): clips negatives and NaN at 0, renormalises, uniform when nothing is left', () => {
+  const proj = (v: number[]) => {
+    const w = Float64Array.from(v);
+    projectSimplex(w);
+    return Array.from(w, (v) => +v.toFixed(14));
+  };
+  // 0.5 and 0.3 are kept and renormalised by their sum 0.8; −0.2 and NaN become exactly 0.
+  assert.deepEqual(proj([0.5, -0.2, 0.3, NaN]), [0.625, 0, 0.375, 0]);
+  // Without the clip the sum would be 0.6 and the weights 5/6, −1/3, 1/2.
+  assert.deepEqual(proj([0.5, -0.2, 0.3]), [0.625, 0, 0.375]);
+  assert.deepEqual(proj([2, 2]), [0.5, 0.5]);
+  assert.deepEqual(proj([0.25, 0.75]), [0.25, 0.75]);
+  assert.deepEqual(proj([0, 1e-300]), [0, 1]);
+  assert.deepEqual(proj([-1, 0, -Infinity, NaN]), [0.25, 0.25, 0.25, 0.25]);
+});
+
+test('fixed-basis Algorithm 2: the final clip at 0 and renormalisation, against the closed form', () => {
+  // With lr = 2/(N dL) the closed form is pi_m = 2 c_m (1 + 1/n)/N − 1/n: negative for every empty bin.
+  const x = [0, 0.1, 0.2, 0.2, 2.9, 3, 5.5, 6];
+  const N = x.length;
+  const n = 12;
+  const auto = fitFixedBasis1D(x, { n, t: 2, algorithm: 2 });
+  const { r, sigma, d, counts } = auto;
+  const mass = (lo: number, hi: number) => normCdf(hi / sigma) - normCdf(lo / sigma);
+  const dL = mass(-d, d) - mass(-r, -r + d);
+  // lr 'auto' (1/(N dL)) gives pi_m = c_m (1 + 1/n)/N ≥ 0, which renormalises to c_m/N.
+  counts.forEach((c, m) => close(auto.mixture.weights[m], c / N, 1e-12, `auto weight ${m}`));
+  const fb = fitFixedBasis1D(x, { n, t: 2, algorithm: 2, lr: 2 / (N * dL) });
+  const raw = Array.from(counts, (c) => (2 * c * (1 + 1 / n)) / N - 1 / n);
+  assert.ok(raw.some((v) => v < 0) && counts.some((c) => c === 0), 'some bins need the clip');
+  const kept = raw.map((v) => Math.max(0, v));
+  const s = kept.reduce((a, b) => a + b, 0);
+  kept.forEach((v, m) => close(fb.mixture.weights[m], v / s, 1e-12, `clipped weight ${m} (count ${counts[m]})`));
+  counts.forEach((c, m) => c === 0 && assert.equal(fb.mixture.weights[m], 0, `empty bin ${m} has weight exactly 0`));
 });
 
 /** Two blobs, fitted with four components from a start that puts two components far from any data. */
