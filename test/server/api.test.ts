@@ -12,6 +12,7 @@ import express from 'express';
 import sharp from 'sharp';
 import { startServer, type RunningServer } from '../../src/server/app.ts';
 import { errorHandler } from '../../src/server/http.ts';
+import { GMM } from '../../src/gmm/gmm.ts';
 import { decodePng, makeModelsDir, readSse, regionVariance } from './_fixtures.ts';
 
 let srv: RunningServer;
@@ -207,7 +208,14 @@ describe('explore', () => {
     assert.ok(frames.at(-1).loss <= frames[0].loss + 1e-12);
     const done = ev.at(-1)!;
     assert.equal(done.event, 'done');
-    assert.ok(Number.isFinite(done.data.finalNll));
+    // The summary's NLL is the mean NLL of the streamed final model on the served points.
+    const ring = (await getJson('/api/explore/ring')).body;
+    const last = frames.at(-1);
+    const fitted = new GMM({ k: 3, d: 2, covarianceType: 'full', weights: Float64Array.from(last.weights), means: Float64Array.from(last.means), covariances: Float64Array.from(last.covariances) });
+    const nll = fitted.nll({ n: ring.n, d: 2, data: Float64Array.from(ring.points) });
+    assert.ok(Math.abs(done.data.finalNll - nll) < 1e-9 * Math.max(1, Math.abs(nll)), `finalNll ${done.data.finalNll} vs ${nll}`);
+    // One frame a step for a short fit; EM's relative-change test stops it before the 15 steps asked.
+    assert.deepEqual([done.data.iterations, done.data.converged], [frames.length, frames.length < 15]);
     const again = await readSse(url);
     assert.deepEqual(again.filter((e) => e.event === 'frame').map((e) => e.data), frames);
   });
