@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableFitMethods, GMM } from '../../src/gmm/index.ts';
 import { fitLatentSet, LatentModelSet, LatentSetError, splitByClass } from '../../src/latent/index.ts';
+import { LATENT_FIT_DEFAULTS } from '../../src/latent/fit.ts';
 import { blobCodes } from './_synthetic.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'gmmgen-latent-'));
@@ -18,8 +19,14 @@ test('fit-latent (EM, 2 worker threads) writes a valid, loadable set; class mean
     assert.equal(m.format, 'gmmgen-latent-gmm-set');
     assert.equal(m.version, 1);
     assert.deepEqual(m.classes.map((c) => c.label), [0, 1, 2]);
-    assert.ok(m.classes.every((c) => c.n === 200 && c.k === 2 && c.iterations > 0 && c.wallTime >= 0));
-    assert.ok(m.bytes > 0 && m.totalWallTime > 0);
+    const maxIter = LATENT_FIT_DEFAULTS.em!.maxIter as number;
+    for (const c of m.classes) {
+      assert.deepEqual([c.n, c.k], [200, 2]);
+      // EM stops when converged or after maxIter; each class's time is part of the whole run's.
+      assert.ok(c.converged ? c.iterations >= 2 && c.iterations < maxIter : c.iterations === maxIter, `class ${c.label}: ${c.iterations} iterations, converged ${c.converged}`);
+      assert.ok(c.wallTime > 0 && c.wallTime <= m.totalWallTime, `class ${c.label}: ${c.wallTime} s of ${m.totalWallTime} s`);
+    }
+    assert.equal(m.bytes, [0, 1, 2].reduce((s, c) => s + statSync(join(dir, `class-${c}.json`)).size, 0), 'bytes = the class files on disk');
     for (const c of [0, 1, 2]) assert.ok(events.includes(`${c}:start`) && events.includes(`${c}:done`), `progress for class ${c}`);
     const set = LatentModelSet.load(dir);
     assert.deepEqual(set.classes, [0, 1, 2]);
