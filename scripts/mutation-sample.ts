@@ -10,9 +10,9 @@
  *    true ↔ false, a statement removed (a `continue`/`break`/`return …;`/`throw …;` guard, or an assignment).
  * 2. Draws --n of them uniformly at random (seeded).
  * 3. For each, in a scratch copy of the repository (the working tree is never touched), applies the one-line
- *    change and runs the relevant tests: the test files of the mirrored folder (src/gmm → test/gmm) plus every
- *    test file that imports the mutated module directly. A mutant is caught when that run fails (or runs past
- *    --timeout seconds); the failing tests are recorded.
+ *    change and runs the relevant tests one file at a time: every test file that imports the mutated module
+ *    directly, then the rest of the mirrored folder (src/gmm → test/gmm). A mutant is caught at the first file
+ *    that fails (or runs past --timeout seconds); the failing tests are recorded. A survivor has run them all.
  *    A mutant of a source that runs only after a build (the AssemblyScript kernels) is built first, so that the
  *    tests run the mutated kernel; a build that fails counts as caught.
  * 4. Runs the failing test files once more on the unmutated copy, so that a flaky test cannot count as a catch.
@@ -38,7 +38,7 @@ const cli = parseCli({
     n: { type: 'int', min: 1, max: 1000, default: 40, help: 'mutants to sample' },
     seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1, help: 'sampling seed' },
     only: { type: 'list', help: 'only files under these paths (e.g. src/gmm,src/server)' },
-    timeout: { type: 'int', min: 10, max: 7200, default: 900, help: 'seconds per test run (longer counts as caught)' },
+    timeout: { type: 'int', min: 10, max: 7200, default: 900, help: 'seconds per test file (longer counts as caught)' },
     out: { type: 'string', meta: 'FILE', default: 'docs/results/mutation-sample.json', help: 'results JSON (relative to the repository)' },
     pick: { type: 'list', of: 'int', min: 1, max: 1000, ranges: true, help: 'run only these mutants of the sample (1-based, e.g. 3,7-9): re-checks survivors after new tests' },
     list: { type: 'boolean', help: 'only print the sampled mutants' },
@@ -173,11 +173,12 @@ function testFiles(): string[] {
   return walk(join(repoRoot, 'test')).map((f) => relative(repoRoot, f)).sort();
 }
 
-/** The mirrored folder's tests plus every test importing the module directly. */
+/** Every test importing the module directly, then the rest of the mirrored folder's tests. */
 export function relevantTests(file: string, tests: readonly string[]): string[] {
   const area = file.split('/')[1];
   const mod = file.replace(/^src\//, '');
-  return tests.filter((t) => t.startsWith(`test/${area}/`) || readFileSync(join(repoRoot, t), 'utf8').includes(`src/${mod}'`));
+  const direct = tests.filter((t) => readFileSync(join(repoRoot, t), 'utf8').includes(`src/${mod}'`));
+  return [...direct, ...tests.filter((t) => t.startsWith(`test/${area}/`) && !direct.includes(t))];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -253,6 +254,17 @@ function runBuild(dir: string, script: string): Promise<string | null> {
       resolve(code === 0 ? null : (text.trim().split('\n').find((l) => /error|fail/i.test(l)) ?? `exit code ${code}`).slice(0, 200));
     });
   });
+}
+
+/** Runs the test files one at a time, in order, and stops at the first that fails (the mutant is caught). */
+async function runUntilCaught(dir: string, tests: string[], timeoutS: number): Promise<Awaited<ReturnType<typeof runTests>>> {
+  let seconds = 0;
+  for (const t of tests) {
+    const r = await runTests(dir, [t], timeoutS);
+    seconds += r.seconds;
+    if (!r.ok) return { ...r, files: r.files.length ? r.files : [t], seconds };
+  }
+  return { ok: true, timedOut: false, failed: [], files: [], seconds };
 }
 
 interface Outcome extends Mutation {
@@ -331,7 +343,7 @@ async function main(): Promise<void> {
       try {
         const buildError = build ? await runBuild(dir, build.script) : null;
         if (buildError !== null) r = { ok: false, timedOut: false, failed: [`${build!.script} fails: ${buildError}`], files: [], seconds: 0 };
-        else r = rel.length ? await runTests(dir, rel, args.timeout) : r;
+        else r = await runUntilCaught(dir, rel, args.timeout);
       } finally {
         writeFileSync(path, original);
         if (build) writeFileSync(join(dir, build.output), built);
@@ -344,7 +356,8 @@ async function main(): Promise<void> {
       }
       results.outcomes.push(outcome);
       writeFileAtomic(outPath, JSON.stringify(results, null, 1));
-      console.error(`[${i + 1}/${picked.length}] ${m.file}:${m.line} ${m.operator}: ${outcome.caught ? (outcome.confirmed === false ? 'flaky' : 'caught') : 'SURVIVED'} (${rel.length} test files, ${r.seconds.toFixed(0)} s)`);
+      const soFar = results.outcomes.filter((x) => x.caught && x.confirmed !== false).length;
+      console.error(`[${i + 1}/${picked.length}] ${m.file}:${m.line} ${m.operator}: ${outcome.caught ? (outcome.confirmed === false ? 'flaky' : `caught by ${r.files[0] ?? 'the build'}`) : 'SURVIVED'} (${r.seconds.toFixed(0)} s; ${soFar}/${i + 1} caught so far)`);
     }
   } finally {
     cleanup();
