@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { startServer, type RunningServer } from '../../src/server/app.ts';
 import { DEFAULT_CAPS } from '../../src/server/options.ts';
 import { checkImage } from '../../src/server/uploads.ts';
+import { styleJobSchema } from '../../src/server/style-jobs.ts';
 import { makeModelsDir, pngClaiming } from './_fixtures.ts';
 
 let srv: RunningServer;
@@ -135,6 +136,50 @@ describe('query parameters', () => {
     ];
     for (const [path, q, field] of cases) expectRefused(await call(`${path}?${q}`), `GET ${path}?${q}`, field, 400);
     await stillAnswers();
+  });
+});
+
+describe('the exact edges of every validated range', () => {
+  it('query ranges: the edges are served, one step beyond is a 400 naming the field', async () => {
+    const { maxFitK, maxFitIter } = srv.ctx.options.caps;
+    // (GET /api/digits's edges are in the first test.) EM with k = 1 converges at once, so steps = max is quick.
+    for (const q of ['method=em&k=1&steps=1&seed=0', `method=em&k=${maxFitK}&steps=1&seed=2147483647`, `method=em&k=1&steps=${maxFitIter}`]) {
+      const r = await call(`/api/explore/fit?${q}`);
+      assert.equal(r.status, 200, `fit ${q} → ${r.status} ${r.text.slice(0, 200)}`);
+      assert.match(r.text, /event: done/, `fit ${q} ends with a summary`);
+    }
+    for (const [q, field] of [[`method=em&k=${maxFitK + 1}`, 'k'], [`method=em&steps=${maxFitIter + 1}`, 'steps'], ['method=em&seed=2147483648', 'seed'], ['method=em&seed=-1', 'seed']]) {
+      expectRefused(await call(`/api/explore/fit?${q}`), `fit ${q}`, field, 400);
+    }
+    for (const size of [16, 1024]) {
+      const r = await fetch(`${base}/api/style/paintings/starry_night?size=${size}`);
+      assert.equal(r.status, 200, `painting size ${size}`);
+      const meta = await sharp(Buffer.from(await r.arrayBuffer())).metadata();
+      assert.equal(Math.max(meta.width!, meta.height!), size, `the long side is the size asked (${size})`);
+    }
+    await stillAnswers();
+  });
+
+  it('style job fields: the edges parse, one step beyond names the field', () => {
+    const caps = srv.ctx.options.caps;
+    const schema = styleJobSchema(caps);
+    const base1 = { styles: [{ painting: 'starry_night' }] };
+    const edges: [string, unknown, unknown][] = [
+      ['ratio', 0, -1e-9], ['ratio', 1, 1 + 1e-9],
+      ['size', caps.minStyleSize, caps.minStyleSize - 1], ['size', caps.maxStyleSize, caps.maxStyleSize + 1],
+      ['iterations', 1, 0], ['iterations', caps.maxStyleIterations, caps.maxStyleIterations + 1],
+      ['samples', 1, 0], ['samples', caps.maxStyleSamples, caps.maxStyleSamples + 1],
+      ['seed', 0, -1], ['seed', 2 ** 31 - 1, 2 ** 31],
+      ['styles', [{ painting: 'a' }, { painting: 'b' }], [{ painting: 'a' }, { painting: 'b' }, { painting: 'c' }]],
+      ['styles', [{ painting: 'p'.repeat(120) }], [{ painting: 'p'.repeat(121) }]],
+      ['content', { preset: 'p'.repeat(60) }, { preset: 'p'.repeat(61) }],
+    ];
+    for (const [field, ok, bad] of edges) {
+      const good = schema.safeParse({ ...base1, [field]: ok });
+      assert.ok(good.success, `${field} = ${JSON.stringify(ok).slice(0, 40)} is accepted: ${good.success ? '' : good.error.message}`);
+      const r = schema.safeParse({ ...base1, [field]: bad });
+      assert.ok(!r.success && r.error.issues.some((i) => i.path[0] === field), `${field} = ${JSON.stringify(bad).slice(0, 40)} is refused, naming ${field}`);
+    }
   });
 });
 
