@@ -14,7 +14,9 @@
  *    directly, then the rest of the mirrored folder (src/gmm → test/gmm). A mutant is caught at the first file
  *    that fails (or runs past --timeout seconds); the failing tests are recorded. A survivor has run them all.
  *    A mutant of a source that runs only after a build (the AssemblyScript kernels) is built first, so that the
- *    tests run the mutated kernel; a build that fails counts as caught.
+ *    tests run the mutated kernel; a build that fails counts as caught. The tests see GMMGEN_MUTATION_SAMPLE=1:
+ *    the check that the shipped module is the build of its source is skipped (it would catch every kernel
+ *    mutant without running it).
  * 4. Runs the failing test files once more on the unmutated copy, so that a flaky test cannot count as a catch.
  * --pick re-runs chosen mutants of the same sample (e.g. the survivors, after tests were added).
  *
@@ -215,7 +217,7 @@ function stopRunning(): void {
 function runTests(dir: string, tests: string[], timeoutS: number): Promise<{ ok: boolean; timedOut: boolean; failed: string[]; files: string[]; seconds: number }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const env = { ...process.env, GMMGEN_QUIET: '1', ...(sharedDir() ? { GMMGEN_SHARED: sharedDir()! } : {}) };
+    const env = { ...process.env, GMMGEN_QUIET: '1', GMMGEN_MUTATION_SAMPLE: '1', ...(sharedDir() ? { GMMGEN_SHARED: sharedDir()! } : {}) };
     const child = spawn(process.execPath, ['scripts/run-tests.mjs', ...tests], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     running = child.pid!;
     let text = '';
@@ -244,7 +246,7 @@ function runTests(dir: string, tests: string[], timeoutS: number): Promise<{ ok:
 /** Runs a build script in the scratch copy; resolves to null when it succeeds, else its last line of output. */
 function runBuild(dir: string, script: string): Promise<string | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: dir, env: { ...process.env, GMMGEN_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: dir, env: { ...process.env, GMMGEN_QUIET: '1', GMMGEN_MUTATION_SAMPLE: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     running = child.pid!;
     let text = '';
     child.stdout.on('data', (b) => (text += b));
