@@ -12,7 +12,8 @@
  * 3. For each, in a scratch copy of the repository (the working tree is never touched), applies the one-line
  *    change and runs the relevant tests one file at a time: every test file that imports the mutated module
  *    directly, then the rest of the mirrored folder (src/gmm → test/gmm). A mutant is caught at the first file
- *    that fails (or runs past --timeout seconds); the failing tests are recorded. A survivor has run them all.
+ *    that fails (or runs past --timeout seconds, not counting seconds its processes were paused with SIGSTOP);
+ *    the failing tests are recorded. A survivor has run them all.
  *    A mutant of a source that runs only after a build (the AssemblyScript kernels) is built first, so that the
  *    tests run the mutated kernel; a build that fails counts as caught. The tests see GMMGEN_MUTATION_SAMPLE=1:
  *    the check that the shipped module is the build of its source is skipped (it would catch every kernel
@@ -203,6 +204,22 @@ function sandbox(): string {
   return dir;
 }
 
+/** Whether any process of process group `pgid` is stopped (state T in /proc/<pid>/stat). */
+function groupStopped(pgid: number): boolean {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
+    if (Number(f[2]) === pgid && (f[0] === 'T' || f[0] === 't')) return true;
+  }
+  return false;
+}
+
 /** The test run in progress (its own process group), stopped with this script. */
 let running: number | null = null;
 function stopRunning(): void {
@@ -224,16 +241,21 @@ function runTests(dir: string, tests: string[], timeoutS: number): Promise<{ ok:
     child.stdout.on('data', (b) => (text += b));
     child.stderr.on('data', (b) => (text += b));
     let timedOut = false;
-    const timer = setTimeout(() => {
+    // The timeout counts running seconds only: on this shared machine other jobs' timings pause (SIGSTOP) every
+    // heavy process for minutes, and a paused test is not a hung one.
+    let active = 0;
+    const timer = setInterval(() => {
+      if (groupStopped(child.pid!)) return;
+      if (++active <= timeoutS) return;
       timedOut = true;
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         /* gone */
       }
-    }, timeoutS * 1000);
+    }, 1000);
     child.on('close', (code) => {
-      clearTimeout(timer);
+      clearInterval(timer);
       running = null;
       const failed = [...new Set(text.split('\n').filter((l) => /^\s*✖ /.test(l) && !/failing tests/.test(l)).map((l) => l.trim().replace(/ \([\d.]+ms\)$/, '').slice(2)))];
       // Files of the failing tests ("test at test/x.test.ts:…"), or a whole file that failed to run.
