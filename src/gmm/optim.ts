@@ -7,8 +7,14 @@
  *              supplement, Eq. 15):
  *                m ← ρ m + (1−ρ) g²          (second moment; ρ = decay, default 0.95)
  *                ḡ ← ρ ḡ + (1−ρ) g           (first moment)
- *                Δ ← κ Δ − η g / √(m − ḡ² + ε)   (κ = momentum, default 0.9; ε default 1e-4)
+ *                Δ ← κ Δ − η g / √(max(m − ḡ², φ m) + ε)   (κ = momentum, default 0.9; ε default 1e-4)
  *                θ ← θ + Δ
+ *              φ = varianceFloor (default 0: Graves' form exactly). The centred moment m − ḡ² is the variance of
+ *              the gradient: for a gradient that barely changes from step to step it tends to 0 and, with the
+ *              SW-GMM authors' ε = 1e-10, the step η g / √(m − ḡ² + ε) grows without bound. φ > 0 keeps the
+ *              denominator at least √(φ m) ≈ √φ |g|, i.e. caps the step at about η / √φ per coordinate,
+ *              while a small ε no longer swamps small gradients (ε = 1e-4 inside the root is 1e-2, often
+ *              larger than the gradient itself, which turns the update into plain momentum SGD).
  *  - adam:     m ← β1 m + (1−β1) g,  v ← β2 v + (1−β2) g²,  θ ← θ − η m̂/(√v̂ + ε) − η λ θ
  *              (bias-corrected m̂, v̂; decoupled weight decay λ as in AdamW; defaults β1 0.9, β2 0.999, ε 1e-8)
  *  - lion:     c ← β1 m + (1−β1) g,  θ ← θ − η (sign(c) + λ θ),  m ← β2 m + (1−β2) g
@@ -38,9 +44,11 @@ export interface OptimizerOptions {
   momentum?: number;
   eps?: number;
   weightDecay?: number;
+  /** RMSProp only: floor φ of the centred second moment as a fraction of the uncentred one (default 0). */
+  varianceFloor?: number;
 }
 
-const OPTIMIZER_KEYS = ['name', 'lr', 'beta1', 'beta2', 'decay', 'momentum', 'eps', 'weightDecay'];
+const OPTIMIZER_KEYS = ['name', 'lr', 'beta1', 'beta2', 'decay', 'momentum', 'eps', 'weightDecay', 'varianceFloor'];
 
 export function createOptimizer(opts: OptimizerOptions, size: number): Optimizer {
   if (opts === null || typeof opts !== 'object') throw new GMMOptionError(`createOptimizer: options must be an object, got ${String(opts)}`);
@@ -49,6 +57,8 @@ export function createOptimizer(opts: OptimizerOptions, size: number): Optimizer
   const lr = positiveNumber('lr', opts.lr);
   positiveInt('size', size);
   const wd = optional('weightDecay', opts.weightDecay, 0, nonNegativeNumber);
+  const phi = optional('varianceFloor', opts.varianceFloor, 0, unitInterval);
+  if (phi > 0 && name !== 'rmsprop') throw new GMMOptionError(`createOptimizer: option varianceFloor applies to 'rmsprop' only, got optimizer '${name}'`);
   const check = (p: Float64Array, g: Float64Array) => {
     if (p.length !== size || g.length !== size) throw new RangeError(`${name}.step: params and grad must have length ${size}, got ${p.length} and ${g.length}`);
   };
@@ -85,8 +95,8 @@ export function createOptimizer(opts: OptimizerOptions, size: number): Optimizer
             const bi = rho * gbar[i] + (1 - rho) * gi;
             m[i] = mi;
             gbar[i] = bi;
-            // m − ḡ² ≥ 0 in exact arithmetic (a variance); clamp rounding.
-            const di = kappa * delta[i] - (lr * gi) / Math.sqrt(Math.max(mi - bi * bi, 0) + eps);
+            // m − ḡ² ≥ 0 in exact arithmetic (a variance); clamp rounding, and floor it at φ m.
+            const di = kappa * delta[i] - (lr * gi) / Math.sqrt(Math.max(mi - bi * bi, phi * mi) + eps);
             delta[i] = di;
             p[i] += di;
           }
