@@ -46,11 +46,11 @@ async function main(): Promise<void> {
   let job: () => Promise<{ png: Buffer; what: string }>;
   if (values.class !== undefined) {
     const c = intFlag('class', values.class, 0, 0, 1000);
-    set.gmm(c);
+    set.model(c);
     if (values.components !== undefined) {
       const per = intFlag('components', values.components, 8, 1, 100);
       const samples = set.sampleComponents(c, per, seed);
-      job = async () => ({ png: await componentGridPng(decoder(), samples, { scale }), what: `class ${c}: ${set.gmm(c).k} components × ${per} samples (rows = components)` });
+      job = async () => ({ png: await componentGridPng(decoder(), samples, { scale }), what: `class ${c}: ${samples.k} components × ${per} samples (rows = components)` });
     } else {
       const codes = set.sampleClass(c, n, seed);
       job = async () => ({ png: await codesGridPng(decoder(), codes, { cols, scale }), what: `${n} samples of class ${c}` });

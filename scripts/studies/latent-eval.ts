@@ -212,11 +212,11 @@ for (const method of methods) {
     let nll = 0, cnt = 0;
     for (const c of set.classes) {
       const p = byClass.get(c)!;
-      nll += set.gmm(c).nll(p) * p.n;
+      nll += set.model(c).nll(p) * p.n;
       cnt += p.n;
     }
     r.classConditional = {
-      k: set.gmm(set.classes[0]).k, covarianceType: set.gmm(set.classes[0]).covarianceType, nPerClass: perClass,
+      k: set.describe().classes[0].k ?? 0, covarianceType: set.modelType === 'gmm' ? set.gmm(set.classes[0]).covarianceType : 'fixed-basis product', nPerClass: perClass,
       perClassAccuracy: acc.perClass, accuracy: acc.overall, confusion: acc.confusion, fd, testNll: nll / cnt,
       bytes: set.manifest?.bytes ?? null, fitSeconds: set.manifest?.totalWallTime ?? null, seconds: (performance.now() - t0) / 1000,
     };
