@@ -11,8 +11,8 @@
  * vectors.
  *
  * Optimiser: the paper's Lion (default) or Adam, with the paper's separate learning rates for the weight
- * logits z, the means mu and the factors S (defaults 5e-6, 2e-2, 3e-3, its ring-line-square values; the
- * paper recommends lrWeights <= lrMeans / 1000). Steps: at most maxIter (default 1200, the paper's count); the
+ * logits z, the means mu and the factors S (defaults 5e-6, 2e-2, 3e-3, its ring-line-square values, times
+ * √(2/d) above d = 2; the paper recommends lrWeights <= lrMeans / 1000). Steps: at most maxIter (default 1200, the paper's count); the
  * stopping rule of sw.ts (PlateauMonitor: relative decrease of the smoothed loss per `window` steps below tol,
  * default 2e-3; tol = 0 runs all maxIter steps) ends the fit earlier once the loss has levelled off.
  * schedule: 'constant' (default, the paper) or 'cosine' (decay to lrFinal·lr, damps the direction noise).
@@ -30,9 +30,11 @@
  * of steps: the factors random-walk, and within a few hundred steps some of the 1280 per-coordinate variances
  * of a 10-component fit cross 0 (measured: the smallest variance / data variance fell from 0.13 to 2e-5
  * while the median stayed at 0.4 and the SC2 loss did not change; more directions do not help, the sign of
- * the noise is what moves). Hence: (1) `minVariance` (default 1e-2): every variance is kept at or above
- * minVariance × the target's variance of that coordinate (data units, see sw.ts FactorParams.project);
- * (2) SC2+NLL (nllSteps > 0), whose likelihood sees every coordinate, repairs the per-coordinate variances.
+ * the noise is what moves). Hence: (1) above d = 2 the default rates are the paper's times √(2/d): a Lion step
+ * moves a d-vector by lr·√d, so this keeps the step length the paper's rates give in its 2-D experiments (and
+ * the noise-driven walk √(2/d) times shorter); (2) `minVariance` (default 1e-2): every variance is kept at or
+ * above minVariance × the target's variance of that coordinate (data units, see sw.ts FactorParams.project);
+ * (3) SC2+NLL (nllSteps > 0), whose likelihood sees every coordinate, repairs the per-coordinate variances.
  *
  * Implementation choices (documented): the fit runs in the standardised frame of sw.ts (data mean
  * subtracted, divided by one scalar s = RMS standard deviation), so the learning rates are in units of the
@@ -112,9 +114,12 @@ export function fitSC2(target: Points | GMM, options: SC2FitOptions | Record<str
   if (dirMode === 'circle' && d !== 2) throw new GMMOptionError(`option directions 'circle' needs d = 2, the target has d = ${d}`);
   const L = optional('L', opts.L, d === 2 ? 7 : 64, positiveInt);
   const optName = optional('optimizer', opts.optimizer, 'lion' as const, (n, v) => oneOf(n, v, ['lion', 'adam'] as const));
-  const lrW = optional('lrWeights', opts.lrWeights, 5e-6, positiveNumber);
-  const lrM = optional('lrMeans', opts.lrMeans, 2e-2, positiveNumber);
-  const lrS = optional('lrFactors', opts.lrFactors, 3e-3, positiveNumber);
+  // The paper's rates are for d = 2; Lion moves every coordinate by exactly lr, so a d-vector moves lr·√d per step:
+  // above d = 2 the rates are scaled by √(2/d) to keep the paper's step length (see the module comment).
+  const dimScale = Math.min(1, Math.sqrt(2 / d));
+  const lrW = optional('lrWeights', opts.lrWeights, 5e-6 * dimScale, positiveNumber);
+  const lrM = optional('lrMeans', opts.lrMeans, 2e-2 * dimScale, positiveNumber);
+  const lrS = optional('lrFactors', opts.lrFactors, 3e-3 * dimScale, positiveNumber);
   const nSamples = optional('nSamples', opts.nSamples, 4000, positiveInt);
   const standardize = optional('standardize', opts.standardize, true, booleanOption);
   const nllSteps = optional('nllSteps', opts.nllSteps, 0, nonNegativeInt);

@@ -342,7 +342,7 @@ export function varianceFloor(target: Points | GMM, frame: Frame, fraction: numb
 export const SW_OPTION_KEYS = [
   'L', 'p', 'method', 'optimizer', 'lr', 'lrCovariances', 'lrWeights', 'learnWeights', 'minWeight', 'beta1', 'beta2', 'decay',
   'momentum', 'eps', 'varianceFloor', 'schedule', 'lrFinal', 'minEig', 'batchSize', 'nSamples', 'standardize', 'levels',
-  'window', 'minIter', 'finishIter', 'finishTol',
+  'window', 'minIter', 'finishIter', 'finishTol', 'blocks',
 ] as const;
 
 export interface SWFitOptions extends CommonFitOptions {
@@ -382,6 +382,12 @@ export interface SWFitOptions extends CommonFitOptions {
   eps?: number;
   /** RMSProp floor of the centred second moment as a fraction of the uncentred one (optim.ts; default 0.01). */
   varianceFloor?: number;
+  /**
+   * RMSProp denominators: 'entry' (every mean coordinate and covariance entry its own, the authors' demo) or
+   * 'component' (one per component's mean vector and one per component's covariance matrix, optim.ts blockSize).
+   * Default: 'entry' for d <= 2, 'component' above (see the module comment).
+   */
+  blocks?: 'entry' | 'component';
   /** 'constant' (default, the paper) or 'cosine' (decay to lrFinal·lr over maxIter). */
   schedule?: 'constant' | 'cosine';
   /** Final lr multiplier of the cosine schedule (default 0.02). */
@@ -451,6 +457,9 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
     extras.eps ??= D.eps;
   } else if (varianceFloor !== undefined) throw new GMMOptionError(`fitSW: option varianceFloor applies to optimizer 'rmsprop' only, got '${optName}'`);
   const optExtras = optName === 'rmsprop' ? { ...extras, varianceFloor: varianceFloor ?? D.varianceFloor } : extras;
+  const blocks = optional('blocks', opts.blocks, target.d <= 2 ? 'entry' : 'component', (n, v) => oneOf(n, v, ['entry', 'component'] as const));
+  if (blocks === 'component' && optName !== 'rmsprop' && opts.blocks !== undefined) throw new GMMOptionError(`fitSW: option blocks applies to optimizer 'rmsprop' only, got '${optName}'`);
+  const byComponent = blocks === 'component' && optName === 'rmsprop';
 
   const pts0 = targetPoints(target, nSamples, common.seed);
   const batchSize = optional('batchSize', opts.batchSize, pts0.n, positiveInt);
@@ -491,8 +500,8 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
   const gZ = new Float64Array(k);
   const scrZ = new Float64Array(k), scrM = new Float64Array(k * d), scrC = new Float64Array(k * cLen);
   const optZ = createOptimizer({ name: optName, lr: lrW, ...optExtras }, k);
-  const optM = createOptimizer({ name: optName, lr, ...optExtras }, k * d);
-  const optC = createOptimizer({ name: optName, lr: lrC, ...optExtras }, k * cLen);
+  const optM = createOptimizer({ name: optName, lr, ...optExtras, ...(byComponent ? { blockSize: d } : {}) }, k * d);
+  const optC = createOptimizer({ name: optName, lr: lrC, ...optExtras, ...(byComponent ? { blockSize: cLen } : {}) }, k * cLen);
   const rng = new Rng(common.seed).fork();
   const batch: Points = batchSize === pts.n ? pts : { n: batchSize, d, data: new Float64Array(batchSize * d) };
   const meta = { method: 'sw', p, L, seed: common.seed };

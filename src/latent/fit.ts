@@ -28,20 +28,20 @@ export interface LabeledCodes {
 }
 
 /**
- * Method options used for the latent sets unless overridden (fitOptions / --opt). They keep a 10-component
- * diagonal fit of one class (~6000 128-d codes) to about a minute on one shared core: the stochastic fitters
- * work on minibatches (sw, sc2: 1000 codes per step; mmd: 512) for a fixed number of steps. Measured per step
- * on autoencoder codes (k = 10, diag, 2000 codes per class, busy machine): sw ≈ 0.18 s, sc2 ≈ 0.16 s,
- * mmd ≈ 0.85 s. EM stops when the mean log-likelihood changes by less than 1e-3 (scikit-learn's tol; at most
- * 200 iterations); fixed-basis is one pass. The step counts are a time budget, not a convergence criterion.
+ * Method options used for the latent sets unless overridden (fitOptions / --opt). Every method runs to
+ * convergence: EM until the mean log-likelihood changes by less than 1e-3 (scikit-learn's tol; at most 200
+ * iterations); SW, SC2 and MMD until their stopping rule (src/gmm/sw.ts PlateauMonitor: the smoothed loss falls
+ * by less than 0.2 % per 50 steps) — SW on all codes of the class (quantile levels, no minibatch bias) with its
+ * EM finish, SC2 with Zhang's NLL phase (SC2+NLL, 200 Lion steps), MMD on minibatches of 512 codes (unbiased
+ * for MMD, and its step is O(n)); fixed-basis is one pass and stores the paper's per-coordinate model.
  */
 export const LATENT_FIT_DEFAULTS: Partial<Record<FitMethod, Record<string, unknown>>> = {
   em: { maxIter: 200, tol: 1e-3 },
-  nll: { maxIter: 200 },
-  sw: { maxIter: 150, batchSize: 1000 },
-  sc2: { maxIter: 300, batchSize: 1000 },
+  nll: { maxIter: 1000 },
+  sw: {},
+  sc2: { nllSteps: 200 },
   'fixed-basis': {},
-  mmd: { maxIter: 60, batchSize: 512 },
+  mmd: { batchSize: 512 },
 };
 
 export interface ClassFitTask {
