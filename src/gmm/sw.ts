@@ -342,7 +342,7 @@ export function varianceFloor(target: Points | GMM, frame: Frame, fraction: numb
 export const SW_OPTION_KEYS = [
   'L', 'p', 'method', 'optimizer', 'lr', 'lrCovariances', 'lrWeights', 'learnWeights', 'minWeight', 'beta1', 'beta2', 'decay',
   'momentum', 'eps', 'varianceFloor', 'schedule', 'lrFinal', 'minEig', 'batchSize', 'nSamples', 'standardize', 'levels',
-  'window', 'minIter', 'finishIter', 'finishTol', 'blocks',
+  'window', 'minIter', 'finishIter', 'finishTol', 'blocks', 'metric',
 ] as const;
 
 export interface SWFitOptions extends CommonFitOptions {
@@ -388,6 +388,12 @@ export interface SWFitOptions extends CommonFitOptions {
    * Default: 'entry' for d <= 2, 'component' above (see the module comment).
    */
   blocks?: 'entry' | 'component';
+  /**
+   * Geometry of the updates: 'euclidean' (the paper's: plain gradients) or 'fisher' (each component's mean and
+   * covariance gradients preconditioned by the Fisher metric of its Gaussian, Σ g and Σ G Σ, so that a step moves
+   * a component along its own spread and barely along the directions in which it is thin). Default: 'euclidean'.
+   */
+  metric?: 'euclidean' | 'fisher';
   /** 'constant' (default, the paper) or 'cosine' (decay to lrFinal·lr over maxIter). */
   schedule?: 'constant' | 'cosine';
   /** Final lr multiplier of the cosine schedule (default 0.02). */
@@ -410,6 +416,55 @@ export interface SWFitOptions extends CommonFitOptions {
   finishIter?: number;
   /** EM tolerance of the finish (absolute change of the mean log-likelihood, default 1e-3). */
   finishTol?: number;
+}
+
+/**
+ * Fisher preconditioning of a GMM's mean and covariance gradients (in place): per component, g_mu ← Σ g_mu and
+ * G_Σ ← Σ G_Σ Σ — the natural gradient of a Gaussian's mean and covariance (the Fisher information of the mean is
+ * Σ⁻¹, of the covariance (Σ⁻¹ ⊗ Σ⁻¹)/2; the factor 2 is left to the learning rate). 'diag': Σ_jj g_j and Σ_jj² G_jj.
+ */
+export function fisherPrecondition(p: GMMParams, dMeans: Float64Array, dCov: Float64Array, scratch: { v: Float64Array; A: Float64Array }): void {
+  const { k, d, covarianceType } = p;
+  const S = p.covariances;
+  if (covarianceType === 'diag') {
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < d; j++) {
+        const s = S[c * d + j];
+        dMeans[c * d + j] *= s;
+        dCov[c * d + j] *= s * s;
+      }
+    }
+    return;
+  }
+  const { v, A } = scratch;
+  for (let c = 0; c < k; c++) {
+    const o = c * d * d;
+    for (let a = 0; a < d; a++) {
+      let t = 0;
+      for (let b = 0; b < d; b++) t += S[o + a * d + b] * dMeans[c * d + b];
+      v[a] = t;
+    }
+    dMeans.set(v, c * d);
+    // A = G Σ, then G ← Σ A (both symmetric inputs; the result is symmetric).
+    A.fill(0);
+    for (let a = 0; a < d; a++) {
+      for (let t = 0; t < d; t++) {
+        const gat = dCov[o + a * d + t];
+        if (gat === 0) continue;
+        const so = o + t * d, ao = a * d;
+        for (let b = 0; b < d; b++) A[ao + b] += gat * S[so + b];
+      }
+    }
+    for (let i = 0; i < d * d; i++) dCov[o + i] = 0;
+    for (let a = 0; a < d; a++) {
+      for (let t = 0; t < d; t++) {
+        const sat = S[o + a * d + t];
+        if (sat === 0) continue;
+        const ao = o + a * d, to = t * d;
+        for (let b = 0; b < d; b++) dCov[ao + b] += sat * A[to + b];
+      }
+    }
+  }
 }
 
 /** Defaults of fitSW (exported for the studies and the docs). */
@@ -460,6 +515,7 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
   const blocks = optional('blocks', opts.blocks, target.d <= 2 ? 'entry' : 'component', (n, v) => oneOf(n, v, ['entry', 'component'] as const));
   if (blocks === 'component' && optName !== 'rmsprop' && opts.blocks !== undefined) throw new GMMOptionError(`fitSW: option blocks applies to optimizer 'rmsprop' only, got '${optName}'`);
   const byComponent = blocks === 'component' && optName === 'rmsprop';
+  const fisher = optional('metric', opts.metric, 'euclidean' as const, (n, v) => oneOf(n, v, ['euclidean', 'fisher'] as const)) === 'fisher';
 
   const pts0 = targetPoints(target, nSamples, common.seed);
   const batchSize = optional('batchSize', opts.batchSize, pts0.n, positiveInt);
@@ -496,6 +552,7 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
     }
   };
   const cholScratch = new Float64Array(d * d);
+  const fisherScratch = { v: new Float64Array(d), A: new Float64Array(full ? d * d : 0) };
   project();
   const gZ = new Float64Array(k);
   const scrZ = new Float64Array(k), scrM = new Float64Array(k * d), scrC = new Float64Array(k * cLen);
@@ -530,6 +587,7 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
       scaledStep(optZ, z, gZ, factor, scrZ);
       syncWeights();
     }
+    if (fisher) fisherPrecondition(params, g.dMeans, g.dCovariances, fisherScratch);
     scaledStep(optM, params.means, g.dMeans, factor, scrM);
     scaledStep(optC, params.covariances, g.dCovariances, factor, scrC);
     // Step 4 of the paper: covariances onto the PSD cone with an eigenvalue floor.
