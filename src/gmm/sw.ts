@@ -1,34 +1,66 @@
 /**
- * Sliced-Wasserstein fitting of a Gaussian mixture (Kolouri, Rohde & Hoffmann, CVPR 2018, §3.2):
+ * Sliced-Wasserstein fitting of a Gaussian mixture (Kolouri, Rohde & Hoffmann, CVPR 2018, §3.2), followed by
+ * a likelihood finish:
  *
- *   min_{alpha, mu, Sigma}  SW_p^p(GMM, data) = E_theta W_p^p(R GMM(., theta), R data(., theta)).
+ *   SW phase:  min_{alpha, mu, Sigma}  SW_p^p(GMM, data) = E_theta W_p^p(R GMM(., theta), R data(., theta));
+ *   finish:    EM iterations from the SW solution (em.ts fitEM, `finishIter`, default 100 with tol 1e-3).
  *
- * Every step (the paper's stochastic scheme, steps 1–4):
+ * Every SW step (the paper's stochastic scheme, steps 1–4):
  *  1. draw L fresh random directions theta_l uniformly on S^{d-1};
  *  2. for each slice, the 1-D optimal transport between the GMM slice (w_k, mu_k.theta, sqrt(theta^T Sigma_k theta))
- *     and the sorted data slice: the i-th order statistic is matched with the GMM quantile at
- *     (i + 1/2)/n, Q found by the safeguarded Newton solver of mixture1d.ts (see wasserstein.ts);
+ *     and the sorted data slice: the data's quantiles are matched with the GMM quantiles at the same levels, Q
+ *     found by the safeguarded Newton solver of mixture1d.ts (see wasserstein.ts);
  *  3. the gradient of (1/L) sum_l W_p^p with respect to the weights, means and covariances, through the
- *     quantile derivative dQ/dtheta = -(dF/dtheta)/f (wasserstein.ts, slicedGradUnchecked), and an
- *     RMSProp update (supplement Eq. 15: centred second moment with momentum; core optim.ts 'rmsprop');
- *  4. projection of each Sigma_k onto {Sigma symmetric, lambda_min >= minEig} (eigenvalue clipping,
- *     the PSD cone with a floor) and of the weights onto the simplex (clip at 0, renormalise).
+ *     quantile derivative dQ/dtheta = -(dF/dtheta)/f (wasserstein.ts, slicedGradUnchecked), and an RMSProp
+ *     update (supplement Eq. 15: centred second moment with momentum; optim.ts 'rmsprop');
+ *  4. projection of each Sigma_k onto {Sigma symmetric, lambda_min >= minEig} (eigenvalue clipping, the PSD
+ *     cone with a floor).
  *
- * Implementation choices (documented deviations / additions):
+ * Why a finish. The authors' public ring–line–square demo (github.com/skolouri/swgmm) runs 175 SW steps and
+ * then 25 EM iterations: SW puts the components in the right basin — its landscape has far fewer bad local
+ * optima than the likelihood's — but tightens the covariances slowly (the SW gradient of a thin direction is
+ * weak). A few EM iterations from there reach the optimal likelihood. Both phases are in the history (the EM
+ * phase as history.fineTune, its onStep steps numbered after the SW steps); `finishIter: 0` is the pure SW fit.
+ *
+ * Optimiser (defaults from the authors' demo): RMSProp with decay 0.9, momentum 0.5, eps 1e-10 — eps inside the
+ * square root must be far below the squared gradients (the earlier 1e-4, i.e. 1e-2 after the root, was 10–50×
+ * the late-fit gradients in standardised units, turning the update into small momentum SGD) — and the
+ * covariances at lr/10 (the demo's 0.1 factor); a constant learning rate (the paper; 'cosine' available).
+ * With eps that small the centred second moment can vanish for a gradient that barely changes; optim.ts's
+ * varianceFloor (default 0.01 here) caps such steps at about 10 lr.
+ *
+ * Weights cannot die: they are a softmax of logits (learning rate lrWeights, default lr/10), and after every step
+ * no weight is allowed below minWeight (default 1e-3) times the largest. The earlier clip-at-0-and-renormalise
+ * projection drove at least one weight to exactly 0 in nearly every ring fit, and a zero-weight component gets
+ * zero gradient for ever (every term of the gradient is ∝ w_k), so not even EM could revive it.
+ * `learnWeights: false` keeps the starting weights (the authors' demo: equal weights, frozen).
+ *
+ * High dimension (d > 2, e.g. 128-d autoencoder codes), measured on the unsupervised MNIST protocol
+ * (docs/RESULTS.md): a random direction sees every component with variance about tr(Sigma)/d, while the codes'
+ * components are extremely thin in most directions (EM's covariance eigenvalues span 4e-5 … 7), so Euclidean
+ * steps on the means and covariances — blind to that shape — throw the components off the thin data manifold
+ * (test NLL of the codes from −101 to +73 in 300 steps, and EM from there ends in a worse optimum). Defaults
+ * above d = 2: `metric: 'fisher'` (each component's gradients preconditioned by its Gaussian's Fisher metric,
+ * Sigma g and Sigma G Sigma: steps along the component's own spread), `blocks: 'component'` (one RMSProp
+ * denominator per component's mean and per component's covariance, so a block moves along its gradient
+ * direction instead of every entry stepping ±lr) and lr × √(2/d) (an RMS-normalised step moves a d-vector by
+ * lr·√d; this keeps the 2-D step length). d <= 2 keeps the demo's per-entry Euclidean RMSProp.
+ *
+ * Stopping rule (PlateauMonitor): the loss is a noisy estimate (fresh directions every step), so the fit stops
+ * when an exponential average of it (time constant `window` = 50 steps) has fallen by less than tol = 0.2 %
+ * over each of the last two windows; maxIter (3000) caps it.
+ *
+ * Implementation choices:
  *  - quantile trick (option levels, default 256): per slice the GMM quantiles at 256 midpoint levels are
  *    matched with the empirical quantiles of all points at the same levels (wasserstein.ts
- *    slicedGradUnchecked) — 256 quantile solves per direction whatever n is. Minibatches (batchSize) are
- *    avoided by default: E_batch SW(G, batch) is minimised by a GMM shrunk towards the centre, because the
- *    extreme order statistics of a small batch are less extreme than the population quantiles.
+ *    slicedGradUnchecked) — 256 quantile solves per direction whatever n is, and all points in every step.
+ *    Minibatches (batchSize) are available but biased: E_batch SW(G, batch) is minimised by a GMM shrunk towards
+ *    the centre, because the extreme order statistics of a small batch are less extreme than the population's.
  *  - the fit runs in a standardised frame x' = (x - m)/s (m the data mean, s = sqrt(tr Cov / d), one
  *    scalar so directions stay uniform and the loss is only rescaled: SW_p^p(x) = s^p SW_p^p(x'));
  *    learning rates and minEig are therefore in units of the data's overall spread. History losses are
  *    reported in the original units. `standardize: false` turns this off.
- *  - the learning rate follows a cosine decay from lr to lr * lrFinal (schedule 'cosine', default) or
- *    stays constant ('constant', the paper); the decay damps the direction-sampling noise at the end.
- *  - a GMM target is sampled once (nSamples points, seeded) and fitted like data.
- * The loss is stochastic (fresh directions each step), so by default the fit runs for maxIter steps;
- * tol > 0 stops when an exponential average of the relative loss change falls below tol.
+ *  - a GMM target is sampled once (nSamples points, seeded) and fitted like data (no finish: no points).
  */
 import type { GMMParams, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
@@ -354,7 +386,7 @@ export interface SWFitOptions extends CommonFitOptions {
   window?: number;
   /** No stop before this many SW steps (default 0). */
   minIter?: number;
-  /** Random directions per step (default 8 for d = 2, 32 otherwise). */
+  /** Random directions per step (default 8 for d <= 2, 32 above). */
   L?: number;
   /** Ground-cost exponent (default 2). */
   p?: number;
@@ -362,7 +394,7 @@ export interface SWFitOptions extends CommonFitOptions {
   method?: Wasserstein1DMethod;
   /** Optimiser (default 'rmsprop', the paper's supplement Eq. 15). */
   optimizer?: OptimizerName;
-  /** Learning rate of the means in standardised units (default 0.02). */
+  /** Learning rate of the means in standardised units (default 0.02, times √(2/d) above d = 2). */
   lr?: number;
   /** Learning rate of the covariance entries (default lr / 10, the authors' 0.1 factor). */
   lrCovariances?: number;
@@ -391,7 +423,8 @@ export interface SWFitOptions extends CommonFitOptions {
   /**
    * Geometry of the updates: 'euclidean' (the paper's: plain gradients) or 'fisher' (each component's mean and
    * covariance gradients preconditioned by the Fisher metric of its Gaussian, Σ g and Σ G Σ, so that a step moves
-   * a component along its own spread and barely along the directions in which it is thin). Default: 'euclidean'.
+   * a component along its own spread and barely along the directions in which it is thin). Default: 'euclidean'
+   * for d <= 2, 'fisher' above.
    */
   metric?: 'euclidean' | 'fisher';
   /** 'constant' (default, the paper) or 'cosine' (decay to lrFinal·lr over maxIter). */
@@ -482,13 +515,14 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
   const D = SW_DEFAULTS;
   const common = validateCommon(opts, { allowed: SW_OPTION_KEYS, where: 'fitSW', defaults: { maxIter: D.maxIter, tol: D.tol } });
   checkTarget(target, 'fitSW');
-  const L = optional('L', opts.L, target.d === 2 ? 8 : 32, positiveInt);
+  const highDim = target.d > 2;
+  const L = optional('L', opts.L, highDim ? 32 : 8, positiveInt);
   const p = optional('p', opts.p, 2, positiveNumber);
   if (p < 1) throw new GMMOptionError(`option p must be >= 1, got ${p}`);
   const method = optional<Wasserstein1DMethod>('method', opts.method, 'midpoint', (n, v) => oneOf(n, v, ['midpoint', 'exact'] as const));
   if (method === 'exact' && p !== 2) throw new GMMOptionError(`option method 'exact' needs p = 2, got p = ${p}`);
   const optName = optional<OptimizerName>('optimizer', opts.optimizer, 'rmsprop', (n, v) => oneOf(n, v, OPTIMIZER_NAMES));
-  const lr = optional('lr', opts.lr, D.lr, positiveNumber);
+  const lr = optional('lr', opts.lr, D.lr * (highDim ? Math.sqrt(2 / target.d) : 1), positiveNumber);
   const lrC = optional('lrCovariances', opts.lrCovariances, lr / 10, positiveNumber);
   const lrW = optional('lrWeights', opts.lrWeights, lr / 10, positiveNumber);
   const learnWeights = optional('learnWeights', opts.learnWeights, true, booleanOption);
@@ -512,10 +546,10 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
     extras.eps ??= D.eps;
   } else if (varianceFloor !== undefined) throw new GMMOptionError(`fitSW: option varianceFloor applies to optimizer 'rmsprop' only, got '${optName}'`);
   const optExtras = optName === 'rmsprop' ? { ...extras, varianceFloor: varianceFloor ?? D.varianceFloor } : extras;
-  const blocks = optional('blocks', opts.blocks, target.d <= 2 ? 'entry' : 'component', (n, v) => oneOf(n, v, ['entry', 'component'] as const));
+  const blocks = optional('blocks', opts.blocks, highDim ? 'component' : 'entry', (n, v) => oneOf(n, v, ['entry', 'component'] as const));
   if (blocks === 'component' && optName !== 'rmsprop' && opts.blocks !== undefined) throw new GMMOptionError(`fitSW: option blocks applies to optimizer 'rmsprop' only, got '${optName}'`);
   const byComponent = blocks === 'component' && optName === 'rmsprop';
-  const fisher = optional('metric', opts.metric, 'euclidean' as const, (n, v) => oneOf(n, v, ['euclidean', 'fisher'] as const)) === 'fisher';
+  const fisher = optional('metric', opts.metric, highDim ? 'fisher' : 'euclidean', (n, v) => oneOf(n, v, ['euclidean', 'fisher'] as const)) === 'fisher';
 
   const pts0 = targetPoints(target, nSamples, common.seed);
   const batchSize = optional('batchSize', opts.batchSize, pts0.n, positiveInt);
