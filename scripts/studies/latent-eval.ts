@@ -52,6 +52,7 @@ const cli = parseCli({
     'unsup-cov': { type: 'choice', choices: ['full', 'diag'], default: 'full' },
     'unsup-iter-scale': { type: 'number', gt: 0, max: 10, default: 1, help: 'scales the fitters\' default iterations' },
     'unsup-opt': { type: 'strings', meta: 'METHOD:KEY=VALUE', help: 'an option of one method\'s unsupervised fit (e.g. sw:L=64)' },
+    'unsup-save': { type: 'string', meta: 'DIR', help: 'also write each unsupervised GMM (JSON) and its fit history to DIR' },
     'class-fooling': { type: 'boolean', help: 'also the fooling rate of the class-conditional sets' },
     skip: { type: 'list', choices: SKIPPABLE, default: [], help: 'parts to skip' },
     seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 0 },
@@ -306,6 +307,9 @@ for (const method of methods) {
     const fitSeconds = (performance.now() - t0) / 1000;
     const u: Record<string, unknown> = { k: unsupK, covarianceType: unsupCov, n: unsupPoints.n, options: opts, fitSeconds, iterations: history.iterations, trainNll: gmm.nll(unsupPoints), testNll: gmm.nll(testPoints) };
     r.unsupervised = u;
+    if (values['unsup-save']) {
+      writeFileAtomic(join(resolve(values['unsup-save']), `unsup-${method}.json`), JSON.stringify({ options: opts, gmm: gmm.toJSON(), history }));
+    }
     const t1 = performance.now();
     const pur = gmmPurity(gmm, decoder, classifier, { perComponent, seed: seed + 11 });
     u.purity = { mean: pur.mean, weightedMean: pur.weightedMean, distinctMajorities: pur.distinctMajorities, perComponent, components: pur.components.map((c) => ({ majority: c.majority, purity: c.purity, weight: c.weight })), seconds: (performance.now() - t1) / 1000 };
