@@ -78,6 +78,7 @@ import {
 import { pointsMoments, validatePoints } from './points.ts';
 import type { CommonFitOptions, FitResult } from './fit.ts';
 import { randomDirections, slicedGradUnchecked, type Wasserstein1DMethod } from './wasserstein.ts';
+import { fisherFullWasm } from './wasm/sliced.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the distance-based fitters (sw, sc2, mmd, fixed-basis)
@@ -469,6 +470,8 @@ export function fisherPrecondition(p: GMMParams, dMeans: Float64Array, dCov: Flo
     }
     return;
   }
+  // The WebAssembly kernels (wasm/sliced.ts) compute the same sums in the same order.
+  if (fisherFullWasm(k, d, S, dMeans, dCov)) return;
   const { v, A } = scratch;
   for (let c = 0; c < k; c++) {
     const o = c * d * d;
