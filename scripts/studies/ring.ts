@@ -118,7 +118,8 @@ const keepGmm = (seed: number) => seed < Math.max(3, foolFits);
 function measure(method: string, init: InitMode, seed: number, gmm: GMM, sec: number, iterations: number): Run {
   const nll = gmm.nll(pts);
   const sw = slicedWasserstein(gmm.params(), pts, { directions: dirs });
-  return { method, init, seed, nll, sw, sec, iterations, ...(keepGmm(seed) ? { gmm: gmm.toJSON() } : {}) };
+  // Every SW-phase fit is kept (2-D, small), so the finish can be re-run from it with other settings.
+  return { method, init, seed, nll, sw, sec, iterations, ...(keepGmm(seed) || method === 'sw-phase' ? { gmm: gmm.toJSON() } : {}) };
 }
 
 function runOne(name: string, init: InitMode, seed: number): Run[] {
