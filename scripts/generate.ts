@@ -62,11 +62,11 @@ async function main(): Promise<void> {
   let job: () => Promise<{ png: Buffer; what: string }>;
   if (args.class !== undefined) {
     const c = args.class;
-    set.gmm(c);
+    set.model(c);
     if (args.components !== undefined) {
       const per = args.components;
       const samples = set.sampleComponents(c, per, seed);
-      job = async () => ({ png: await componentGridPng(decoder(), samples, { scale }), what: `class ${c}: ${set.gmm(c).k} components × ${per} samples (rows = components)` });
+      job = async () => ({ png: await componentGridPng(decoder(), samples, { scale }), what: `class ${c}: ${samples.k} components × ${per} samples (rows = components)` });
     } else {
       const codes = set.sampleClass(c, n, seed);
       job = async () => ({ png: await codesGridPng(decoder(), codes, { cols, scale }), what: `${n} samples of class ${c}` });

@@ -44,7 +44,8 @@
 import type { GMMParams, Mixture1D, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
 import { INV_SQRT2PI, erf, normCdf, normPdf, normSf, validateMixture1D } from './mixture1d.ts';
-import { checkGMMParamsShape, checkPoints, projectGMM, projectPoints, randomDirections } from './wasserstein.ts';
+import { backProjectCovariances, checkGMMParamsShape, checkPoints, projectGMM, projectGMMAll, projectPointsAll, randomDirections } from './wasserstein.ts';
+import { factorGradFullWasm, gramFullWasm } from './wasm/sliced.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Scalar kernels
@@ -320,8 +321,9 @@ export function cramerTargetSlices(target: GMMParams | Points, directions: Float
   if (isPoints(target)) {
     const n = target.n;
     const w = new Float64Array(n).fill(1 / n), s = new Float64Array(n);
+    const all = projectPointsAll(target, directions, L);
     for (let l = 0; l < L; l++) {
-      const proj = projectPoints(target, directions, l);
+      const proj = all.slice(l * n, (l + 1) * n);
       proj.sort();
       slices.push({ weights: w, means: proj, sds: s });
     }
@@ -380,10 +382,13 @@ export function slicedCramer2GradWithSlices(model: GMMParams, target: CramerTarg
   const L = target.slices.length;
   const full = model.covarianceType === 'full';
   const dW = new Float64Array(k), dM = new Float64Array(k * d), dC = new Float64Array(full ? k * d * d : k * d);
-  const slice: Mixture1D = { weights: new Float64Array(k), means: new Float64Array(k), sds: new Float64Array(k) };
+  const slice: Mixture1D = { weights: model.weights.slice(), means: new Float64Array(k), sds: new Float64Array(k) };
+  const sl = projectGMMAll(model, dirs, L);
+  const gs = new Float64Array(k * L);
   let value = 0;
   for (let l = 0; l < L; l++) {
-    projectGMM(model, dirs, l, slice);
+    slice.means.set(sl.means.subarray(l * k, (l + 1) * k));
+    slice.sds.set(sl.sds.subarray(l * k, (l + 1) * k));
     const g = cramer2Core(slice, target.slices[l], withGrad, target.sorted);
     value += g.value;
     if (!withGrad) continue;
@@ -392,16 +397,10 @@ export function slicedCramer2GradWithSlices(model: GMMParams, target: CramerTarg
       dW[c] += g.dWeights[c];
       for (let j = 0; j < d; j++) dM[c * d + j] += g.dMeans[c] * dirs[off + j];
       const s = slice.sds[c];
-      if (!(s > 0)) continue;
-      const gs = g.dSds[c] / (2 * s);
-      if (full) {
-        const base = c * d * d;
-        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) dC[base + i * d + j] += gs * dirs[off + i] * dirs[off + j];
-      } else {
-        for (let j = 0; j < d; j++) dC[c * d + j] += gs * dirs[off + j] * dirs[off + j];
-      }
+      if (s > 0) gs[c * L + l] = g.dSds[c] / (2 * s);
     }
   }
+  if (withGrad) backProjectCovariances(k, d, full, dirs, L, gs, dC);
   const inv = 1 / L;
   for (let i = 0; i < k; i++) dW[i] *= inv;
   for (let i = 0; i < dM.length; i++) dM[i] *= inv;
@@ -435,6 +434,8 @@ export function covarianceGradToFactorGrad(
     for (let i = 0; i < k * d; i++) res[i] = 2 * factors[i] * dCov[i];
     return res;
   }
+  // The WebAssembly kernels (wasm/sliced.ts) form G + Gᵀ and the product with the same sums in the same order.
+  if (factorGradFullWasm(k, d, factors, dCov, res)) return res;
   for (let c = 0; c < k; c++) {
     const base = c * d * d;
     for (let i = 0; i < d; i++) {
@@ -455,6 +456,7 @@ export function factorsToCovariances(factors: Float64Array, k: number, d: number
     for (let i = 0; i < k * d; i++) res[i] = factors[i] * factors[i];
     return res;
   }
+  if (gramFullWasm(k, d, factors, res)) return res;
   for (let c = 0; c < k; c++) {
     const base = c * d * d;
     for (let i = 0; i < d; i++) {

@@ -32,8 +32,11 @@ export interface CommonFitOptions {
   k: number;
   /** Seed of every random choice (init, minibatches, directions). Default 0. */
   seed?: number;
-  /** Initialisation: k-means++ (+ Lloyd), random data points, or a given GMM. Default 'kmeans++'. */
-  init?: 'kmeans++' | 'random' | GMM;
+  /**
+   * Initialisation (init.ts): k-means++ (+ Lloyd), random data points, small components around the data mean
+   * (the SW-GMM authors' demo start), or a given GMM. Default 'kmeans++'.
+   */
+  init?: 'kmeans++' | 'random' | 'small' | GMM;
   covarianceType?: CovarianceType;
   maxIter?: number;
   tol?: number;

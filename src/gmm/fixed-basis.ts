@@ -36,13 +36,13 @@
  * L ~ 0.044–0.071.
  */
 import type { Mixture1D, Points } from './types.ts';
-import { mixtureCdf, mixturePdf, mixtureSf, normCdf, validateMixture1D } from './mixture1d.ts';
+import { mixtureCdf, mixtureMoments, mixturePdf, mixtureSf, normCdf, validateMixture1D } from './mixture1d.ts';
 import { Rng } from '../util/rng.ts';
 import { GMM } from './gmm.ts';
 import { symEigen } from './linalg.ts';
 import { HistoryRecorder } from './history.ts';
-import { GMMOptionError, optional, positiveInt, validateCommon } from './options.ts';
-import { pointsMoments, validatePoints } from './points.ts';
+import { GMMOptionError, oneOf, optional, positiveInt, validateCommon } from './options.ts';
+import { describe, pointsMoments, validatePoints } from './points.ts';
 import type { FitResult } from './fit.ts';
 
 export interface FixedBasis1DOptions {
@@ -244,49 +244,98 @@ export function fixedBasisLoss(target: Mixture1D | ArrayLike<number>, gmm: Mixtu
 }
 
 // ---------------------------------------------------------------------------------------------
-// fitFixedBasis: the fitGMM entry (d = 1: the paper; d > 1: the documented PCA extension)
+// The d > 1 model: a product of per-coordinate fixed-basis densities
 // ---------------------------------------------------------------------------------------------
 
+export const FIXED_BASIS_JSON_FORMAT = 'gmmgen-fixed-basis-product';
+export const FIXED_BASIS_JSON_VERSION = 1;
+
+/** One coordinate's fixed-basis mixture on disk: centres start + i·spacing (i = 0..n−1), common sd sigma. */
+export interface FixedBasisMarginalJson {
+  start: number;
+  spacing: number;
+  sigma: number;
+  weights: number[];
+}
+
+export interface FixedBasisProductJson {
+  format: typeof FIXED_BASIS_JSON_FORMAT;
+  version: typeof FIXED_BASIS_JSON_VERSION;
+  d: number;
+  /** 'coordinates': z = x − center (the paper's per-latent-variable model); 'pca': z = Vᵀ(x − center). */
+  frame: 'coordinates' | 'pca';
+  center: number[];
+  /** d×d rows, column j = axis j ('pca' only; null for 'coordinates'). */
+  axes: number[][] | null;
+  marginals: FixedBasisMarginalJson[];
+  meta?: Record<string, unknown>;
+}
+
 /**
- * The d > 1 extension as a density: in the PCA frame z = Vᵀ (x − m) of the data (V orthogonal, columns the
- * principal axes by decreasing variance), one independent 1-D fixed-basis mixture per coordinate,
- *   p(x) = Π_j f_j(z_j)        (|det V| = 1),
- * sampled jointly by drawing every z_j from its mixture and mapping back x = m + V z.
+ * The fixed-basis model of a d-dimensional point set (Lu et al. 2023 apply their 1-D method to each latent
+ * variable of the MNIST autoencoder): independent 1-D fixed-basis mixtures f_j, one per coordinate z_j of a frame
+ * z = Vᵀ(x − m) (V orthogonal, so |det V| = 1):
+ *
+ *   p(x) = Π_j f_j(z_j),      f_j(t) = Σ_i π_ji N(t | a_j + i r_j, σ_j²).
+ *
+ * frame 'coordinates' (the paper): V = I, m = 0, z = x — every latent variable on its own. frame 'pca' (an
+ * extension): m the data mean and V the principal axes, so that the independent coordinates are at least
+ * uncorrelated. Sampled jointly by drawing every z_j from its mixture and mapping back x = m + V z; the
+ * log-density is exact (log-sum-exp over each marginal's basis). It is not a k-component GMM (as a GMM it would
+ * have Π_j n_j components), so the latent sets store it as its own model type (src/latent/model-set.ts).
  */
 export class FixedBasisProduct {
+  readonly frame: 'coordinates' | 'pca';
+  readonly meta?: Record<string, unknown>;
+  private cumulative: Float64Array[] | null = null;
+
   constructor(
     readonly d: number,
     readonly center: Float64Array,
-    /** d×d row-major, column j = axis j. */
-    readonly axes: Float64Array,
+    /** d×d row-major, column j = axis j; null = identity (frame 'coordinates'). */
+    readonly axes: Float64Array | null,
     readonly marginals: Mixture1D[],
-  ) {}
+    meta?: Record<string, unknown>,
+  ) {
+    if (!Number.isInteger(d) || d < 1) throw new RangeError(`FixedBasisProduct: d must be a positive integer, got ${d}`);
+    if (center.length !== d) throw new RangeError(`FixedBasisProduct: center must have ${d} entries, got ${center.length}`);
+    if (axes !== null && axes.length !== d * d) throw new RangeError(`FixedBasisProduct: axes must be ${d}×${d}, got ${axes.length} entries`);
+    if (marginals.length !== d && marginals.length !== 0) throw new RangeError(`FixedBasisProduct: needs ${d} marginals, got ${marginals.length}`);
+    marginals.forEach((m, j) => validateMixture1D(m, `FixedBasisProduct: marginal ${j}`));
+    this.frame = axes === null ? 'coordinates' : 'pca';
+    if (meta !== undefined) this.meta = meta;
+  }
 
-  /** PCA coordinates of the points (n×d). */
+  /** Frame coordinates of the points (n×d). */
   toFrame(points: Points): Float64Array {
     const { n, d, data } = points;
     const out = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) {
-      let s = 0;
-      for (let a = 0; a < d; a++) s += this.axes[a * d + j] * (data[i * d + a] - this.center[a]);
-      out[i * d + j] = s;
+    const V = this.axes;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) {
+        if (V === null) { out[i * d + j] = data[i * d + j] - this.center[j]; continue; }
+        let s = 0;
+        for (let a = 0; a < d; a++) s += V[a * d + j] * (data[i * d + a] - this.center[a]);
+        out[i * d + j] = s;
+      }
     }
     return out;
   }
 
-  /** log p(x_i) = Σ_j log f_j(z_ij). */
+  /** log p(x_i) = Σ_j log f_j(z_ij), each by a log-sum-exp over the basis (finite far out in the tails). */
   logPdf(points: Points): Float64Array {
     validatePoints(points, 'points', this.d);
     const z = this.toFrame(points), d = this.d;
     const out = new Float64Array(points.n);
     for (let i = 0; i < points.n; i++) {
       let s = 0;
-      for (let j = 0; j < d; j++) s += Math.log(mixturePdf(this.marginals[j], z[i * d + j]));
+      for (let j = 0; j < d; j++) s += logMixturePdf(this.marginals[j], z[i * d + j]);
       out[i] = s;
     }
     return out;
   }
 
+  /** Mean negative log-likelihood of the points. */
   nll(points: Points): number {
     const lp = this.logPdf(points);
     let s = 0;
@@ -298,24 +347,159 @@ export class FixedBasisProduct {
   sample(n: number, seed: number | Rng = 0): Points {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`FixedBasisProduct.sample: n must be a non-negative integer, got ${n}`);
     const rng = seed instanceof Rng ? seed : new Rng(seed);
+    const cum = (this.cumulative ??= this.marginals.map((m) => {
+      const c = new Float64Array(m.weights.length);
+      let s = 0;
+      for (let i = 0; i < c.length; i++) { s += m.weights[i]; c[i] = s; }
+      return c;
+    }));
     const d = this.d, data = new Float64Array(n * d), z = new Float64Array(d);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < d; j++) {
-        const m = this.marginals[j];
-        const c = rng.categorical(m.weights);
-        z[j] = m.means[c] + m.sds[c] * rng.normal();
+        const m = this.marginals[j], c = cum[j];
+        // Inverse-CDF draw of the basis component (binary search on the cumulative weights).
+        const u = rng.uniform() * c[c.length - 1];
+        let lo = 0, hi = c.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (c[mid] > u) hi = mid;
+          else lo = mid + 1;
+        }
+        z[j] = m.means[lo] + m.sds[lo] * rng.normal();
       }
+      const V = this.axes;
       for (let a = 0; a < d; a++) {
         let s = this.center[a];
-        for (let j = 0; j < d; j++) s += this.axes[a * d + j] * z[j];
+        if (V === null) s += z[a];
+        else for (let j = 0; j < d; j++) s += V[a * d + j] * z[j];
         data[i * d + a] = s;
       }
     }
     return { n, d, data };
   }
+
+  /** Mean and covariance of the density (x = m + V z, independent z_j): m + V E z and V diag(Var z_j) Vᵀ. */
+  moments(): { mean: Float64Array; cov: Float64Array } {
+    const d = this.d, V = this.axes;
+    const ez = new Float64Array(d), vz = new Float64Array(d);
+    for (let j = 0; j < d; j++) {
+      const { mean, variance } = mixtureMoments(this.marginals[j]);
+      ez[j] = mean;
+      vz[j] = variance;
+    }
+    const mean = this.center.slice(), cov = new Float64Array(d * d);
+    for (let a = 0; a < d; a++) {
+      if (V === null) { mean[a] += ez[a]; cov[a * d + a] = vz[a]; continue; }
+      for (let j = 0; j < d; j++) mean[a] += V[a * d + j] * ez[j];
+      for (let b = 0; b <= a; b++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += V[a * d + j] * vz[j] * V[b * d + j];
+        cov[a * d + b] = s;
+        cov[b * d + a] = s;
+      }
+    }
+    return { mean, cov };
+  }
+
+  /** A copy with other metadata. */
+  withMeta(meta: Record<string, unknown> | undefined): FixedBasisProduct {
+    return new FixedBasisProduct(this.d, this.center, this.axes, this.marginals, meta);
+  }
+
+  toJSON(): FixedBasisProductJson {
+    const d = this.d;
+    const json: FixedBasisProductJson = {
+      format: FIXED_BASIS_JSON_FORMAT, version: FIXED_BASIS_JSON_VERSION, d, frame: this.frame, center: Array.from(this.center),
+      axes: this.axes === null ? null : Array.from({ length: d }, (_, a) => Array.from(this.axes!.subarray(a * d, (a + 1) * d))),
+      marginals: this.marginals.map((m, j) => {
+        const n = m.means.length;
+        const spacing = n > 1 ? (m.means[n - 1] - m.means[0]) / (n - 1) : 0;
+        for (let i = 0; i < n; i++) {
+          if (Math.abs(m.means[i] - (m.means[0] + i * spacing)) > 1e-9 * (Math.abs(m.means[i]) + Math.abs(spacing) * n) || m.sds[i] !== m.sds[0]) {
+            throw new RangeError(`FixedBasisProduct.toJSON: marginal ${j} is not a fixed basis (evenly spaced means, one sd)`);
+          }
+        }
+        return { start: m.means[0], spacing, sigma: m.sds[0], weights: Array.from(m.weights) };
+      }),
+    };
+    if (this.meta !== undefined) json.meta = this.meta;
+    return json;
+  }
+
+  /** Parses and validates a FixedBasisProductJson; errors name the field. */
+  static fromJSON(json: unknown): FixedBasisProduct {
+    const fail = (msg: string): never => { throw new RangeError(`fixed-basis model JSON: ${msg}`); };
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) fail('expected an object');
+    const o = json as Record<string, unknown>;
+    if (o.format !== FIXED_BASIS_JSON_FORMAT) fail(`field 'format' must be '${FIXED_BASIS_JSON_FORMAT}', got ${describe(o.format)}`);
+    if (o.version !== FIXED_BASIS_JSON_VERSION) fail(`unsupported version ${describe(o.version)} (this build reads version ${FIXED_BASIS_JSON_VERSION})`);
+    const d = o.d;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) fail(`field 'd' must be a positive integer, got ${describe(d)}`);
+    const dd = d as number;
+    const numbers = (v: unknown, len: number, what: string): Float64Array => {
+      if (!Array.isArray(v) || v.length !== len) fail(`field '${what}' must be an array of ${len} numbers`);
+      const out = Float64Array.from(v as number[]);
+      for (let i = 0; i < len; i++) if (typeof (v as unknown[])[i] !== 'number' || !Number.isFinite(out[i])) fail(`field '${what}[${i}]' must be a finite number, got ${describe((v as unknown[])[i])}`);
+      return out;
+    };
+    if (o.frame !== 'coordinates' && o.frame !== 'pca') fail(`field 'frame' must be 'coordinates' or 'pca', got ${describe(o.frame)}`);
+    const center = numbers(o.center, dd, 'center');
+    let axes: Float64Array | null = null;
+    if (o.frame === 'pca') {
+      if (!Array.isArray(o.axes) || o.axes.length !== dd) fail(`field 'axes' must be ${dd} rows of ${dd} numbers for frame 'pca'`);
+      axes = new Float64Array(dd * dd);
+      (o.axes as unknown[]).forEach((row, a) => axes!.set(numbers(row, dd, `axes[${a}]`), a * dd));
+    } else if (o.axes !== null && o.axes !== undefined) fail(`field 'axes' must be null for frame 'coordinates'`);
+    if (!Array.isArray(o.marginals) || o.marginals.length !== dd) fail(`field 'marginals' must be an array of ${dd} marginals`);
+    const marginals = (o.marginals as unknown[]).map((mj, j) => {
+      if (mj === null || typeof mj !== 'object') fail(`marginals[${j}] must be an object`);
+      const m = mj as Record<string, unknown>;
+      for (const key of ['start', 'spacing', 'sigma'] as const) {
+        if (typeof m[key] !== 'number' || !Number.isFinite(m[key])) fail(`marginals[${j}].${key} must be a finite number, got ${describe(m[key])}`);
+      }
+      if (!((m.sigma as number) > 0)) fail(`marginals[${j}].sigma must be > 0, got ${m.sigma}`);
+      if (!Array.isArray(m.weights) || m.weights.length < 1) fail(`marginals[${j}].weights must be a non-empty array`);
+      const n = (m.weights as unknown[]).length;
+      const w = numbers(m.weights, n, `marginals[${j}].weights`);
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        if (w[i] < 0) fail(`marginals[${j}].weights[${i}] must be >= 0, got ${w[i]}`);
+        sum += w[i];
+      }
+      if (!(Math.abs(sum - 1) < 1e-4)) fail(`marginals[${j}].weights must sum to 1, got ${sum}`);
+      for (let i = 0; i < n; i++) w[i] /= sum;
+      const means = new Float64Array(n);
+      for (let i = 0; i < n; i++) means[i] = (m.start as number) + i * (m.spacing as number);
+      return { weights: w, means, sds: new Float64Array(n).fill(m.sigma as number) } satisfies Mixture1D;
+    });
+    const meta = o.meta;
+    if (meta !== undefined && (meta === null || typeof meta !== 'object' || Array.isArray(meta))) fail(`field 'meta' must be an object`);
+    return new FixedBasisProduct(dd, center, axes, marginals, meta as Record<string, unknown> | undefined);
+  }
 }
 
-export const FIXED_BASIS_OPTION_KEYS = ['nBasis', 't', 'dRatio', 'algorithm', 'lr', 'nSamples'] as const;
+/** log f(x) of a 1-D mixture by log-sum-exp over its components (no underflow to −∞ in the far tails). */
+export function logMixturePdf(m: Mixture1D, x: number): number {
+  const { weights: w, means: mu, sds: s } = m;
+  let mx = -Infinity;
+  const K = w.length;
+  for (let i = 0; i < K; i++) {
+    if (!(w[i] > 0)) continue;
+    const z = (x - mu[i]) / s[i];
+    const l = Math.log(w[i] / s[i]) - 0.5 * z * z;
+    if (l > mx) mx = l;
+  }
+  if (mx === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let i = 0; i < K; i++) {
+    if (!(w[i] > 0)) continue;
+    const z = (x - mu[i]) / s[i];
+    sum += Math.exp(Math.log(w[i] / s[i]) - 0.5 * z * z - mx);
+  }
+  return mx + Math.log(sum) - 0.5 * Math.log(2 * Math.PI);
+}
+
+export const FIXED_BASIS_OPTION_KEYS = ['nBasis', 't', 'dRatio', 'algorithm', 'lr', 'nSamples', 'frame'] as const;
 
 /**
  * fitGMM('fixed-basis', target, options).
@@ -324,10 +508,12 @@ export const FIXED_BASIS_OPTION_KEYS = ['nBasis', 't', 'dRatio', 'algorithm', 'l
  * k-component fixed-basis mixture (Algorithm `algorithm`, σ = t·r). history.loss = [L] (Eq. 9 between the
  * data and the fit).
  *
- * d > 1 (extension, not in the paper): PCA rotation of the data, an nBasis-component fixed-basis fit per
- * PCA coordinate (FixedBasisProduct, returned as `product`, sampled jointly), and, to honour the one GMM
- * contract with k components, a k-component GMM read off the product: the fitted density of the first
- * principal coordinate is cut into k slabs at its k − 1 deepest valleys (local minima of the fixed-basis
+ * d > 1: the density model is `product` (FixedBasisProduct): an nBasis-component fixed-basis fit per coordinate
+ * of the frame `frame` — 'coordinates' (default; the paper's model for the MNIST latent variables, every
+ * coordinate on its own) or 'pca' (extension: the data's principal coordinates). This is what the latent sets
+ * store and sample. To honour the one GMM contract with k components, `gmm` is a k-component GMM read off the
+ * data (an extension, not in the paper): the 1-D fixed-basis density of the first principal coordinate is cut
+ * into k slabs at its k − 1 deepest valleys (local minima of the fixed-basis
  * density, lowest first; when there are fewer valleys the heaviest slab is split at its median until
  * there are k), each slab becomes a component with the fixed-basis mass of the slab as weight and the
  * mean and covariance (+ regCovar·I) of the data inside it. history.loss = the mean over coordinates of
@@ -338,6 +524,7 @@ export function fitFixedBasis(target: Points | GMM, options: Record<string, unkn
   if (common.init instanceof GMM) throw new GMMOptionError('fitFixedBasis: option init cannot be a GMM (the basis is fixed; init is ignored by this method)');
   const nSamples = optional('nSamples', options.nSamples, 5000, positiveInt);
   const nBasis = optional('nBasis', options.nBasis, 200, positiveInt);
+  const frame = optional('frame', options.frame, 'coordinates' as const, (k, v) => oneOf(k, v, ['coordinates', 'pca'] as const));
   const o1 = resolveFixedBasis1DOptions({
     t: options.t as number | undefined, dRatio: options.dRatio as number | undefined,
     algorithm: options.algorithm as 1 | 2 | undefined, lr: options.lr as number | 'auto' | undefined,
@@ -360,34 +547,37 @@ export function fitFixedBasis(target: Points | GMM, options: Record<string, unkn
   if (common.k > n) throw new GMMOptionError(`fitFixedBasis: k = ${common.k} exceeds the number of points n = ${n}`);
   const { mean, cov } = pointsMoments(pts);
   const eig = symEigen(cov, d);
-  // Axes by decreasing variance.
+  // Principal axes by decreasing variance.
   const axes = new Float64Array(d * d);
   for (let j = 0; j < d; j++) for (let a = 0; a < d; a++) axes[a * d + j] = eig.vectors[a * d + (d - 1 - j)];
-  const product0 = new FixedBasisProduct(d, mean, axes, []);
-  const z = product0.toFrame(pts);
+  const zPca = new FixedBasisProduct(d, mean, axes, []).toFrame(pts);
+  const coordinates = frame === 'coordinates';
+  const z = coordinates ? pts.data : zPca;
   const col = new Float64Array(n);
-  const marginals: Mixture1D[] = [];
-  let Lsum = 0;
-  let first: FixedBasis1D | undefined;
-  for (let j = 0; j < d; j++) {
-    for (let i = 0; i < n; i++) col[i] = z[i * d + j];
+  const fit1D = (src: Float64Array, j: number): FixedBasis1D => {
+    for (let i = 0; i < n; i++) col[i] = src[i * d + j];
     let lo = Infinity, hi = -Infinity;
     for (let i = 0; i < n; i++) { lo = Math.min(lo, col[i]); hi = Math.max(hi, col[i]); }
     if (!(hi > lo)) { hi = lo + 1e-6; lo -= 1e-6; }
-    const fb = fitFixedBasis1D(col, { n: nBasis, t: o1.t, dRatio: o1.dRatio, algorithm: o1.algorithm, lr: o1.lr, range: [lo, hi] });
-    if (j === 0) first = fb;
+    return fitFixedBasis1D(col, { n: nBasis, t: o1.t, dRatio: o1.dRatio, algorithm: o1.algorithm, lr: o1.lr, range: [lo, hi] });
+  };
+  const marginals: Mixture1D[] = [];
+  let Lsum = 0;
+  for (let j = 0; j < d; j++) {
+    const fb = fit1D(z, j);
     marginals.push(fb.mixture);
     Lsum += fixedBasisLoss(col, fb.mixture, fb.centers, fb.d);
   }
-  const product = new FixedBasisProduct(d, mean, axes, marginals);
+  const meta = { method: 'fixed-basis', frame, algorithm: o1.algorithm, t: o1.t, nBasis };
+  const product = coordinates ? new FixedBasisProduct(d, new Float64Array(d), null, marginals, meta) : new FixedBasisProduct(d, mean, axes, marginals, meta);
   // Slabs along the first principal coordinate.
-  const fb = first!;
-  const cuts = slabCuts(fb, common.k, z, d, n);
+  const fb = fit1D(zPca, 0);
+  const cuts = slabCuts(fb, common.k, zPca, d, n);
   const k = common.k;
   const label = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let c = 0;
-    while (c < cuts.length && z[i * d] > cuts[c]) c++;
+    while (c < cuts.length && zPca[i * d] > cuts[c]) c++;
     label[i] = c;
   }
   const weights = new Float64Array(k), means = new Float64Array(k * d), covs = new Float64Array(k * d * d);

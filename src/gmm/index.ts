@@ -22,9 +22,12 @@ export { fitEM, runEM } from './em.ts';
 export { kernelWorkerCount, shutdownKernelPool, startKernelPool, wasmUnavailableReason } from './wasm/engine.ts';
 export { randomMixture } from './synthetic.ts';
 export { fitNLL } from './nll.ts';
-export { fitSW, SW_OPTION_KEYS, standardFrame, type SWFitOptions } from './sw.ts';
+export { fitSW, PlateauMonitor, SW_DEFAULTS, SW_OPTION_KEYS, standardFrame, type SWFitOptions } from './sw.ts';
 export { fitSC2, SC2_OPTION_KEYS, type SC2FitOptions } from './sc2.ts';
 export { fitMMD, MMD_OPTION_KEYS, mmd2, mmd2Grad, medianHeuristic } from './mmd.ts';
-export { fitFixedBasis, fitFixedBasis1D, fixedBasisLoss, FixedBasisProduct, FIXED_BASIS_OPTION_KEYS } from './fixed-basis.ts';
+export {
+  fitFixedBasis, fitFixedBasis1D, fixedBasisLoss, FixedBasisProduct, FIXED_BASIS_JSON_FORMAT, FIXED_BASIS_JSON_VERSION, FIXED_BASIS_OPTION_KEYS, logMixturePdf,
+  type FixedBasisProductJson,
+} from './fixed-basis.ts';
 export { slicedCramer2, slicedCramer2Grad, cramer2 } from './cramer.ts';
 export { slicedWasserstein, wasserstein1D, randomDirections } from './wasserstein.ts';

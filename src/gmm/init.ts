@@ -9,12 +9,18 @@
  *    labels) weights = counts/n, means = cluster means, covariances = cluster covariances + regCovar·I.
  *  - initGMM 'random': k distinct random data points as means, the data covariance (+ regCovar·I) for
  *    every component, equal weights.
+ *  - initGMM 'small': small random components around the data mean, equal weights — the start of the SW-GMM
+ *    authors' public ring–line–square demo (github.com/skolouri/swgmm), expressed in units of the data's RMS
+ *    standard deviation s = √(tr Cov / d): means m + s·U(−1, 1)^d, covariances s²(0.02/d · A Aᵀ + 0.001 I)
+ *    with A_ij ~ U(0, 1) (+ regCovar·I). For d = 2 and s = 1 this is exactly the demo's start (means U(−1, 1)²
+ *    around the centred data, Σ = S Sᵀ + 0.001 I with S = 0.1·U(0, 1)^{2×2}); the 1/d keeps the components
+ *    small in higher dimension. The ring–line–square data has s ≈ 1.37.
  */
 import type { CovarianceType, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
 import { GMM } from './gmm.ts';
 import { GMMOptionError, type ResolvedCommonOptions } from './options.ts';
-import { validatePoints } from './points.ts';
+import { pointsMoments, validatePoints } from './points.ts';
 
 /** k×d k-means++ centres chosen among the points. */
 export function kmeansPlusPlus(points: Points, k: number, rng: Rng): Float64Array {
@@ -101,8 +107,11 @@ export function lloyd(points: Points, centres: Float64Array, k: number, maxIter:
   return labels;
 }
 
+export type InitMethod = 'kmeans++' | 'random' | 'small';
+export const INIT_METHODS: readonly InitMethod[] = ['kmeans++', 'random', 'small'];
+
 export interface InitOptions {
-  method?: 'kmeans++' | 'random';
+  method?: InitMethod;
   seed?: number;
   covarianceType?: CovarianceType;
   regCovar?: number;
@@ -115,7 +124,7 @@ export function initGMM(points: Points, k: number, opts: InitOptions = {}): GMM 
   validatePoints(points);
   const { n, d, data } = points;
   const method = opts.method ?? 'kmeans++';
-  if (method !== 'kmeans++' && method !== 'random') throw new GMMOptionError(`initGMM: method must be 'kmeans++' or 'random', got ${String(method)}`);
+  if (!INIT_METHODS.includes(method)) throw new GMMOptionError(`initGMM: method must be one of ${INIT_METHODS.map((m) => `'${m}'`).join(', ')}, got ${String(method)}`);
   const covarianceType = opts.covarianceType ?? 'full';
   if (covarianceType !== 'full' && covarianceType !== 'diag') throw new GMMOptionError(`initGMM: covarianceType must be 'full' or 'diag', got ${String(covarianceType)}`);
   const reg = opts.regCovar ?? 1e-6;
@@ -127,7 +136,30 @@ export function initGMM(points: Points, k: number, opts: InitOptions = {}): GMM 
   const weights = new Float64Array(k);
   const means = new Float64Array(k * d);
   const covariances = new Float64Array(k * covLen);
-  if (method === 'random') {
+  if (method === 'small') {
+    const { mean, cov: dataCov } = pointsMoments(points);
+    let tr = 0;
+    for (let j = 0; j < d; j++) tr += dataCov[j * d + j];
+    const s = Math.sqrt(tr / d) || 1;
+    const A = new Float64Array(d * d);
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < d; j++) means[c * d + j] = mean[j] + s * (2 * rng.uniform() - 1);
+      for (let t = 0; t < d * d; t++) A[t] = rng.uniform();
+      const base = c * covLen;
+      for (let a = 0; a < d; a++) {
+        for (let b = covarianceType === 'full' ? 0 : a; b <= a; b++) {
+          let v = 0;
+          for (let t = 0; t < d; t++) v += A[a * d + t] * A[b * d + t];
+          v = s * s * ((0.02 / d) * v + (a === b ? 0.001 : 0)) + (a === b ? reg : 0);
+          if (covarianceType === 'full') {
+            covariances[base + a * d + b] = v;
+            covariances[base + b * d + a] = v;
+          } else covariances[base + a] = v;
+        }
+      }
+      weights[c] = 1 / k;
+    }
+  } else if (method === 'random') {
     const perm = rng.permutation(n);
     for (let c = 0; c < k; c++) means.set(data.subarray(perm[c] * d, perm[c] * d + d), c * d);
     const all = new Int32Array(n);

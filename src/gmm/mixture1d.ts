@@ -45,12 +45,25 @@ function expNegSquare(y: number): number {
   return Math.exp(-ysq * ysq) * Math.exp(-del);
 }
 
+/** exp(-x^2) of the last erfcExp call (Cody's split form; the normal density needs exactly this factor). */
+let erfcExpFactor = 0;
+
 /** Complementary error function erfc(x) = 1 - erf(x), ~1e-15 relative accuracy for all x. */
 export function erfc(x: number): number {
+  return erfcExp(x, false);
+}
+
+/**
+ * erfc(x), and when `wantExp` also exp(-x^2) into erfcExpFactor, reusing the exponential that erfc itself
+ * needs for |x| > 0.46875 (one exp instead of three per component when a mixture's CDF and density are
+ * evaluated together).
+ */
+function erfcExp(x: number, wantExp: boolean): number {
   if (Number.isNaN(x)) return NaN;
   const y = Math.abs(x);
   let r: number;
   if (y <= 0.46875) {
+    if (wantExp) erfcExpFactor = Math.exp(-y * y);
     const z = y * y;
     let num = CA[4] * z;
     let den = z;
@@ -66,9 +79,12 @@ export function erfc(x: number): number {
       num = (num + CC[i]) * y;
       den = (den + CD[i]) * y;
     }
-    r = ((num + CC[7]) / (den + CD[7])) * expNegSquare(y);
+    const e = expNegSquare(y);
+    if (wantExp) erfcExpFactor = e;
+    r = ((num + CC[7]) / (den + CD[7])) * e;
   } else if (y >= 27.3) {
     r = 0; // erfc(27.3) < 5e-326: below the smallest subnormal
+    if (wantExp) erfcExpFactor = 0;
   } else {
     const z = 1 / (y * y);
     let num = CP[5] * z;
@@ -78,7 +94,9 @@ export function erfc(x: number): number {
       den = (den + CQ[i]) * z;
     }
     r = (z * (num + CP[4])) / (den + CQ[4]);
-    r = ((SQRPI - r) / y) * expNegSquare(y);
+    const e = expNegSquare(y);
+    if (wantExp) erfcExpFactor = e;
+    r = ((SQRPI - r) / y) * e;
   }
   return x < 0 ? 2 - r : r;
 }
@@ -274,6 +292,16 @@ export function mixtureMoments(m: Mixture1D): { mean: number; variance: number }
 // Scratch outputs of residualAndPdf (avoid allocating a tuple in the hot loop).
 let scratchResid = 0;
 let scratchPdf = 0;
+// Last point solveQuantile evaluated and the density there (mixtureQuantiles starts the next level from it).
+let solveLastX = NaN;
+let solveLastPdf = 0;
+
+/** Smallest positive sd among the components with positive weight (Infinity when there is none). */
+function minSd(m: Mixture1D): number {
+  let s = Infinity;
+  for (let k = 0; k < m.weights.length; k++) if (m.weights[k] > 0 && m.sds[k] > 0 && m.sds[k] < s) s = m.sds[k];
+  return s;
+}
 
 /**
  * r(x) = F(x) - u, computed as F(x) - u when u <= 1/2 and as (1 - u) - S(x) otherwise, so that
@@ -288,8 +316,9 @@ function residualAndPdf(m: Mixture1D, x: number, target: number, upper: boolean)
     const sk = s[k];
     if (sk > 0) {
       const z = (x - mu[k]) / sk;
-      F += wk * (upper ? normSf(z) : normCdf(z));
-      f += (wk / sk) * INV_SQRT2PI * Math.exp(-0.5 * z * z);
+      // Phi(z) = erfc(-z/sqrt2)/2, S(z) = erfc(z/sqrt2)/2; phi(z) from the same exp(-z^2/2).
+      F += wk * 0.5 * erfcExp(upper ? z / SQRT2 : -z / SQRT2, true);
+      f += (wk / sk) * INV_SQRT2PI * erfcExpFactor;
     } else if (upper ? x < mu[k] : x >= mu[k]) {
       F += wk;
     }
@@ -314,18 +343,21 @@ function componentBracket(m: Mixture1D, u: number): [number, number] {
 
 /**
  * Solves F(x) = u on a bracket [a, b] with F(x) < u for x < a and F(b) >= u, by Newton steps on
- * the tail-accurate residual, falling back to bisection whenever a step leaves the bracket, the
- * density vanishes or the bracket stops shrinking fast enough. Point masses are handled exactly.
+ * the tail-accurate residual, safeguarded as in Numerical Recipes' rtsafe: a bisection step replaces the
+ * Newton step whenever that would leave the bracket, the density vanishes, or the residual is not
+ * shrinking fast enough (|2 r| > |previous step · f|). Point masses are handled exactly.
  */
-function solveQuantile(m: Mixture1D, u: number, a: number, b: number, x0: number): number {
+function solveQuantile(m: Mixture1D, u: number, a: number, b: number, x0: number, sMin: number): number {
   const upper = u > 0.5;
   const target = upper ? 1 - u : u;
   if (a === b) return a;
   let x = x0 > a && x0 < b ? x0 : 0.5 * (a + b);
-  let widthBefore = b - a;
+  let dxOld = b - a;
   let converged = NaN;
   for (let it = 0; it < 400; it++) {
     residualAndPdf(m, x, target, upper);
+    solveLastX = x;
+    solveLastPdf = scratchPdf;
     const r = scratchResid;
     if (r >= 0) b = x;
     else a = x;
@@ -335,15 +367,23 @@ function solveQuantile(m: Mixture1D, u: number, a: number, b: number, x0: number
     let next = NaN;
     if (scratchPdf > 0) {
       next = x - r / scratchPdf;
-      if (Math.abs(next - x) <= 2 * Number.EPSILON * Math.abs(x) + Number.MIN_VALUE) {
-        // Newton has converged to machine precision.
+      const step = Math.abs(next - x);
+      // Newton has converged to machine precision, or its step is so small against the narrowest component
+      // (the scale on which f changes) that the step itself lands within ~|z| (step / sMin)^2 sMin < 1e-16 sMin
+      // of the root: take it without evaluating F once more.
+      if (step <= 2 * Number.EPSILON * Math.abs(x) + Number.MIN_VALUE) {
         converged = next > a && next < b ? next : x;
         break;
       }
+      if (step <= 1e-9 * sMin && next > a && next < b) {
+        converged = next;
+        break;
+      }
     }
-    // Every other step, require the bracket to have halved; otherwise bisect.
-    if (!(next > a && next < b) || (it % 2 === 1 && b - a > 0.5 * widthBefore)) next = 0.5 * (a + b);
-    if (it % 2 === 1) widthBefore = b - a;
+    if (!(next > a && next < b) || Math.abs(2 * r) > Math.abs(dxOld * scratchPdf)) {
+      next = 0.5 * (a + b);
+      dxOld = 0.5 * (b - a);
+    } else dxOld = next - x;
     if (next === a || next === b) break;
     x = next;
   }
@@ -371,10 +411,10 @@ function solveQuantile(m: Mixture1D, u: number, a: number, b: number, x0: number
  */
 export function mixtureQuantile(m: Mixture1D, u: number): number {
   if (!(u >= 0 && u <= 1)) throw new RangeError(`mixtureQuantile: u must be in [0, 1], got ${u}`);
-  return quantileWithHint(m, u, -Infinity, NaN);
+  return quantileWithHint(m, u, -Infinity, NaN, minSd(m));
 }
 
-function quantileWithHint(m: Mixture1D, u: number, lower: number, x0: number): number {
+function quantileWithHint(m: Mixture1D, u: number, lower: number, x0: number, sMin: number): number {
   const { weights: w, sds: s, means: mu } = m;
   if (u === 0 || u === 1) {
     let gaussian = false, lo = Infinity, hi = -Infinity;
@@ -399,7 +439,7 @@ function quantileWithHint(m: Mixture1D, u: number, lower: number, x0: number): n
     }
     x0 = X / W;
   }
-  return solveQuantile(m, u, a, b, x0);
+  return solveQuantile(m, u, a, b, x0, Number.isFinite(sMin) ? sMin : 0);
 }
 
 /**
@@ -420,15 +460,19 @@ export function mixtureQuantiles(m: Mixture1D, u: ArrayLike<number>, out?: Float
   if (sorted) order = { length: n } as ArrayLike<number>;
   else order = Array.from({ length: n }, (_, i) => i).sort((i, j) => u[i] - u[j]);
   let prevQ = -Infinity, prevU = NaN;
+  const sMin = minSd(m);
+  const near = Number.isFinite(sMin) ? 1e-9 * sMin : 0;
+  solveLastX = NaN;
   for (let t = 0; t < n; t++) {
     const i = sorted ? t : order[t];
     const ui = u[i];
     let x0 = NaN;
     if (Number.isFinite(prevQ)) {
-      const f = mixturePdf(m, prevQ);
+      // The density at the previous quantile (known from its last Newton step when that was taken next to it).
+      const f = Math.abs(solveLastX - prevQ) <= near ? solveLastPdf : mixturePdf(m, prevQ);
       x0 = f > 0 ? prevQ + (ui - prevU) / f : prevQ;
     }
-    const q = ui === prevU ? prevQ : quantileWithHint(m, ui, prevQ, x0);
+    const q = ui === prevU ? prevQ : quantileWithHint(m, ui, prevQ, x0, sMin);
     res[i] = q;
     prevQ = q;
     prevU = ui;

@@ -31,11 +31,11 @@ import { precisionFactors, quadFull, weightedScatter, type ScatterScratch } from
 import { HistoryRecorder } from './history.ts';
 import { resolveInit } from './init.ts';
 import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from './optim.ts';
-import { GMMOptionError, booleanOption, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon } from './options.ts';
+import { GMMOptionError, booleanOption, nonNegativeInt, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon } from './options.ts';
 import { selectRows } from './points.ts';
 import type { FitResult } from './fit.ts';
 import { covarianceGradToFactorGrad, factorsToCovariances, weightGradToLogitGrad } from './cramer.ts';
-import { ConvergenceMonitor, checkTarget, scaledStep, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, type Frame } from './sw.ts';
+import { FactorParams, PlateauMonitor, SW_DEFAULTS, checkTarget, scaledStep, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, type Frame } from './sw.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Small dense SPD helpers (d x d, row-major)
@@ -460,7 +460,7 @@ export function mmdPointsTerm(P: GMMParams, X: Points, h: number, grad: GradAcc 
 
 export const MMD_OPTION_KEYS = [
   'bandwidth', 'optimizer', 'lr', 'lrWeights', 'beta1', 'beta2', 'decay', 'momentum', 'eps', 'batchSize', 'nSamples', 'standardize',
-  'schedule', 'lrFinal',
+  'schedule', 'lrFinal', 'window', 'minIter',
 ] as const;
 
 /**
@@ -471,11 +471,15 @@ export const MMD_OPTION_KEYS = [
  * Options: bandwidth h in data units (default: the median heuristic on the target points, or on nSamples
  * samples of a GMM target), optimizer (default 'adam'), lr (default 0.02, standardised units; lrWeights
  * defaults to lr), batchSize (points per step, seeded random subset; default min(n, 1024)), maxIter
- * (default 300), schedule ('cosine' default, decaying to lrFinal·lr, or 'constant'), standardize (default true: the fit runs in sw.ts's standardised frame). The recorded loss
+ * (default 300; the stopping rule of sw.ts, PlateauMonitor with tol (default 2e-3) and window (default 50) steps,
+ * ends it earlier once the loss has levelled off; tol = 0 runs every step), schedule ('cosine' default, decaying to
+ * lrFinal·lr, or 'constant'), standardize (default true: the fit runs in sw.ts's standardised frame). The recorded loss
  * is MMD² in original units with the point-point term estimated once on at most 2000 points.
  */
 export function fitMMD(target: Points | GMM, options: Record<string, unknown>): FitResult {
-  const common = validateCommon(options, { allowed: MMD_OPTION_KEYS, where: 'fitMMD', defaults: { maxIter: 300, tol: 0 } });
+  const common = validateCommon(options, { allowed: MMD_OPTION_KEYS, where: 'fitMMD', defaults: { maxIter: 300, tol: SW_DEFAULTS.tol } });
+  const window = optional('window', options.window, SW_DEFAULTS.window, positiveInt);
+  const minIter = optional('minIter', options.minIter, 0, nonNegativeInt);
   checkTarget(target, 'fitMMD');
   const d = target.d;
   const optName = optional<OptimizerName>('optimizer', options.optimizer, 'adam', (n, v) => oneOf(n, v, OPTIMIZER_NAMES));
@@ -500,29 +504,10 @@ export function fitMMD(target: Points | GMM, options: Record<string, unknown>): 
   const h = bandwidth0 !== undefined ? bandwidth0 / frame.scale : medianHeuristic(refPts, { maxPoints: 1000, seed: common.seed });
   const init = paramsFrame(resolveInit(target, common).params(), frame, 1);
   const { k, covarianceType } = init;
-  const full = covarianceType === 'full';
-  const fLen = full ? d * d : d;
-  const z = new Float64Array(k), mu = init.means.slice(), S = new Float64Array(k * fLen);
-  for (let c = 0; c < k; c++) z[c] = Math.log(Math.max(init.weights[c], 1e-300));
-  const Lc = new Float64Array(d * d);
-  for (let c = 0; c < k; c++) {
-    if (full) {
-      if (choleskyInto(init.covariances.subarray(c * fLen, (c + 1) * fLen), d, Lc) >= 0) throw new GMMOptionError(`fitMMD: initial covariance ${c} is not positive-definite`);
-      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) S[c * fLen + a * d + b] = Lc[b * d + a];
-    } else for (let j = 0; j < d; j++) S[c * d + j] = Math.sqrt(init.covariances[c * d + j]);
-  }
-  const weights = new Float64Array(k);
-  const params: GMMParams = { k, d, covarianceType, weights, means: mu, covariances: new Float64Array(k * fLen) };
-  const reg = common.regCovar / (frame.scale * frame.scale);
-  const sync = () => {
-    let mx = -Infinity;
-    for (let c = 0; c < k; c++) mx = Math.max(mx, z[c]);
-    let s = 0;
-    for (let c = 0; c < k; c++) { weights[c] = Math.exp(z[c] - mx); s += weights[c]; }
-    for (let c = 0; c < k; c++) weights[c] /= s;
-    factorsToCovariances(S, k, d, covarianceType, params.covariances);
-    if (reg > 0) for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) params.covariances[c * fLen + (full ? j * d + j : j)] += reg;
-  };
+  const fLen = covarianceType === 'full' ? d * d : d;
+  const fp = new FactorParams(init, common.regCovar / (frame.scale * frame.scale), new Float64Array(0), 'fitMMD');
+  const { z, S, weights, params } = fp;
+  const mu = params.means;
   const optZ = createOptimizer({ name: optName, lr: lrW, ...extras }, k);
   const optM = createOptimizer({ name: optName, lr, ...extras }, k * d);
   const optS = createOptimizer({ name: optName, lr, ...extras }, k * fLen);
@@ -537,12 +522,12 @@ export function fitMMD(target: Points | GMM, options: Record<string, unknown>): 
   const tt = targetParams ? mmdSelfTerm(targetParams, h, null) : pointsKernelMean(ttPts!, h);
   const snapshot = () => new GMM(paramsFrame(params, frame, -1), { method: 'mmd', bandwidth: h * frame.scale, seed: common.seed });
   const rec = new HistoryRecorder('mmd2', common.onStep);
-  const monitor = new ConvergenceMonitor(common.tol);
+  const monitor = new PlateauMonitor(common.tol, window, minIter);
   const grad: GradAcc = { dW: new Float64Array(k), dM: new Float64Array(k * d), dC: new Float64Array(k * fLen) };
   const fullParams = (): GMMParams => params;
   let steps = 0, converged = false;
   for (let step = 0; step < common.maxIter; step++) {
-    sync();
+    fp.sync();
     if (pts && batch !== pts) {
       const perm = rng.permutation(pts.n);
       for (let r = 0; r < batchSize; r++) batch!.data.set(pts.data.subarray(perm[r] * d, perm[r] * d + d), r * d);
@@ -566,7 +551,7 @@ export function fitMMD(target: Points | GMM, options: Record<string, unknown>): 
     scaledStep(optM, mu, grad.dM, factor, scrM);
     scaledStep(optS, S, gS, factor, scrS);
   }
-  sync();
+  fp.sync();
   const gmm = snapshot();
   return { gmm, history: rec.finish({ iterations: steps, converged, finalNll: isGMM ? undefined : gmm.nll(target) }) };
 }

@@ -1,6 +1,6 @@
 /**
  * Gradient descent on the mean negative log-likelihood, the baseline both gradient-based GMM papers
- * compare against. Unconstrained parameters:
+ * compare against, and the NLL phase of Zhang's SC2+NLL. Unconstrained parameters:
  *
  *   w = softmax(α),   μ_c,   Σ_c = L_c L_cᵀ + reg·I   (full: L_c lower triangular; diag: Σ_c = diag(l_c²) + reg)
  *
@@ -12,9 +12,22 @@
  *   ∂J/∂Σ_c = G_c = (N_c Σ_c⁻¹ − Σ_c⁻¹ S_c Σ_c⁻¹) / (2m)
  *   ∂J/∂L_c = 2 G_c L_c (lower triangle)            diag: ∂J/∂l_cj = 2 G_cjj l_cj
  *
- * Optimiser: Adam by default (optim.ts); full batch by default, or seeded minibatches of `batchSize`
- * drawn without replacement per epoch. Stops after maxIter steps, or when an exponential average
- * (factor 0.9) of |J_t − J_{t−1}| falls below tol after at least 10 steps (full batch only).
+ * Like the other gradient fitters the descent runs in the standardised frame x' = (x − m)/s of sw.ts (the data
+ * mean removed, one scalar s = RMS standard deviation; `standardize: false` turns it off), so learning rates are
+ * in units of the data's spread: the NLL only shifts by d·log s there, the minimiser maps back exactly, and a
+ * learning rate that suits data of spread 1 also suits data of spread 0.001.
+ *
+ * Optimiser: Adam by default (optim.ts), one learning rate `lr` or separate ones for the weight logits, the
+ * means and the factors (`lrWeights`, `lrMeans`, `lrFactors`, each defaulting to lr — Zhang's SC2+NLL uses Lion
+ * with 5e-6 / 2e-2 / 3e-3). Full batch by default, or seeded minibatches of `batchSize` drawn without
+ * replacement per epoch. Stops after maxIter steps, or (full batch only) when an exponential average (factor 0.9)
+ * of |J_t − J_{t−1}| falls below tol after at least 10 steps.
+ *
+ * Best iterate: a descent with a fixed step can overshoot and end above where it started. The fitter returns the
+ * iterate with the lowest mean NLL on the training points among those it evaluated — every step with a full
+ * batch (the step's loss is exactly that NLL), the start, every epoch and the end with minibatches — so the
+ * result is never worse than the start. history.loss keeps every step's loss; history.bestStep says which
+ * iterate was returned (0 = the start).
  */
 import type { Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
@@ -23,24 +36,30 @@ import { choleskyInto } from './linalg.ts';
 import { estimateLogProb, logSumExpRows, precisionFactors, weightedScatter, type PrecisionFactors, type ScatterScratch } from './density.ts';
 import { HistoryRecorder } from './history.ts';
 import { resolveInit } from './init.ts';
-import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from './optim.ts';
-import { GMMOptionError, nonNegativeNumber, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon } from './options.ts';
+import { createOptimizer, OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from './optim.ts';
+import { GMMOptionError, booleanOption, nonNegativeNumber, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon } from './options.ts';
 import { validatePoints } from './points.ts';
 import type { FitResult } from './fit.ts';
+import { identityFrame, paramsFrame, pointsToFrame, standardFrame } from './sw.ts';
 
-export const NLL_OPTION_KEYS = ['optimizer', 'lr', 'beta1', 'beta2', 'decay', 'momentum', 'eps', 'weightDecay', 'batchSize'] as const;
+export const NLL_OPTION_KEYS = [
+  'optimizer', 'lr', 'lrWeights', 'lrMeans', 'lrFactors', 'beta1', 'beta2', 'decay', 'momentum', 'eps', 'weightDecay', 'batchSize', 'standardize',
+] as const;
 
 export function fitNLL(points: Points, options: Record<string, unknown>): FitResult {
   const common = validateCommon(options, { allowed: NLL_OPTION_KEYS, where: 'fitNLL', defaults: { maxIter: 500, tol: 1e-6, regCovar: 1e-6 } });
   const optName = optional<OptimizerName>('optimizer', options.optimizer, 'adam', (n, v) => oneOf(n, v, OPTIMIZER_NAMES));
   const lr = optional('lr', options.lr, 0.01, positiveNumber);
+  const lrW = optional('lrWeights', options.lrWeights, lr, positiveNumber);
+  const lrM = optional('lrMeans', options.lrMeans, lr, positiveNumber);
+  const lrF = optional('lrFactors', options.lrFactors, lr, positiveNumber);
+  const standardize = optional('standardize', options.standardize, true, booleanOption);
   validatePoints(points, 'points');
   const { n, d } = points;
   const batchSize = optional('batchSize', options.batchSize, n, positiveInt);
   if (batchSize > n) throw new GMMOptionError(`option batchSize (${batchSize}) exceeds the number of points n = ${n}`);
   if (common.k > n) throw new GMMOptionError(`fitNLL: k = ${common.k} exceeds the number of points n = ${n}`);
-  const optimOpts = {
-    name: optName, lr,
+  const extras = {
     beta1: optional('beta1', options.beta1, undefined, unitInterval),
     beta2: optional('beta2', options.beta2, undefined, unitInterval),
     decay: optional('decay', options.decay, undefined, unitInterval),
@@ -48,11 +67,13 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
     eps: optional('eps', options.eps, undefined, positiveNumber),
     weightDecay: optional('weightDecay', options.weightDecay, undefined, nonNegativeNumber),
   };
-  for (const key of Object.keys(optimOpts) as (keyof typeof optimOpts)[]) if (optimOpts[key] === undefined) delete optimOpts[key];
+  for (const key of Object.keys(extras) as (keyof typeof extras)[]) if (extras[key] === undefined) delete extras[key];
 
-  const init = resolveInit(points, common);
+  const frame = standardize ? standardFrame(points) : identityFrame(d);
+  const X = standardize ? pointsToFrame(points, frame) : points;
+  const init = paramsFrame(resolveInit(points, common).params(), frame, 1);
   const { k, covarianceType: type } = init;
-  const reg = common.regCovar;
+  const reg = common.regCovar / (frame.scale * frame.scale);
   const full = type === 'full';
   const fLen = full ? d * d : d;
   const size = k + k * d + k * fLen;
@@ -67,7 +88,9 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
     if (full) {
       const S = init.covariances.slice(c * d * d, (c + 1) * d * d);
       for (let j = 0; j < d; j++) S[j * d + j] -= reg;
-      if (choleskyInto(S, d, tmp) >= 0) choleskyInto(init.covariances.subarray(c * d * d, (c + 1) * d * d), d, tmp);
+      if (choleskyInto(S, d, tmp) >= 0) {
+        if (choleskyInto(init.covariances.subarray(c * d * d, (c + 1) * d * d), d, tmp) >= 0) throw new GMMOptionError(`fitNLL: initial covariance ${c} is not positive-definite`);
+      }
       theta.set(tmp, oL + c * fLen);
     } else {
       for (let j = 0; j < d; j++) {
@@ -109,11 +132,12 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
     }
     pf = precisionFactors(type, k, d, means, covs, { name: 'NLL covariances', reuse: pf });
   };
-  const snapshot = () => new GMM({ k, d, covarianceType: type, weights: weights.slice(), means: means.slice(), covariances: covs.slice() }, { method: 'nll' });
+  const meta = { method: 'nll', seed: common.seed };
+  const snapshot = () => new GMM(paramsFrame({ k, d, covarianceType: type, weights, means, covariances: covs }, frame, -1), meta);
 
   const rng = new Rng(common.seed).fork();
   const fullBatch = batchSize === n;
-  const batch: Points = fullBatch ? points : { n: batchSize, d, data: new Float64Array(batchSize * d) };
+  const batch: Points = fullBatch ? X : { n: batchSize, d, data: new Float64Array(batchSize * d) };
   let perm = fullBatch ? new Int32Array(0) : rng.permutation(n);
   let cursor = 0;
   const m = batchSize;
@@ -127,21 +151,43 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
   const sx = new Float64Array(d);
   const u = new Float64Array(d);
   let scratch: ScatterScratch | undefined;
-  const opt = createOptimizer(optimOpts, size);
+  const group = (rate: number, len: number): Optimizer => createOptimizer({ name: optName, lr: rate, ...extras }, len);
+  const opts = [group(lrW, k), group(lrM, k * d), group(lrF, k * fLen)];
+  const spans: [number, number][] = [[0, oMu], [oMu, oL], [oL, size]];
   const rec = new HistoryRecorder('nll', common.onStep);
+  const logScale = d * Math.log(frame.scale); // NLL(original units) = NLL(frame) + d log s
 
-  let prevLoss = NaN, ema = Infinity, converged = false, steps = 0;
-  for (let step = 0; step < common.maxIter; step++) {
+  /** Mean NLL of all training points (frame units) at the unpacked parameters. */
+  const fullNll = (): number => {
+    const lp = new Float64Array(n * k), l = new Float64Array(n), q = new Float64Array(n);
+    estimateLogProb(X, pf!, logW, lp, q);
+    logSumExpRows(lp, n, k, l);
+    let s = 0;
+    for (let i = 0; i < n; i++) s -= l[i];
+    return s / n;
+  };
+  const best = { loss: Infinity, theta: theta.slice(), step: 0 };
+  const consider = (loss: number, step: number) => {
+    if (loss < best.loss) { best.loss = loss; best.theta.set(theta); best.step = step; }
+  };
+  const unpackOrThrow = (step: number) => {
     try {
       unpack();
     } catch (e) {
       throw new GMMOptionError(`fitNLL: ${(e as Error).message} at step ${step}; lower lr or increase regCovar`);
     }
+  };
+
+  let prevLoss = NaN, ema = Infinity, converged = false, steps = 0;
+  const stepsPerEpoch = Math.ceil(n / m);
+  for (let step = 0; step < common.maxIter; step++) {
+    unpackOrThrow(step);
     if (!fullBatch) {
+      if (step % stepsPerEpoch === 0) consider(fullNll(), step);
       for (let r = 0; r < m; r++) {
         if (cursor === n) { perm = rng.permutation(n); cursor = 0; }
         const i = perm[cursor++];
-        batch.data.set(points.data.subarray(i * d, i * d + d), r * d);
+        batch.data.set(X.data.subarray(i * d, i * d + d), r * d);
       }
     }
     estimateLogProb(batch, pf!, logW, logProb, quad);
@@ -149,7 +195,12 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
     let loss = 0;
     for (let i = 0; i < m; i++) loss -= lse[i];
     loss /= m;
-    if (!Number.isFinite(loss)) throw new GMMOptionError(`fitNLL: the loss became ${loss} at step ${step}; lower lr or increase regCovar`);
+    if (!Number.isFinite(loss)) {
+      // Keep the best iterate found so far rather than failing after progress was made.
+      if (best.loss < Infinity) break;
+      throw new GMMOptionError(`fitNLL: the loss became ${loss} at step ${step}; lower lr or increase regCovar`);
+    }
+    if (fullBatch) consider(loss, step);
     grad.fill(0);
     for (let c = 0; c < k; c++) {
       let Nc = 0;
@@ -205,7 +256,7 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
       }
     }
     steps = step + 1;
-    const go = rec.record(loss, snapshot);
+    const go = rec.record(loss + logScale, snapshot);
     if (fullBatch && step > 0) {
       const delta = Math.abs(loss - prevLoss);
       ema = Number.isFinite(ema) ? 0.9 * ema + 0.1 * delta : delta;
@@ -213,11 +264,30 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
     }
     prevLoss = loss;
     if (!go) break;
-    opt.step(theta, grad);
+    for (let g = 0; g < 3; g++) {
+      const [a, b] = spans[g];
+      opts[g].step(theta.subarray(a, b), grad.subarray(a, b));
+    }
   }
+  // The iterate after the last step has not been evaluated yet.
+  if (steps > 0 && !converged) {
+    let ok = true;
+    try {
+      unpack();
+    } catch {
+      ok = false;
+    }
+    if (ok) {
+      const last = fullNll();
+      if (Number.isFinite(last)) consider(last, steps);
+    }
+  }
+  theta.set(best.theta);
   unpack();
   const gmm = snapshot();
-  return { gmm, history: rec.finish({ iterations: steps, converged, finalNll: gmm.nll(points) }) };
+  const history = rec.finish({ iterations: steps, converged, finalNll: gmm.nll(points) });
+  history.bestStep = best.step;
+  return { gmm, history };
 }
 
 /** C = A B for d×d row-major matrices (i-p-j order). */

@@ -28,7 +28,7 @@ export const COMMON_OPTION_KEYS = ['k', 'seed', 'init', 'covarianceType', 'maxIt
 export interface ResolvedCommonOptions {
   k: number;
   seed: number;
-  init: 'kmeans++' | 'random' | GMM;
+  init: 'kmeans++' | 'random' | 'small' | GMM;
   covarianceType: CovarianceType;
   maxIter: number;
   tol: number;
@@ -132,8 +132,8 @@ export function validateCommon(optsIn: unknown, spec: ValidateCommonSpec = {}): 
   let init: ResolvedCommonOptions['init'];
   if (opts.init === undefined) init = def.init ?? 'kmeans++';
   else if (opts.init instanceof GMM) init = opts.init;
-  else if (opts.init === 'kmeans++' || opts.init === 'random') init = opts.init;
-  else throw new GMMOptionError(`option init must be 'kmeans++', 'random' or a GMM instance, got ${describe(opts.init)}`);
+  else if (opts.init === 'kmeans++' || opts.init === 'random' || opts.init === 'small') init = opts.init;
+  else throw new GMMOptionError(`option init must be 'kmeans++', 'random', 'small' or a GMM instance, got ${describe(opts.init)}`);
   if (init instanceof GMM && init.k !== k) throw new GMMOptionError(`option init is a GMM with k = ${init.k} components, but option k = ${k}`);
   const covarianceType = optional('covarianceType', opts.covarianceType, def.covarianceType ?? 'full', (n, v) => oneOf(n, v, ['full', 'diag'] as const));
   const maxIter = optional('maxIter', opts.maxIter, def.maxIter ?? 100, positiveInt);

@@ -11,12 +11,30 @@
  * vectors.
  *
  * Optimiser: the paper's Lion (default) or Adam, with the paper's separate learning rates for the weight
- * logits z, the means mu and the factors S (defaults 5e-6, 2e-2, 3e-3, its ring-line-square values; the
- * paper recommends lrWeights <= lrMeans / 1000). Steps: maxIter (default 1200, the paper's count).
+ * logits z, the means mu and the factors S (defaults 5e-6, 2e-2, 3e-3, its ring-line-square values, times
+ * √(2/d) above d = 2; the paper recommends lrWeights <= lrMeans / 1000). Steps: at most maxIter (default 1200, the paper's count); the
+ * stopping rule of sw.ts (PlateauMonitor: relative decrease of the smoothed loss per `window` steps below tol,
+ * default 2e-3; tol = 0 runs all maxIter steps) ends the fit earlier once the loss has levelled off.
  * schedule: 'constant' (default, the paper) or 'cosine' (decay to lrFinal·lr, damps the direction noise).
- * Optional NLL fine-tune (the paper's SC2+NLL): `nllSteps` further steps of gradient descent on the NLL
- * (nll.ts, from the SC2 result, optimiser `nllOptimizer` with lr `nllLr`); for a GMM target the NLL is
- * taken on `nSamples` samples of it. Its history is attached as history.fineTune.
+ *
+ * NLL phase (the paper's SC2+NLL): `nllSteps` further steps of gradient descent on the NLL (nll.ts, from the
+ * SC2 result) with the paper's optimiser and learning rates — the same optimiser and the same three learning
+ * rates as the SC2 phase unless `nllOptimizer` / `nllLr` (one rate for all groups) say otherwise; nll.ts returns
+ * its best iterate, so the phase never raises the NLL. For a GMM target the NLL is taken on `nSamples` samples
+ * of it. Its history is attached as history.fineTune.
+ *
+ * Variances at high dimension. In d = 128 (autoencoder codes, diagonal covariances) a single coordinate's
+ * variance barely changes any random slice (it enters with weight theta_j^2 ~ 1/d), so its SC2 gradient is
+ * mostly direction- and batch-sampling noise; Lion moves every factor entry by exactly ±lr per step whatever
+ * the gradient's size, and its slowly decaying momentum (beta2 = 0.99) keeps the sign of that noise for tens
+ * of steps: the factors random-walk, and within a few hundred steps some of the 1280 per-coordinate variances
+ * of a 10-component fit cross 0 (measured: the smallest variance / data variance fell from 0.13 to 2e-5
+ * while the median stayed at 0.4 and the SC2 loss did not change; more directions do not help, the sign of
+ * the noise is what moves). Hence: (1) above d = 2 the default rates are the paper's times √(2/d): a Lion step
+ * moves a d-vector by lr·√d, so this keeps the step length the paper's rates give in its 2-D experiments (and
+ * the noise-driven walk √(2/d) times shorter); (2) `minVariance` (default 1e-2): every variance is kept at or
+ * above minVariance × the target's variance of that coordinate (data units, see sw.ts FactorParams.project);
+ * (3) SC2+NLL (nllSteps > 0), whose likelihood sees every coordinate, repairs the per-coordinate variances.
  *
  * Implementation choices (documented): the fit runs in the standardised frame of sw.ts (data mean
  * subtracted, divided by one scalar s = RMS standard deviation), so the learning rates are in units of the
@@ -33,26 +51,35 @@ import { HistoryRecorder } from './history.ts';
 import { resolveInit } from './init.ts';
 import { createOptimizer, type Optimizer } from './optim.ts';
 import {
-  GMMOptionError, booleanOption, nonNegativeInt, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon,
+  GMMOptionError, booleanOption, nonNegativeInt, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon, type OnStep,
 } from './options.ts';
 import type { CommonFitOptions, FitResult } from './fit.ts';
 import { circleDirections, randomDirections } from './wasserstein.ts';
 import {
   covarianceGradToFactorGrad, cramerTargetSlices, factorsToCovariances, slicedCramer2GradWithSlices, weightGradToLogitGrad,
 } from './cramer.ts';
-import { ConvergenceMonitor, checkTarget, scaledStep, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, type Frame } from './sw.ts';
+import {
+  FactorParams, PlateauMonitor, SW_DEFAULTS, checkTarget, scaledStep, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame,
+  standardFrame, targetPoints, varianceFloor, type Frame,
+} from './sw.ts';
 import { fitNLL } from './nll.ts';
 
 export const SC2_OPTION_KEYS = [
   'L', 'directions', 'optimizer', 'lrWeights', 'lrMeans', 'lrFactors', 'beta1', 'beta2', 'eps', 'batchSize', 'nSamples',
-  'standardize', 'nllSteps', 'nllLr', 'nllOptimizer', 'schedule', 'lrFinal',
+  'standardize', 'nllSteps', 'nllLr', 'nllOptimizer', 'schedule', 'lrFinal', 'minVariance', 'window', 'minIter',
 ] as const;
 
 export interface SC2FitOptions extends CommonFitOptions {
-  /** SC2 steps (default 1200). */
+  /** Most SC2 steps (default 1200, the paper's count). */
   maxIter?: number;
-  /** Early stop on the averaged relative loss change (default 0: run maxIter steps). */
+  /** Stopping rule (sw.ts PlateauMonitor): relative decrease of the smoothed loss per `window` steps (default 2e-3; 0 = run maxIter). */
   tol?: number;
+  /** Time constant and check interval of the stopping rule, in steps (default 50). */
+  window?: number;
+  /** No stop before this many steps (default 0). */
+  minIter?: number;
+  /** Variance floor as a fraction of the target's variance of each coordinate (default 1e-2; 0 = none). */
+  minVariance?: number;
   /** Directions per step (default 7 for d = 2, else 64). */
   L?: number;
   /** 'circle' (d = 2 only; default there) or 'random' (default for d != 2). */
@@ -69,30 +96,38 @@ export interface SC2FitOptions extends CommonFitOptions {
   /** Samples of a GMM target for initialisation and NLL fine-tuning (default 4000). */
   nSamples?: number;
   standardize?: boolean;
-  /** NLL fine-tune steps after SC2 (default 0). */
+  /** NLL steps after SC2 (SC2+NLL; default 0). */
   nllSteps?: number;
+  /** One learning rate for every group in the NLL phase (default: the SC2 phase's three rates). */
   nllLr?: number;
+  /** Optimiser of the NLL phase (default: the SC2 phase's). */
   nllOptimizer?: 'adam' | 'lion' | 'sgd' | 'rmsprop';
 }
 
 /** Fits a GMM by minimising the sliced Cramér 2-distance to points or to another GMM. */
 export function fitSC2(target: Points | GMM, options: SC2FitOptions | Record<string, unknown>): FitResult {
   const opts = options as Record<string, unknown>;
-  const common = validateCommon(opts, { allowed: SC2_OPTION_KEYS, where: 'fitSC2', defaults: { maxIter: 1200, tol: 0 } });
+  const common = validateCommon(opts, { allowed: SC2_OPTION_KEYS, where: 'fitSC2', defaults: { maxIter: 1200, tol: SW_DEFAULTS.tol } });
   checkTarget(target, 'fitSC2');
   const d = target.d;
   const dirMode = optional('directions', opts.directions, d === 2 ? 'circle' : 'random', (n, v) => oneOf(n, v, ['circle', 'random'] as const));
   if (dirMode === 'circle' && d !== 2) throw new GMMOptionError(`option directions 'circle' needs d = 2, the target has d = ${d}`);
   const L = optional('L', opts.L, d === 2 ? 7 : 64, positiveInt);
   const optName = optional('optimizer', opts.optimizer, 'lion' as const, (n, v) => oneOf(n, v, ['lion', 'adam'] as const));
-  const lrW = optional('lrWeights', opts.lrWeights, 5e-6, positiveNumber);
-  const lrM = optional('lrMeans', opts.lrMeans, 2e-2, positiveNumber);
-  const lrS = optional('lrFactors', opts.lrFactors, 3e-3, positiveNumber);
+  // The paper's rates are for d = 2; Lion moves every coordinate by exactly lr, so a d-vector moves lr·√d per step:
+  // above d = 2 the rates are scaled by √(2/d) to keep the paper's step length (see the module comment).
+  const dimScale = Math.min(1, Math.sqrt(2 / d));
+  const lrW = optional('lrWeights', opts.lrWeights, 5e-6 * dimScale, positiveNumber);
+  const lrM = optional('lrMeans', opts.lrMeans, 2e-2 * dimScale, positiveNumber);
+  const lrS = optional('lrFactors', opts.lrFactors, 3e-3 * dimScale, positiveNumber);
   const nSamples = optional('nSamples', opts.nSamples, 4000, positiveInt);
   const standardize = optional('standardize', opts.standardize, true, booleanOption);
   const nllSteps = optional('nllSteps', opts.nllSteps, 0, nonNegativeInt);
-  const nllLr = optional('nllLr', opts.nllLr, 1e-3, positiveNumber);
-  const nllOptimizer = optional('nllOptimizer', opts.nllOptimizer, 'adam' as const, (n, v) => oneOf(n, v, ['adam', 'lion', 'sgd', 'rmsprop'] as const));
+  const nllLr = optional('nllLr', opts.nllLr, undefined as number | undefined, positiveNumber);
+  const nllOptimizer = optional('nllOptimizer', opts.nllOptimizer, optName, (n, v) => oneOf(n, v, ['adam', 'lion', 'sgd', 'rmsprop'] as const));
+  const minVariance = optional('minVariance', opts.minVariance, 1e-2, unitInterval);
+  const window = optional('window', opts.window, SW_DEFAULTS.window, positiveInt);
+  const minIter = optional('minIter', opts.minIter, 0, nonNegativeInt);
   const schedule = optional('schedule', opts.schedule, 'constant' as const, (n, v) => oneOf(n, v, ['constant', 'cosine'] as const));
   const lrFinal = optional('lrFinal', opts.lrFinal, 0.02, unitInterval);
   const extras = optimizerExtras(opts);
@@ -108,30 +143,10 @@ export function fitSC2(target: Points | GMM, options: SC2FitOptions | Record<str
   const frame: Frame = standardize ? standardFrame(target) : identityFrame(d);
   const init = paramsFrame(resolveInit(target, common).params(), frame, 1);
   const { k, covarianceType } = init;
-  const full = covarianceType === 'full';
-  const fLen = full ? d * d : d;
-  // Parameters: z (logits), mu, S with Sigma = S^T S (S = L^T for the Cholesky factor L of the initial Sigma).
-  const z = new Float64Array(k), mu = init.means.slice(), S = new Float64Array(k * fLen);
-  for (let c = 0; c < k; c++) z[c] = Math.log(Math.max(init.weights[c], 1e-300));
-  const Lc = new Float64Array(d * d);
-  for (let c = 0; c < k; c++) {
-    if (full) {
-      if (choleskyInto(init.covariances.subarray(c * fLen, (c + 1) * fLen), d, Lc) >= 0) throw new GMMOptionError(`fitSC2: initial covariance ${c} is not positive-definite`);
-      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) S[c * fLen + a * d + b] = Lc[b * d + a];
-    } else for (let j = 0; j < d; j++) S[c * d + j] = Math.sqrt(init.covariances[c * d + j]);
-  }
-  const weights = new Float64Array(k);
-  const params: GMMParams = { k, d, covarianceType, weights, means: mu, covariances: new Float64Array(k * fLen) };
-  const reg = common.regCovar / (frame.scale * frame.scale);
-  const sync = () => {
-    let mx = -Infinity;
-    for (let c = 0; c < k; c++) mx = Math.max(mx, z[c]);
-    let s = 0;
-    for (let c = 0; c < k; c++) { weights[c] = Math.exp(z[c] - mx); s += weights[c]; }
-    for (let c = 0; c < k; c++) weights[c] /= s;
-    factorsToCovariances(S, k, d, covarianceType, params.covariances);
-    if (reg > 0) for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) params.covariances[c * fLen + (full ? j * d + j : j)] += reg;
-  };
+  const fLen = covarianceType === 'full' ? d * d : d;
+  const fp = new FactorParams(init, common.regCovar / (frame.scale * frame.scale), varianceFloor(target, frame, minVariance), 'fitSC2');
+  const { z, S, weights, params } = fp;
+  const mu = params.means;
   const opt = (lr: number, size: number): Optimizer => createOptimizer({ name: optName, lr, ...extras }, size);
   const optZ = opt(lrW, k), optM = opt(lrM, k * d), optS = opt(lrS, k * fLen);
   const gZ = new Float64Array(k), gS = new Float64Array(k * fLen);
@@ -142,11 +157,11 @@ export function fitSC2(target: Points | GMM, options: SC2FitOptions | Record<str
   const batch: Points | null = pts && batchSize < pts.n ? { n: batchSize, d, data: new Float64Array(batchSize * d) } : pts;
   const snapshot = () => new GMM(paramsFrame(params, frame, -1), { method: 'sc2', L, seed: common.seed });
   const rec = new HistoryRecorder('sc2', common.onStep);
-  const monitor = new ConvergenceMonitor(common.tol);
+  const monitor = new PlateauMonitor(common.tol, window, minIter);
   const lossScale = frame.scale;
   let steps = 0, converged = false;
   for (let step = 0; step < common.maxIter; step++) {
-    sync();
+    fp.sync();
     if (pts && batch !== pts) {
       const perm = rng.permutation(pts.n);
       for (let r = 0; r < batchSize; r++) batch!.data.set(pts.data.subarray(perm[r] * d, perm[r] * d + d), r * d);
@@ -166,13 +181,18 @@ export function fitSC2(target: Points | GMM, options: SC2FitOptions | Record<str
     scaledStep(optZ, z, gZ, factor, scrZ);
     scaledStep(optM, mu, g.dMeans, factor, scrM);
     scaledStep(optS, S, gS, factor, scrS);
+    fp.project();
   }
-  sync();
+  fp.sync();
   let gmm = snapshot();
   const history = rec.finish({ iterations: steps, converged });
   if (nllSteps > 0) {
     const nllTarget = isGMM ? targetPoints(target, nSamples, common.seed) : target;
-    const ft = fitNLL(nllTarget, { k, init: gmm, covarianceType, maxIter: nllSteps, tol: 0, lr: nllLr, optimizer: nllOptimizer, regCovar: common.regCovar, seed: common.seed });
+    const rates = nllLr !== undefined ? { lr: nllLr } : { lrWeights: lrW, lrMeans: lrM, lrFactors: lrS };
+    const ft = fitNLL(nllTarget, {
+      k, init: gmm, covarianceType, maxIter: nllSteps, tol: 0, optimizer: nllOptimizer, ...rates, regCovar: common.regCovar, seed: common.seed,
+      ...(common.onStep ? { onStep: ((s) => common.onStep!({ ...s, step: steps + s.step })) satisfies OnStep } : {}),
+    });
     gmm = ft.gmm.withMeta({ method: 'sc2+nll', L, seed: common.seed, nllSteps });
     history.fineTune = ft.history;
     history.wallTime += ft.history.wallTime;

@@ -1,34 +1,66 @@
 /**
- * Sliced-Wasserstein fitting of a Gaussian mixture (Kolouri, Rohde & Hoffmann, CVPR 2018, §3.2):
+ * Sliced-Wasserstein fitting of a Gaussian mixture (Kolouri, Rohde & Hoffmann, CVPR 2018, §3.2), followed by
+ * a likelihood finish:
  *
- *   min_{alpha, mu, Sigma}  SW_p^p(GMM, data) = E_theta W_p^p(R GMM(., theta), R data(., theta)).
+ *   SW phase:  min_{alpha, mu, Sigma}  SW_p^p(GMM, data) = E_theta W_p^p(R GMM(., theta), R data(., theta));
+ *   finish:    EM iterations from the SW solution (em.ts fitEM, `finishIter`, default 100 with tol 1e-5).
  *
- * Every step (the paper's stochastic scheme, steps 1–4):
+ * Every SW step (the paper's stochastic scheme, steps 1–4):
  *  1. draw L fresh random directions theta_l uniformly on S^{d-1};
  *  2. for each slice, the 1-D optimal transport between the GMM slice (w_k, mu_k.theta, sqrt(theta^T Sigma_k theta))
- *     and the sorted data slice: the i-th order statistic is matched with the GMM quantile at
- *     (i + 1/2)/n, Q found by the safeguarded Newton solver of mixture1d.ts (see wasserstein.ts);
+ *     and the sorted data slice: the data's quantiles are matched with the GMM quantiles at the same levels, Q
+ *     found by the safeguarded Newton solver of mixture1d.ts (see wasserstein.ts);
  *  3. the gradient of (1/L) sum_l W_p^p with respect to the weights, means and covariances, through the
- *     quantile derivative dQ/dtheta = -(dF/dtheta)/f (wasserstein.ts, slicedGradUnchecked), and an
- *     RMSProp update (supplement Eq. 15: centred second moment with momentum; core optim.ts 'rmsprop');
- *  4. projection of each Sigma_k onto {Sigma symmetric, lambda_min >= minEig} (eigenvalue clipping,
- *     the PSD cone with a floor) and of the weights onto the simplex (clip at 0, renormalise).
+ *     quantile derivative dQ/dtheta = -(dF/dtheta)/f (wasserstein.ts, slicedGradUnchecked), and an RMSProp
+ *     update (supplement Eq. 15: centred second moment with momentum; optim.ts 'rmsprop');
+ *  4. projection of each Sigma_k onto {Sigma symmetric, lambda_min >= minEig} (eigenvalue clipping, the PSD
+ *     cone with a floor).
  *
- * Implementation choices (documented deviations / additions):
+ * Why a finish. The authors' public ring–line–square demo (github.com/skolouri/swgmm) runs 175 SW steps and
+ * then 25 EM iterations: SW puts the components in the right basin — its landscape has far fewer bad local
+ * optima than the likelihood's — but tightens the covariances slowly (the SW gradient of a thin direction is
+ * weak). A few EM iterations from there reach the optimal likelihood. Both phases are in the history (the EM
+ * phase as history.fineTune, its onStep steps numbered after the SW steps); `finishIter: 0` is the pure SW fit.
+ *
+ * Optimiser (defaults from the authors' demo): RMSProp with decay 0.9, momentum 0.5, eps 1e-10 — eps inside the
+ * square root must be far below the squared gradients (the earlier 1e-4, i.e. 1e-2 after the root, was 10–50×
+ * the late-fit gradients in standardised units, turning the update into small momentum SGD) — and the
+ * covariances at lr/10 (the demo's 0.1 factor); a constant learning rate (the paper; 'cosine' available).
+ * With eps that small the centred second moment can vanish for a gradient that barely changes; optim.ts's
+ * varianceFloor (default 0.01 here) caps such steps at about 10 lr.
+ *
+ * Weights cannot die: they are a softmax of logits (learning rate lrWeights, default lr/10), and after every step
+ * no weight is allowed below minWeight (default 1e-3) times the largest. The earlier clip-at-0-and-renormalise
+ * projection drove at least one weight to exactly 0 in nearly every ring fit, and a zero-weight component gets
+ * zero gradient for ever (every term of the gradient is ∝ w_k), so not even EM could revive it.
+ * `learnWeights: false` keeps the starting weights (the authors' demo: equal weights, frozen).
+ *
+ * High dimension (d > 2, e.g. 128-d autoencoder codes), measured on the unsupervised MNIST protocol
+ * (docs/RESULTS.md): a random direction sees every component with variance about tr(Sigma)/d, while the codes'
+ * components are extremely thin in most directions (EM's covariance eigenvalues span 4e-5 … 7), so Euclidean
+ * steps on the means and covariances — blind to that shape — throw the components off the thin data manifold
+ * (test NLL of the codes from −101 to +73 in 300 steps, and EM from there ends in a worse optimum). Defaults
+ * above d = 2: `metric: 'fisher'` (each component's gradients preconditioned by its Gaussian's Fisher metric,
+ * Sigma g and Sigma G Sigma: steps along the component's own spread), `blocks: 'component'` (one RMSProp
+ * denominator per component's mean and per component's covariance, so a block moves along its gradient
+ * direction instead of every entry stepping ±lr) and lr × √(2/d) (an RMS-normalised step moves a d-vector by
+ * lr·√d; this keeps the 2-D step length). d <= 2 keeps the demo's per-entry Euclidean RMSProp.
+ *
+ * Stopping rule (PlateauMonitor): the loss is a noisy estimate (fresh directions every step), so the fit stops
+ * when an exponential average of it (time constant `window` = 50 steps) has fallen by less than tol = 0.2 %
+ * over each of the last two windows; maxIter (3000) caps it.
+ *
+ * Implementation choices:
  *  - quantile trick (option levels, default 256): per slice the GMM quantiles at 256 midpoint levels are
  *    matched with the empirical quantiles of all points at the same levels (wasserstein.ts
- *    slicedGradUnchecked) — 256 quantile solves per direction whatever n is. Minibatches (batchSize) are
- *    avoided by default: E_batch SW(G, batch) is minimised by a GMM shrunk towards the centre, because the
- *    extreme order statistics of a small batch are less extreme than the population quantiles.
+ *    slicedGradUnchecked) — 256 quantile solves per direction whatever n is, and all points in every step.
+ *    Minibatches (batchSize) are available but biased: E_batch SW(G, batch) is minimised by a GMM shrunk towards
+ *    the centre, because the extreme order statistics of a small batch are less extreme than the population's.
  *  - the fit runs in a standardised frame x' = (x - m)/s (m the data mean, s = sqrt(tr Cov / d), one
  *    scalar so directions stay uniform and the loss is only rescaled: SW_p^p(x) = s^p SW_p^p(x'));
  *    learning rates and minEig are therefore in units of the data's overall spread. History losses are
  *    reported in the original units. `standardize: false` turns this off.
- *  - the learning rate follows a cosine decay from lr to lr * lrFinal (schedule 'cosine', default) or
- *    stays constant ('constant', the paper); the decay damps the direction-sampling noise at the end.
- *  - a GMM target is sampled once (nSamples points, seeded) and fitted like data.
- * The loss is stochastic (fresh directions each step), so by default the fit runs for maxIter steps;
- * tol > 0 stops when an exponential average of the relative loss change falls below tol.
+ *  - a GMM target is sampled once (nSamples points, seeded) and fitted like data (no finish: no points).
  */
 import type { GMMParams, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
@@ -37,12 +69,16 @@ import { choleskyInto, projectPSD } from './linalg.ts';
 import { HistoryRecorder } from './history.ts';
 import { resolveInit } from './init.ts';
 import { createOptimizer, OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from './optim.ts';
+import { factorsToCovariances, weightGradToLogitGrad } from './cramer.ts';
+import { fitEM } from './em.ts';
 import {
   GMMOptionError, booleanOption, nonNegativeInt, nonNegativeNumber, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon,
+  type OnStep,
 } from './options.ts';
-import { validatePoints } from './points.ts';
+import { pointsMoments, validatePoints } from './points.ts';
 import type { CommonFitOptions, FitResult } from './fit.ts';
 import { randomDirections, slicedGradUnchecked, type Wasserstein1DMethod } from './wasserstein.ts';
+import { fisherFullWasm } from './wasm/sliced.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the distance-based fitters (sw, sc2, mmd, fixed-basis)
@@ -156,18 +192,40 @@ export function finalNll(gmm: GMM, target: Points | GMM): number | undefined {
   return target instanceof GMM ? undefined : gmm.nll(target);
 }
 
-/** Exponential average of the relative loss change; true when it fell below tol (tol > 0, >= 10 steps). */
-export class ConvergenceMonitor {
-  private prev = NaN;
+/**
+ * Stopping rule of the stochastic fitters (SW, SC2, MMD), whose per-step loss is a noisy estimate (fresh random
+ * directions or minibatches every step): the loss is smoothed by an exponential moving average E_t with time
+ * constant `window` steps (E_t = E_{t-1} + (loss_t − E_{t-1}) / window), and every `window` steps the relative
+ * decrease of the smoothed level since the previous check, r = (E_{t−window} − E_t) / |E_t|, is compared with
+ * `tol`. The fit has converged when r < tol at `patience` consecutive checks (default 2), never before
+ * max(minIter, 2·window) steps. tol = 0 disables the rule (the fit runs maxIter steps). With per-step relative
+ * noise σ the smoothed level carries noise ≈ σ / √(2·window), so `window` must be large enough that this is
+ * well below tol, else noise alone may stop (or never stop) the fit.
+ */
+export class PlateauMonitor {
   private ema = NaN;
-  constructor(private readonly tol: number) {}
+  private lastCheck = NaN;
+  private below = 0;
+  /** r at the last check (NaN before the first). */
+  lastChange = NaN;
+  constructor(
+    private readonly tol: number,
+    private readonly window = 25,
+    private readonly minIter = 0,
+    private readonly patience = 2,
+  ) {}
+
+  /** Feeds the loss of step `step` (0-based); true when the fit has converged. */
   update(step: number, loss: number): boolean {
-    if (Number.isFinite(this.prev)) {
-      const rel = Math.abs(loss - this.prev) / Math.max(Math.abs(this.prev), 1e-300);
-      this.ema = Number.isFinite(this.ema) ? 0.9 * this.ema + 0.1 * rel : rel;
-    }
-    this.prev = loss;
-    return this.tol > 0 && step >= 10 && this.ema < this.tol;
+    if (!Number.isFinite(loss)) return false;
+    this.ema = Number.isFinite(this.ema) ? this.ema + (loss - this.ema) / this.window : loss;
+    if ((step + 1) % this.window !== 0 || step + 1 < this.window) return false;
+    const prev = this.lastCheck;
+    this.lastCheck = this.ema;
+    if (!Number.isFinite(prev)) return false;
+    this.lastChange = (prev - this.ema) / Math.max(Math.abs(this.ema), 1e-300);
+    this.below = this.lastChange < this.tol ? this.below + 1 : 0;
+    return this.tol > 0 && step + 1 >= Math.max(this.minIter, 2 * this.window) && this.below >= this.patience;
   }
 }
 
@@ -184,15 +242,130 @@ export function optimizerExtras(options: Record<string, unknown>): { beta1?: num
   return o;
 }
 
-/** Clip at 0 and renormalise (uniform when nothing is left). */
-export function projectSimplex(w: Float64Array): void {
-  let s = 0;
-  for (let i = 0; i < w.length; i++) {
-    if (!(w[i] > 0)) w[i] = 0;
-    s += w[i];
+/**
+ * The unconstrained parameters of SC2 and MMD (Zhang 2023, §4.2): weight logits z (w = softmax z), means μ and
+ * factors S with Σ = SᵀS + reg·I ('full': S is d×d; 'diag': Σ_jj = s_j² + reg).
+ *
+ * Started from a mixture whose covariances already include reg (initGMM adds regCovar to every diagonal), the
+ * factors are taken from Σ₀ − reg·I (S = Lᵀ for its Cholesky factor L; diag s_j = √(Σ₀,jj − reg)), so that the
+ * model starts exactly at Σ₀ and not at Σ₀ + reg·I; when Σ₀ − reg·I is not positive-definite (a start with
+ * variances at or below reg), Σ₀ itself is factored.
+ *
+ * `floor` (standardised units, one value per coordinate, or empty for none): after each step, `project()`
+ * raises every variance below its floor to the floor — diag: s_j² + reg ≥ floor_j; full: the covariance is
+ * rescaled to the correlation frame D⁻½ Σ D⁻½ (D = diag(floor)), its eigenvalues are clipped at 1 and S is
+ * refactored, which is skipped whenever Σ − D is already positive-definite (Cholesky succeeds).
+ */
+export class FactorParams {
+  readonly z: Float64Array;
+  readonly S: Float64Array;
+  readonly weights: Float64Array;
+  readonly params: GMMParams;
+  private readonly fLen: number;
+  private readonly chol: Float64Array;
+
+  constructor(init: GMMParams, readonly reg: number, private readonly floor: Float64Array, where: string) {
+    const { k, d, covarianceType } = init;
+    const full = covarianceType === 'full';
+    this.fLen = full ? d * d : d;
+    this.z = new Float64Array(k);
+    for (let c = 0; c < k; c++) this.z[c] = Math.log(Math.max(init.weights[c], 1e-300));
+    this.S = new Float64Array(k * this.fLen);
+    this.weights = new Float64Array(k);
+    this.params = { k, d, covarianceType, weights: this.weights, means: init.means.slice(), covariances: new Float64Array(k * this.fLen) };
+    this.chol = new Float64Array(d * d);
+    const tmp = new Float64Array(this.fLen);
+    for (let c = 0; c < k; c++) {
+      const C = init.covariances.subarray(c * this.fLen, (c + 1) * this.fLen);
+      tmp.set(C);
+      for (let j = 0; j < d; j++) tmp[full ? j * d + j : j] -= reg;
+      if (!this.factor(c, tmp) && !this.factor(c, C)) throw new GMMOptionError(`${where}: initial covariance ${c} is not positive-definite`);
+    }
+    this.project();
   }
-  if (!(s > 0)) w.fill(1 / w.length);
-  else for (let i = 0; i < w.length; i++) w[i] /= s;
+
+  /** S_c from a covariance (without reg); false when it is not positive-definite. */
+  private factor(c: number, cov: Float64Array): boolean {
+    const { d, covarianceType } = this.params;
+    const So = c * this.fLen;
+    if (covarianceType === 'diag') {
+      for (let j = 0; j < d; j++) if (!(cov[j] > 0)) return false;
+      for (let j = 0; j < d; j++) this.S[So + j] = Math.sqrt(cov[j]);
+      return true;
+    }
+    if (choleskyInto(cov, d, this.chol) >= 0) return false;
+    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) this.S[So + a * d + b] = this.chol[b * d + a];
+    return true;
+  }
+
+  /** Raises variances below the floor (see the class comment). */
+  project(): void {
+    if (this.floor.length === 0) return;
+    const { k, d, covarianceType } = this.params;
+    const fl = this.floor, reg = this.reg;
+    if (covarianceType === 'diag') {
+      for (let c = 0; c < k; c++) {
+        for (let j = 0; j < d; j++) {
+          const min = Math.max(fl[j] - reg, 0);
+          const s = this.S[c * d + j];
+          if (s * s < min) this.S[c * d + j] = s < 0 ? -Math.sqrt(min) : Math.sqrt(min);
+        }
+      }
+      return;
+    }
+    const cov = new Float64Array(d * d), shifted = new Float64Array(d * d), inv = fl.map((v) => 1 / Math.sqrt(v));
+    for (let c = 0; c < k; c++) {
+      factorsToCovariances(this.S.subarray(c * this.fLen, (c + 1) * this.fLen), 1, d, 'full', cov);
+      for (let j = 0; j < d; j++) cov[j * d + j] += reg;
+      shifted.set(cov);
+      for (let j = 0; j < d; j++) shifted[j * d + j] -= fl[j];
+      if (choleskyInto(shifted, d, this.chol) < 0) continue;
+      // Correlation frame: eigenvalues of D^-1/2 Σ D^-1/2 clipped at 1, back, minus reg, refactored.
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) cov[a * d + b] *= inv[a] * inv[b];
+      const P = projectPSD(cov, d, 1);
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) P[a * d + b] /= inv[a] * inv[b];
+      for (let j = 0; j < d; j++) P[j * d + j] -= reg;
+      this.factor(c, P);
+    }
+  }
+
+  /** z, S → weights and covariances (Σ = SᵀS + reg·I). */
+  sync(): void {
+    const { k, d, covarianceType } = this.params;
+    const full = covarianceType === 'full';
+    let mx = -Infinity;
+    for (let c = 0; c < k; c++) mx = Math.max(mx, this.z[c]);
+    let s = 0;
+    for (let c = 0; c < k; c++) { this.weights[c] = Math.exp(this.z[c] - mx); s += this.weights[c]; }
+    for (let c = 0; c < k; c++) this.weights[c] /= s;
+    factorsToCovariances(this.S, k, d, covarianceType, this.params.covariances);
+    if (this.reg > 0) for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) this.params.covariances[c * this.fLen + (full ? j * d + j : j)] += this.reg;
+  }
+}
+
+/**
+ * Per-coordinate variance floor in the fit's frame: `fraction` × the target's variance of each coordinate
+ * (data units: the floor follows every coordinate's own spread, not the frame's one scalar). Empty when
+ * fraction = 0.
+ */
+export function varianceFloor(target: Points | GMM, frame: Frame, fraction: number): Float64Array {
+  if (!(fraction > 0)) return new Float64Array(0);
+  const d = target.d;
+  const v = new Float64Array(d);
+  if (target instanceof GMM) {
+    const full = target.toFull();
+    const m = new Float64Array(d);
+    for (let c = 0; c < full.k; c++) for (let j = 0; j < d; j++) m[j] += full.weights[c] * full.means[c * d + j];
+    for (let c = 0; c < full.k; c++) {
+      for (let j = 0; j < d; j++) v[j] += full.weights[c] * (full.covariances[c * d * d + j * d + j] + (full.means[c * d + j] - m[j]) ** 2);
+    }
+  } else {
+    const { cov } = pointsMoments(target);
+    for (let j = 0; j < d; j++) v[j] = cov[j * d + j];
+  }
+  const s2 = frame.scale * frame.scale;
+  for (let j = 0; j < d; j++) v[j] = (fraction * v[j]) / s2;
+  return v;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,35 +373,62 @@ export function projectSimplex(w: Float64Array): void {
 // ---------------------------------------------------------------------------------------------
 
 export const SW_OPTION_KEYS = [
-  'L', 'p', 'method', 'optimizer', 'lr', 'lrWeights', 'beta1', 'beta2', 'decay', 'momentum', 'eps', 'schedule', 'lrFinal',
-  'minEig', 'batchSize', 'nSamples', 'standardize', 'levels',
+  'L', 'p', 'method', 'optimizer', 'lr', 'lrCovariances', 'lrWeights', 'learnWeights', 'minWeight', 'beta1', 'beta2', 'decay',
+  'momentum', 'eps', 'varianceFloor', 'schedule', 'lrFinal', 'minEig', 'batchSize', 'nSamples', 'standardize', 'levels',
+  'window', 'minIter', 'finishIter', 'finishTol', 'blocks', 'metric',
 ] as const;
 
 export interface SWFitOptions extends CommonFitOptions {
-  /** Steps (default 400). */
+  /** Most SW steps (default 3000; the stopping rule usually ends the phase earlier). */
   maxIter?: number;
-  /** Early stop on the averaged relative loss change (default 0: run maxIter steps). */
+  /** Stopping rule (PlateauMonitor): relative decrease of the smoothed SW_p^p per `window` steps (default 2e-3; 0 = run maxIter). */
   tol?: number;
-  /** Random directions per step (default 24). */
+  /** Time constant and check interval of the stopping rule, in steps (default 50). */
+  window?: number;
+  /** No stop before this many SW steps (default 0). */
+  minIter?: number;
+  /** Random directions per step (default 8 for d <= 2, 32 above). */
   L?: number;
   /** Ground-cost exponent (default 2). */
   p?: number;
   /** 1-D evaluation ('midpoint' default; 'exact' for p = 2). */
   method?: Wasserstein1DMethod;
-  /** Optimiser (default 'rmsprop', the paper's Eq. 15). */
+  /** Optimiser (default 'rmsprop', the paper's supplement Eq. 15). */
   optimizer?: OptimizerName;
-  /** Learning rate of means and covariances in standardised units (default 0.01). */
+  /** Learning rate of the means in standardised units (default 0.02, times √(2/d) above d = 2). */
   lr?: number;
-  /** Learning rate of the weights (default lr / 10; a full-size weight step kills components). */
+  /** Learning rate of the covariance entries (default lr / 10, the authors' 0.1 factor). */
+  lrCovariances?: number;
+  /** Learning rate of the weight logits (default lr / 10). */
   lrWeights?: number;
+  /** Learn the weights (softmax logits, default true) or keep them fixed at their start (the authors' demo: equal). */
+  learnWeights?: boolean;
+  /** Floor of every weight as a fraction of the largest one (default 1e-3): no component can die. */
+  minWeight?: number;
   beta1?: number;
   beta2?: number;
-  /** RMSProp decay gamma (default 0.9). */
+  /** RMSProp decay gamma (default 0.9, the authors'). */
   decay?: number;
-  /** RMSProp momentum kappa (default 0.9). */
+  /** RMSProp momentum kappa (default 0.5, the authors'). */
   momentum?: number;
+  /** RMSProp epsilon (default 1e-10, the authors'). */
   eps?: number;
-  /** 'cosine' (default) or 'constant'. */
+  /** RMSProp floor of the centred second moment as a fraction of the uncentred one (optim.ts; default 0.01). */
+  varianceFloor?: number;
+  /**
+   * RMSProp denominators: 'entry' (every mean coordinate and covariance entry its own, the authors' demo) or
+   * 'component' (one per component's mean vector and one per component's covariance matrix, optim.ts blockSize).
+   * Default: 'entry' for d <= 2, 'component' above (see the module comment).
+   */
+  blocks?: 'entry' | 'component';
+  /**
+   * Geometry of the updates: 'euclidean' (the paper's: plain gradients) or 'fisher' (each component's mean and
+   * covariance gradients preconditioned by the Fisher metric of its Gaussian, Σ g and Σ G Σ, so that a step moves
+   * a component along its own spread and barely along the directions in which it is thin). Default: 'euclidean'
+   * for d <= 2, 'fisher' above.
+   */
+  metric?: 'euclidean' | 'fisher';
+  /** 'constant' (default, the paper) or 'cosine' (decay to lrFinal·lr over maxIter). */
   schedule?: 'constant' | 'cosine';
   /** Final lr multiplier of the cosine schedule (default 0.02). */
   lrFinal?: number;
@@ -246,32 +446,116 @@ export interface SWFitOptions extends CommonFitOptions {
   nSamples?: number;
   /** Fit in the standardised frame (default true). */
   standardize?: boolean;
+  /** Likelihood finish: most EM iterations after the SW phase (default 100; 0 = pure SW). Points targets only. */
+  finishIter?: number;
+  /**
+   * EM tolerance of the finish (absolute change of the mean log-likelihood, default 1e-5: with sklearn's 1e-3 the
+   * finish stopped after 5–9 iterations on the ring data, up to 0.01 nats short of the optimum it reaches).
+   */
+  finishTol?: number;
 }
 
-/** Fits a GMM by minimising the sliced p-Wasserstein distance to points (or to samples of a GMM). */
+/**
+ * Fisher preconditioning of a GMM's mean and covariance gradients (in place): per component, g_mu ← Σ g_mu and
+ * G_Σ ← Σ G_Σ Σ — the natural gradient of a Gaussian's mean and covariance (the Fisher information of the mean is
+ * Σ⁻¹, of the covariance (Σ⁻¹ ⊗ Σ⁻¹)/2; the factor 2 is left to the learning rate). 'diag': Σ_jj g_j and Σ_jj² G_jj.
+ */
+export function fisherPrecondition(p: GMMParams, dMeans: Float64Array, dCov: Float64Array, scratch: { v: Float64Array; A: Float64Array }): void {
+  const { k, d, covarianceType } = p;
+  const S = p.covariances;
+  if (covarianceType === 'diag') {
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < d; j++) {
+        const s = S[c * d + j];
+        dMeans[c * d + j] *= s;
+        dCov[c * d + j] *= s * s;
+      }
+    }
+    return;
+  }
+  // The WebAssembly kernels (wasm/sliced.ts) compute the same sums in the same order.
+  if (fisherFullWasm(k, d, S, dMeans, dCov)) return;
+  const { v, A } = scratch;
+  for (let c = 0; c < k; c++) {
+    const o = c * d * d;
+    for (let a = 0; a < d; a++) {
+      let t = 0;
+      for (let b = 0; b < d; b++) t += S[o + a * d + b] * dMeans[c * d + b];
+      v[a] = t;
+    }
+    dMeans.set(v, c * d);
+    // A = G Σ, then G ← Σ A (both symmetric inputs; the result is symmetric).
+    A.fill(0);
+    for (let a = 0; a < d; a++) {
+      for (let t = 0; t < d; t++) {
+        const gat = dCov[o + a * d + t];
+        if (gat === 0) continue;
+        const so = o + t * d, ao = a * d;
+        for (let b = 0; b < d; b++) A[ao + b] += gat * S[so + b];
+      }
+    }
+    for (let i = 0; i < d * d; i++) dCov[o + i] = 0;
+    for (let a = 0; a < d; a++) {
+      for (let t = 0; t < d; t++) {
+        const sat = S[o + a * d + t];
+        if (sat === 0) continue;
+        const ao = o + a * d, to = t * d;
+        for (let b = 0; b < d; b++) dCov[ao + b] += sat * A[to + b];
+      }
+    }
+  }
+}
+
+/** Defaults of fitSW (exported for the studies and the docs). */
+export const SW_DEFAULTS = {
+  maxIter: 3000, tol: 2e-3, window: 50, lr: 0.02, decay: 0.9, momentum: 0.5, eps: 1e-10, varianceFloor: 0.01,
+  minWeight: 1e-3, minEig: 1e-4, levels: 256, finishIter: 100, finishTol: 1e-5,
+} as const;
+
+/**
+ * Fits a GMM by minimising the sliced p-Wasserstein distance to points (or to samples of a GMM), then, by
+ * default, finishes with a few EM iterations from the SW solution (see the module comment).
+ */
 export function fitSW(target: Points | GMM, options: SWFitOptions | Record<string, unknown>): FitResult {
   const opts = options as Record<string, unknown>;
-  const common = validateCommon(opts, { allowed: SW_OPTION_KEYS, where: 'fitSW', defaults: { maxIter: 400, tol: 0 } });
+  const D = SW_DEFAULTS;
+  const common = validateCommon(opts, { allowed: SW_OPTION_KEYS, where: 'fitSW', defaults: { maxIter: D.maxIter, tol: D.tol } });
   checkTarget(target, 'fitSW');
-  const L = optional('L', opts.L, 24, positiveInt);
+  const highDim = target.d > 2;
+  const L = optional('L', opts.L, highDim ? 32 : 8, positiveInt);
   const p = optional('p', opts.p, 2, positiveNumber);
   if (p < 1) throw new GMMOptionError(`option p must be >= 1, got ${p}`);
   const method = optional<Wasserstein1DMethod>('method', opts.method, 'midpoint', (n, v) => oneOf(n, v, ['midpoint', 'exact'] as const));
   if (method === 'exact' && p !== 2) throw new GMMOptionError(`option method 'exact' needs p = 2, got p = ${p}`);
   const optName = optional<OptimizerName>('optimizer', opts.optimizer, 'rmsprop', (n, v) => oneOf(n, v, OPTIMIZER_NAMES));
-  const lr = optional('lr', opts.lr, 0.01, positiveNumber);
+  const lr = optional('lr', opts.lr, D.lr * (highDim ? Math.sqrt(2 / target.d) : 1), positiveNumber);
+  const lrC = optional('lrCovariances', opts.lrCovariances, lr / 10, positiveNumber);
   const lrW = optional('lrWeights', opts.lrWeights, lr / 10, positiveNumber);
-  const schedule = optional('schedule', opts.schedule, 'cosine' as const, (n, v) => oneOf(n, v, ['constant', 'cosine'] as const));
+  const learnWeights = optional('learnWeights', opts.learnWeights, true, booleanOption);
+  const minWeight = optional('minWeight', opts.minWeight, D.minWeight, unitInterval);
+  const schedule = optional('schedule', opts.schedule, 'constant' as const, (n, v) => oneOf(n, v, ['constant', 'cosine'] as const));
   const lrFinal = optional('lrFinal', opts.lrFinal, 0.02, unitInterval);
-  const minEig = optional('minEig', opts.minEig, 1e-4, nonNegativeNumber);
+  const minEig = optional('minEig', opts.minEig, D.minEig, nonNegativeNumber);
   const nSamples = optional('nSamples', opts.nSamples, 4000, positiveInt);
   const standardize = optional('standardize', opts.standardize, true, booleanOption);
-  const levels = optional('levels', opts.levels, 256, nonNegativeInt);
+  const levels = optional('levels', opts.levels, D.levels, nonNegativeInt);
+  const window = optional('window', opts.window, D.window, positiveInt);
+  const minIter = optional('minIter', opts.minIter, 0, nonNegativeInt);
+  const finishIter = optional('finishIter', opts.finishIter, target instanceof GMM ? 0 : D.finishIter, nonNegativeInt);
+  const finishTol = optional('finishTol', opts.finishTol, D.finishTol, nonNegativeNumber);
+  if (finishIter > 0 && target instanceof GMM) throw new GMMOptionError('fitSW: the EM finish (finishIter > 0) needs a point target; pass finishIter: 0 for a GMM target');
   const extras = optimizerExtras(opts);
+  const varianceFloor = optional('varianceFloor', opts.varianceFloor, undefined as number | undefined, unitInterval);
   if (optName === 'rmsprop') {
-    extras.decay ??= 0.9;
-    extras.momentum ??= 0.9;
-  }
+    extras.decay ??= D.decay;
+    extras.momentum ??= D.momentum;
+    extras.eps ??= D.eps;
+  } else if (varianceFloor !== undefined) throw new GMMOptionError(`fitSW: option varianceFloor applies to optimizer 'rmsprop' only, got '${optName}'`);
+  const optExtras = optName === 'rmsprop' ? { ...extras, varianceFloor: varianceFloor ?? D.varianceFloor } : extras;
+  const blocks = optional('blocks', opts.blocks, highDim ? 'component' : 'entry', (n, v) => oneOf(n, v, ['entry', 'component'] as const));
+  if (blocks === 'component' && optName !== 'rmsprop' && opts.blocks !== undefined) throw new GMMOptionError(`fitSW: option blocks applies to optimizer 'rmsprop' only, got '${optName}'`);
+  const byComponent = blocks === 'component' && optName === 'rmsprop';
+  const fisher = optional('metric', opts.metric, highDim ? 'fisher' : 'euclidean', (n, v) => oneOf(n, v, ['euclidean', 'fisher'] as const)) === 'fisher';
 
   const pts0 = targetPoints(target, nSamples, common.seed);
   const batchSize = optional('batchSize', opts.batchSize, pts0.n, positiveInt);
@@ -283,23 +567,44 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
   const { k, d, covarianceType } = init;
   const full = covarianceType === 'full';
   const cLen = full ? d * d : d;
-  const size = k + k * d + k * cLen;
-  const theta = new Float64Array(size);
-  theta.set(init.weights, 0);
-  theta.set(init.means, k);
-  theta.set(init.covariances, k + k * d);
-  const params: GMMParams = {
-    k, d, covarianceType,
-    weights: theta.subarray(0, k), means: theta.subarray(k, k + k * d), covariances: theta.subarray(k + k * d),
+  // Parameters: weight logits z (softmax), means, covariance entries (projected onto the PSD cone after each step).
+  const z = new Float64Array(k);
+  for (let c = 0; c < k; c++) z[c] = Math.log(Math.max(init.weights[c], 1e-300));
+  const params: GMMParams = { k, d, covarianceType, weights: init.weights.slice(), means: init.means.slice(), covariances: init.covariances.slice() };
+  const logFloor = minWeight > 0 ? Math.log(minWeight) : -Infinity;
+  const syncWeights = () => {
+    let mx = -Infinity;
+    for (let c = 0; c < k; c++) mx = Math.max(mx, z[c]);
+    for (let c = 0; c < k; c++) if (z[c] < mx + logFloor) z[c] = mx + logFloor;
+    let s = 0;
+    for (let c = 0; c < k; c++) { params.weights[c] = Math.exp(z[c] - mx); s += params.weights[c]; }
+    for (let c = 0; c < k; c++) params.weights[c] /= s;
   };
-  const grad = new Float64Array(size), scratch = new Float64Array(size), cholScratch = new Float64Array(d * d);
-  const optW = createOptimizer({ name: optName, lr: lrW, ...extras }, k);
-  const opt = createOptimizer({ name: optName, lr, ...extras }, size - k);
+  if (learnWeights) syncWeights();
+  const floor = Math.max(minEig, common.regCovar / (frame.scale * frame.scale));
+  const project = () => {
+    for (let c = 0; c < k; c++) {
+      const S = params.covariances.subarray(c * cLen, (c + 1) * cLen);
+      // Skip the eigen-decomposition when S − floor·I is already positive-definite (Cholesky succeeds).
+      if (full) {
+        if (choleskyInto(S, d, cholScratch, -floor) >= 0) S.set(projectPSD(S, d, floor));
+      } else for (let j = 0; j < d; j++) if (!(S[j] >= floor)) S[j] = floor;
+    }
+  };
+  const cholScratch = new Float64Array(d * d);
+  const fisherScratch = { v: new Float64Array(d), A: new Float64Array(full ? d * d : 0) };
+  project();
+  const gZ = new Float64Array(k);
+  const scrZ = new Float64Array(k), scrM = new Float64Array(k * d), scrC = new Float64Array(k * cLen);
+  const optZ = createOptimizer({ name: optName, lr: lrW, ...optExtras }, k);
+  const optM = createOptimizer({ name: optName, lr, ...optExtras, ...(byComponent ? { blockSize: d } : {}) }, k * d);
+  const optC = createOptimizer({ name: optName, lr: lrC, ...optExtras, ...(byComponent ? { blockSize: cLen } : {}) }, k * cLen);
   const rng = new Rng(common.seed).fork();
   const batch: Points = batchSize === pts.n ? pts : { n: batchSize, d, data: new Float64Array(batchSize * d) };
-  const snapshot = () => new GMM(paramsFrame(params, frame, -1), { method: 'sw', p, L, seed: common.seed });
+  const meta = { method: 'sw', p, L, seed: common.seed };
+  const snapshot = () => new GMM(paramsFrame(params, frame, -1), meta);
   const rec = new HistoryRecorder(`sw${p}`, common.onStep);
-  const monitor = new ConvergenceMonitor(common.tol);
+  const monitor = new PlateauMonitor(common.tol, window, minIter);
   const lossScale = frame.scale ** p;
   let steps = 0, converged = false;
   for (let step = 0; step < common.maxIter; step++) {
@@ -315,24 +620,29 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
     const go = rec.record(loss, snapshot);
     if (monitor.update(step, loss)) { converged = true; break; }
     if (!go) break;
-    grad.set(g.dWeights, 0);
-    grad.set(g.dMeans, k);
-    grad.set(g.dCovariances, k + k * d);
     const factor = scheduleFactor(schedule, step, common.maxIter, lrFinal);
-    scaledStep(optW, theta.subarray(0, k), grad.subarray(0, k), factor, scratch.subarray(0, k));
-    scaledStep(opt, theta.subarray(k), grad.subarray(k), factor, scratch.subarray(k));
-    // Step 4: weights onto the simplex, covariances onto the PSD cone with an eigenvalue floor.
-    projectSimplex(params.weights);
-    const floor = Math.max(minEig, common.regCovar / (frame.scale * frame.scale));
-    for (let c = 0; c < k; c++) {
-      const S = params.covariances.subarray(c * cLen, (c + 1) * cLen);
-      // Skip the eigen-decomposition when S − floor·I is already positive-definite (Cholesky succeeds).
-      if (full) {
-        if (choleskyInto(S, d, cholScratch, -floor) >= 0) S.set(projectPSD(S, d, floor));
-      }
-      else for (let j = 0; j < d; j++) if (!(S[j] >= floor)) S[j] = floor;
+    if (learnWeights) {
+      // Softmax chain rule; the weight gradient is already tangent to the simplex (sum_k w_k dL/dw_k = 0).
+      weightGradToLogitGrad(params.weights, g.dWeights, gZ);
+      scaledStep(optZ, z, gZ, factor, scrZ);
+      syncWeights();
     }
+    if (fisher) fisherPrecondition(params, g.dMeans, g.dCovariances, fisherScratch);
+    scaledStep(optM, params.means, g.dMeans, factor, scrM);
+    scaledStep(optC, params.covariances, g.dCovariances, factor, scrC);
+    // Step 4 of the paper: covariances onto the PSD cone with an eigenvalue floor.
+    project();
   }
-  const gmm = snapshot();
-  return { gmm, history: rec.finish({ iterations: steps, converged, finalNll: target instanceof GMM ? undefined : gmm.nll(target) }) };
+  let gmm = snapshot();
+  const history = rec.finish({ iterations: steps, converged });
+  if (finishIter > 0) {
+    const pointsTarget = target as Points;
+    const onStep: OnStep | undefined = common.onStep ? (s) => common.onStep!({ ...s, step: steps + s.step }) : undefined;
+    const ft = fitEM(pointsTarget, { k, init: gmm, maxIter: finishIter, tol: finishTol, regCovar: common.regCovar, ...(onStep ? { onStep } : {}) });
+    gmm = ft.gmm.withMeta({ ...meta, swSteps: steps, finishIter: ft.history.iterations });
+    history.fineTune = ft.history;
+    history.wallTime += ft.history.wallTime;
+  }
+  if (!(target instanceof GMM)) history.finalNll = gmm.nll(target);
+  return { gmm, history };
 }

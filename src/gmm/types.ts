@@ -51,6 +51,8 @@ export interface FitHistory {
   converged: boolean;
   /** Total wall time in seconds. */
   wallTime: number;
-  /** History of a second stage run after the main fit (SC2's optional NLL fine-tune). */
+  /** History of the second stage run after the main fit (SW's EM finish, SC2's NLL fine-tune). */
   fineTune?: FitHistory;
+  /** NLL descent: the step whose iterate was returned (the best one seen; 0 = the start). */
+  bestStep?: number;
 }

@@ -45,6 +45,7 @@ import { Rng } from '../util/rng.ts';
 import {
   INV_SQRT2PI, mixturePdf, mixtureQuantiles, normCdf, normPdf, normSf, validateMixture1D,
 } from './mixture1d.ts';
+import { outerSumsWasm, projectRowsWasm, sliceComponentsWasm } from './wasm/sliced.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Directions and projections (shared by the sliced distances)
@@ -165,6 +166,46 @@ export function projectPoints(x: Points, dir: ArrayLike<number>, row = 0, out?: 
     res[i] = s;
   }
   return res;
+}
+
+/**
+ * Projections of all points on all L rows of a direction matrix, row-major L × n (out[l·n + i] = x_i · theta_l),
+ * in one pass over the points, four directions at a time (each coordinate is loaded once for four dot products),
+ * which is what dominates a step with n·d large (10,000 codes × 128 dimensions). Same sums, in the same order, as
+ * projectPoints, so the results are identical.
+ */
+export function projectPointsAll(x: Points, dir: Float64Array, L: number): Float64Array {
+  const { n, d, data } = x;
+  const out = new Float64Array(L * n);
+  // The WebAssembly kernel (wasm/sliced.ts) computes the same sums in the same order.
+  if (projectRowsWasm(data, n, d, dir, L, out)) return out;
+  const L4 = L - (L % 4);
+  for (let i = 0; i < n; i++) {
+    const xo = i * d;
+    // Four directions at a time: each x_ij is loaded once for four sums (each sum keeps its order over j).
+    for (let l = 0; l < L4; l += 4) {
+      const o0 = l * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let j = 0; j < d; j++) {
+        const v = data[xo + j];
+        s0 += v * dir[o0 + j];
+        s1 += v * dir[o1 + j];
+        s2 += v * dir[o2 + j];
+        s3 += v * dir[o3 + j];
+      }
+      out[l * n + i] = s0;
+      out[(l + 1) * n + i] = s1;
+      out[(l + 2) * n + i] = s2;
+      out[(l + 3) * n + i] = s3;
+    }
+    for (let l = L4; l < L; l++) {
+      const off = l * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += data[xo + j] * dir[off + j];
+      out[l * n + i] = s;
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,6 +508,51 @@ export function slicedWassersteinGrad(
   return slicedGradUnchecked(gmm, points, directions, p, method);
 }
 
+/**
+ * The slices of a GMM on every row of an L × d direction matrix: means[l·k + c] = mu_c . theta_l and
+ * sds[l·k + c] = sqrt(max(0, theta_l^T Sigma_c theta_l)) — projectGMM's values, from the WebAssembly kernels
+ * (wasm/sliced.ts: the same sums in the same order) for full covariances when they are in use.
+ */
+export function projectGMMAll(p: GMMParams, dirs: Float64Array, L: number): { means: Float64Array; sds: Float64Array } {
+  const { k, d } = p;
+  const means = new Float64Array(L * k), sds = new Float64Array(L * k);
+  if (p.covarianceType === 'full' && sliceComponentsWasm(k, d, p.means, p.covariances, dirs, L, means, sds)) {
+    for (let i = 0; i < sds.length; i++) sds[i] = Math.sqrt(Math.max(0, sds[i]));
+    return { means, sds };
+  }
+  const slice: Mixture1D = { weights: new Float64Array(k), means: new Float64Array(k), sds: new Float64Array(k) };
+  for (let l = 0; l < L; l++) {
+    projectGMM(p, dirs, l, slice);
+    means.set(slice.means, l * k);
+    sds.set(slice.sds, l * k);
+  }
+  return { means, sds };
+}
+
+/**
+ * Back-projection of slice sd gradients onto the covariances (chain rule of s = sqrt(theta^T Sigma theta):
+ * dL/dSigma = dL/ds theta theta^T / (2 s)): dC_c = sum_l gs[c·L + l] theta_l theta_l^T (full, k × d × d) or its
+ * diagonal (diag, k × d), with gs = dL/ds / (2 s) (0 for a slice with s = 0); `dC` is overwritten. Each entry is
+ * summed over l in order, by the WebAssembly kernel for full covariances when it is in use (same bits).
+ */
+export function backProjectCovariances(k: number, d: number, full: boolean, dirs: Float64Array, L: number, gs: Float64Array, dC: Float64Array): void {
+  if (full && outerSumsWasm(k, d, dirs, L, gs, dC)) return;
+  dC.fill(0);
+  for (let l = 0; l < L; l++) {
+    const off = l * d;
+    for (let c = 0; c < k; c++) {
+      const g = gs[c * L + l];
+      if (g === 0) continue;
+      if (full) {
+        const base = c * d * d;
+        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) dC[base + i * d + j] += g * dirs[off + i] * dirs[off + j];
+      } else {
+        for (let j = 0; j < d; j++) dC[c * d + j] += g * dirs[off + j] * dirs[off + j];
+      }
+    }
+  }
+}
+
 /** slicedWassersteinGrad without validation (hot loop of fitSW). */
 export function slicedGradUnchecked(gmm: GMMParams, points: Points, directions: Float64Array, p: number, method: Wasserstein1DMethod, nLevels = 0): SlicedGrad {
   const { k, d } = gmm;
@@ -475,17 +561,23 @@ export function slicedGradUnchecked(gmm: GMMParams, points: Points, directions: 
   const full = gmm.covarianceType === 'full';
   const dC = new Float64Array(full ? k * d * d : k * d);
   const proj = new Float64Array(points.n);
-  const slice: Mixture1D = { weights: new Float64Array(k), means: new Float64Array(k), sds: new Float64Array(k) };
+  const slice: Mixture1D = { weights: gmm.weights.slice(), means: new Float64Array(k), sds: new Float64Array(k) };
   // Quantile trick (nLevels > 0 and < n, midpoint only): match the GMM quantiles at m = nLevels midpoint
   // levels u_j = (j + 1/2)/m with the full sample's empirical quantiles y_(floor(u_j n)) at the same levels:
   // m quantile solves per slice instead of n, and no minibatch bias (all points are projected and sorted).
   const useLevels = method === 'midpoint' && nLevels > 0 && nLevels < points.n;
   const levels = midpointLevels(useLevels ? nLevels : points.n);
   const yq = useLevels ? new Float64Array(nLevels) : proj;
+  // All L projections of the points and of the components at once (each point read once).
+  const all = projectPointsAll(points, directions, L);
+  const sl = projectGMMAll(gmm, directions, L);
+  const gs = new Float64Array(k * L);
+  const n = points.n;
   let value = 0;
   for (let l = 0; l < L; l++) {
-    projectGMM(gmm, directions, l, slice);
-    projectPoints(points, directions, l, proj);
+    slice.means.set(sl.means.subarray(l * k, (l + 1) * k));
+    slice.sds.set(sl.sds.subarray(l * k, (l + 1) * k));
+    proj.set(all.subarray(l * n, (l + 1) * n));
     proj.sort();
     if (useLevels) for (let j = 0; j < nLevels; j++) yq[j] = proj[Math.min(points.n - 1, Math.floor(levels[j] * points.n))];
     const g = method === 'exact' ? exactW2(slice, proj, true) : midpointGrad(slice, yq, p, levels);
@@ -495,16 +587,10 @@ export function slicedGradUnchecked(gmm: GMMParams, points: Points, directions: 
       dW[c] += g.dWeights[c];
       for (let j = 0; j < d; j++) dM[c * d + j] += g.dMeans[c] * directions[off + j];
       const s = slice.sds[c];
-      if (!(s > 0)) continue;
-      const gs = g.dSds[c] / (2 * s); // dL/dSigma = dL/ds * theta theta^T / (2 s)
-      if (full) {
-        const base = c * d * d;
-        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) dC[base + i * d + j] += gs * directions[off + i] * directions[off + j];
-      } else {
-        for (let j = 0; j < d; j++) dC[c * d + j] += gs * directions[off + j] * directions[off + j];
-      }
+      if (s > 0) gs[c * L + l] = g.dSds[c] / (2 * s); // dL/dSigma = dL/ds * theta theta^T / (2 s)
     }
   }
+  backProjectCovariances(k, d, full, directions, L, gs, dC);
   const inv = 1 / L;
   for (let i = 0; i < dW.length; i++) dW[i] *= inv;
   for (let i = 0; i < dM.length; i++) dM[i] *= inv;

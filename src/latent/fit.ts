@@ -12,9 +12,12 @@
 import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { availableFitMethods, FIT_METHODS, fitGMM, GMM, type FitHistory, type FitMethod, type Points } from '../gmm/index.ts';
+import { availableFitMethods, FIT_METHODS, fitGMM, type FitHistory, type FitMethod, type FixedBasisProduct, type Points } from '../gmm/index.ts';
 import { Rng } from '../util/rng.ts';
-import { LATENT_SET_FORMAT, LATENT_SET_VERSION, MANIFEST_FILE, LatentSetError, type LatentClassEntry, type LatentSetManifest } from './model-set.ts';
+import {
+  LATENT_SET_FORMAT, LATENT_SET_VERSION, MANIFEST_FILE, LatentSetError, classModelFromJSON, modelTypeOf, type LatentClassEntry, type LatentClassModel,
+  type LatentModelType, type LatentSetManifest,
+} from './model-set.ts';
 
 /** Latent codes with their digit labels (what src/latent/codes.ts readCodes returns, structurally). */
 export interface LabeledCodes {
@@ -25,20 +28,20 @@ export interface LabeledCodes {
 }
 
 /**
- * Method options used for the latent sets unless overridden (fitOptions / --opt). They keep a 10-component
- * diagonal fit of one class (~6000 128-d codes) to about a minute on one shared core: the stochastic fitters
- * work on minibatches (sw, sc2: 1000 codes per step; mmd: 512) for a fixed number of steps. Measured per step
- * on autoencoder codes (k = 10, diag, 2000 codes per class, busy machine): sw ≈ 0.18 s, sc2 ≈ 0.16 s,
- * mmd ≈ 0.85 s. EM stops when the mean log-likelihood changes by less than 1e-3 (scikit-learn's tol; at most
- * 200 iterations); fixed-basis is one pass. The step counts are a time budget, not a convergence criterion.
+ * Method options used for the latent sets unless overridden (fitOptions / --opt). Every method runs to
+ * convergence: EM until the mean log-likelihood changes by less than 1e-3 (scikit-learn's tol; at most 200
+ * iterations); SW, SC2 and MMD until their stopping rule (src/gmm/sw.ts PlateauMonitor: the smoothed loss falls
+ * by less than 0.2 % per 50 steps) — SW on all codes of the class (quantile levels, no minibatch bias) with its
+ * EM finish, SC2 with Zhang's NLL phase (SC2+NLL, 200 Lion steps), MMD on minibatches of 512 codes (unbiased
+ * for MMD, and its step is O(n)); fixed-basis is one pass and stores the paper's per-coordinate model.
  */
 export const LATENT_FIT_DEFAULTS: Partial<Record<FitMethod, Record<string, unknown>>> = {
   em: { maxIter: 200, tol: 1e-3 },
-  nll: { maxIter: 200 },
-  sw: { maxIter: 150, batchSize: 1000 },
-  sc2: { maxIter: 300, batchSize: 1000 },
+  nll: { maxIter: 1000 },
+  sw: {},
+  sc2: { nllSteps: 200 },
   'fixed-basis': {},
-  mmd: { maxIter: 60, batchSize: 512 },
+  mmd: { batchSize: 512 },
 };
 
 export interface ClassFitTask {
@@ -50,12 +53,16 @@ export interface ClassFitTask {
   options: Record<string, unknown>;
 }
 
-/** Fits one class (runs inside a worker, or inline). */
-export function fitClassCodes(task: ClassFitTask, onStep?: (step: number, loss: number) => void): { gmm: GMM; history: FitHistory } {
+/**
+ * Fits one class (runs inside a worker, or inline). The class model is the fitted GMM, or for the fixed-basis
+ * method the paper's per-coordinate product density (`product` of fitFixedBasis), which is what gets saved.
+ */
+export function fitClassCodes(task: ClassFitTask, onStep?: (step: number, loss: number) => void): { model: LatentClassModel; history: FitHistory } {
   const points: Points = { n: task.n, d: task.d, data: task.data };
   const opts: Record<string, unknown> = { ...task.options };
   if (onStep) opts.onStep = ({ step, loss }: { step: number; loss: number }) => onStep(step, loss);
-  return fitGMM(task.method, points, opts);
+  const r = fitGMM(task.method, points, opts) as ReturnType<typeof fitGMM> & { product?: FixedBasisProduct };
+  return { model: r.product ?? r.gmm, history: r.history };
 }
 
 /** Codes of each requested class as float64 Points, optionally a seeded random subset of `limit` per class. */
@@ -166,20 +173,23 @@ export async function fitLatentSet(o: FitLatentOptions): Promise<LatentSetManife
     return { label, method: o.method, n: p.n, d: p.d, data: p.data, options };
   });
   mkdirSync(o.outDir, { recursive: true });
-  const results = new Map<number, { json: ReturnType<GMM['toJSON']>; history: FitHistory }>();
+  type ModelJson = ReturnType<LatentClassModel['toJSON']>;
+  const results = new Map<number, { json: ModelJson; history: FitHistory }>();
+  let modelType: LatentModelType | null = null;
   let finished = 0;
   const total = tasks.length;
   const progress = (p: Omit<FitProgress, 'finished' | 'total'>) => o.onProgress?.({ ...p, finished, total });
 
-  const finish = (task: ClassFitTask, json: ReturnType<GMM['toJSON']>, history: FitHistory) => {
-    const g = GMM.fromJSON(json); // validates what the worker sent
+  const finish = (task: ClassFitTask, json: ModelJson, history: FitHistory) => {
+    const g = classModelFromJSON(json); // validates what the worker sent
+    modelType = modelTypeOf(g);
     const meta = {
       method: o.method, class: task.label, n: task.n, seed: task.options.seed, options: baseOptions,
       lossName: history.lossName, finalLoss: history.loss.at(-1) ?? null, finalNll: history.finalNll ?? null,
       iterations: history.iterations, converged: history.converged, wallTime: history.wallTime, created: new Date().toISOString(),
     };
     const text = compactJson(g.withMeta(meta).toJSON(), precision);
-    const out = GMM.fromJSON(JSON.parse(text)).toJSON(); // what a loader will see (rounded values still valid)
+    const out = classModelFromJSON(JSON.parse(text)).toJSON(); // what a loader will see (rounded values still valid)
     writeAtomic(join(o.outDir, classFile(task.label)), text);
     results.set(task.label, { json: out, history });
     finished++;
@@ -189,13 +199,13 @@ export async function fitLatentSet(o: FitLatentOptions): Promise<LatentSetManife
   if (workers === 0) {
     for (const task of tasks) {
       progress({ label: task.label, phase: 'start' });
-      let r: { gmm: GMM; history: FitHistory };
+      let r: { model: LatentClassModel; history: FitHistory };
       try {
         r = fitClassCodes(task, (step, loss) => progress({ label: task.label, phase: 'step', step, loss }));
       } catch (e) {
         throw new LatentSetError(`class ${task.label} (${o.method}, k=${o.k}): ${(e as Error).message}`);
       }
-      finish(task, r.gmm.toJSON(), r.history);
+      finish(task, r.model.toJSON(), r.history);
     }
   } else {
     await runPool(tasks, Math.min(workers, tasks.length), {
@@ -217,7 +227,7 @@ export async function fitLatentSet(o: FitLatentOptions): Promise<LatentSetManife
   let bytes = 0;
   for (const e of classEntries) bytes += statSync(join(o.outDir, e.file)).size;
   const manifest: LatentSetManifest = {
-    format: LATENT_SET_FORMAT, version: LATENT_SET_VERSION, method: o.method, k: o.k, d: o.codes.d, covarianceType,
+    format: LATENT_SET_FORMAT, version: LATENT_SET_VERSION, method: o.method, k: o.k, d: o.codes.d, covarianceType, modelType: modelType ?? 'gmm',
     options: baseOptions, seed, limit, codes: { path: o.codesPath ?? null, ...(o.codesHeader !== undefined ? { header: o.codesHeader } : {}) },
     classes: classEntries, created: new Date().toISOString(), workers, totalWallTime: (performance.now() - t0) / 1000, bytes, precision,
   };
@@ -248,7 +258,7 @@ function writeAtomic(path: string, text: string): void {
 interface PoolHandlers {
   start: (t: ClassFitTask) => void;
   step: (t: ClassFitTask, step: number, loss: number) => void;
-  done: (t: ClassFitTask, json: ReturnType<GMM['toJSON']>, history: FitHistory) => void;
+  done: (t: ClassFitTask, json: ReturnType<LatentClassModel['toJSON']>, history: FitHistory) => void;
   error: (t: ClassFitTask, message: string) => Error;
 }
 
@@ -275,7 +285,7 @@ function runPool(tasks: ClassFitTask[], size: number, h: PoolHandlers): Promise<
       const w = new Worker(BOOT, { workerData: { __entry: ENTRY, task } });
       live.add(w);
       let settled = false;
-      w.on('message', (m: { type: string; step?: number; loss?: number; json?: ReturnType<GMM['toJSON']>; history?: FitHistory; message?: string }) => {
+      w.on('message', (m: { type: string; step?: number; loss?: number; json?: ReturnType<LatentClassModel['toJSON']>; history?: FitHistory; message?: string }) => {
         if (m.type === 'progress') h.step(task, m.step!, m.loss!);
         else if (m.type === 'done') {
           settled = true;

@@ -96,7 +96,7 @@ export function mixClasses(set: LatentModelSet, mode: MixMode, weightsIn: ClassW
   if (!MIX_MODES.includes(mode)) throw new MixWeightsError(`unknown mixing mode ${JSON.stringify(mode)}: expected one of ${MIX_MODES.join(', ')}`);
   checkCount(n);
   const cw = isNormalized(weightsIn) ? weightsIn : normalizeClassWeights(weightsIn, set.classes);
-  for (const c of cw.classes) set.gmm(c); // unknown classes in pre-normalised weights
+  for (const c of cw.classes) set.model(c); // unknown classes in pre-normalised weights
   const d = set.d;
   const { classes, weights } = cw;
   const pick = new Rng(streamSeed(seed, 0));

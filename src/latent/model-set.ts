@@ -6,7 +6,15 @@
  * On disk (written by `fitLatentSet`, src/latent/fit.ts):
  *   models/gmm/<method>/index.json      the manifest (LatentSetManifest: format, version, method, options,
  *                                       per-class file names, sizes and fit timings)
- *   models/gmm/<method>/class-<c>.json  one GMM per class (GMM JSON, src/gmm/gmm.ts, with meta)
+ *   models/gmm/<method>/class-<c>.json  one density model per class: a GMM (GMM JSON, src/gmm/gmm.ts, with meta)
+ *                                       or, for the fixed-basis method, the paper's product of per-coordinate
+ *                                       fixed-basis densities (FixedBasisProduct JSON, src/gmm/fixed-basis.ts) —
+ *                                       a density that no k-component GMM can hold. The class file's `format`
+ *                                       field says which; the manifest's `modelType` records it too.
+ *
+ * Every class model samples and has a log-density (`model(c)`); GMM-only views (`gmm(c)`, the per-component
+ * samples) throw a LatentSetError naming the model type for a fixed-basis set, and `displayGMM(c)` gives the
+ * Gaussian summary the Explore tab draws (the GMM itself, or the moment-matched Gaussian of a product).
  *
  * Random streams. Every draw is a pure function of (seed, class): class c's samples come from the stream
  * `streamSeed(seed, 1 + c)` and class choices (mixing) from `streamSeed(seed, 0)`. So `sampleClass(c, n, s)`
@@ -15,13 +23,30 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { GMM, type FitMethod } from '../gmm/index.ts';
+import { FIXED_BASIS_JSON_FORMAT, FixedBasisProduct, GMM, GMM_JSON_FORMAT, type FitMethod, type Points } from '../gmm/index.ts';
 import { Rng } from '../util/rng.ts';
 import { modelsPath } from '../util/paths.ts';
 
 export const LATENT_SET_FORMAT = 'gmmgen-latent-gmm-set';
 export const LATENT_SET_VERSION = 1;
 export const MANIFEST_FILE = 'index.json';
+
+/** A class's density model: a GMM, or the fixed-basis method's product of per-coordinate densities. */
+export type LatentClassModel = GMM | FixedBasisProduct;
+export type LatentModelType = 'gmm' | 'fixed-basis-product';
+
+/** The model type of a class model. */
+export function modelTypeOf(m: LatentClassModel): LatentModelType {
+  return m instanceof GMM ? 'gmm' : 'fixed-basis-product';
+}
+
+/** Parses a class file's JSON by its `format` field (GMM or fixed-basis product); errors name the problem. */
+export function classModelFromJSON(json: unknown): LatentClassModel {
+  const format = json !== null && typeof json === 'object' ? (json as Record<string, unknown>).format : undefined;
+  if (format === FIXED_BASIS_JSON_FORMAT) return FixedBasisProduct.fromJSON(json);
+  if (format === GMM_JSON_FORMAT || format === undefined) return GMM.fromJSON(json);
+  throw new LatentSetError(`unknown class model format ${JSON.stringify(format)} (expected '${GMM_JSON_FORMAT}' or '${FIXED_BASIS_JSON_FORMAT}')`);
+}
 
 export class LatentSetError extends Error {
   constructor(message: string) {
@@ -56,6 +81,8 @@ export interface LatentSetManifest {
   k: number;
   d: number;
   covarianceType: 'full' | 'diag';
+  /** What the class files hold (absent in sets written before it existed: 'gmm'). */
+  modelType?: LatentModelType;
   /** Options passed to fitGMM (minus k/seed/onStep), as given. */
   options: Record<string, unknown>;
   seed: number;
@@ -113,20 +140,27 @@ export class LatentModelSet {
   readonly manifest: LatentSetManifest | null;
   /** Folder it was loaded from (null when built in memory). */
   readonly dir: string | null;
-  private readonly gmms: Map<number, GMM>;
+  /** What the class models are (every class of a set has the same type). */
+  readonly modelType: LatentModelType;
+  private readonly models: Map<number, LatentClassModel>;
 
-  constructor(method: string, gmms: Map<number, GMM>, manifest: LatentSetManifest | null = null, dir: string | null = null) {
-    if (gmms.size === 0) throw new LatentSetError(`latent set '${method}': no class GMMs`);
+  constructor(method: string, models: Map<number, LatentClassModel>, manifest: LatentSetManifest | null = null, dir: string | null = null) {
+    if (models.size === 0) throw new LatentSetError(`latent set '${method}': no class models`);
     let d = -1;
-    for (const [label, g] of gmms) {
+    let type: LatentModelType | null = null;
+    for (const [label, g] of models) {
       if (!Number.isInteger(label) || label < 0) throw new LatentSetError(`latent set '${method}': class label must be a non-negative integer, got ${label}`);
-      if (!(g instanceof GMM)) throw new LatentSetError(`latent set '${method}': class ${label} is not a GMM`);
+      if (!(g instanceof GMM) && !(g instanceof FixedBasisProduct)) throw new LatentSetError(`latent set '${method}': class ${label} is neither a GMM nor a fixed-basis model`);
       if (d < 0) d = g.d;
       else if (g.d !== d) throw new LatentSetError(`latent set '${method}': class ${label} has dimension ${g.d}, other classes ${d}`);
+      const t = modelTypeOf(g);
+      if (type === null) type = t;
+      else if (t !== type) throw new LatentSetError(`latent set '${method}': class ${label} is a ${t} model, other classes ${type}`);
     }
     this.method = method;
     this.d = d;
-    this.gmms = new Map([...gmms].sort((a, b) => a[0] - b[0]));
+    this.modelType = type!;
+    this.models = new Map([...models].sort((a, b) => a[0] - b[0]));
     this.manifest = manifest;
     this.dir = dir;
   }
@@ -138,52 +172,80 @@ export class LatentModelSet {
       throw new LatentSetError(`no latent GMM set in ${dir}: ${MANIFEST_FILE} is missing (create one with: npm run fit-latent -- --method <m> --out ${dir})`);
     }
     const manifest = parseManifest(readJson(mpath), mpath);
-    const gmms = new Map<number, GMM>();
+    const models = new Map<number, LatentClassModel>();
     for (const e of manifest.classes) {
       const p = join(dir, e.file);
       if (!existsSync(p)) throw new LatentSetError(`${mpath}: class ${e.label} file ${e.file} is missing`);
-      let g: GMM;
+      let g: LatentClassModel;
       try {
-        g = GMM.fromJSON(readJson(p));
+        g = classModelFromJSON(readJson(p));
       } catch (err) {
         throw new LatentSetError(`${p}: ${(err as Error).message}`);
       }
       if (g.d !== manifest.d) throw new LatentSetError(`${p}: dimension ${g.d} differs from the manifest's d = ${manifest.d}`);
-      gmms.set(e.label, g);
+      const want = manifest.modelType ?? 'gmm';
+      if (modelTypeOf(g) !== want) throw new LatentSetError(`${p}: holds a ${modelTypeOf(g)} model, the manifest says '${want}'`);
+      models.set(e.label, g);
     }
-    return new LatentModelSet(manifest.method, gmms, manifest, dir);
+    return new LatentModelSet(manifest.method, models, manifest, dir);
   }
 
   /** Class labels, ascending. */
   get classes(): number[] {
-    return [...this.gmms.keys()];
+    return [...this.models.keys()];
   }
 
   has(label: number): boolean {
-    return this.gmms.has(label);
+    return this.models.has(label);
   }
 
-  /** The GMM of one class; unknown classes are a clear error. */
-  gmm(label: number): GMM {
-    const g = this.gmms.get(label);
+  /** The density model of one class; unknown classes are a clear error. */
+  model(label: number): LatentClassModel {
+    const g = this.models.get(label);
     if (!g) throw new LatentSetError(`latent set '${this.method}' has no class ${JSON.stringify(label)} (classes: ${this.classes.join(', ')})`);
     return g;
   }
 
-  /** n codes of one class, reproducible per (seed, class). */
-  sampleClass(label: number, n: number, seed = 0): Codes & { components: Int32Array } {
+  /** The GMM of one class (GMM sets only; a fixed-basis set holds per-coordinate densities: use model()). */
+  gmm(label: number): GMM {
+    const g = this.model(label);
+    if (!(g instanceof GMM)) {
+      throw new LatentSetError(`latent set '${this.method}' holds ${this.modelType} models (per-coordinate fixed-basis densities), not GMMs; use model(${label})`);
+    }
+    return g;
+  }
+
+  /**
+   * A Gaussian mixture that summarises one class for pictures (Explore tab ellipses): the GMM itself, or for a
+   * fixed-basis product its moment-matched single Gaussian (same mean and covariance, full).
+   */
+  displayGMM(label: number): GMM {
+    const g = this.model(label);
+    if (g instanceof GMM) return g;
+    const { mean, cov } = g.moments();
+    for (let j = 0; j < g.d; j++) cov[j * g.d + j] = Math.max(cov[j * g.d + j], 1e-12);
+    return new GMM({ k: 1, d: g.d, covarianceType: 'full', weights: new Float64Array([1]), means: mean, covariances: cov }, { summaryOf: this.modelType });
+  }
+
+  /** n samples of class `label` in float64 and the mixture component of each (−1 for a fixed-basis product). */
+  private draw(label: number, n: number, seed: number): { points: Points; components: Int32Array } {
     checkCount(n);
-    const g = this.gmm(label);
-    const { points, components } = g.sample(n, new Rng(streamSeed(seed, 1 + label)));
-    return { n, d: g.d, data: Float32Array.from(points.data), components };
+    const g = this.model(label);
+    const rng = new Rng(streamSeed(seed, 1 + label));
+    if (g instanceof GMM) return g.sample(n, rng);
+    return { points: g.sample(n, rng), components: new Int32Array(n).fill(-1) };
+  }
+
+  /** n codes of one class, reproducible per (seed, class); `components` is −1 for a fixed-basis product. */
+  sampleClass(label: number, n: number, seed = 0): Codes & { components: Int32Array } {
+    const { points, components } = this.draw(label, n, seed);
+    return { n, d: this.d, data: Float32Array.from(points.data), components };
   }
 
   /** The same as sampleClass, in float64 (for evaluation code that wants full precision). */
   sampleClass64(label: number, n: number, seed = 0): { n: number; d: number; data: Float64Array; components: Int32Array } {
-    checkCount(n);
-    const g = this.gmm(label);
-    const { points, components } = g.sample(n, new Rng(streamSeed(seed, 1 + label)));
-    return { n, d: g.d, data: points.data, components };
+    const { points, components } = this.draw(label, n, seed);
+    return { n, d: this.d, data: points.data, components };
   }
 
   /** n codes for each of several classes, concatenated in the order given, with their labels. */
@@ -202,11 +264,12 @@ export class LatentModelSet {
 
   /**
    * The per-component view of the papers' figures: `perComponent` samples of each component of one class GMM,
-   * rows = components (index order). Reproducible per (seed, class).
+   * rows = components (index order). Reproducible per (seed, class). GMM sets only.
    */
   sampleComponents(label: number, perComponent: number, seed = 0): ComponentSamples {
     checkCount(perComponent, 'perComponent', 10_000);
-    const g = this.gmm(label);
+    const g = this.model(label);
+    if (!(g instanceof GMM)) throw new LatentSetError(`latent set '${this.method}' has no mixture components to show (its class models are per-coordinate fixed-basis densities)`);
     const rng = new Rng(streamSeed(seed, 1 + label));
     const data = new Float32Array(g.k * perComponent * g.d);
     for (let c = 0; c < g.k; c++) {
@@ -216,13 +279,18 @@ export class LatentModelSet {
     return { n: g.k * perComponent, d: g.d, data, k: g.k, perComponent, weights: Array.from(g.weights) };
   }
 
-  /** A short description for APIs (method, classes, k per class, covariance type, fit info). */
-  describe(): { method: string; d: number; classes: { label: number; k: number; n: number | null }[]; covarianceType: string; created: string | null } {
+  /** A short description for APIs (method, model type, classes with k per class (null for a product), covariance type, fit info). */
+  describe(): { method: string; d: number; modelType: LatentModelType; classes: { label: number; k: number | null; n: number | null }[]; covarianceType: string | null; created: string | null } {
+    const first = this.model(this.classes[0]);
     return {
       method: this.method,
       d: this.d,
-      classes: this.classes.map((label) => ({ label, k: this.gmm(label).k, n: this.manifest?.classes.find((e) => e.label === label)?.n ?? null })),
-      covarianceType: this.gmm(this.classes[0]).covarianceType,
+      modelType: this.modelType,
+      classes: this.classes.map((label) => {
+        const m = this.model(label);
+        return { label, k: m instanceof GMM ? m.k : null, n: this.manifest?.classes.find((e) => e.label === label)?.n ?? null };
+      }),
+      covarianceType: first instanceof GMM ? first.covarianceType : null,
       created: this.manifest?.created ?? null,
     };
   }

@@ -154,7 +154,7 @@ export function projectLatentSet(set: LatentModelSet, codes: LabeledRows | null,
     explained,
     points,
     labels,
-    classes: set.classes.map((label) => ({ label, components: projectGMM(set.gmm(label), mean, axes) })),
+    classes: set.classes.map((label) => ({ label, components: projectGMM(set.displayGMM(label), mean, axes) })),
   };
 }
 

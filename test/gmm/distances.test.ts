@@ -87,7 +87,7 @@ test('fixed-basis 1-D: both algorithms approximate a known mixture (small Eq. 9 
 
 test('fixed-basis d > 1: PCA product model samples deterministically and matches the marginal spread', () => {
   const pts = g.sample(3000, 6).points;
-  const r = fitGMM('fixed-basis', pts, { k: 4, seed: 0 }) as ReturnType<typeof fitGMM> & { product?: FixedBasisProduct };
+  const r = fitGMM('fixed-basis', pts, { k: 4, seed: 0, frame: 'pca' }) as ReturnType<typeof fitGMM> & { product?: FixedBasisProduct };
   assert.ok(r.product instanceof FixedBasisProduct);
   const a = r.product!.sample(500, 3), b = r.product!.sample(500, 3);
   assert.deepEqual(Array.from(a.data), Array.from(b.data));

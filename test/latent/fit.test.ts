@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { availableFitMethods, GMM } from '../../src/gmm/index.ts';
+import { availableFitMethods, FixedBasisProduct, GMM } from '../../src/gmm/index.ts';
 import { fitLatentSet, LatentModelSet, LatentSetError, splitByClass } from '../../src/latent/index.ts';
 import { LATENT_FIT_DEFAULTS } from '../../src/latent/fit.ts';
 import { blobCodes } from './_synthetic.ts';
@@ -88,11 +88,19 @@ test('every registered distance-based fitter produces a valid class GMM file (sm
       const set = LatentModelSet.load(dir);
       assert.deepEqual(set.classes, [0, 1], method);
       for (const c of [0, 1]) {
+        const s = set.sampleClass(c, 50, 1);
+        assert.ok(s.data.every(Number.isFinite), `${method}: finite samples`);
+        assert.ok(Number.isFinite(set.model(c).nll({ n: 50, d: 3, data: Float64Array.from(s.data) })), `${method}: finite NLL`);
+        if (method === 'fixed-basis') {
+          // The paper's per-coordinate model, not a k-component GMM.
+          assert.equal(set.modelType, 'fixed-basis-product');
+          assert.ok(set.model(c) instanceof FixedBasisProduct);
+          assert.equal(set.manifest?.modelType, 'fixed-basis-product');
+          continue;
+        }
         const g = set.gmm(c);
         assert.equal(g.k, 2);
         assert.equal(g.meta?.method, method);
-        const s = set.sampleClass(c, 50, 1);
-        assert.ok(s.data.every(Number.isFinite), `${method}: finite samples`);
       }
       assert.ok((performance.now() - t0) / 1000 < 20, `${method} took too long for a test`);
     } finally {
@@ -121,6 +129,52 @@ test('bad requests fail with clear errors', async () => {
     assert.throws(() => LatentModelSet.load(dir), /class-0\.json: .*means\[0\]' must have 3 entries/);
     writeFileSync(join(dir, 'index.json'), '{"format": "other"}');
     assert.throws(() => LatentModelSet.load(dir), /field 'format' must be 'gmmgen-latent-gmm-set'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a fixed-basis set holds the per-coordinate product model: samples, log-density, summaries, clear errors', async () => {
+  const codes = blobCodes([0, 1], 400, 4, 3);
+  const dir = tmp();
+  try {
+    await fitLatentSet({ codes, method: 'fixed-basis', k: 3, outDir: dir, workers: 0, seed: 1 });
+    const set = LatentModelSet.load(dir);
+    const byClass = splitByClass(codes, [0, 1]);
+    for (const c of [0, 1]) {
+      const m = set.model(c) as FixedBasisProduct;
+      assert.equal(m.frame, 'coordinates');
+      assert.equal(m.marginals.length, 4);
+      // Samples reproduce every coordinate's mean and spread (independent per-coordinate densities).
+      const s = set.sampleClass64(c, 4000, 2);
+      assert.ok(s.components.every((v) => v === -1));
+      const p = byClass.get(c)!;
+      for (let j = 0; j < 4; j++) {
+        const stat = (x: ArrayLike<number>, n: number) => {
+          let mu = 0, v = 0;
+          for (let i = 0; i < n; i++) mu += x[i * 4 + j] / n;
+          for (let i = 0; i < n; i++) v += (x[i * 4 + j] - mu) ** 2 / n;
+          return [mu, v];
+        };
+        const [ms, vs] = stat(s.data, 4000), [mp, vp] = stat(p.data, p.n);
+        assert.ok(Math.abs(ms - mp) < 0.1 && Math.abs(vs / vp - 1) < 0.15, `class ${c} coord ${j}: sample mean/var ${ms}/${vs} vs data ${mp}/${vp}`);
+      }
+      // The log-density is the sum of the marginals' log-densities.
+      const x = { n: 1, d: 4, data: Float64Array.from(p.data.subarray(0, 4)) };
+      const direct = m.marginals.reduce((acc, mj, j) => acc + Math.log(mj.weights.reduce((t, w, i) => t + (w * Math.exp(-0.5 * ((x.data[j] - mj.means[i]) / mj.sds[i]) ** 2)) / (mj.sds[i] * Math.sqrt(2 * Math.PI)), 0)), 0);
+      assert.ok(Math.abs(m.logPdf(x)[0] - direct) < 1e-9);
+      // Explore summary: one Gaussian with the product's mean and covariance.
+      const g = set.displayGMM(c);
+      assert.equal(g.k, 1);
+      assert.throws(() => set.gmm(c), /holds fixed-basis-product models .* not GMMs; use model\(/);
+      assert.throws(() => set.sampleComponents(c, 3), /no mixture components to show/);
+    }
+    // The class file is the product JSON; a damaged one is rejected naming the field.
+    const json = JSON.parse(readFileSync(join(dir, 'class-0.json'), 'utf8'));
+    assert.equal(json.format, 'gmmgen-fixed-basis-product');
+    json.marginals[2].sigma = -1;
+    writeFileSync(join(dir, 'class-0.json'), JSON.stringify(json));
+    assert.throws(() => LatentModelSet.load(dir), /class-0\.json: fixed-basis model JSON: marginals\[2\]\.sigma must be > 0/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
