@@ -21,7 +21,7 @@ import type { SliceJob } from './wasserstein.ts';
 const MIN_WORK = 40_000;
 
 // Control block: BigInt64 ticket at 0, then Int32 fields, and the job's p as a float64 at byte 64.
-export const C = { NTASKS: 2, DONE: 3, ERR: 4, STOP: 5, READY: 6, BUFVER: 7, N: 8, K: 9, L: 10, NLEVELS: 11, EXACT: 12 } as const;
+export const C = { NTASKS: 2, DONE: 3, ERR: 4, STOP: 5, READY: 6, BUFVER: 7, N: 8, K: 9, L: 10, NLEVELS: 11, EXACT: 12, WORKER_TASKS: 13 } as const;
 const P_BYTE = 64;
 const CTL_BYTES = 72;
 
@@ -72,6 +72,11 @@ export class SlicePool {
   /** Workers that have started and serve tasks. */
   get readyWorkers(): number {
     return Atomics.load(this.ints, C.READY);
+  }
+
+  /** Tasks the workers (not the calling thread) have run since the pool started. */
+  get workerTasks(): number {
+    return Atomics.load(this.ints, C.WORKER_TASKS);
   }
 
   /** Resolves when every worker is ready, or after `timeoutMs` (then false). For tests and benchmarks. */
@@ -155,9 +160,9 @@ export function setSliceTask(f: (job: SliceJob, l: number) => void): void {
 export function slicePoolFor(work: number): SlicePool | null {
   if (work < MIN_WORK || !task) return null;
   if (pool?.broken) return null;
+  const threads = threadCount();
+  if (threads <= 1) return null;
   if (!pool) {
-    const threads = threadCount();
-    if (threads <= 1) return null;
     try {
       pool = new SlicePool(threads - 1, task);
     } catch {
@@ -173,6 +178,11 @@ export async function startSlicePool(): Promise<number> {
   if (!p) return 0;
   await p.whenReady();
   return p.readyWorkers;
+}
+
+/** Tasks run by the pool's workers so far (0 without a pool). */
+export function slicePoolWorkerTasks(): number {
+  return pool?.workerTasks ?? 0;
 }
 
 /** Stops the pool's workers (they are unref'd; this frees them early, e.g. in tests). */

@@ -38,6 +38,7 @@ for (;;) {
     } catch {
       Atomics.store(I, C.ERR, 1);
     }
+    Atomics.add(I, C.WORKER_TASKS, 1);
     Atomics.add(I, C.DONE, 1);
     Atomics.notify(I, C.DONE);
     v = Atomics.load(T, 0);
