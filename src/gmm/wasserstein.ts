@@ -46,6 +46,7 @@ import {
   INV_SQRT2PI, mixturePdf, mixtureQuantiles, normCdf, normPdf, normSf, validateMixture1D,
 } from './mixture1d.ts';
 import { outerSumsWasm, projectRowsWasm, sliceComponentsWasm } from './wasm/sliced.ts';
+import { setSliceTask, slicePoolFor } from './slice-pool.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Directions and projections (shared by the sliced distances)
@@ -174,9 +175,9 @@ export function projectPoints(x: Points, dir: ArrayLike<number>, row = 0, out?: 
  * which is what dominates a step with n·d large (10,000 codes × 128 dimensions). Same sums, in the same order, as
  * projectPoints, so the results are identical.
  */
-export function projectPointsAll(x: Points, dir: Float64Array, L: number): Float64Array {
+export function projectPointsAll(x: Points, dir: Float64Array, L: number, into?: Float64Array): Float64Array {
   const { n, d, data } = x;
-  const out = new Float64Array(L * n);
+  const out = into ?? new Float64Array(L * n);
   // The WebAssembly kernel (wasm/sliced.ts) computes the same sums in the same order.
   if (projectRowsWasm(data, n, d, dir, L, out)) return out;
   const L4 = L - (L % 4);
@@ -553,47 +554,115 @@ export function backProjectCovariances(k: number, d: number, full: boolean, dirs
   }
 }
 
+/**
+ * The per-direction work of a sliced W_p^p gradient, for direction l of a SliceJob: sort the data's projections
+ * (in place), take the empirical quantiles at the levels, and the 1-D value and gradient (midpointGrad or exactW2)
+ * of the slice (weights, means[l·k + c], sds[l·k + c]); writes value[l], dW[l·k + c], dM[l·k + c] (dL/dm of the
+ * slice means) and gs[c·L + l] = dL/ds / (2 s) (0 when s = 0). Directions are independent, so any thread may run
+ * any l (slice-pool.ts); the caller sums the outputs over l in order.
+ */
+export interface SliceJob {
+  n: number;
+  k: number;
+  L: number;
+  p: number;
+  exact: boolean;
+  /** Quantile levels (midpoint only; 0 or >= n: one per point). */
+  nLevels: number;
+  proj: Float64Array;
+  weights: Float64Array;
+  means: Float64Array;
+  sds: Float64Array;
+  value: Float64Array;
+  dW: Float64Array;
+  dM: Float64Array;
+  gs: Float64Array;
+}
+
+const levelsCache = new Map<number, Float64Array>();
+
+export function sliceTask(job: SliceJob, l: number): void {
+  const { n, k, L, nLevels } = job;
+  const proj = job.proj.subarray(l * n, (l + 1) * n);
+  proj.sort();
+  const slice: Mixture1D = { weights: job.weights, means: job.means.subarray(l * k, (l + 1) * k), sds: job.sds.subarray(l * k, (l + 1) * k) };
+  let g: Wasserstein1DGrad;
+  if (job.exact) g = exactW2(slice, proj, true);
+  else {
+    // Quantile trick (nLevels > 0 and < n): match the GMM quantiles at m = nLevels midpoint levels u_j = (j + 1/2)/m
+    // with the full sample's empirical quantiles y_(floor(u_j n)) at the same levels: m quantile solves per slice
+    // instead of n, and no minibatch bias (all points are projected and sorted).
+    const useLevels = nLevels > 0 && nLevels < n;
+    const m = useLevels ? nLevels : n;
+    let levels = levelsCache.get(m);
+    if (!levels) {
+      levels = midpointLevels(m);
+      if (levelsCache.size > 16) levelsCache.clear();
+      levelsCache.set(m, levels);
+    }
+    let yq = proj;
+    if (useLevels) {
+      yq = new Float64Array(nLevels);
+      for (let j = 0; j < nLevels; j++) yq[j] = proj[Math.min(n - 1, Math.floor(levels[j] * n))];
+    }
+    g = midpointGrad(slice, yq, job.p, levels);
+  }
+  job.value[l] = g.value;
+  for (let c = 0; c < k; c++) {
+    job.dW[l * k + c] = g.dWeights[c];
+    job.dM[l * k + c] = g.dMeans[c];
+    const s = slice.sds[c];
+    job.gs[c * L + l] = s > 0 ? g.dSds[c] / (2 * s) : 0; // dL/dSigma = dL/ds * theta theta^T / (2 s)
+  }
+}
+
+setSliceTask(sliceTask);
+
 /** slicedWassersteinGrad without validation (hot loop of fitSW). */
 export function slicedGradUnchecked(gmm: GMMParams, points: Points, directions: Float64Array, p: number, method: Wasserstein1DMethod, nLevels = 0): SlicedGrad {
   const { k, d } = gmm;
-  const L = directions.length / d;
-  const dW = new Float64Array(k), dM = new Float64Array(k * d);
-  const full = gmm.covarianceType === 'full';
-  const dC = new Float64Array(full ? k * d * d : k * d);
-  const proj = new Float64Array(points.n);
-  const slice: Mixture1D = { weights: gmm.weights.slice(), means: new Float64Array(k), sds: new Float64Array(k) };
-  // Quantile trick (nLevels > 0 and < n, midpoint only): match the GMM quantiles at m = nLevels midpoint
-  // levels u_j = (j + 1/2)/m with the full sample's empirical quantiles y_(floor(u_j n)) at the same levels:
-  // m quantile solves per slice instead of n, and no minibatch bias (all points are projected and sorted).
-  const useLevels = method === 'midpoint' && nLevels > 0 && nLevels < points.n;
-  const levels = midpointLevels(useLevels ? nLevels : points.n);
-  const yq = useLevels ? new Float64Array(nLevels) : proj;
-  // All L projections of the points and of the components at once (each point read once).
-  const all = projectPointsAll(points, directions, L);
-  const sl = projectGMMAll(gmm, directions, L);
-  const gs = new Float64Array(k * L);
   const n = points.n;
+  const L = directions.length / d;
+  const full = gmm.covarianceType === 'full';
+  const dW = new Float64Array(k), dM = new Float64Array(k * d);
+  const dC = new Float64Array(full ? k * d * d : k * d);
+  // The directions' 1-D work runs on the slice pool's threads when it pays (slice-pool.ts), else here.
+  const pool = slicePoolFor(n * L);
+  const job = pool ? pool.job(n, k, L) : sliceJobArrays(n, k, L);
+  job.p = p;
+  job.exact = method === 'exact';
+  job.nLevels = method === 'midpoint' ? nLevels : 0;
+  job.weights.set(gmm.weights);
+  // All L projections of the points and of the components at once (each point read once).
+  projectPointsAll(points, directions, L, job.proj);
+  const sl = projectGMMAll(gmm, directions, L);
+  job.means.set(sl.means);
+  job.sds.set(sl.sds);
+  if (pool) pool.run(L);
+  else for (let l = 0; l < L; l++) sliceTask(job, l);
+  // Sums over the directions in order (the same bits whichever thread ran a direction).
   let value = 0;
   for (let l = 0; l < L; l++) {
-    slice.means.set(sl.means.subarray(l * k, (l + 1) * k));
-    slice.sds.set(sl.sds.subarray(l * k, (l + 1) * k));
-    proj.set(all.subarray(l * n, (l + 1) * n));
-    proj.sort();
-    if (useLevels) for (let j = 0; j < nLevels; j++) yq[j] = proj[Math.min(points.n - 1, Math.floor(levels[j] * points.n))];
-    const g = method === 'exact' ? exactW2(slice, proj, true) : midpointGrad(slice, yq, p, levels);
-    value += g.value;
+    value += job.value[l];
     const off = l * d;
     for (let c = 0; c < k; c++) {
-      dW[c] += g.dWeights[c];
-      for (let j = 0; j < d; j++) dM[c * d + j] += g.dMeans[c] * directions[off + j];
-      const s = slice.sds[c];
-      if (s > 0) gs[c * L + l] = g.dSds[c] / (2 * s); // dL/dSigma = dL/ds * theta theta^T / (2 s)
+      dW[c] += job.dW[l * k + c];
+      const gm = job.dM[l * k + c];
+      for (let j = 0; j < d; j++) dM[c * d + j] += gm * directions[off + j];
     }
   }
-  backProjectCovariances(k, d, full, directions, L, gs, dC);
+  backProjectCovariances(k, d, full, directions, L, job.gs, dC);
   const inv = 1 / L;
   for (let i = 0; i < dW.length; i++) dW[i] *= inv;
   for (let i = 0; i < dM.length; i++) dM[i] *= inv;
   for (let i = 0; i < dC.length; i++) dC[i] *= inv;
   return { value: value * inv, dWeights: dW, dMeans: dM, dCovariances: dC };
+}
+
+/** A SliceJob on plain arrays (one thread). */
+export function sliceJobArrays(n: number, k: number, L: number): SliceJob {
+  return {
+    n, k, L, p: 2, exact: false, nLevels: 0, proj: new Float64Array(L * n), weights: new Float64Array(k), means: new Float64Array(L * k),
+    sds: new Float64Array(L * k), value: new Float64Array(L), dW: new Float64Array(L * k), dM: new Float64Array(L * k), gs: new Float64Array(k * L),
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * The sliced distances' WebAssembly kernels (src/gmm/wasm/sliced.ts, assembly/sliced.ts): the shipped module is the
  * build of its source, and every kernel — and SW and SC2 fits that use them — gives the same bits as the JavaScript
- * loops (GMMGEN_KERNELS=js, the fallback), at odd sizes that reach every tail of the blocked loops and at 128-d.
+ * loops (GMMGEN_KERNELS=js, the fallback), at odd sizes that reach every tail of the blocked loops and at 128-d; and
+ * SW gives the same bits with its directions on one thread or on the slice pool's worker threads.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { fisherPrecondition } from '../../src/gmm/sw.ts';
 import { fitGMM } from '../../src/gmm/fit.ts';
 import '../../src/gmm/index.ts';
 import { slicedKernelsInUse } from '../../src/gmm/wasm/sliced.ts';
+import { shutdownSlicePool, slicePoolWorkerTasks, startSlicePool } from '../../src/gmm/slice-pool.ts';
 import { SLICED_MODULE, buildWasm, moduleSource } from '../../src/gmm/wasm/build.ts';
 import { repoRoot } from '../../src/util/paths.ts';
 import { Rng } from '../../src/util/rng.ts';
@@ -115,5 +117,30 @@ test('SW and SC2 fits (full covariances) give the same bits on both paths', () =
       const { gmm, history } = fitGMM(method as 'sw' | 'sc2', pts, opts);
       return [gmm.weights, gmm.means, gmm.covariances, Float64Array.from(history.loss)];
     });
+  }
+});
+
+test('SW with the directions on the slice pool: same bits on 1 and 2 threads, and the worker takes tasks', async () => {
+  const old = process.env.GMMGEN_THREADS;
+  try {
+    process.env.GMMGEN_THREADS = '2';
+    assert.equal(await startSlicePool(), 1);
+    const rng = new Rng(9);
+    const truth = new GMM(randomParams(3, 6, rng));
+    const pts = truth.sample(2600, rng).points; // n·L = 41 600: above the pool's threshold
+    const opts = { k: 3, covarianceType: 'full', maxIter: 6, tol: 0, L: 16, seed: 4, finishIter: 0 };
+    const fit = (threads: string) => {
+      process.env.GMMGEN_THREADS = threads;
+      const { gmm, history } = fitGMM('sw', pts, opts);
+      return [gmm.weights, gmm.means, gmm.covariances, Float64Array.from(history.loss)];
+    };
+    const before = slicePoolWorkerTasks();
+    const two = fit('2');
+    assert.ok(slicePoolWorkerTasks() > before, 'the worker thread ran some directions');
+    const one = fit('1');
+    for (let a = 0; a < one.length; a++) for (let i = 0; i < one[a].length; i++) assert.ok(Object.is(two[a][i], one[a][i]), `output ${a}[${i}]`);
+  } finally {
+    if (old === undefined) delete process.env.GMMGEN_THREADS; else process.env.GMMGEN_THREADS = old;
+    await shutdownSlicePool();
   }
 });
