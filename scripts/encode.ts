@@ -1,49 +1,41 @@
 /**
  * Writes the latent codes of the MNIST train and test sets under the trained encoder:
  *
- *   npm run encode -- [--model models/autoencoder] [--out artifacts/codes] [--limit N] [--batch 500]
+ *   npm run encode -- [--model models/autoencoder] [--out artifacts/codes] [--limit N] [--batch 500] [--force]
  *
  * Output: <out>/train.json + train.f32 and <out>/test.json + test.f32 (format in src/latent/codes.ts).
  */
 import { relative, resolve, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { initBackend } from '../src/backend/index.ts';
-import { limitSet, loadMnistSplit } from '../src/data/mnist.ts';
-import { writeCodes } from '../src/latent/codes.ts';
-import { loadAutoencoder } from '../src/models/load.ts';
-import { encodeImages } from '../src/train/autoencoder.ts';
+import { parseCli } from '../src/cli/args.ts';
+import { claimOutputDir } from '../src/util/output.ts';
 import { modelsPath, repoRoot } from '../src/util/paths.ts';
 
-function fail(msg: string): never {
-  console.error(`encode: ${msg}\nusage: npm run encode -- [--model DIR] [--out DIR] [--limit N] [--batch N]`);
-  process.exit(2);
-}
-let v;
-try {
-  v = parseArgs({
-    strict: true,
-    options: {
-      model: { type: 'string', default: modelsPath('autoencoder') },
-      out: { type: 'string', default: join(repoRoot, 'artifacts', 'codes') },
-      limit: { type: 'string' },
-      batch: { type: 'string', default: '500' },
-      backend: { type: 'string' },
-      'mnist-dir': { type: 'string' },
-    },
-  }).values;
-} catch (e) {
-  fail((e as Error).message);
-}
-const int = (name: string, s: string | undefined) => {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive integer, got "${s}"`);
-  return n;
-};
-const limit = int('limit', v.limit);
-const batch = int('batch', v.batch)!;
+const cli = parseCli({
+  name: 'encode',
+  usage: 'npm run encode -- [--model models/autoencoder] [--out artifacts/codes] [--limit N] [--batch 500] [--force]',
+  description: 'Writes the latent codes of the MNIST train and test sets under the trained encoder (<out>/train.* and <out>/test.*).',
+  flags: {
+    model: { type: 'string', meta: 'DIR', default: modelsPath('autoencoder'), help: 'autoencoder folder' },
+    out: { type: 'string', meta: 'DIR', default: join(repoRoot, 'artifacts', 'codes'), help: 'codes folder' },
+    limit: { type: 'int', min: 1, help: 'digits per split at most' },
+    batch: { type: 'int', min: 1, max: 60_000, default: 500 },
+    backend: { type: 'string', help: 'tfjs backend' },
+    'mnist-dir': { type: 'string', meta: 'DIR', help: 'MNIST files folder' },
+    force: { type: 'boolean', help: 'replace codes already in the default --out folder' },
+  },
+});
+const v = cli.values;
+const { limit, batch } = v;
+const outDir = claimOutputDir(v.out, ['train.json', 'train.f32', 'test.json', 'test.f32'], { explicit: cli.given.has('out'), force: v.force, meta: 'DIR' });
+
+const { initBackend } = await import('../src/backend/index.ts');
+const { limitSet, loadMnistSplit } = await import('../src/data/mnist.ts');
+const { writeCodes } = await import('../src/latent/codes.ts');
+const { loadAutoencoder } = await import('../src/models/load.ts');
+const { encodeImages } = await import('../src/train/autoencoder.ts');
+
 await initBackend({ prefer: v.backend });
-const ae = await loadAutoencoder(resolve(v.model!));
+const ae = await loadAutoencoder(resolve(v.model));
 const source = relative(repoRoot, ae.dir) || ae.dir;
 for (const [name, split] of [['train', 'train'], ['test', 't10k']] as const) {
   let set = loadMnistSplit(split, { dir: v['mnist-dir'] });
@@ -51,7 +43,7 @@ for (const [name, split] of [['train', 'train'], ['test', 't10k']] as const) {
   const t0 = performance.now();
   const data = encodeImages(ae.encoder, set.images, batch);
   const d = data.length / set.n;
-  const { json } = writeCodes(join(resolve(v.out!), name), {
+  const { json } = writeCodes(join(outDir, name), {
     data,
     n: set.n,
     d,

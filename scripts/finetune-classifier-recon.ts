@@ -3,20 +3,37 @@
  * their reconstructions by the shipped autoencoder (first 30,000 training digits, same labels), Adam lr 2e-4,
  * batch 100, so that it tolerates the decoder's texture. Test digits are never used for training.
  *
- *   node --import tsx scripts/finetune-classifier-recon.ts [steps=300] [out=runs/clf-recon]
+ *   node --import tsx scripts/finetune-classifier-recon.ts [--steps 300] [--out runs/clf-recon] [--force]
  *
  * Prints the accuracy on real and on reconstructed test digits; saves the model to <out>/final/classifier.
  */
-import { initBackend, tf } from '../src/backend/index.ts';
-import { loadMnistSplit } from '../src/data/mnist.ts';
-import { accuracy } from '../src/models/classifier.ts';
-import { loadAutoencoder, loadClassifier } from '../src/models/load.ts';
-import { reconstruct } from '../src/train/autoencoder.ts';
-import { ClassifierTrainer } from '../src/train/classifier.ts';
-import { saveModel } from '../src/train/model-io.ts';
-import { Rng } from '../src/util/rng.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCli } from '../src/cli/args.ts';
+import { OutputError } from '../src/util/output.ts';
+
+const { values: args } = parseCli({
+  name: 'finetune-classifier-recon',
+  usage: 'node --import tsx scripts/finetune-classifier-recon.ts [--steps 300] [--out runs/clf-recon] [--force]',
+  description: 'Fine-tunes the shipped classifier on real + reconstructed training digits; saves <out>/final/classifier.',
+  flags: {
+    steps: { type: 'int', min: 1, max: 1_000_000, default: 300, help: 'training steps (batch 100)' },
+    out: { type: 'string', meta: 'DIR', default: 'runs/clf-recon', help: 'run folder' },
+    force: { type: 'boolean', help: 'replace a classifier already saved in --out' },
+  },
+});
+const steps = args.steps;
+if (!args.force && existsSync(join(args.out, 'final', 'classifier'))) throw new OutputError(`${args.out} already holds a fine-tuned classifier: pass --force to replace it, or --out DIR`);
+
+const { initBackend, tf } = await import('../src/backend/index.ts');
+const { loadMnistSplit } = await import('../src/data/mnist.ts');
+const { accuracy } = await import('../src/models/classifier.ts');
+const { loadAutoencoder, loadClassifier } = await import('../src/models/load.ts');
+const { reconstruct } = await import('../src/train/autoencoder.ts');
+const { ClassifierTrainer } = await import('../src/train/classifier.ts');
+const { saveModel } = await import('../src/train/model-io.ts');
+const { Rng } = await import('../src/util/rng.ts');
 await initBackend({ quiet: true });
-const steps = Number(process.argv[2] ?? 300);
 const tr = loadMnistSplit('train');
 const te = loadMnistSplit('t10k');
 const ae = await loadAutoencoder();
@@ -46,4 +63,4 @@ for (let s = 0; s < steps; s++) {
 const xo = tf.tensor4d(te.images, [te.n, 28, 28, 1]);
 const xr = tf.tensor4d(recTe, [te.n, 28, 28, 1]);
 console.log(JSON.stringify({ steps, accTest: accuracy(clf.model, xo, te.labels), accRecon: accuracy(clf.model, xr, te.labels), seconds: (performance.now() - t0) / 1000 }));
-await saveModel(clf.model, `${process.argv[3] ?? 'runs/clf-recon'}/final/classifier`, { experiment: 'fine-tuned on real + reconstructed train digits', steps });
+await saveModel(clf.model, join(args.out, 'final', 'classifier'), { experiment: 'fine-tuned on real + reconstructed train digits', steps });

@@ -6,19 +6,44 @@
  *                         [--max-iter N] [--opt key=value ...]
  *
  * --opt passes method-specific options to fitGMM (e.g. --opt L=64 --opt lr=0.01 for sw); values are parsed as
- * JSON when possible. Classes run in parallel on --workers worker threads (0: inline).
+ * JSON when possible. Classes run in parallel on --workers worker threads (0: inline). A set already in the
+ * default --out folder (the shipped models) is only replaced with --force; naming --out replaces that folder's set.
  */
-import { parseArgs } from 'node:util';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { availableFitMethods, FIT_METHODS, type FitMethod } from '../src/gmm/index.ts';
-import { loadCodesFile } from '../src/latent/load-codes.ts';
-import { CliError, classList, intFlag, keyValueOptions } from '../src/latent/cli.ts';
-import { fitLatentSet, LATENT_FIT_DEFAULTS } from '../src/latent/index.ts';
-import { ProgressBar } from '../src/util/progress.ts';
+import { keyValues, parseCli, UsageError } from '../src/cli/args.ts';
+import { FIT_METHODS } from '../src/gmm/fit.ts';
+import { claimOutputDir } from '../src/util/output.ts';
 import { modelsPath, repoRoot } from '../src/util/paths.ts';
 
-const USAGE = `usage: npm run fit-latent -- --method ${FIT_METHODS.join('|')} --k K [--codes artifacts/codes/train] [--out models/gmm/<method>/]
-       [--classes 0-9] [--limit N] [--seed S] [--workers N] [--cov diag|full] [--max-iter N] [--opt key=value ...]`;
+const cli = parseCli({
+  name: 'fit-latent',
+  usage: `npm run fit-latent -- --method ${FIT_METHODS.join('|')} --k K [--codes artifacts/codes/train] [--out models/gmm/<method>/] [--force]
+       [--classes 0-9] [--limit N] [--seed S] [--workers N] [--cov diag|full] [--max-iter N] [--opt key=value ...]`,
+  description: 'Fits one GMM per digit class on the latent codes and saves the set (a folder with index.json and one file per class).',
+  flags: {
+    method: { type: 'choice', choices: FIT_METHODS, required: true, help: 'fitting method' },
+    k: { type: 'int', min: 1, max: 1000, required: true, help: 'components per class' },
+    codes: { type: 'string', meta: 'PATH', help: 'codes file (without .json/.f32; default artifacts/codes/train)' },
+    out: { type: 'string', meta: 'DIR', help: 'output folder (default models/gmm/<method>)' },
+    force: { type: 'boolean', help: 'replace the set in the default --out folder (the shipped models)' },
+    classes: { type: 'list', of: 'int', min: 0, max: 1000, ranges: true, help: 'classes to fit, e.g. 0,3,8 or 0-9 (default all)' },
+    limit: { type: 'int', min: 1, help: 'at most this many codes per class' },
+    seed: { type: 'int', min: 0, max: 2 ** 31, default: 0 },
+    workers: { type: 'int', min: 0, max: 64, default: 2, help: 'worker threads (0: inline)' },
+    cov: { type: 'choice', choices: ['diag', 'full'], default: 'diag', help: 'covariance type' },
+    'max-iter': { type: 'int', min: 1, help: 'iterations at most' },
+    opt: { type: 'strings', meta: 'KEY=VALUE', help: 'method option, e.g. --opt L=64 --opt lr=0.01' },
+  },
+});
+const args = cli.values;
+const fitOptions = keyValues('--opt', args.opt);
+if (args['max-iter'] !== undefined) fitOptions.maxIter = args['max-iter'];
+const outDir = claimOutputDir(args.out ?? modelsPath('gmm', args.method), ['index.json'], { explicit: cli.given.has('out'), force: args.force, meta: 'DIR' });
+
+const { availableFitMethods } = await import('../src/gmm/index.ts');
+const { loadCodesFile } = await import('../src/latent/load-codes.ts');
+const { fitLatentSet, LATENT_FIT_DEFAULTS } = await import('../src/latent/index.ts');
+const { ProgressBar } = await import('../src/util/progress.ts');
 
 /** Paths inside the repository are stored relative to it (the web server resolves them against the repo root). */
 function repoRelative(p: string): string {
@@ -27,34 +52,12 @@ function repoRelative(p: string): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      method: { type: 'string' }, k: { type: 'string' }, codes: { type: 'string' }, out: { type: 'string' },
-      classes: { type: 'string' }, limit: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' },
-      cov: { type: 'string' }, 'max-iter': { type: 'string' }, opt: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  const method = values.method as FitMethod | undefined;
-  if (!method) throw new CliError(`--method is required\n${USAGE}`);
-  if (!FIT_METHODS.includes(method)) throw new CliError(`--method must be one of ${FIT_METHODS.join(', ')}, got "${method}"`);
-  if (!availableFitMethods().includes(method)) throw new CliError(`method '${method}' has no registered fitter in this build (available: ${availableFitMethods().join(', ')})`);
-  if (values.k === undefined) throw new CliError(`--k is required\n${USAGE}`);
-  const k = intFlag('k', values.k, 10, 1, 1000);
-  const seed = intFlag('seed', values.seed, 0, 0, 2 ** 31);
-  const workers = intFlag('workers', values.workers, 2, 0, 64);
-  const limit = values.limit === undefined ? null : intFlag('limit', values.limit, 0, 1);
-  const cov = values.cov ?? 'diag';
-  if (cov !== 'diag' && cov !== 'full') throw new CliError(`--cov must be diag or full, got "${cov}"`);
-  const fitOptions = keyValueOptions('opt', values.opt);
-  if (values['max-iter'] !== undefined) fitOptions.maxIter = intFlag('max-iter', values['max-iter'], 0, 1);
-  const codesPath = resolve(values.codes ?? resolve(repoRoot, 'artifacts/codes/train'));
-  const outDir = resolve(values.out ?? modelsPath('gmm', method));
-  const classes = classList('classes', values.classes);
+  const method = args.method;
+  if (!availableFitMethods().includes(method)) throw new UsageError(`method '${method}' has no registered fitter in this build (available: ${availableFitMethods().join(', ')})`);
+  const { k, seed, workers, cov } = args;
+  const limit = args.limit ?? null;
+  const codesPath = resolve(args.codes ?? resolve(repoRoot, 'artifacts/codes/train'));
+  const classes = args.classes;
 
   const codes = loadCodesFile(codesPath);
   console.log(`codes: ${codesPath} (${codes.n} × ${codes.d}); method ${method}, k ${k}, ${cov} covariances, seed ${seed}, ${workers} worker(s)` +
@@ -83,7 +86,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: Error) => {
-  console.error(`fit-latent: ${e.message}`);
-  process.exit(1);
-});
+await main();

@@ -9,46 +9,62 @@
  * Options: --set <dir> (default models/gmm/<method>), --autoencoder <dir> (default models/autoencoder),
  * --cols N, --scale N (default 2), --backend cpu|wasm|...
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { initBackend } from '../src/backend/index.ts';
-import { CliError, intFlag } from '../src/latent/cli.ts';
-import { codesGridPng, componentGridPng, LatentModelSet, MIX_MODES, mixClasses, parseClassWeights, type MixMode } from '../src/latent/index.ts';
-import { loadAutoencoder } from '../src/models/load.ts';
+import { parseCli, UsageError } from '../src/cli/args.ts';
+import { MIX_MODES, parseClassWeights } from '../src/latent/mixing.ts';
+import { claimOutput } from '../src/util/output.ts';
 import { modelsPath } from '../src/util/paths.ts';
-import { writePng } from '../src/util/png.ts';
 
-const USAGE = `usage: npm run generate -- --method <m> (--class C [--components P] | --mix ${MIX_MODES.join('|')} --weights c:w,...) [--n 64] [--seed 0] --out file.png
-       [--set models/gmm/<m>] [--autoencoder models/autoencoder] [--cols N] [--scale 2] [--backend wasm|cpu]`;
+const cli = parseCli({
+  name: 'generate',
+  usage: `npm run generate -- --method <m> (--class C [--components P] | --mix ${MIX_MODES.join('|')} --weights c:w,...) [--n 64] [--seed 0] --out file.png
+       [--set models/gmm/<m>] [--autoencoder models/autoencoder] [--cols N] [--scale 2] [--backend wasm|cpu]`,
+  description: 'Generates digits from a latent GMM set and writes a PNG grid.',
+  flags: {
+    method: { type: 'string', help: 'latent set under models/gmm/ (or give --set)' },
+    set: { type: 'string', meta: 'DIR', help: 'latent set folder' },
+    class: { type: 'int', min: 0, max: 1000, help: 'digit class to sample' },
+    components: { type: 'int', min: 1, max: 100, help: 'with --class: this many samples of each component, one row per component' },
+    mix: { type: 'choice', choices: MIX_MODES, help: 'mix classes instead of --class' },
+    weights: { type: 'string', meta: 'C:W,...', help: 'with --mix: class weights ("3:0.5,8:0.5", or "3,8" for equal weights)' },
+    n: { type: 'int', min: 1, max: 10_000, default: 64, help: 'images' },
+    seed: { type: 'int', min: 0, max: 2 ** 31, default: 0 },
+    out: { type: 'string', meta: 'FILE', required: true, help: 'PNG file to write' },
+    autoencoder: { type: 'string', meta: 'DIR', help: 'autoencoder folder (default models/autoencoder)' },
+    cols: { type: 'int', min: 1, max: 1000, help: 'grid columns' },
+    scale: { type: 'int', min: 1, max: 16, default: 2, help: 'pixel upscaling' },
+    backend: { type: 'string', help: 'tfjs backend (wasm, cpu, ...)' },
+  },
+});
+const args = cli.values;
+if (!args.method && !args.set) throw new UsageError('--method (or --set) is required');
+if ((args.class === undefined) === (args.mix === undefined)) throw new UsageError('give exactly one of --class or --mix');
+if (args.components !== undefined && args.class === undefined) throw new UsageError('--components goes with --class');
+if (args.mix !== undefined && !args.weights) throw new UsageError('--mix needs --weights, e.g. --weights 0:0.5,3:0.5');
+if (args.mix === undefined && args.weights !== undefined) throw new UsageError('--weights goes with --mix');
+let weights: [number, number][] | null = null;
+try {
+  weights = args.weights === undefined ? null : parseClassWeights(args.weights);
+} catch (e) {
+  throw new UsageError(`--weights: ${(e as Error).message}`);
+}
+const outPath = claimOutput(args.out, { explicit: true });
+
+const { initBackend } = await import('../src/backend/index.ts');
+const { codesGridPng, componentGridPng, LatentModelSet, mixClasses } = await import('../src/latent/index.ts');
+const { loadAutoencoder } = await import('../src/models/load.ts');
+const { writePng } = await import('../src/util/png.ts');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      method: { type: 'string' }, set: { type: 'string' }, class: { type: 'string' }, n: { type: 'string' }, seed: { type: 'string' },
-      out: { type: 'string' }, components: { type: 'string' }, mix: { type: 'string' }, weights: { type: 'string' },
-      autoencoder: { type: 'string' }, cols: { type: 'string' }, scale: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  if (!values.method && !values.set) throw new CliError(`--method (or --set) is required\n${USAGE}`);
-  if (!values.out) throw new CliError(`--out is required\n${USAGE}`);
-  if ((values.class === undefined) === (values.mix === undefined)) throw new CliError(`give exactly one of --class or --mix\n${USAGE}`);
-  const n = intFlag('n', values.n, 64, 1, 10_000);
-  const seed = intFlag('seed', values.seed, 0, 0, 2 ** 31);
-  const scale = intFlag('scale', values.scale, 2, 1, 16);
-  const cols = values.cols === undefined ? undefined : intFlag('cols', values.cols, 8, 1, 1000);
-  const set = LatentModelSet.load(resolve(values.set ?? modelsPath('gmm', values.method!)));
+  const { n, seed, scale, cols } = args;
+  const set = LatentModelSet.load(resolve(args.set ?? modelsPath('gmm', args.method!)));
   // Validate the request against the set before loading any model.
   let job: () => Promise<{ png: Buffer; what: string }>;
-  if (values.class !== undefined) {
-    const c = intFlag('class', values.class, 0, 0, 1000);
+  if (args.class !== undefined) {
+    const c = args.class;
     set.model(c);
-    if (values.components !== undefined) {
-      const per = intFlag('components', values.components, 8, 1, 100);
+    if (args.components !== undefined) {
+      const per = args.components;
       const samples = set.sampleComponents(c, per, seed);
       job = async () => ({ png: await componentGridPng(decoder(), samples, { scale }), what: `class ${c}: ${samples.k} components × ${per} samples (rows = components)` });
     } else {
@@ -56,24 +72,19 @@ async function main(): Promise<void> {
       job = async () => ({ png: await codesGridPng(decoder(), codes, { cols, scale }), what: `${n} samples of class ${c}` });
     }
   } else {
-    const mode = values.mix as MixMode;
-    if (!MIX_MODES.includes(mode)) throw new CliError(`--mix must be one of ${MIX_MODES.join(', ')}, got "${values.mix}"`);
-    if (!values.weights) throw new CliError('--mix needs --weights, e.g. --weights 0:0.5,3:0.5');
-    const r = mixClasses(set, mode, parseClassWeights(values.weights), n, seed);
+    const mode = args.mix!;
+    const r = mixClasses(set, mode, weights!, n, seed);
     job = async () => ({
       png: await codesGridPng(decoder(), r, { cols, scale }),
       what: `${n} ${mode} samples of classes ${r.weights.classes.map((c, i) => `${c}:${r.weights.weights[i].toFixed(3)}`).join(', ')}`,
     });
   }
-  await initBackend({ prefer: values.backend, quiet: true });
-  const ae = await loadAutoencoder(values.autoencoder ? resolve(values.autoencoder) : undefined);
+  await initBackend({ prefer: args.backend, quiet: true });
+  const ae = await loadAutoencoder(args.autoencoder ? resolve(args.autoencoder) : undefined);
   const decoder = () => ae.decoder;
   const { png, what } = await job();
-  writePng(resolve(values.out), png);
-  console.log(`${set.method}: ${what}, seed ${seed} → ${values.out} (${(png.length / 1024).toFixed(1)} KB)`);
+  writePng(outPath, png);
+  console.log(`${set.method}: ${what}, seed ${seed} → ${args.out} (${(png.length / 1024).toFixed(1)} KB)`);
 }
 
-main().catch((e: Error) => {
-  console.error(`generate: ${e.message}`);
-  process.exit(1);
-});
+await main();

@@ -5,36 +5,62 @@
  *
  * A style given as a bare name (e.g. starry_night) is looked up in the assets folder
  * (<repo>/assets/styles, then ../shared/assets/styles). Writes <out>/style-<i>.png and <out>/job.json.
+ * Every flag is checked before any work (src/cli/args.ts, with the library's ranges from
+ * src/style/defaults.ts); the rest (image sizes, non-finite losses) is checked by runStyleJob.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ProgressBar } from '../src/util/progress.ts';
-import { writePng } from '../src/util/png.ts';
+import { parseCli, UsageError } from '../src/cli/args.ts';
+import { checkFilePath, writeFileAtomic } from '../src/util/output.ts';
 import { repoRoot, sharedDir } from '../src/util/paths.ts';
-import { runStyleJob, GRAM_METHODS, EXTRACTOR_NAMES, type GramMethod, type ExtractorName, type StyleJobOptions } from '../src/style/index.ts';
+import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_DEFAULTS as D, STYLE_LIMITS as L } from '../src/style/defaults.ts';
+import type { StyleJobOptions } from '../src/style/index.ts';
 
-const HELP = `usage: npm run style -- --styles A[,B] [options]
-
-  --styles a.jpg,b.jpg   one or two style images (paths, or names in assets/styles)
-  --ratio R              share of style B in [0, 1] (default 0.5)
-  --blend data|weights   blend crop datasets in proportion (default) or mix two fitted GMMs
-  --content c.jpg        content image (omit for texture synthesis from noise)
-  --samples N            output images, each from its own sampled Gram set (default 1)
-  --mode sampled|mean    sampled Grams (default) or deterministic Gatys with the mean Gram
-  --method M             ${GRAM_METHODS.join(' | ')} (default fixed-basis)
-  --size PX              long side of the output (default 256)
-  --iterations N         optimisation iterations (default 150)
-  --crops N              random crops per style (default 24)
-  --crop-size PX         crop side (default: size)
-  --init content|noise   initial image (default content when given)
-  --content-weight W     (default 0.6)   --style-weight W (default 1)   --lr LR (default 0.02)
-  --extractor mobilenet|vgg19   --model-dir DIR   --style-layers a,b,c   --content-layer L
-  --seed S               (default 0)
-  --preview-every N      write <out>/preview.png every N iterations
-  --backend B            force a tfjs backend (wasm, cpu, node, ...)
-  --out DIR              output folder (default out/style)
-`;
+const cli = parseCli({
+  name: 'style',
+  usage: 'npm run style -- --styles A[,B] [--ratio 0.5] [--content c.jpg] [--samples 1] [--size 256] [--iterations 80] [--out DIR] ...',
+  description:
+    'Style blending: Gram matrices (and colour moments) of random crops of one or two paintings, a GMM over them, and\n' +
+    'multi-scale L-BFGS synthesis from sampled Gram sets. Writes <out>/style-<i>.png and <out>/job.json.\n' +
+    'A bare style name (starry_night) is looked up in assets/styles.',
+  flags: {
+    styles: { type: 'list', required: true, meta: 'A.jpg[,B.jpg]', help: 'one or two style images (paths, or names in assets/styles)' },
+    ratio: { type: 'number', min: 0, max: 1, help: 'share of style B (default 0.5)' },
+    blend: { type: 'choice', choices: ['data', 'weights'], help: 'blend crop datasets in proportion (default) or mix two fitted GMMs' },
+    content: { type: 'string', meta: 'FILE', help: 'content image (omit for texture synthesis)' },
+    samples: { type: 'int', min: 1, max: L.maxSamples, help: `output images, each from its own sampled Gram set (default ${D.samples})` },
+    mode: { type: 'choice', choices: ['sampled', 'mean'], help: 'sampled Grams (default) or deterministic Gatys with the mean Gram' },
+    method: { type: 'choice', choices: GRAM_METHODS, help: `Gram model (default ${D.method}; fixed-basis is the paper's per-entry model)` },
+    size: { type: 'int', min: L.minSize, max: L.maxSize, help: `long side of the output in pixels (default ${D.size})` },
+    iterations: { type: 'int', min: 1, max: L.maxIterations, help: `optimisation iterations per image over all scales (default ${D.iterations})` },
+    optimizer: { type: 'choice', choices: ['lbfgs', 'adam'], help: `(default ${D.optimizer})` },
+    scales: { type: 'list', of: 'number', gt: 0, max: 1, meta: '0.5,1', help: `coarse-to-fine sizes as fractions of --size (default ${D.scales.join(',')})` },
+    crops: { type: 'int', min: 2, max: L.maxCrops, help: `random crops per style (default ${D.crops})` },
+    'crop-size': { type: 'int', min: L.minStyleSide, max: L.maxSize, help: 'crop side (default: size)' },
+    init: { type: 'choice', choices: ['palette', 'content', 'noise'], help: 'start image (default palette: the sample’s colours)' },
+    'content-weight': { type: 'number', min: 0, max: L.maxWeight, help: `(default ${D.contentWeight})` },
+    'style-weight': { type: 'number', gt: 0, max: L.maxWeight, help: `(default ${D.styleWeight})` },
+    'colour-weight': { type: 'number', min: 0, max: L.maxWeight, help: `colour loss towards the sample’s palette (default ${D.colourWeight})` },
+    'tv-weight': { type: 'number', min: 0, max: L.maxWeight, help: 'squared TV of the luminance (default 0)' },
+    'tv-chroma-weight': { type: 'number', min: 0, max: L.maxWeight, help: `squared TV of the chroma (default ${D.tvChromaWeight})` },
+    lr: { type: 'number', gt: 0, max: L.maxLr, help: `Adam's step size (default ${D.lr})` },
+    'no-colour': { type: 'boolean', help: 'do not model the colours (no palette start, no colour loss)' },
+    palette: { type: 'choice', choices: ['style', 'sample'], help: "colours to aim for: the painting's (style, default) or each sampled set's own" },
+    smoothing: { type: 'number', gt: 0, max: 1000, meta: 'T', help: 'softmax activation smoothing with temperature T (default off)' },
+    extractor: { type: 'choice', choices: EXTRACTOR_NAMES, help: 'mobilenet (default) or vgg19 (npm run fetch-models -- --vgg19)' },
+    'model-dir': { type: 'string', meta: 'DIR', help: 'extractor weights folder' },
+    'style-layers': { type: 'list', meta: 'a,b,c', help: 'style layers' },
+    'content-layer': { type: 'string', meta: 'L', help: 'content layer' },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, help: '(default 0)' },
+    'preview-every': { type: 'int', min: 1, help: 'write <out>/preview.png every N iterations' },
+    backend: { type: 'string', help: 'force a tfjs backend (wasm, cpu, node, ...)' },
+    out: { type: 'string', meta: 'DIR', default: 'out/style', help: 'output folder' },
+  },
+});
+const values = cli.values;
+if (values.styles.length > 2) throw new UsageError(`--styles must list one or two images, got ${values.styles.length}`);
+const out = resolve(values.out);
+if (existsSync(out)) checkFilePath(join(out, 'job.json'), '--out');
 
 function resolveStyle(s: string): string {
   if (existsSync(s)) return s;
@@ -46,64 +72,55 @@ function resolveStyle(s: string): string {
   return s; // loadImage reports it as not found
 }
 
-function num(name: string, v: string | undefined, int = false): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x) || (int && !Number.isInteger(x))) throw new Error(`--${name}: expected ${int ? 'an integer' : 'a number'}, got "${v}"`);
-  return x;
+const opts: StyleJobOptions = {
+  styles: values.styles.map(resolveStyle),
+  ratio: values.ratio,
+  blend: values.blend,
+  content: values.content ? resolveStyle(values.content) : null,
+  samples: values.samples,
+  mode: values.mode,
+  method: values.method,
+  size: values.size,
+  iterations: values.iterations,
+  optimizer: values.optimizer,
+  scales: values.scales,
+  crops: values.crops,
+  cropSize: values['crop-size'],
+  init: values.init,
+  contentWeight: values['content-weight'],
+  styleWeight: values['style-weight'],
+  colourWeight: values['colour-weight'],
+  tvWeight: values['tv-weight'],
+  tvChromaWeight: values['tv-chroma-weight'],
+  lr: values.lr,
+  colour: values['no-colour'] ? false : undefined,
+  palette: values.palette,
+  smoothing: values.smoothing,
+  extractor: values.extractor,
+  modelDir: values['model-dir'],
+  styleLayers: values['style-layers'],
+  contentLayer: values['content-layer'],
+  seed: values.seed,
+  previewEvery: values['preview-every'],
+  backend: values.backend,
+};
+
+const { runStyleJob, checkStyleJobOptions } = await import('../src/style/index.ts');
+try {
+  checkStyleJobOptions(opts);
+} catch (e) {
+  // Cross-flag rules (scales ascending and ending at 1, --init palette with --no-colour, ...): a usage error.
+  throw new UsageError((e as Error).message.replace(/^([a-zA-Z]+)/, (m) => `--${m.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
 }
+const { ProgressBar, formatDuration } = await import('../src/util/progress.ts');
+const { writePng } = await import('../src/util/png.ts');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      styles: { type: 'string' }, ratio: { type: 'string' }, blend: { type: 'string' }, content: { type: 'string' },
-      samples: { type: 'string' }, mode: { type: 'string' }, method: { type: 'string' }, size: { type: 'string' },
-      iterations: { type: 'string' }, crops: { type: 'string' }, 'crop-size': { type: 'string' }, init: { type: 'string' },
-      'content-weight': { type: 'string' }, 'style-weight': { type: 'string' }, lr: { type: 'string' },
-      extractor: { type: 'string' }, 'model-dir': { type: 'string' }, 'style-layers': { type: 'string' }, 'content-layer': { type: 'string' },
-      seed: { type: 'string' }, 'preview-every': { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help || !values.styles) {
-    process.stdout.write(HELP);
-    if (!values.help) process.exitCode = 2;
-    return;
-  }
-  const method = values.method as GramMethod | undefined;
-  if (method && !GRAM_METHODS.includes(method)) throw new Error(`--method: expected one of ${GRAM_METHODS.join(', ')}, got "${method}"`);
-  const extractor = values.extractor as ExtractorName | undefined;
-  if (extractor && !EXTRACTOR_NAMES.includes(extractor)) throw new Error(`--extractor: expected one of ${EXTRACTOR_NAMES.join(', ')}, got "${extractor}"`);
-  const out = resolve(values.out ?? 'out/style');
-  const opts: StyleJobOptions = {
-    styles: values.styles.split(',').map((s) => resolveStyle(s.trim())),
-    ratio: num('ratio', values.ratio),
-    blend: values.blend as StyleJobOptions['blend'],
-    content: values.content ? resolveStyle(values.content) : null,
-    samples: num('samples', values.samples, true),
-    mode: values.mode as StyleJobOptions['mode'],
-    method,
-    size: num('size', values.size, true),
-    iterations: num('iterations', values.iterations, true),
-    crops: num('crops', values.crops, true),
-    cropSize: num('crop-size', values['crop-size'], true),
-    init: values.init as StyleJobOptions['init'],
-    contentWeight: num('content-weight', values['content-weight']),
-    styleWeight: num('style-weight', values['style-weight']),
-    lr: num('lr', values.lr),
-    extractor,
-    modelDir: values['model-dir'],
-    styleLayers: values['style-layers']?.split(',').map((s) => s.trim()),
-    contentLayer: values['content-layer'],
-    seed: num('seed', values.seed, true),
-    previewEvery: num('preview-every', values['preview-every'], true),
-    backend: values.backend,
-  };
   mkdirSync(out, { recursive: true });
   const bar = new ProgressBar({ total: 1000, label: 'style' });
   const ac = new AbortController();
   process.once('SIGINT', () => ac.abort(new Error('interrupted')));
+  const t0 = performance.now();
   const res = await runStyleJob(opts, {
     signal: ac.signal,
     onProgress: (p) => {
@@ -118,13 +135,14 @@ async function main(): Promise<void> {
     },
   });
   bar.done();
+  const wall = (performance.now() - t0) / 1000;
   res.images.forEach((png, i) => writePng(join(out, `style-${i}.png`), png));
   const { images: _i, raw: _r, targets: _t, ...summary } = res;
-  writeFileSync(join(out, 'job.json'), JSON.stringify({ options: { ...opts }, ...summary }, null, 2));
-  console.log(`wrote ${res.images.length} image(s) ${res.width}×${res.height} to ${out} (median ${res.secondsPerIteration.toFixed(3)} s/iteration)`);
+  writeFileAtomic(join(out, 'job.json'), JSON.stringify({ options: { ...opts }, wallSeconds: wall, secondsPerImage: wall / res.images.length, ...summary }, null, 2));
+  console.log(
+    `wrote ${res.images.length} image(s) ${res.width}×${res.height} to ${out} in ${formatDuration(wall)} ` +
+      `(${(wall / res.images.length).toFixed(1)} s/image; median ${res.secondsPerIteration.toFixed(3)} s per full-size iteration)`,
+  );
 }
 
-main().catch((e) => {
-  console.error(`style: ${(e as Error).message}`);
-  process.exit(1);
-});
+await main();

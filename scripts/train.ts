@@ -8,78 +8,54 @@
  * Writes checkpoints, loss curves, reconstructions and summary.json into --out (see src/train/run.ts).
  * Ctrl-C saves a checkpoint and exits; the same command with --resume continues.
  */
-import { parseArgs } from 'node:util';
-import { initBackend } from '../src/backend/index.ts';
-import { runAutoencoder, runClassifier } from '../src/train/run.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCli, UsageError } from '../src/cli/args.ts';
+import { OutputError } from '../src/util/output.ts';
 
-function fail(msg: string): never {
-  console.error(`train: ${msg}\nusage: npm run train -- --model autoencoder|classifier [--epochs N] [--batch N] [--lr X] [--limit N] [--seed S] [--out DIR] [--resume]`);
-  process.exit(2);
-}
-
-let parsed;
-try {
-  parsed = parseArgs({
-    strict: true,
-    options: {
-      model: { type: 'string' },
-      epochs: { type: 'string', default: '10' },
-      batch: { type: 'string', default: '250' },
-      lr: { type: 'string' },
-      'disc-lr': { type: 'string' },
-      loss: { type: 'string', default: 'mae' },
-      alpha: { type: 'string', default: '1' },
-      limit: { type: 'string' },
-      'test-limit': { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      out: { type: 'string' },
-      resume: { type: 'boolean', default: false },
-      'checkpoint-every': { type: 'string', default: '200' },
-      classifier: { type: 'string' },
-      backend: { type: 'string' },
-      'mnist-dir': { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-} catch (e) {
-  fail((e as Error).message);
-}
-const v = parsed.values;
-if (v.help) {
-  console.log('npm run train -- --model autoencoder|classifier [--epochs 10] [--batch 250] [--lr 1e-3] [--disc-lr X] [--loss mae|mse] [--alpha 1] [--limit N] [--test-limit N] [--seed 1] [--out runs/<name>] [--resume] [--checkpoint-every 200] [--classifier DIR|none]');
-  process.exit(0);
-}
-
-function int(name: string, s: string | undefined, min: number): number | undefined {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer ≥ ${min}, got "${s}"`);
-  return n;
-}
-function num(name: string, s: string | undefined, lo: number, hi: number, loOpen = true): number | undefined {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n) || (loOpen ? n <= lo : n < lo) || n >= hi) fail(`--${name} must be a number in ${loOpen ? '(' : '['}${lo}, ${hi}), got "${s}"`);
-  return n;
-}
-
+const cli = parseCli({
+  name: 'train',
+  usage: 'npm run train -- --model autoencoder|classifier [--epochs 10] [--batch 250] [--lr X] [--limit N] [--seed 1] [--out runs/<model>] [--resume | --force]',
+  description: 'Trains the MNIST adversarial autoencoder or the evaluation classifier; checkpoints, loss curves and summary.json go to --out.',
+  flags: {
+    model: { type: 'choice', choices: ['autoencoder', 'classifier'], required: true },
+    epochs: { type: 'int', min: 1, max: 10_000, default: 10 },
+    batch: { type: 'int', min: 1, max: 60_000, default: 250 },
+    lr: { type: 'number', gt: 0, lt: 1, help: 'learning rate' },
+    'disc-lr': { type: 'number', gt: 0, lt: 1, help: 'discriminator learning rate (autoencoder)' },
+    loss: { type: 'choice', choices: ['mae', 'mse'], help: 'reconstruction loss (autoencoder; default mae)' },
+    alpha: { type: 'number', min: 0, max: 1e6, help: 'weight of the adversarial loss (autoencoder; default 1)' },
+    limit: { type: 'int', min: 1, help: 'training digits at most' },
+    'test-limit': { type: 'int', min: 1, help: 'test digits at most' },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1 },
+    out: { type: 'string', meta: 'DIR', help: 'run folder (default runs/<model>)' },
+    resume: { type: 'boolean', help: 'continue the run in --out from its checkpoint' },
+    force: { type: 'boolean', help: 'start over in an --out folder that holds a run' },
+    'checkpoint-every': { type: 'int', min: 0, default: 200, help: 'steps between checkpoints (0: every epoch only)' },
+    classifier: { type: 'string', meta: 'DIR|none', help: 'classifier for the test accuracy of reconstructions (autoencoder)' },
+    backend: { type: 'string', help: 'tfjs backend (wasm, cpu, ...)' },
+    'mnist-dir': { type: 'string', meta: 'DIR', help: 'MNIST files folder' },
+  },
+});
+const v = cli.values;
 const model = v.model;
-if (model !== 'autoencoder' && model !== 'classifier') fail(`--model must be "autoencoder" or "classifier", got ${model === undefined ? 'nothing' : `"${model}"`}`);
-const epochs = int('epochs', v.epochs, 1)!;
-const batch = int('batch', v.batch, 1)!;
-const seed = int('seed', v.seed, 0)!;
-const limit = int('limit', v.limit, 1);
-const testLimit = int('test-limit', v['test-limit'], 1);
-const checkpointEvery = int('checkpoint-every', v['checkpoint-every'], 0)!;
-const lr = num('lr', v.lr, 0, 1);
-const discLr = num('disc-lr', v['disc-lr'], 0, 1);
-const alpha = num('alpha', v.alpha, 0, 1e6, false)!;
-if (v.loss !== 'mae' && v.loss !== 'mse') fail(`--loss must be "mae" or "mse", got "${v.loss}"`);
+const { epochs, batch, seed, limit, lr } = v;
+const testLimit = v['test-limit'];
+const checkpointEvery = v['checkpoint-every'];
+const discLr = v['disc-lr'];
+const alpha = v.alpha ?? 1;
+const loss = v.loss ?? 'mae';
 if (model === 'classifier') {
-  for (const f of ['disc-lr', 'classifier'] as const) if (v[f] !== undefined) fail(`--${f} only applies to --model autoencoder`);
-  if (v.loss !== 'mae' || v.alpha !== '1') fail('--loss/--alpha only apply to --model autoencoder');
+  for (const f of ['disc-lr', 'classifier', 'loss', 'alpha'] as const) if (cli.given.has(f)) throw new UsageError(`--${f} only applies to --model autoencoder`);
 }
+if (v.resume && v.force) throw new UsageError('--resume and --force cannot be given together');
 const out = v.out ?? `runs/${model}`;
+if (!v.resume && !v.force && existsSync(join(out, 'checkpoint'))) {
+  throw new OutputError(`${out} holds a training run: pass --resume to continue it, --force to start over, or --out DIR for a new run`);
+}
+
+const { initBackend } = await import('../src/backend/index.ts');
+const { runAutoencoder, runClassifier } = await import('../src/train/run.ts');
 
 const info = await initBackend({ prefer: v.backend });
 console.error(`[train] ${model}: epochs ${epochs}, batch ${batch}, seed ${seed}, limit ${limit ?? 'all'}, out ${out}, backend ${info.choice}${v.resume ? ', resuming' : ''}`);
@@ -96,7 +72,7 @@ if (model === 'autoencoder') {
     checkpointEvery,
     mnistDir: v['mnist-dir'],
     classifierDir: v.classifier === 'none' ? null : v.classifier,
-    ae: { loss: v.loss as 'mae' | 'mse', alpha, ...(lr !== undefined ? { lr } : {}), ...(discLr !== undefined ? { discLr } : {}) },
+    ae: { loss, alpha, ...(lr !== undefined ? { lr } : {}), ...(discLr !== undefined ? { discLr } : {}) },
   });
 } else {
   res = await runClassifier({ out, epochs, batch, seed, limit, testLimit, resume: v.resume, checkpointEvery, mnistDir: v['mnist-dir'], lr });

@@ -19,52 +19,30 @@
  * Prints a markdown report (and writes it to --out when given).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseCli } from '../../src/cli/args.ts';
+import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot } from '../../src/util/paths.ts';
 
-interface Args {
-  url: string | null;
-  n: number;
-  concurrency: number;
-  count: number;
-  styleSize: number;
-  styleIters: number;
-  style: boolean;
-  models: string | null;
-  out: string | null;
-}
-
-function parseArgs(argv: string[]): Args {
-  const a: Args = { url: null, n: 200, concurrency: 50, count: 64, styleSize: 128, styleIters: 40, style: true, models: null, out: null };
-  for (let i = 0; i < argv.length; i++) {
-    const f = argv[i];
-    const val = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`flag ${f} needs a value`);
-      return v;
-    };
-    const int = () => {
-      const v = val();
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`flag ${f} must be a positive integer, got "${v}"`);
-      return n;
-    };
-    if (f === '--url') a.url = val().replace(/\/$/, '');
-    else if (f === '--n') a.n = int();
-    else if (f === '--concurrency') a.concurrency = int();
-    else if (f === '--count') a.count = int();
-    else if (f === '--style-size') a.styleSize = int();
-    else if (f === '--style-iters') a.styleIters = int();
-    else if (f === '--no-style') a.style = false;
-    else if (f === '--models') a.models = val();
-    else if (f === '--out') a.out = val();
-    else throw new Error(`unknown flag "${f}" (see the comment at the top of scripts/bench/server-load.ts)`);
-  }
-  return a;
-}
+const { values: a } = parseCli({
+  name: 'bench:server-load',
+  usage: 'npm run bench:server-load -- [--url http://127.0.0.1:3000] [--n 200] [--concurrency 50] [--count 64] [--style-size 128] [--style-iters 40] [--no-style] [--models DIR] [--out FILE]',
+  description: 'Load test of the web app: digit-route latency, a burst of concurrent requests, responsiveness during a style job.',
+  flags: {
+    url: { type: 'string', help: 'a running server (default: start one)' },
+    n: { type: 'int', min: 1, max: 100_000, default: 200, help: 'sequential requests per route' },
+    concurrency: { type: 'int', min: 1, max: 10_000, default: 50, help: 'requests in the burst' },
+    count: { type: 'int', min: 1, max: 256, default: 64, help: 'digits per request' },
+    'style-size': { type: 'int', min: 32, max: 512, default: 128, help: 'style job image size' },
+    'style-iters': { type: 'int', min: 1, max: 500, default: 40, help: 'style job iterations' },
+    'no-style': { type: 'boolean', help: 'skip the style phase' },
+    models: { type: 'string', meta: 'DIR', help: 'models folder of the server started here' },
+    out: { type: 'string', meta: 'FILE', help: 'also write the report here' },
+  },
+});
+const outPath = a.out === undefined ? null : claimOutput(a.out, { explicit: true });
 
 function pct(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;
@@ -117,11 +95,10 @@ async function timed(url: string, init?: RequestInit): Promise<{ ms: number; ok:
 }
 
 async function main(): Promise<void> {
-  const a = parseArgs(process.argv.slice(2));
   let child: ChildProcess | null = null;
-  let base = a.url;
+  let base = a.url?.replace(/\/$/, '') ?? null;
   if (!base) {
-    const s = await startChild(a.models);
+    const s = await startChild(a.models ?? null);
     base = s.url;
     child = s.child;
   }
@@ -209,16 +186,16 @@ async function main(): Promise<void> {
     log('');
 
     // 3. during a style job
-    if (a.style) console.error('server-load: phase 3, requests during a style job');
-    if (a.style) {
-      log(`## While a style job runs (${a.styleSize} px, ${a.styleIters} iterations, sampled Grams)`);
+    if (!a['no-style']) console.error('server-load: phase 3, requests during a style job');
+    if (!a['no-style']) {
+      log(`## While a style job runs (${a['style-size']} px, ${a['style-iters']} iterations, sampled Grams)`);
       log('');
       if (!status.style.ready) {
         log(`Skipped: the style tab is not ready on this server (${status.style.missing.join('; ')}).`);
       } else {
         const sub = await fetch(`${base}/api/style/jobs`, {
           method: 'POST', headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ styles: [{ painting: 'starry_night' }, { painting: 'the_scream' }], ratio: 0.5, size: a.styleSize, iterations: a.styleIters, samples: 2 }),
+          body: JSON.stringify({ styles: [{ painting: 'starry_night' }, { painting: 'the_scream' }], ratio: 0.5, size: a['style-size'], iterations: a['style-iters'], samples: 2 }),
         });
         const job = (await sub.json()) as any;
         if (sub.status !== 202) throw new Error(`style job not accepted: HTTP ${sub.status} ${JSON.stringify(job)}`);
@@ -254,8 +231,8 @@ async function main(): Promise<void> {
       log('');
     }
     log(`Load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (at the start ${loadAtStart.toFixed(1)}; other processes share the ${cpus().length} cores).`);
-    if (a.out) {
-      writeFileSync(a.out, lines.join('\n') + '\n');
+    if (outPath) {
+      writeFileAtomic(outPath, lines.join('\n') + '\n');
       console.error(`wrote ${a.out}`);
     }
   } finally {

@@ -2,9 +2,10 @@
  * Times one full training step (forward + backward + RMSProp update) of the MNIST autoencoder and prints a
  * per-kernel profile.
  *
- *   node_modules/.bin/tsx scripts/bench/train-step.ts [--backend wasm|cpu|node|auto] [--batch 250] [--steps 7]
+ *   node_modules/.bin/tsx scripts/bench/train-step.ts [--backend wasm|cpu|node|auto] [--threads N] [--batch 250] [--steps 7]
  *        [--warmup 2] [--kernels fast|conv|stock] [--no-profile] [--top 10] [--json]
  *
+ * --threads (wasm only): XNNPACK threads through the threaded build (src/backend/wasm-threads.ts).
  * --kernels (wasm only): fast = every gmmgen kernel of src/backend/wasm-kernels.ts (default); conv = only the
  * four convolution-gradient kernels; stock = tfjs' own wasm kernels, with Conv2DBackpropFilter (absent from
  * wasm in 4.22) run through the cpu backend's kernel, copying in and out: the naive "before" state.
@@ -14,51 +15,50 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend, tf } from '../../src/backend/index.ts';
-import { CONV_GRADIENT_KERNELS, registerWasmGradientKernels, unregisterWasmGradientKernels } from '../../src/backend/wasm-kernels.ts';
+import type * as Tfl from '@tensorflow/tfjs-layers';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { parseCli } from '../../src/cli/args.ts';
 import { repoRoot } from '../../src/util/paths.ts';
-import { Rng } from '../../src/util/rng.ts';
 
-const { values: opts } = parseArgs({
-  options: {
-    backend: { type: 'string', default: 'wasm' },
-    batch: { type: 'string', default: '250' },
-    steps: { type: 'string', default: '7' },
-    warmup: { type: 'string', default: '2' },
-    kernels: { type: 'string', default: 'fast' },
-    'no-profile': { type: 'boolean', default: false },
-    top: { type: 'string', default: '10' },
-    json: { type: 'boolean', default: false },
+const { values: opts } = parseCli({
+  name: 'bench:train-step',
+  usage: 'npm run bench:train-step -- [--backend wasm|cpu|node|auto] [--threads N] [--batch 250] [--steps 7] [--warmup 2] [--kernels fast|conv|stock] [--no-profile] [--top 10] [--json]',
+  description: 'Times full training steps of the MNIST autoencoder and prints a per-kernel profile.',
+  flags: {
+    backend: { type: 'string', default: 'wasm', help: 'tfjs backend' },
+    threads: { type: 'int', min: 1, max: 8, help: 'wasm XNNPACK threads (sets GMMGEN_WASM_THREADS; default: cores, at most 4)' },
+    batch: { type: 'int', min: 1, max: 60_000, default: 250 },
+    steps: { type: 'int', min: 1, max: 100_000, default: 7, help: 'timed steps' },
+    warmup: { type: 'int', min: 0, max: 1000, default: 2, help: 'untimed steps first' },
+    kernels: { type: 'choice', choices: ['fast', 'conv', 'stock'], default: 'fast', help: 'wasm gradient kernels (see the file comment)' },
+    'no-profile': { type: 'boolean', help: 'skip the per-kernel profile' },
+    top: { type: 'int', min: 1, max: 1000, default: 10, help: 'kernels listed in the profile' },
+    json: { type: 'boolean', help: 'print the result as JSON' },
   },
 });
+const { batch, steps, warmup } = opts;
+if (opts.threads !== undefined) process.env.GMMGEN_WASM_THREADS = String(opts.threads);
+const topN = opts.top;
 
-function intFlag(name: string, v: string | undefined, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-}
-const batch = intFlag('batch', opts.batch, 1);
-const steps = intFlag('steps', opts.steps, 1);
-const warmup = intFlag('warmup', opts.warmup, 0);
-const topN = intFlag('top', opts.top, 1);
-if (!['fast', 'conv', 'stock'].includes(opts.kernels!)) throw new Error(`--kernels must be fast, conv or stock, got "${opts.kernels}"`);
+const tfl = await import('@tensorflow/tfjs-layers');
+const { initBackend, tf } = await import('../../src/backend/index.ts');
+const { CONV_GRADIENT_KERNELS, registerWasmGradientKernels, unregisterWasmGradientKernels } = await import('../../src/backend/wasm-kernels.ts');
+const { Rng } = await import('../../src/util/rng.ts');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Model
 
 const ALPHA = 0.2;
 
-function conv(filters: number, padding: 'same' | 'valid' = 'same', activation?: 'sigmoid'): tfl.layers.Layer {
+function conv(filters: number, padding: 'same' | 'valid' = 'same', activation?: 'sigmoid'): Tfl.layers.Layer {
   return tfl.layers.conv2d({ filters, kernelSize: 3, padding, activation: activation ?? 'linear' });
 }
-function lrelu(): tfl.layers.Layer {
+function lrelu(): Tfl.layers.Layer {
   return tfl.layers.leakyReLU({ alpha: ALPHA });
 }
 
 /** Encoder: 28×28×1 → 128 (83,704 parameters). */
-function localEncoder(): tfl.Sequential {
+function localEncoder(): Tfl.Sequential {
   const m = tfl.sequential();
   m.add(tfl.layers.inputLayer({ inputShape: [28, 28, 1] }));
   for (const [f, pool] of [[8, false], [8, true], [16, false], [16, true], [32, false], [32, true]] as const) {
@@ -72,7 +72,7 @@ function localEncoder(): tfl.Sequential {
 }
 
 /** Decoder: 128 → 28×28×1 (110,129 parameters). */
-function localDecoder(): tfl.Sequential {
+function localDecoder(): Tfl.Sequential {
   const m = tfl.sequential();
   m.add(tfl.layers.inputLayer({ inputShape: [128] }));
   m.add(tfl.layers.dense({ units: 512 }));
@@ -95,12 +95,12 @@ function localDecoder(): tfl.Sequential {
   return m;
 }
 
-async function buildModels(): Promise<{ encoder: tfl.LayersModel; decoder: tfl.LayersModel; source: string }> {
+async function buildModels(): Promise<{ encoder: Tfl.LayersModel; decoder: Tfl.LayersModel; source: string }> {
   const file = join(repoRoot, 'src/models/autoencoder.ts');
   if (existsSync(file)) {
     const mod = (await import(file)) as Record<string, unknown>;
-    const be = mod.buildEncoder as (() => tfl.LayersModel) | undefined;
-    const bd = mod.buildDecoder as (() => tfl.LayersModel) | undefined;
+    const be = mod.buildEncoder as (() => Tfl.LayersModel) | undefined;
+    const bd = mod.buildDecoder as (() => Tfl.LayersModel) | undefined;
     if (typeof be === 'function' && typeof bd === 'function') {
       return { encoder: be(), decoder: bd(), source: 'src/models/autoencoder.ts' };
     }
@@ -124,16 +124,16 @@ function installStockKernels(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const wasm = backend as unknown as {
         readSync(id: object): Float32Array;
-        makeOutput(shape: number[], dtype: string, off?: number, values?: Float32Array): tf.TensorInfo;
+        makeOutput(shape: number[], dtype: string, off?: number, values?: Float32Array): TensorInfo;
       };
-      const toCpu = (t: tf.TensorInfo): tf.TensorInfo => ({
+      const toCpu = (t: TensorInfo): TensorInfo => ({
         dataId: cpu.write(wasm.readSync(t.dataId), t.shape, t.dtype),
         shape: t.shape,
         dtype: t.dtype,
       });
-      const x = toCpu(inputs.x as tf.TensorInfo);
-      const dy = toCpu(inputs.dy as tf.TensorInfo);
-      const out = cpuKernel.kernelFunc({ inputs: { x, dy }, backend: cpu, attrs }) as tf.TensorInfo;
+      const x = toCpu(inputs.x as TensorInfo);
+      const dy = toCpu(inputs.dy as TensorInfo);
+      const out = cpuKernel.kernelFunc({ inputs: { x, dy }, backend: cpu, attrs }) as TensorInfo;
       const vals = cpu.readSync(out.dataId) as Float32Array;
       for (const t of [x, dy, out]) cpu.disposeData(t.dataId);
       return wasm.makeOutput(out.shape, 'float32', undefined, vals);
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   }
   const { encoder, decoder, source } = await buildModels();
   const input = tfl.input({ shape: [28, 28, 1] });
-  const ae = tfl.model({ inputs: input, outputs: decoder.apply(encoder.apply(input)) as tfl.SymbolicTensor });
+  const ae = tfl.model({ inputs: input, outputs: decoder.apply(encoder.apply(input)) as Tfl.SymbolicTensor });
   ae.compile({ optimizer: tf.train.rmsprop(1e-3), loss: 'meanAbsoluteError' });
 
   const rng = new Rng(1);
@@ -207,6 +207,7 @@ async function main(): Promise<void> {
   const med = median(times);
   const result = {
     backend: info.tfName,
+    wasmThreads: info.wasmThreads ?? null,
     kernels: info.tfName === 'wasm' ? opts.kernels : 'n/a',
     model: source,
     params: { encoder: encoder.countParams(), decoder: decoder.countParams() },
@@ -223,7 +224,8 @@ async function main(): Promise<void> {
   if (opts.json) {
     console.log(JSON.stringify(result, null, 2));
   } else {
-    console.log(`backend ${result.backend} (kernels: ${result.kernels}), model ${source}`);
+    const thr = info.wasmThreads !== undefined ? `, ${info.wasmThreads} thread(s)` : '';
+    console.log(`backend ${result.backend} (kernels: ${result.kernels}${thr}), model ${source}`);
     console.log(`params encoder ${result.params.encoder}, decoder ${result.params.decoder}; batch ${batch}`);
     console.log(`train step: median ${(med / 1000).toFixed(3)} s over ${steps} steps after ${warmup} warm-up ` +
       `[${result.stepsMs.join(', ')} ms]; tensors leaked over the timed steps: ${leaked}`);

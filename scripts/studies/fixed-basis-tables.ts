@@ -12,16 +12,24 @@
  * L is evaluated against the exact target CDF (column "vs target") and against the 5000 training points
  * (column "vs data"), on the fit's own grid (mu_i ± d, d = σ/4).
  */
+import { parseCli } from '../../src/cli/args.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { fitFixedBasis1D } from '../../src/gmm/fixed-basis.ts';
 import { mixtureCdf, normCdf } from '../../src/gmm/mixture1d.ts';
 import type { Mixture1D } from '../../src/gmm/types.ts';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
-const runs = Number(arg('runs', '20')), N = Number(arg('n', '5000')), nBasis = Number(arg('basis', '200')), seed0 = Number(arg('seed', '0'));
+const { values: args } = parseCli({
+  name: 'study:fixed-basis',
+  usage: 'npm run study:fixed-basis -- [--runs 20] [--n 5000] [--basis 200] [--seed 0]',
+  description: 'Mean loss L (Eq. 9) of the fixed-basis Algorithms 1 and 2 on random 1-D targets (Lu et al. 2023, Tables 1–2). Prints markdown tables.',
+  flags: {
+    runs: { type: 'int', min: 1, max: 10_000, default: 20, help: 'random targets per table' },
+    n: { type: 'int', min: 10, max: 10_000_000, default: 5000, help: 'training points per target' },
+    basis: { type: 'int', min: 2, max: 100_000, default: 200, help: 'basis components' },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 0 },
+  },
+});
+const runs = args.runs, N = args.n, nBasis = args.basis, seed0 = args.seed;
 
 type Comp = { kind: 'normal'; m: number; s: number } | { kind: 't'; m: number; s: number; nu: number } | { kind: 'uniform'; a: number; b: number };
 interface Target { w: number[]; comps: Comp[] }

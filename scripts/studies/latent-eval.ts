@@ -14,65 +14,113 @@
  *   nice -n 15 npm run latent-eval -- [--methods em,sw,sc2,fixed-basis,mmd] [--sets models/gmm] [--codes artifacts/codes]
  *       [--autoencoder models/autoencoder] [--classifier models/classifier] [--per-class 1000] [--per-component 10000]
  *       [--runs 5] [--fool-n 5000] [--fool-epochs 10] [--unsup-k 10] [--unsup-limit 10000] [--unsup-cov full|diag]
- *       [--unsup-iter-scale 1] [--class-fooling] [--append] [--report] [--skip class,unsup,fool,reference] [--out docs/results/latent-eval.json] [--img docs/img/latent] [--seed 0] [--backend wasm]
+ *       [--unsup-iter-scale 1] [--unsup-opt method:key=value ...] [--class-fooling] [--append] [--report] [--skip class,unsup,fool,reference]
+ *       [--out docs/results/latent-eval.json] [--img docs/img/latent] [--seed 0] [--backend wasm]
+ *
+ * The unsupervised fits use LATENT_FIT_DEFAULTS (src/latent/fit.ts) overridden by UNSUP_FIT_DEFAULTS below and by
+ * --unsup-opt (e.g. --unsup-opt sw:L=64); every fit runs to its own convergence rule.
  *
  * Results are written to --out after every step (JSON), so an interrupted run keeps what it measured; --append
  * adds to an existing results file (per method) instead of starting a new one.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { initBackend } from '../../src/backend/index.ts';
-import { loadMnistSplit } from '../../src/data/mnist.ts';
-import {
-  classifyImages, confusionMatrix, confusionMatrixSvg, featuresOfImages, foolingRate, gaussianStats, frechetFromStats,
-  gmmPurity, perClassAccuracy, perClassAccuracyOf,
-} from '../../src/eval/index.ts';
-import { FIT_METHODS, fitGMM, type FitMethod } from '../../src/gmm/index.ts';
-import { CliError, intFlag } from '../../src/latent/cli.ts';
-import { decodeCodes, imagesGridPng, LATENT_FIT_DEFAULTS, LatentModelSet, mixClasses, splitByClass, type DecodedImages } from '../../src/latent/index.ts';
-import { loadCodesFile } from '../../src/latent/load-codes.ts';
-import { featureModel } from '../../src/models/classifier.ts';
-import { loadAutoencoder, loadClassifier } from '../../src/models/load.ts';
-import { svgToPng } from '../../src/util/plot.ts';
-import { writePng } from '../../src/util/png.ts';
+import { keyValues, parseCli, UsageError } from '../../src/cli/args.ts';
+import { FIT_METHODS, type FitMethod } from '../../src/gmm/fit.ts';
+import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { modelsPath, repoRoot } from '../../src/util/paths.ts';
-import { Rng } from '../../src/util/rng.ts';
+import type { DecodedImages } from '../../src/latent/index.ts';
 
-const { values } = parseArgs({
-  options: {
-    methods: { type: 'string' }, sets: { type: 'string' }, codes: { type: 'string' }, autoencoder: { type: 'string' }, classifier: { type: 'string' },
-    'per-class': { type: 'string' }, 'per-component': { type: 'string' }, runs: { type: 'string' }, 'fool-n': { type: 'string' },
-    'fool-epochs': { type: 'string' }, 'unsup-k': { type: 'string' }, 'unsup-limit': { type: 'string' }, 'unsup-cov': { type: 'string' },
-    'unsup-iter-scale': { type: 'string' }, skip: { type: 'string' }, out: { type: 'string' }, img: { type: 'string' }, seed: { type: 'string' },
-    backend: { type: 'string' }, 'test-limit': { type: 'string' }, 'class-fooling': { type: 'boolean' }, append: { type: 'boolean' }, report: { type: 'boolean' },
+const SKIPPABLE = ['class', 'unsup', 'fool', 'reference'] as const;
+const cli = parseCli({
+  name: 'latent-eval',
+  usage: 'npm run latent-eval -- [--methods em,sw,sc2,fixed-basis,mmd] [--per-class 1000] [--runs 5] [--skip class,unsup,fool,reference] [--out FILE] [--img DIR] [--append | --report | --force] ...',
+  description: 'Evaluates the latent GMM sets (classifier accuracy, Fréchet distance, purity, fooling rate); results JSON after every step.',
+  flags: {
+    methods: { type: 'list', choices: FIT_METHODS, default: ['em', 'sw', 'sc2', 'fixed-basis', 'mmd'], help: 'latent sets to evaluate' },
+    sets: { type: 'string', meta: 'DIR', help: 'folder of the sets (default models/gmm)' },
+    codes: { type: 'string', meta: 'DIR', help: 'codes folder (default artifacts/codes)' },
+    autoencoder: { type: 'string', meta: 'DIR' },
+    classifier: { type: 'string', meta: 'DIR' },
+    'per-class': { type: 'int', min: 10, max: 1_000_000, default: 1000, help: 'generated digits per class' },
+    'per-component': { type: 'int', min: 10, max: 10_000_000, default: 10_000, help: 'samples per component (purity)' },
+    runs: { type: 'int', min: 1, max: 1000, default: 5, help: 'fooling-rate runs' },
+    'fool-n': { type: 'int', min: 50, max: 10_000_000, default: 5000, help: 'samples of each set per fooling run' },
+    'fool-epochs': { type: 'int', min: 1, max: 1000, default: 10 },
+    'unsup-k': { type: 'int', min: 1, max: 1000, default: 10, help: 'components of the unsupervised GMM' },
+    'unsup-limit': { type: 'int', min: 100, max: 10_000_000, default: 10_000, help: 'training codes for it' },
+    'unsup-cov': { type: 'choice', choices: ['full', 'diag'], default: 'full' },
+    'unsup-iter-scale': { type: 'number', gt: 0, max: 10, default: 1, help: 'scales the fitters\' default iterations' },
+    'unsup-opt': { type: 'strings', meta: 'METHOD:KEY=VALUE', help: 'an option of one method\'s unsupervised fit (e.g. sw:L=64)' },
+    'class-fooling': { type: 'boolean', help: 'also the fooling rate of the class-conditional sets' },
+    skip: { type: 'list', choices: SKIPPABLE, default: [], help: 'parts to skip' },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 0 },
+    'test-limit': { type: 'int', min: 10, help: 'real test digits at most' },
+    backend: { type: 'string', help: 'tfjs backend' },
+    out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/latent-eval.json)' },
+    img: { type: 'string', meta: 'DIR', help: 'pictures folder (default docs/img/latent)' },
+    append: { type: 'boolean', help: 'add to the results in --out (per method)' },
+    report: { type: 'boolean', help: 'only print the tables of --out' },
+    force: { type: 'boolean', help: 'replace existing results and pictures' },
   },
-  strict: true,
 });
-
-const methods = (values.methods ?? 'em,sw,sc2,fixed-basis,mmd').split(',').map((s) => s.trim()) as FitMethod[];
-for (const m of methods) if (!FIT_METHODS.includes(m)) throw new CliError(`--methods: unknown method "${m}" (expected ${FIT_METHODS.join(', ')})`);
+const values = cli.values;
+const methods = values.methods as FitMethod[];
 const setsRoot = resolve(values.sets ?? modelsPath('gmm'));
 const codesDir = resolve(values.codes ?? join(repoRoot, 'artifacts', 'codes'));
-const perClass = intFlag('per-class', values['per-class'], 1000, 10);
-const perComponent = intFlag('per-component', values['per-component'], 10_000, 10);
-const runs = intFlag('runs', values.runs, 5, 1);
-const foolN = intFlag('fool-n', values['fool-n'], 5000, 50);
-const foolEpochs = intFlag('fool-epochs', values['fool-epochs'], 10, 1);
-const unsupK = intFlag('unsup-k', values['unsup-k'], 10, 1);
-const unsupLimit = intFlag('unsup-limit', values['unsup-limit'], 10_000, 100);
-const unsupCov = values['unsup-cov'] ?? 'full';
-if (unsupCov !== 'full' && unsupCov !== 'diag') throw new CliError(`--unsup-cov must be full or diag, got "${unsupCov}"`);
-const iterScale = Number(values['unsup-iter-scale'] ?? '1');
-if (!(iterScale > 0 && iterScale <= 10)) throw new CliError(`--unsup-iter-scale must be a number in (0, 10], got "${values['unsup-iter-scale']}"`);
-const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
-for (const s of skip) if (!['class', 'unsup', 'fool', 'reference'].includes(s)) throw new CliError(`--skip takes class, unsup, fool, reference; got "${s}"`);
-const seed = intFlag('seed', values.seed, 0, 0);
-const testLimit = values['test-limit'] === undefined ? undefined : intFlag('test-limit', values['test-limit'], 0, 10);
+const perClass = values['per-class'];
+const perComponent = values['per-component'];
+const runs = values.runs;
+const foolN = values['fool-n'];
+const foolEpochs = values['fool-epochs'];
+const unsupK = values['unsup-k'];
+const unsupLimit = values['unsup-limit'];
+const unsupCov = values['unsup-cov'];
+const iterScale = values['unsup-iter-scale'];
+const unsupOpts: Record<string, Record<string, unknown>> = {};
+for (const item of values['unsup-opt']) {
+  const colon = item.indexOf(':');
+  const m = item.slice(0, colon);
+  if (colon <= 0 || !FIT_METHODS.includes(m as FitMethod)) throw new UsageError(`--unsup-opt must be method:key=value with a known method, got "${item}"`);
+  Object.assign((unsupOpts[m] ??= {}), keyValues('--unsup-opt', [item.slice(colon + 1)]));
+}
+const skip = new Set<string>(values.skip);
+const seed = values.seed;
+const testLimit = values['test-limit'];
 const outPath = resolve(values.out ?? join(repoRoot, 'docs', 'results', 'latent-eval.json'));
 const imgDir = resolve(values.img ?? join(repoRoot, 'docs', 'img', 'latent'));
-mkdirSync(dirname(outPath), { recursive: true });
-mkdirSync(imgDir, { recursive: true });
+if (!values.report) {
+  // Results and pictures already there are replaced only when asked (--force, --append, or --out/--img naming them).
+  claimOutput(outPath, { explicit: cli.given.has('out'), force: values.force, update: values.append });
+  const pictures = [
+    ...(skip.has('reference') ? [] : ['reconstructions.png']),
+    ...methods.flatMap((m) => [...(skip.has('class') ? [] : [`confusion-${m}.png`, `samples-${m}.png`]), ...(skip.has('unsup') ? [] : [`unsup-${m}.png`])]),
+  ];
+  for (const f of pictures) claimOutput(join(imgDir, f), { flag: '--img', meta: 'DIR', explicit: cli.given.has('img'), force: values.force, update: values.append });
+  mkdirSync(dirname(outPath), { recursive: true });
+  mkdirSync(imgDir, { recursive: true });
+}
+
+const { initBackend } = await import('../../src/backend/index.ts');
+const { loadMnistSplit } = await import('../../src/data/mnist.ts');
+const {
+  classifyImages, confusionMatrix, confusionMatrixSvg, featuresOfImages, foolingRate, gaussianStats, frechetFromStats,
+  gmmPurity, perClassAccuracy, perClassAccuracyOf,
+} = await import('../../src/eval/index.ts');
+const { fitGMM } = await import('../../src/gmm/index.ts');
+const { decodeCodes, imagesGridPng, LATENT_FIT_DEFAULTS, LatentModelSet, mixClasses, splitByClass } = await import('../../src/latent/index.ts');
+const { loadCodesFile } = await import('../../src/latent/load-codes.ts');
+const { featureModel } = await import('../../src/models/classifier.ts');
+const { loadAutoencoder, loadClassifier } = await import('../../src/models/load.ts');
+const { svgToPng } = await import('../../src/util/plot.ts');
+const { writePng } = await import('../../src/util/png.ts');
+const { Rng } = await import('../../src/util/rng.ts');
+
+/**
+ * Options of the unsupervised protocol's fits (one K-GMM with full covariances on 10,000 codes) on top of
+ * LATENT_FIT_DEFAULTS; see docs/RESULTS.md for why.
+ */
+const UNSUP_FIT_DEFAULTS: Partial<Record<FitMethod, Record<string, unknown>>> = {};
 
 const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -123,7 +171,7 @@ function markdownReport(res: Record<string, unknown>): string {
 }
 
 if (values.report) {
-  if (!existsSync(outPath)) throw new CliError(`--report: no results file at ${outPath}`);
+  if (!existsSync(outPath)) throw new Error(`--report: no results file at ${outPath}`);
   console.log(markdownReport(JSON.parse(readFileSync(outPath, 'utf8'))));
   process.exit(0);
 }
@@ -147,7 +195,7 @@ Object.assign(results, {
 });
 const perMethod = (results.methods ?? {}) as Record<string, Record<string, unknown>>;
 results.methods = perMethod;
-const save = () => writeFileSync(outPath, JSON.stringify(results, null, 1));
+const save = () => writeFileAtomic(outPath, JSON.stringify(results, null, 1));
 
 // ---- references: real test digits, their reconstructions -------------------------------------------------
 let test = loadMnistSplit('t10k');
@@ -240,7 +288,7 @@ for (const method of methods) {
   // 2. unsupervised K-component GMM on all training codes.
   if (!skip.has('unsup')) {
     const t0 = performance.now();
-    const base: Record<string, unknown> = { ...(LATENT_FIT_DEFAULTS[method] ?? {}) };
+    const base: Record<string, unknown> = { ...(LATENT_FIT_DEFAULTS[method] ?? {}), ...(UNSUP_FIT_DEFAULTS[method] ?? {}), ...(unsupOpts[method] ?? {}) };
     if (typeof base.maxIter === 'number' && iterScale !== 1) base.maxIter = Math.max(1, Math.round(base.maxIter * iterScale));
     if (typeof base.batchSize === 'number' && base.batchSize > unsupPoints.n) base.batchSize = unsupPoints.n;
     const opts = { ...base, k: unsupK, seed: seed + 7, covarianceType: unsupCov };

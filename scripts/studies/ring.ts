@@ -25,49 +25,13 @@
  * seeds 0..--fool-fits−1 (init 'small') are each scored by one run of the paper's ring discriminator (Fig. 8:
  * 2 → 8 → 16 → 8 → 2) trained on 850 GMM samples against the 850 data points (80/20 split), mean ± sd over fits.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { sharedPath, repoRoot } from '../../src/util/paths.ts';
-import { fitEM, fitGMM, GMM, pointsFromRows, SW_DEFAULTS, type FitMethod, type GMMJson } from '../../src/gmm/index.ts';
-import { slicedWasserstein, circleDirections } from '../../src/gmm/wasserstein.ts';
-import { linePlotSvg, scatterPlotSvg, svgToPng, PALETTE } from '../../src/util/plot.ts';
-import { writePng } from '../../src/util/png.ts';
-import { Rng } from '../../src/util/rng.ts';
-
-const USAGE = `usage: npm run study:ring -- [--inits 100] [--init-modes small,random] [--methods sw,em,sc2,sc2nll,mmd,nll,fixed-basis]
-       [--out docs/results/gmm-ring.json] [--img docs/img/gmm] [--resume] [--force] [--report]
-       [--fooling] [--fool-fits 10] [--fool-epochs 200] [--fool-methods em,sw]`;
-
-function fail(msg: string): never {
-  console.error(`study:ring: ${msg}\n${USAGE}`);
-  process.exit(2);
-}
-
-let values: Record<string, string | boolean | undefined>;
-try {
-  ({ values } = parseArgs({
-    options: {
-      inits: { type: 'string' }, 'init-modes': { type: 'string' }, methods: { type: 'string' }, out: { type: 'string' }, img: { type: 'string' },
-      resume: { type: 'boolean' }, force: { type: 'boolean' }, report: { type: 'boolean' }, fooling: { type: 'boolean' },
-      'fool-fits': { type: 'string' }, 'fool-epochs': { type: 'string' }, 'fool-methods': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }));
-} catch (e) {
-  fail((e as Error).message);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const posInt = (name: string, def: number): number => {
-  const v = values[name];
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive integer, got "${v}"`);
-  return n;
-};
+import { exclusive, parseCli, UsageError } from '../../src/cli/args.ts';
+import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
+import { repoRoot } from '../../src/util/paths.ts';
+import type { FitMethod } from '../../src/gmm/fit.ts';
+import type { GMM, GMMJson } from '../../src/gmm/gmm.ts';
 
 type InitMode = 'small' | 'random';
 /** Options per method: the papers' settings where they give them (see docs/RESULTS.md, Study 1). */
@@ -80,23 +44,59 @@ const METHODS: Record<string, { method: FitMethod; opts: Record<string, unknown>
   nll: { method: 'nll', opts: { maxIter: 1200, lr: 0.01 }, label: 'NLL gradient descent (Adam)' },
   'fixed-basis': { method: 'fixed-basis', opts: {}, label: 'fixed-basis (PCA slabs, deterministic)' },
 };
+const STUDY_METHODS = ['sw', 'em', 'sc2', 'sc2nll', 'mmd', 'nll', 'fixed-basis'] as const;
 const ROW_ORDER = ['sw-phase', 'sw', 'em', 'sc2', 'sc2nll', 'mmd', 'nll', 'fixed-basis'];
+const initsOf = (m: string) => ({ type: 'int', min: 1, max: 100_000, help: `initialisations of ${m} per init kind; default --inits` }) as const;
 
-const inits = posInt('inits', 100);
-const initModes = String(values['init-modes'] ?? 'small,random').split(',').map((s) => s.trim()) as InitMode[];
-for (const m of initModes) if (m !== 'small' && m !== 'random') fail(`--init-modes takes small and/or random, got "${m}"`);
-const methods = String(values.methods ?? 'sw,em,sc2,sc2nll,mmd,nll,fixed-basis').split(',').map((s) => s.trim());
-for (const m of methods) if (!METHODS[m]) fail(`--methods: unknown method "${m}" (known: ${Object.keys(METHODS).join(', ')})`);
-const out = resolve(repoRoot, String(values.out ?? 'docs/results/gmm-ring.json'));
-const imgDir = resolve(repoRoot, String(values.img ?? 'docs/img/gmm'));
-const foolFits = posInt('fool-fits', 10);
-const foolEpochs = posInt('fool-epochs', 200);
-const foolMethods = String(values['fool-methods'] ?? 'em,sw').split(',').map((s) => s.trim());
-for (const m of foolMethods) if (!ROW_ORDER.includes(m)) fail(`--fool-methods: unknown row "${m}" (known: ${ROW_ORDER.join(', ')})`);
-if (values.resume && values.force) fail('--resume and --force exclude each other');
-if (existsSync(out) && !values.resume && !values.force && !values.report && !values.fooling) {
-  fail(`${out} exists: pass --resume to continue it, --force to start over, or --report to redraw from it`);
-}
+const cli = parseCli({
+  name: 'study:ring',
+  usage: `npm run study:ring -- [--inits 100] [--inits-<method> N] [--init-modes small,random] [--methods sw,em,sc2,sc2nll,mmd,nll,fixed-basis]
+       [--out docs/results/gmm-ring.json] [--img docs/img/gmm] [--resume | --force | --report]
+       [--fooling] [--fool-fits 10] [--fool-epochs 200] [--fool-methods em,sw]`,
+  description: 'K = 10 GMM fits to the ring–line–square points from two kinds of initialisation, every method; writes the runs (JSON), tables and figures.',
+  flags: {
+    inits: { type: 'int', min: 1, max: 100_000, default: 100, help: 'initialisations per method and init kind' },
+    'inits-sw': initsOf('sw'),
+    'inits-em': initsOf('em'),
+    'inits-sc2': initsOf('sc2'),
+    'inits-sc2nll': initsOf('sc2nll'),
+    'inits-mmd': initsOf('mmd'),
+    'inits-nll': initsOf('nll'),
+    'init-modes': { type: 'list', choices: ['small', 'random'], default: ['small', 'random'], help: 'initialisations' },
+    methods: { type: 'list', choices: STUDY_METHODS, default: [...STUDY_METHODS], help: 'methods to run' },
+    out: { type: 'string', meta: 'FILE', default: 'docs/results/gmm-ring.json', help: 'results JSON (relative to the repository)' },
+    img: { type: 'string', meta: 'DIR', default: 'docs/img/gmm', help: 'figures folder (relative to the repository)' },
+    resume: { type: 'boolean', help: 'continue the runs in --out' },
+    force: { type: 'boolean', help: 'start over, replacing --out and the figures' },
+    report: { type: 'boolean', help: 'only print the tables and draw the figures from --out' },
+    fooling: { type: 'boolean', help: "add the paper's ring fooling rates to --out" },
+    'fool-fits': { type: 'int', min: 1, max: 1000, default: 10, help: "fits per method scored (seeds 0.., init 'small')" },
+    'fool-epochs': { type: 'int', min: 1, max: 100_000, default: 200, help: 'discriminator epochs' },
+    'fool-methods': { type: 'list', choices: ROW_ORDER, default: ['em', 'sw'], help: 'rows scored by --fooling' },
+  },
+});
+exclusive(cli, 'resume', 'force', 'report');
+const values = cli.values;
+const inits = values.inits;
+const initModes = values['init-modes'] as InitMode[];
+const methods: string[] = values.methods;
+const initsFor = (m: string): number => (m === 'fixed-basis' ? 1 : ((values as Record<string, unknown>)[`inits-${m}`] as number | undefined) ?? inits);
+const foolFits = values['fool-fits'];
+const foolEpochs = values['fool-epochs'];
+const foolMethods: string[] = values['fool-methods'];
+const out = resolve(repoRoot, values.out);
+const imgDir = resolve(repoRoot, values.img);
+const updates = values.resume || values.report || values.fooling;
+claimOutput(out, { explicit: cli.given.has('out'), force: values.force, update: updates });
+if ((values.report || values.fooling || values.resume) && !existsSync(out)) throw new UsageError(`--${values.report ? 'report' : values.fooling ? 'fooling' : 'resume'}: no results file at ${out}`);
+
+const { sharedPath } = await import('../../src/util/paths.ts');
+const { fitEM, fitGMM, GMM: GMMClass, pointsFromRows, SW_DEFAULTS } = await import('../../src/gmm/index.ts');
+const { slicedWasserstein, circleDirections } = await import('../../src/gmm/wasserstein.ts');
+const { linePlotSvg, scatterPlotSvg, svgToPng, PALETTE } = await import('../../src/util/plot.ts');
+const { writePng } = await import('../../src/util/png.ts');
+const { Rng } = await import('../../src/util/rng.ts');
+const { mkdirSync } = await import('node:fs');
 
 interface Run { method: string; init: InitMode; seed: number; nll: number; sw: number; sec: number; iterations: number; error?: string; gmm?: GMMJson }
 interface Results {
@@ -112,12 +112,7 @@ const res: Results = existsSync(out) && !values.force
   ? JSON.parse(readFileSync(out, 'utf8'))
   : { date: new Date().toISOString(), commands: [], settings: {}, runs: [] };
 res.runs ??= [];
-const save = () => {
-  mkdirSync(resolve(out, '..'), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(res, null, 0));
-  renameSync(tmp, out);
-};
+const save = () => writeFileAtomic(out, JSON.stringify(res, null, 0));
 const keepGmm = (seed: number) => seed < Math.max(3, foolFits);
 
 function measure(method: string, init: InitMode, seed: number, gmm: GMM, sec: number, iterations: number): Run {
@@ -153,15 +148,16 @@ function runOne(name: string, init: InitMode, seed: number): Run[] {
 const t0 = performance.now();
 if (!values.report && !values.fooling) {
   res.commands.push(`${new Date().toISOString()}  ${command}`);
-  res.settings = { inits, initModes, methods, options: Object.fromEntries(methods.map((m) => [m, METHODS[m].opts])), swDefaults: SW_DEFAULTS };
+  res.settings = { inits, initsPerMethod: Object.fromEntries(methods.map((m) => [m, initsFor(m)])), initModes, methods, options: Object.fromEntries(methods.map((m) => [m, METHODS[m].opts])), swDefaults: SW_DEFAULTS };
   const have = new Set(res.runs.map((r) => `${r.method}|${r.init}|${r.seed}`));
-  const total = inits * initModes.length * methods.length;
-  let done = methods.reduce((s, m) => s + initModes.reduce((t, i) => t + [...Array(inits).keys()].filter((seed) => have.has(`${m}|${i}|${seed}`)).length, 0), 0);
-  for (let seed = 0; seed < inits; seed++) {
+  const total = initModes.length * methods.reduce((s, m) => s + initsFor(m), 0);
+  let done = methods.reduce((s, m) => s + initModes.reduce((t, i) => t + [...Array(initsFor(m)).keys()].filter((seed) => have.has(`${m}|${i}|${seed}`)).length, 0), 0);
+  const maxSeeds = Math.max(...methods.map(initsFor));
+  for (let seed = 0; seed < maxSeeds; seed++) {
     for (const init of initModes) {
       for (const name of methods) {
         if (have.has(`${name}|${init}|${seed}`)) continue;
-        if (name === 'fixed-basis' && seed > 0) continue; // deterministic: one run per init kind
+        if (seed >= initsFor(name)) continue; // fixed-basis is deterministic: one run per init kind
         const runs = runOne(name, init, seed);
         res.runs.push(...runs);
         for (const r of runs) have.add(`${r.method}|${r.init}|${r.seed}`);
@@ -183,10 +179,10 @@ if (values.fooling) {
   const real = { n: pts.n, d: 2, data: pts.data };
   for (const method of foolMethods) {
     const fits = res.runs.filter((r) => r.method === method && r.init === 'small' && r.seed < foolFits && r.gmm).sort((a, b) => a.seed - b.seed);
-    if (fits.length < foolFits) fail(`--fooling: ${method} has ${fits.length} stored fits with init 'small' and seed < ${foolFits}; run the study first`);
+    if (fits.length < foolFits) throw new UsageError(`--fooling: ${method} has ${fits.length} stored fits with init 'small' and seed < ${foolFits}; run the study first`);
     const errors: number[] = [];
     for (const [i, f] of fits.entries()) {
-      const g = GMM.fromJSON(f.gmm);
+      const g = GMMClass.fromJSON(f.gmm!);
       const fr = await foolingRate(real, (_run, s) => g.sample(pts.n, new Rng(5000 + s)).points, 1, { hidden: [8, 16, 8], epochs: foolEpochs, seed: 300 + i });
       errors.push(fr.mean);
       console.log(`fooling ${method} fit ${f.seed}: ${(100 * fr.mean).toFixed(2)} %`);

@@ -1,11 +1,13 @@
-"""scikit-learn side of scripts/studies/speed-em.ts.
+"""scikit-learn side of the EM comparison (scripts/studies/speed-em.ts; gmmgen's side is em-fit-once.ts).
 
-Usage: /usr/bin/python3 scripts/studies/sklearn_em.py <dir>
+Usage: /usr/bin/python3 scripts/studies/sklearn_em.py <dir> [--means]
 
 Reads <dir>/points.f64 (float64 little-endian, row-major n x d) and <dir>/init.json (sizes, tol, max_iter,
 reg_covar and the initial mixture in gmmgen JSON), fits sklearn.mixture.GaussianMixture from exactly that
 initial mixture (init_params='random_from_data' is cheap and is overridden by weights_init / means_init /
-precisions_init) `repeats` times, and prints one JSON line: times, n_iter, converged, score, means.
+precisions_init) `repeats` times, and prints one JSON line per fit: program, fit_s (in-process wall time of
+fit() alone), iterations, nll (mean negative log-likelihood of the fitted mixture, -score), threads; with --means
+the last line also carries the fitted means.
 """
 import json
 import os
@@ -17,9 +19,12 @@ from sklearn.mixture import GaussianMixture
 
 
 def main() -> None:
-    if len(sys.argv) != 2:
-        sys.exit("usage: sklearn_em.py <dir>")
-    d_ = sys.argv[1]
+    args = sys.argv[1:]
+    with_means = "--means" in args
+    args = [a for a in args if a != "--means"]
+    if len(args) != 1 or args[0].startswith("-"):
+        sys.exit("usage: sklearn_em.py <dir> [--means]")
+    d_ = args[0]
     with open(os.path.join(d_, "init.json")) as f:
         meta = json.load(f)
     n, d, k = meta["n"], meta["d"], meta["k"]
@@ -38,8 +43,6 @@ def main() -> None:
         threads = ", ".join(f"{i.get('internal_api')} {i.get('num_threads')} threads" for i in threadpool_info())
     except Exception:  # threadpoolctl missing: not essential
         threads = "BLAS"
-    times = []
-    gm = None
     for r in range(meta["repeats"]):
         gm = GaussianMixture(
             n_components=k, covariance_type=cov_type, tol=meta["tol"], reg_covar=meta["reg"],
@@ -49,14 +52,13 @@ def main() -> None:
         t = time.perf_counter()
         gm.fit(X)
         sec = time.perf_counter() - t
-        times.append(sec)
-        print(f"  sklearn run {r + 1}: {sec:.3f} s, {gm.n_iter_} iterations, converged {gm.converged_}, "
-              f"mean log-lik {gm.score(X):.6f}")
-    print(json.dumps({
-        "times": times, "n_iter": int(gm.n_iter_), "converged": bool(gm.converged_), "score": float(gm.score(X)),
-        "means": gm.means_.tolist(), "threads": threads,
-    }))
-
+        line = {
+            "program": "sklearn", "fit_s": sec, "iterations": int(gm.n_iter_), "nll": float(-gm.score(X)),
+            "threads": threads,
+        }
+        if with_means and r == meta["repeats"] - 1:
+            line["means"] = gm.means_.tolist()
+        print(json.dumps(line), flush=True)
 
 if __name__ == "__main__":
     main()

@@ -4,24 +4,33 @@
  *   nice -n 15 node_modules/.bin/tsx scripts/studies/speed-all.ts [--n 6000] [--d 128] [--k 10] [--iters 20]
  *        [--methods em,nll,sw,sc2,mmd,fixed-basis] [--seed 0]
  *
- * Data as scripts/studies/speed-em.ts (a random K-component GMM, means ~ N(0, 0.25² I), covariances AAᵀ/d + 0.1 I).
+ * Data: randomMixture of src/gmm/synthetic.ts, as scripts/studies/speed-em.ts (means ~ N(0, 0.25² I), covariances AAᵀ/d + 0.1 I).
  * Every method starts from the same k-means++ initial GMM (its time is reported separately). EM runs to
  * convergence (tol 1e-3, at most 100 iterations); the gradient methods run `--iters` steps with the options
  * below (LATENT column) and the table reports time per step and the projected time of the method's default
  * number of steps, so a starved CPU does not turn this into an hour-long run.
  */
 import { Rng } from '../../src/util/rng.ts';
-import { GMM } from '../../src/gmm/gmm.ts';
+import { randomMixture } from '../../src/gmm/synthetic.ts';
 import { initGMM } from '../../src/gmm/init.ts';
-import { fitGMM, type FitMethod } from '../../src/gmm/fit.ts';
+import { FIT_METHODS, fitGMM, type FitMethod } from '../../src/gmm/fit.ts';
+import { parseCli } from '../../src/cli/args.ts';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
-const n = Number(arg('n', '6000')), d = Number(arg('d', '128')), k = Number(arg('k', '10'));
-const iters = Number(arg('iters', '20')), seed = Number(arg('seed', '0'));
-const methods = arg('methods', 'em,nll,sw,sc2,mmd,fixed-basis').split(',') as FitMethod[];
+const { values: args } = parseCli({
+  name: 'study:speed',
+  usage: 'npm run study:speed -- [--n 6000] [--d 128] [--k 10] [--iters 20] [--methods em,nll,sw,sc2,mmd,fixed-basis] [--seed 0]',
+  description: 'Time per step of every fitter on a random K-component GMM sample (full covariances). Prints a markdown table.',
+  flags: {
+    n: { type: 'int', min: 10, max: 10_000_000, default: 6000, help: 'points' },
+    d: { type: 'int', min: 1, max: 4096, default: 128, help: 'dimensions' },
+    k: { type: 'int', min: 1, max: 1000, default: 10, help: 'components' },
+    iters: { type: 'int', min: 1, max: 100_000, default: 20, help: 'steps of each gradient method' },
+    methods: { type: 'list', choices: FIT_METHODS, default: [...FIT_METHODS], help: 'fitters to time' },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 0 },
+  },
+});
+const { n, d, k, iters, seed } = args;
+const methods = args.methods as FitMethod[];
 
 /** Options used at 128-d (fast settings; `steps` = the default number of steps the projection uses). */
 const LATENT: Record<FitMethod, { opts: Record<string, unknown>; steps: number }> = {
@@ -34,25 +43,7 @@ const LATENT: Record<FitMethod, { opts: Record<string, unknown>; steps: number }
 };
 
 const rng = new Rng(seed);
-const weights = new Float64Array(k);
-let s = 0;
-for (let c = 0; c < k; c++) { weights[c] = 0.5 + rng.uniform(); s += weights[c]; }
-for (let c = 0; c < k; c++) weights[c] /= s;
-const means = rng.normals(new Float64Array(k * d)) as Float64Array;
-for (let i = 0; i < means.length; i++) means[i] *= 0.25;
-const covariances = new Float64Array(k * d * d);
-const A = new Float64Array(d * d);
-for (let c = 0; c < k; c++) {
-  rng.normals(A);
-  for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) {
-    let v = 0;
-    for (let p = 0; p < d; p++) v += A[a * d + p] * A[b * d + p];
-    v = v / d + (a === b ? 0.1 : 0);
-    covariances[c * d * d + a * d + b] = v;
-    covariances[c * d * d + b * d + a] = v;
-  }
-}
-const truth = new GMM({ k, d, covarianceType: 'full', weights, means, covariances });
+const truth = randomMixture(d, k, rng, 0.25);
 const { points } = truth.sample(n, rng);
 let t = performance.now();
 const init = initGMM(points, k, { method: 'kmeans++', seed, regCovar: 1e-4 });

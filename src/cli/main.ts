@@ -1,27 +1,25 @@
 /**
  * `npm start`: the gmmgen entry point. With no command (or only flags) it starts the web app
  * (`serve`, default http://127.0.0.1:3000; `--port`, `--host`, PORT/HOST env); `npm start -- help` lists the
- * commands; `npm start -- <command> [flags]` dispatches to a command.
+ * commands; `npm start -- <command> [flags]` dispatches to a command. Flags are parsed with src/cli/args.ts:
+ * a bad one prints the problem and the usage and exits 2 before anything loads.
  */
-import { initBackend } from '../backend/index.ts';
+import { parseCli, reportUncaught, type CommandSpec, type FlagSpecs } from './args.ts';
 
 interface Command {
   name: string;
   summary: string;
-  run?: (argv: string[]) => Promise<void>;
+  run: (argv: string[]) => Promise<void>;
 }
 
 export const COMMANDS: Command[] = [
   { name: 'serve', summary: 'start the web app (default; --port N --host H, env PORT/HOST; default 127.0.0.1:3000)', run: serve },
-  { name: 'backend', summary: 'print the tfjs backend that would be used and why others were skipped' },
+  { name: 'backend', summary: 'print the tfjs backend that would be used and why others were skipped', run: backend },
 ];
 
 async function serve(argv: string[]): Promise<void> {
-  const { parseServeArgs, SERVE_USAGE } = await import('../server/options.ts');
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(SERVE_USAGE);
-    return;
-  }
+  const { parseServeArgs, SERVE_COMMAND } = await import('../server/options.ts');
+  parseCli(SERVE_COMMAND, argv); // --help, and every flag problem (exit 2), before the server loads
   const options = parseServeArgs(argv);
   const { startServer } = await import('../server/app.ts');
   const s = await startServer(options);
@@ -39,6 +37,19 @@ async function serve(argv: string[]): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+const BACKEND_COMMAND = {
+  name: 'backend',
+  usage: 'npm start -- backend',
+  description: 'Prints the tfjs backend that would be used and why others were skipped.',
+  flags: {},
+} satisfies CommandSpec<FlagSpecs>;
+
+async function backend(argv: string[]): Promise<void> {
+  parseCli(BACKEND_COMMAND, argv);
+  const { initBackend } = await import('../backend/index.ts');
+  console.log(JSON.stringify(await initBackend({ quiet: true }), null, 2));
+}
+
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || (cmd.startsWith('-') && cmd !== '--help' && cmd !== '-h')) {
@@ -46,6 +57,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    const { initBackend } = await import('../backend/index.ts');
     const info = await initBackend({ quiet: true });
     console.log(`gmmgen — Gaussian-mixture generative modelling\n`);
     console.log(`tfjs backend: ${info.choice}${info.skipped.length ? `  (skipped: ${info.skipped.map((s) => s.choice).join(', ')})` : ''}`);
@@ -55,19 +67,12 @@ async function main(argv: string[]): Promise<void> {
   }
   const c = COMMANDS.find((x) => x.name === cmd);
   if (!c) {
-    console.error(`unknown command "${cmd}". Run \`npm start -- help\` for the list.`);
+    console.error(`gmmgen: unknown command "${cmd}". Run \`npm start -- help\` for the list.`);
     process.exitCode = 2;
     return;
   }
-  if (c.name === 'backend') {
-    const info = await initBackend({ quiet: true });
-    console.log(JSON.stringify(info, null, 2));
-    return;
-  }
-  await c.run!(rest);
+  await c.run(rest);
 }
 
-main(process.argv.slice(2)).catch((e: Error) => {
-  console.error(`error: ${e.message}`);
-  process.exitCode = 1;
-});
+reportUncaught('gmmgen');
+await main(process.argv.slice(2));

@@ -108,8 +108,11 @@ export function estimateLogProb(
 }
 
 /**
- * Row-wise log-sum-exp of an n×k matrix, stable (max subtracted). Rows that are all −∞ give −∞.
- * If `normalize` is true the matrix is overwritten with exp(row − lse), i.e. the responsibilities.
+ * Row-wise log-sum-exp of an n×k matrix, stable: lse_i = M_i + log S_i with M_i = max_c m_ic and
+ * S_i = Σ_c exp(m_ic − M_i). Rows whose maximum is not finite (all −∞, or +∞/NaN) give lse = that maximum.
+ * If `normalize` is true the matrix is overwritten with the responsibilities exp(m_ic − M_i) / S_i (1/k for the
+ * rows above). Normalising by S_i rather than subtracting lse_i keeps every row's sum at 1 to rounding even when
+ * |M_i| is so large that M_i + log S_i rounds to M_i (points far from every component).
  */
 export function logSumExpRows(mat: Float64Array, n: number, k: number, out: Float64Array = new Float64Array(n), normalize = false): Float64Array {
   for (let i = 0; i < n; i++) {
@@ -122,10 +125,13 @@ export function logSumExpRows(mat: Float64Array, n: number, k: number, out: Floa
       continue;
     }
     let s = 0;
-    for (let c = 0; c < k; c++) s += Math.exp(mat[o + c] - m);
-    const lse = m + Math.log(s);
-    out[i] = lse;
-    if (normalize) for (let c = 0; c < k; c++) mat[o + c] = Math.exp(mat[o + c] - lse);
+    if (normalize) {
+      for (let c = 0; c < k; c++) { const e = Math.exp(mat[o + c] - m); mat[o + c] = e; s += e; }
+      for (let c = 0; c < k; c++) mat[o + c] /= s;
+    } else {
+      for (let c = 0; c < k; c++) s += Math.exp(mat[o + c] - m);
+    }
+    out[i] = m + Math.log(s);
   }
   return out;
 }

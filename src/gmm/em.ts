@@ -12,12 +12,17 @@
  * mean NLL of the returned parameters. With nInit > 1 the run with the best final mean log-likelihood wins
  * (run r uses seed + r for its initialisation).
  *
- * Kernels (density.ts): precision Cholesky factors P_c = L_c⁻¹ and a blocked lower-triangular product for the
- * E-step; a blocked Gram kernel over √γ-scaled rows for the M-step scatter, skipping rows with γ_ic = 0.
+ * Kernels: the WebAssembly ones (wasm/engine.ts: SIMD128, float64, the phases spread over worker threads with
+ * identical results for any thread count) when they load, else the JavaScript ones (density.ts): precision
+ * Cholesky factors P_c = L_c⁻¹ and a blocked lower-triangular product for the E-step; a blocked Gram kernel over
+ * √γ-scaled rows for the M-step scatter, skipping rows with γ_ic = 0. Responsibilities are normalised as
+ * exp(log ρ_ic − max_c log ρ_ic) / Σ_c exp(·), so rows sum to 1 even for points far from every component.
  */
 import type { Points } from './types.ts';
 import { GMM } from './gmm.ts';
 import { estimateLogProb, logSumExpRows, precisionFactors, weightedScatter, type PrecisionFactors, type ScatterScratch } from './density.ts';
+import { NotPositiveDefiniteError } from './linalg.ts';
+import { profileLap, profileStart, WasmEM, WasmFactorError } from './wasm/engine.ts';
 import { HistoryRecorder } from './history.ts';
 import { resolveInit } from './init.ts';
 import { GMMOptionError, optional, positiveInt, validateCommon } from './options.ts';
@@ -45,41 +50,137 @@ export function fitEM(points: Points, options: Record<string, unknown>): FitResu
 
 /** The EM iterations from a given initial mixture. */
 export function runEM(points: Points, init: GMM, maxIter: number, tol: number, regCovar: number, onStep?: HistoryRecorderOnStep): FitResult {
-  const { n, d } = points;
-  const { k, covarianceType: type } = init;
-  const covLen = type === 'full' ? d * d : d;
+  const wasm = WasmEM.open(points, init.k, init.covarianceType);
+  try {
+    const state: EMState = wasm ? new WasmState(wasm, init) : new JsState(points, init);
+    return iterate(state, init, maxIter, tol, regCovar, onStep);
+  } finally {
+    wasm?.close();
+  }
+}
+
+/** The EM state on one set of kernels; the components it starts from are factorised by its constructor. */
+interface EMState {
+  /** E-step with these weights; keeps the responsibilities (and, with `forMStep`, what mStep needs). Returns Σ ℓ_i / n. */
+  eStep(weights: Float64Array, forMStep: boolean): number;
+  /** M-step from the last E-step: writes the new weights, updates means, covariances and factors; throws factorError. */
+  mStep(regCovar: number, weights: Float64Array): void;
+  /** Copies of the current means and covariances. */
+  read(means: Float64Array, covariances: Float64Array): void;
+}
+
+function iterate(state: EMState, init: GMM, maxIter: number, tol: number, regCovar: number, onStep?: HistoryRecorderOnStep): FitResult {
+  const { k, d, covarianceType: type } = init;
   const weights = init.weights.slice();
-  const means = init.means.slice();
-  const covs = init.covariances.slice();
-  const logW = new Float64Array(k);
-  const logProb = new Float64Array(n * k);
-  const lse = new Float64Array(n);
-  const quad = new Float64Array(n);
-  const nk = new Float64Array(k);
-  const cov = new Float64Array(covLen);
-  let scratch: ScatterScratch | undefined;
-  let pf: PrecisionFactors = precisionFactors(type, k, d, means, covs, { name: 'EM covariances' });
+  const means = new Float64Array(init.means.length);
+  const covs = new Float64Array(init.covariances.length);
   const rec = new HistoryRecorder('nll', onStep);
-  const snapshot = () => new GMM({ k, d, covarianceType: type, weights: weights.slice(), means: means.slice(), covariances: covs.slice() }, { method: 'em' });
-
-  /** E-step: responsibilities into logProb (overwritten), returns the mean log-likelihood. */
-  const eStep = (): number => {
-    for (let c = 0; c < k; c++) logW[c] = Math.log(weights[c]);
-    estimateLogProb(points, pf, logW, logProb, quad);
-    logSumExpRows(logProb, n, k, lse, true);
-    let s = 0;
-    for (let i = 0; i < n; i++) s += lse[i];
-    return s / n;
+  const snapshot = () => {
+    state.read(means, covs);
+    return new GMM({ k, d, covarianceType: type, weights: weights.slice(), means: means.slice(), covariances: covs.slice() }, { method: 'em' });
   };
-
   let lowerBound = -Infinity;
   let converged = false;
   let iter = 0;
   for (iter = 1; iter <= maxIter; iter++) {
     const prev = lowerBound;
-    lowerBound = eStep();
+    lowerBound = state.eStep(weights, true);
     if (!Number.isFinite(lowerBound)) throw new GMMOptionError(`fitEM: the log-likelihood became ${lowerBound} at iteration ${iter}; increase regCovar`);
-    // M-step.
+    try {
+      state.mStep(regCovar, weights);
+    } catch (e) {
+      if (!(e instanceof NotPositiveDefiniteError)) throw e;
+      throw new GMMOptionError(`fitEM: ${e.message} at iteration ${iter}; the data may be degenerate for this k — increase regCovar`);
+    }
+    const go = rec.record(-lowerBound, snapshot);
+    if (Math.abs(lowerBound - prev) < tol) { converged = true; break; }
+    if (!go) break;
+  }
+  const finalNll = -state.eStep(weights, false);
+  return { gmm: snapshot(), history: rec.finish({ iterations: Math.min(iter, maxIter), converged, finalNll }) };
+}
+
+const FACTOR_NAME = 'EM covariances';
+
+/** The WebAssembly kernels (wasm/engine.ts); a failed factorisation reads as precisionFactors' error. */
+class WasmState implements EMState {
+  constructor(private readonly em: WasmEM, private readonly init: GMM) {
+    this.factored(() => em.setComponents(init.means, init.covariances));
+  }
+
+  private factored(f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof WasmFactorError)) throw e;
+      const { d, covarianceType, means, covariances } = this.init;
+      const covs = new Float64Array(covariances.length);
+      this.em.readComponents(new Float64Array(means.length), covs);
+      const c = e.component;
+      throw new NotPositiveDefiniteError(covarianceType === 'diag'
+        ? `${FACTOR_NAME}[${c}][${e.pivot}] (component ${c}) must be a positive finite variance, got ${covs[c * d + e.pivot]}`
+        : `${FACTOR_NAME}[${c}] (component ${c}) is not positive-definite (Cholesky failed at pivot ${e.pivot})`, e.pivot);
+    }
+  }
+
+  eStep(weights: Float64Array, forMStep: boolean): number {
+    this.em.setWeights(weights);
+    return this.em.eStep(forMStep);
+  }
+
+  mStep(regCovar: number, weights: Float64Array): void {
+    this.factored(() => this.em.mStep(regCovar, weights));
+  }
+
+  read(means: Float64Array, covariances: Float64Array): void {
+    this.em.readComponents(means, covariances);
+  }
+}
+
+/** The JavaScript kernels of density.ts (the fallback). */
+class JsState implements EMState {
+  private readonly means: Float64Array;
+  private readonly covs: Float64Array;
+  private readonly logW: Float64Array;
+  private readonly logProb: Float64Array;
+  private readonly lse: Float64Array;
+  private readonly quad: Float64Array;
+  private readonly nk: Float64Array;
+  private readonly cov: Float64Array;
+  private scratch: ScatterScratch | undefined;
+  private pf: PrecisionFactors;
+
+  constructor(private readonly points: Points, init: GMM) {
+    const { n, d } = points, { k } = init;
+    this.means = init.means.slice();
+    this.covs = init.covariances.slice();
+    this.logW = new Float64Array(k);
+    this.logProb = new Float64Array(n * k);
+    this.lse = new Float64Array(n);
+    this.quad = new Float64Array(n);
+    this.nk = new Float64Array(k);
+    this.cov = new Float64Array(init.covarianceType === 'full' ? d * d : d);
+    this.pf = precisionFactors(init.covarianceType, k, d, this.means, this.covs, { name: FACTOR_NAME });
+  }
+
+  eStep(weights: Float64Array): number {
+    const { n } = this.points, { k } = this.pf;
+    let t = profileStart();
+    for (let c = 0; c < k; c++) this.logW[c] = Math.log(weights[c]);
+    estimateLogProb(this.points, this.pf, this.logW, this.logProb, this.quad);
+    t = profileLap('E: log ρ', t);
+    logSumExpRows(this.logProb, n, k, this.lse, true);
+    profileLap('E: γ, ℓ', t);
+    let s = 0;
+    for (let i = 0; i < n; i++) s += this.lse[i];
+    return s / n;
+  }
+
+  mStep(regCovar: number, weights: Float64Array): void {
+    const { points, means, covs, nk, logProb, cov } = this;
+    const { n, d, data } = points, { k, covarianceType: type } = this.pf;
+    const covLen = type === 'full' ? d * d : d;
+    let t = profileStart();
     nk.fill(0);
     means.fill(0);
     for (let i = 0; i < n; i++) {
@@ -89,16 +190,17 @@ export function runEM(points: Points, init: GMM, maxIter: number, tol: number, r
         if (r === 0) continue;
         nk[c] += r;
         const mo = c * d;
-        for (let j = 0; j < d; j++) means[mo + j] += r * points.data[xo + j];
+        for (let j = 0; j < d; j++) means[mo + j] += r * data[xo + j];
       }
     }
     let total = 0;
     for (let c = 0; c < k; c++) { nk[c] += 10 * Number.EPSILON; total += nk[c]; }
+    t = profileLap('M: N_c, μ_c', t);
     for (let c = 0; c < k; c++) {
       weights[c] = nk[c] / total;
       const inv = 1 / nk[c];
       for (let j = 0; j < d; j++) means[c * d + j] *= inv;
-      scratch = weightedScatter(points, logProb, k, c, means, c * d, type, cov, scratch);
+      this.scratch = weightedScatter(points, logProb, k, c, means, c * d, type, cov, this.scratch);
       const base = c * covLen;
       if (type === 'full') {
         for (let a = 0; a < covLen; a++) covs[base + a] = cov[a] * inv;
@@ -107,17 +209,15 @@ export function runEM(points: Points, init: GMM, maxIter: number, tol: number, r
         for (let a = 0; a < d; a++) covs[base + a] = cov[a] * inv + regCovar;
       }
     }
-    try {
-      pf = precisionFactors(type, k, d, means, covs, { name: 'EM covariances', reuse: pf });
-    } catch (e) {
-      throw new GMMOptionError(`fitEM: ${(e as Error).message} at iteration ${iter}; the data may be degenerate for this k — increase regCovar`);
-    }
-    const go = rec.record(-lowerBound, snapshot);
-    if (Math.abs(lowerBound - prev) < tol) { converged = true; break; }
-    if (!go) break;
+    t = profileLap('M: scatter', t);
+    this.pf = precisionFactors(type, k, d, means, covs, { name: FACTOR_NAME, reuse: this.pf });
+    profileLap('M: Σ_c, Cholesky, P_c', t);
   }
-  const finalNll = -eStep();
-  return { gmm: snapshot(), history: rec.finish({ iterations: Math.min(iter, maxIter), converged, finalNll }) };
+
+  read(means: Float64Array, covariances: Float64Array): void {
+    means.set(this.means);
+    covariances.set(this.covs);
+  }
 }
 
 type HistoryRecorderOnStep = ConstructorParameters<typeof HistoryRecorder>[1];

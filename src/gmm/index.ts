@@ -19,6 +19,8 @@ export {
 export { HistoryRecorder } from './history.ts';
 export { FIT_METHODS, availableFitMethods, fitGMM, registerFitter, type CommonFitOptions, type FitMethod, type FitResult, type Fitter } from './fit.ts';
 export { fitEM, runEM } from './em.ts';
+export { kernelWorkerCount, shutdownKernelPool, startKernelPool, wasmUnavailableReason } from './wasm/engine.ts';
+export { randomMixture } from './synthetic.ts';
 export { fitNLL } from './nll.ts';
 export { fitSW, PlateauMonitor, SW_DEFAULTS, SW_OPTION_KEYS, standardFrame, type SWFitOptions } from './sw.ts';
 export { fitSC2, SC2_OPTION_KEYS, type SC2FitOptions } from './sc2.ts';

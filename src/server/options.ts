@@ -14,7 +14,9 @@
  * ServerOptions, so a test can run a real server on a random loopback port with its own models.
  */
 import { join, resolve } from 'node:path';
+import { parseFlags, UsageError, type CommandSpec, type FlagSpecs } from '../cli/args.ts';
 import { modelsPath, sharedDir } from '../util/paths.ts';
+import { mustBe, numberProblem } from '../util/wording.ts';
 
 export interface Caps {
   /** Digit images per request. */
@@ -102,60 +104,37 @@ export function defaultServerOptions(env: NodeJS.ProcessEnv = process.env): Serv
   };
 }
 
-export const SERVE_USAGE = `usage: npm start [-- serve] [--port N] [--host H] [--models DIR] [--mobilenet DIR] [--styles DIR]
-                 [--style-timeout SECONDS] [--style-queue N] [--quiet]
-  Starts the web app (default http://127.0.0.1:3000). Env: PORT/GMMGEN_PORT, HOST/GMMGEN_HOST, GMMGEN_MODELS,
-  GMMGEN_MOBILENET, GMMGEN_STYLES, GMMGEN_STYLE_TIMEOUT, GMMGEN_STYLE_QUEUE, GMMGEN_SHARED.`;
+/** The `serve` command's flags (src/cli/args.ts); values default to the environment (defaultServerOptions). */
+export const SERVE_COMMAND = {
+  name: 'serve',
+  usage: 'npm start [-- serve] [--port N] [--host H] [--models DIR] [--mobilenet DIR] [--styles DIR] [--style-timeout SECONDS] [--style-queue N] [--quiet]',
+  description: `Starts the web app (default http://127.0.0.1:3000). Env: PORT/GMMGEN_PORT, HOST/GMMGEN_HOST, GMMGEN_MODELS,
+GMMGEN_MOBILENET, GMMGEN_STYLES, GMMGEN_STYLE_TIMEOUT, GMMGEN_STYLE_QUEUE, GMMGEN_SHARED.`,
+  flags: {
+    port: { type: 'int', short: 'p', min: 0, max: 65535, help: 'TCP port (0: any free port; default 3000)' },
+    host: { type: 'string', help: 'interface to listen on (default 127.0.0.1)' },
+    models: { type: 'string', meta: 'DIR', help: 'models folder (autoencoder/, gmm/<method>/)' },
+    mobilenet: { type: 'string', meta: 'DIR', help: 'MobileNet weights folder (style tabs)' },
+    styles: { type: 'string', meta: 'DIR', help: 'paintings folder (style tabs)' },
+    'style-timeout': { type: 'int', min: 1, max: 24 * 3600, meta: 'SECONDS', help: 'wall-clock limit of one style job (default 300)' },
+    'style-queue': { type: 'int', min: 1, max: 100, help: 'style jobs waiting or running at once (default 4)' },
+    quiet: { type: 'boolean', help: 'no request log' },
+  },
+} as const satisfies CommandSpec<FlagSpecs>;
 
-/** Parses `serve` flags over the defaults. Throws an Error naming the bad flag. */
-export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerOptions {
+/** Parses `serve` flags over the defaults. Throws a UsageError naming the bad flag. */
+export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerOptions {
   const o = defaultServerOptions(env);
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i];
-    const eq = raw.indexOf('=');
-    const flag = eq > 0 ? raw.slice(0, eq) : raw;
-    const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new Error(`flag ${flag} needs a value`);
-      return v;
-    };
-    const int = (min: number, max: number): number => {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`flag ${flag} must be an integer in [${min}, ${max}], got "${v}"`);
-      return n;
-    };
-    switch (flag) {
-      case '--port':
-      case '-p':
-        o.port = int(0, 65535);
-        break;
-      case '--host':
-        o.host = value();
-        break;
-      case '--models':
-        o.modelsDir = resolve(value());
-        break;
-      case '--mobilenet':
-        o.mobilenetDir = resolve(value());
-        break;
-      case '--styles':
-        o.stylesDir = resolve(value());
-        break;
-      case '--style-timeout':
-        o.styleTimeoutMs = int(1, 24 * 3600) * 1000;
-        break;
-      case '--style-queue':
-        o.styleQueueSize = int(1, 100);
-        break;
-      case '--quiet':
-        o.log = false;
-        break;
-      default:
-        throw new Error(`unknown flag "${raw}" for serve\n${SERVE_USAGE}`);
-    }
-  }
-  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new Error(`port must be an integer in [0, 65535], got ${o.port}`);
+  const { values: v } = parseFlags(SERVE_COMMAND, argv);
+  if (v.port !== undefined) o.port = v.port;
+  if (v.host !== undefined) o.host = v.host;
+  if (v.models !== undefined) o.modelsDir = resolve(v.models);
+  if (v.mobilenet !== undefined) o.mobilenetDir = resolve(v.mobilenet);
+  if (v.styles !== undefined) o.stylesDir = resolve(v.styles);
+  if (v['style-timeout'] !== undefined) o.styleTimeoutMs = v['style-timeout'] * 1000;
+  if (v['style-queue'] !== undefined) o.styleQueueSize = v['style-queue'];
+  if (v.quiet) o.log = false;
+  const portProblem = numberProblem(o.port, { integer: true, min: 0, max: 65535 });
+  if (portProblem) throw new UsageError(mustBe('the port', portProblem, o.port));
   return o;
 }

@@ -8,9 +8,8 @@
  * C may be 1 (grey) or 3 (RGB). Values are clamped to [0, 1]; NaN becomes 0. Padding is drawn in `padValue`
  * (default 0.5 grey, which separates both white-on-black and black-on-white images).
  */
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import sharp from 'sharp';
+import { writeFileAtomic } from './output.ts';
 
 export interface GridOptions {
   /** Number of images. */
@@ -87,22 +86,8 @@ export async function imageGridPng(images: ArrayLike<number>, opts: GridOptions)
   return img.png({ compressionLevel: 9 }).toBuffer();
 }
 
-/** Writes bytes atomically: to a temporary file beside `path`, then renamed over it. Creates the folder. */
-export function writeFileAtomic(path: string, data: Buffer | Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    throw e;
-  }
-}
+/** Re-exported: the atomic writer lives in ./output.ts. */
+export { writeFileAtomic };
 
 /** Writes a PNG buffer atomically; refuses a buffer that is not a PNG (signature check). */
 export function writePng(path: string, png: Buffer): void {

@@ -17,9 +17,16 @@ it('defaults to 127.0.0.1:3000 and reads PORT/HOST and GMMGEN_* from the environ
 it('parses flags over the environment and names a bad flag', () => {
   const o = parseServeArgs(['--port', '4000', '--host=::1', '--models', '/tmp/x', '--style-queue', '3', '--style-timeout', '9', '--quiet'], { PORT: '8080' });
   assert.deepEqual([o.port, o.host, o.modelsDir, o.styleQueueSize, o.styleTimeoutMs, o.log], [4000, '::1', '/tmp/x', 3, 9000, false]);
-  assert.throws(() => parseServeArgs(['--port', '70000'], {}), /flag --port must be an integer in \[0, 65535\], got "70000"/);
-  assert.throws(() => parseServeArgs(['--port'], {}), /flag --port needs a value/);
-  assert.throws(() => parseServeArgs(['--colour', 'red'], {}), /unknown flag "--colour"/);
+  assert.throws(() => parseServeArgs(['--port', '70000'], {}), /^UsageError: --port must be ≤ 65535, got "70000"$/);
+  assert.throws(() => parseServeArgs(['--port', '65536'], {}), /--port must be ≤ 65535/);
+  assert.equal(parseServeArgs(['--port', '65535'], {}).port, 65535);
+  assert.equal(parseServeArgs(['-p', '0'], {}).port, 0);
+  assert.throws(() => parseServeArgs(['--port', '-1'], {}), /--port must be ≥ 0, got "-1"/);
+  assert.throws(() => parseServeArgs(['--port'], {}), /--port needs a value/);
+  assert.throws(() => parseServeArgs(['--colour', 'red'], {}), /unknown flag --colour/);
+  assert.throws(() => parseServeArgs(['--style-queue', '0'], {}), /--style-queue must be ≥ 1, got "0"/);
+  assert.equal(parseServeArgs(['--style-queue', '100'], {}).styleQueueSize, 100);
+  assert.throws(() => parseServeArgs(['--style-queue', '101'], {}), /--style-queue must be ≤ 100/);
 });
 
 it('npm start -- help lists the serve and backend commands; a bad flag exits with a message', () => {
@@ -29,6 +36,7 @@ it('npm start -- help lists the serve and backend commands; a bad flag exits wit
   assert.match(help.stdout, /serve\s+start the web app/);
   assert.match(help.stdout, /backend\s+print the tfjs backend/);
   const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--port', 'x'], { encoding: 'utf8', env });
-  assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /flag --port must be an integer/);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^serve: --port must be an integer, got "x"\nusage: npm start/);
+  assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
 });

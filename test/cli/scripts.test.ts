@@ -1,0 +1,81 @@
+/**
+ * Every script in scripts/ and every `npm start` command, started with an unknown flag, exits with code 2
+ * within a second of Node's own start-up, says which flag, prints no stack trace and writes nothing.
+ * New scripts are picked up automatically (every scripts/**\/*.ts).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { repoRoot } from '../../src/util/paths.ts';
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** path → mtime and size of every file under the folders scripts write to by default. */
+function snapshot(): Map<string, string> {
+  const m = new Map<string, string>();
+  const visit = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const p = join(dir, n);
+      const s = statSync(p);
+      if (s.isDirectory()) visit(p);
+      else m.set(p, `${s.mtimeMs}:${s.size}`);
+    }
+  };
+  for (const d of ['docs', 'models', 'artifacts', 'runs', 'out', 'assets']) visit(join(repoRoot, d));
+  return m;
+}
+
+const TSX = import.meta.resolve('tsx'); // absolute, so that the scripts can run from another folder
+function run(args: string[], cwd: string) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', TSX, ...args], { cwd, encoding: 'utf8', env: { ...process.env, GMMGEN_QUIET: '1' }, timeout: 60_000 });
+  return { ...r, ms: performance.now() - t0 };
+}
+
+test('every script and command refuses an unknown flag at once, with exit code 2, and writes nothing', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'gmmgen-flags-'));
+  try {
+    // Node + tsx start-up on this machine, now: the budget is one second on top of it.
+    writeFileSync(join(cwd, 'noop.ts'), 'export {};\n');
+    const startup = Math.min(...[0, 1, 2].map(() => run([join(cwd, 'noop.ts')], cwd).ms));
+    const targets: { name: string; args: string[] }[] = [
+      ...walk(join(repoRoot, 'scripts')).map((f) => ({ name: relative(repoRoot, f), args: [f] })),
+      { name: 'npm start', args: [join(repoRoot, 'src/cli/main.ts')] },
+      { name: 'npm start -- serve', args: [join(repoRoot, 'src/cli/main.ts'), 'serve'] },
+      { name: 'npm start -- backend', args: [join(repoRoot, 'src/cli/main.ts'), 'backend'] },
+    ];
+    assert.ok(targets.length >= 18, `found ${targets.length} scripts`);
+    const before = snapshot();
+    const slow: string[] = [];
+    for (const t of targets) {
+      const r = run([...t.args, '--bogus-flag', '1'], cwd);
+      assert.equal(r.status, 2, `${t.name}: exit code ${r.status}\n${r.stderr}`);
+      assert.match(r.stderr, /unknown flag --bogus-flag/, `${t.name}: ${r.stderr}`);
+      assert.match(r.stderr, /\nusage: /, `${t.name} prints its usage`);
+      assert.doesNotMatch(r.stderr, /\n\s+at .*:\d+:\d+/, `${t.name} prints no stack trace`);
+      assert.equal(r.stdout, '', `${t.name} printed on stdout: ${r.stdout}`);
+      if (r.ms - startup > 1000) slow.push(`${t.name} ${(r.ms / 1000).toFixed(2)} s (start-up ${(startup / 1000).toFixed(2)} s)`);
+    }
+    assert.deepEqual(slow, [], 'scripts parse their flags before loading anything heavy');
+    const after = snapshot();
+    const changed = [...after].filter(([p, v]) => before.get(p) !== v).map(([p]) => relative(repoRoot, p));
+    assert.deepEqual(changed, [], 'no file was written');
+    assert.deepEqual(readdirSync(cwd), ['noop.ts'], 'nothing was written in the working folder');
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
