@@ -1,7 +1,7 @@
 /**
  * Fixed-basis Table 3 (Lu et al. 2023, §3.1): mean loss L (Eq. 9) of Algorithm 2 with σ = 3r against the number of
  * basis components (10 … 1000) for data sizes 20 000 and 50 000, over --runs random targets per cell (the paper: 30
- * in the text, 25 in the caption), with the published cells beside. Targets from fixed-basis-targets.ts (ours; the
+ * in the text, 25 in the caption), with the published cells beside. Targets from src/studies/fixed-basis-targets.ts (ours; the
  * paper's generator is not published): --kinds gaussian (Table 1's kind) and/or mixed (Table 2's), component scales
  * s ~ U(--sd). L against the exact target CDF ("vs target") and against the training points ("vs data"), on the
  * fit's grid.
@@ -42,7 +42,7 @@ claimOutput(join(imgDir, FIG), { flag: '--img', meta: 'DIR', explicit: cli.given
 
 const { Rng } = await import('../../src/util/rng.ts');
 const { fitFixedBasis1D } = await import('../../src/gmm/fixed-basis.ts');
-const { empiricalCdf, lossL, randomTarget, sampleTarget, targetCdf } = await import('./fixed-basis-targets.ts');
+const { empiricalCdf, lossL, randomTarget, sampleTarget, targetCdf } = await import('../../src/studies/fixed-basis-targets.ts');
 const { linePlotSvg, svgToPng, PALETTE } = await import('../../src/util/plot.ts');
 
 /** Published Table 3 (Algorithm 2, σ = 3r), by data size then basis size. */

@@ -4,7 +4,7 @@
  *
  *   node_modules/.bin/tsx scripts/studies/fixed-basis-tables.ts [--runs 20] [--n 5000] [--basis 200] [--seed 0] [--sd 0.5,2]
  *
- * Targets (the paper does not give its generator; ours, seeded, fixed-basis-targets.ts): 8 components with weights
+ * Targets (the paper does not give its generator; ours, seeded, src/studies/fixed-basis-targets.ts): 8 components with weights
  * ∝ U(0.2, 1), locations U(−10, 10), scales s ~ U(--sd) (default 0.5–2; larger = smoother targets relative to the grid);
  *  - Table 1 ("Gaussian"): N(m, s²);
  *  - Table 2 ("mixed"): each component uniformly one of N(m, s²), m + s·t_ν (ν ∈ {2, …, 10}),
@@ -15,7 +15,7 @@
 import { parseCli } from '../../src/cli/args.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { fitFixedBasis1D } from '../../src/gmm/fixed-basis.ts';
-import { empiricalCdf, lossL, randomTarget, sampleTarget, targetCdf } from './fixed-basis-targets.ts';
+import { empiricalCdf, lossL, randomTarget, sampleTarget, targetCdf } from '../../src/studies/fixed-basis-targets.ts';
 
 const { values: args } = parseCli({
   name: 'study:fixed-basis',

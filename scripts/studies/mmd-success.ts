@@ -74,9 +74,9 @@ const { mmdSample, mmdRealTerm } = await import('../../src/gmm/mmd-sample.ts');
 const { mmd2GradUnchecked, medianHeuristic } = await import('../../src/gmm/mmd.ts');
 const { createOptimizer } = await import('../../src/gmm/optim.ts');
 const { linePlotSvg, svgToPng, PALETTE } = await import('../../src/util/plot.ts');
-const { meanModel, covModel } = await import('./mmd-models.ts');
+const { meanModel, covModel } = await import('../../src/studies/mmd-models.ts');
 type Points = import('../../src/gmm/types.ts').Points;
-type Model = import('./mmd-models.ts').Model;
+type Model = import('../../src/studies/mmd-models.ts').Model;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings (supplement Tables 2–6) and one run

@@ -1,10 +1,10 @@
 /**
- * The parametric models of Alon, Globerson & Wiesel's experiments (§4.1–4.2) for scripts/studies/mmd-success.ts:
+ * The parametric models of Alon, Globerson & Wiesel's experiments (§4.1–4.2) for scripts/studies/mmd-success.ts (kept out of scripts/, where every file is a command):
  * each has a reparameterised sampler x = g(theta, z) with its chain rule, its GMM view (for the closed-form MMD),
  * the gradient of its mean negative log-likelihood and the paper's error measure.
  */
-import type { GMMParams, Points } from '../../src/gmm/types.ts';
-import type { Rng } from '../../src/util/rng.ts';
+import type { GMMParams, Points } from '../gmm/types.ts';
+import type { Rng } from '../util/rng.ts';
 
 
 export interface Model {
