@@ -18,4 +18,4 @@ export { minimizeLbfgs, lbfgsDirection, type LbfgsOptions, type LbfgsResult } fr
 export { totalVariation, ycbcrTotalVariation, softmaxSmoothing, rangePenalty } from './regularize.ts';
 export { hfEnergy, colourStats, mixColourStats, colourStatsGap, type HfEnergy, type ColourStats } from './metrics.ts';
 export { fetchModel, fetchAssets, fetchBytes, STYLE_ASSETS, MOBILENET_URL, DownloadError, type AssetSpec } from './fetch.ts';
-export { symEigenRows, projectPSDRows } from './psd.ts';
+export { symEigenRows, projectPSDRows, projectPSDSelected, eigenpairsBelow, tridiagonalize } from './psd.ts';
