@@ -51,7 +51,8 @@ const cli = parseCli({
     'model-dir': { type: 'string', meta: 'DIR', help: 'extractor weights folder' },
     'style-layers': { type: 'list', meta: 'a,b,c', help: 'style layers' },
     'content-layer': { type: 'string', meta: 'L', help: 'content layer' },
-    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, help: '(default 0)' },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, help: 'seed of the sampled Gram sets, palettes and start images (default 0)' },
+    'model-seed': { type: 'int', min: 0, max: 2 ** 31 - 1, help: 'seed of the crops and the Gram-model fit (default 0)' },
     'preview-every': { type: 'int', min: 1, help: 'write <out>/preview.png every N iterations' },
     backend: { type: 'string', help: 'force a tfjs backend (wasm, cpu, node, ...)' },
     out: { type: 'string', meta: 'DIR', default: 'out/style', help: 'output folder' },
@@ -101,6 +102,7 @@ const opts: StyleJobOptions = {
   styleLayers: values['style-layers'],
   contentLayer: values['content-layer'],
   seed: values.seed,
+  modelSeed: values['model-seed'],
   previewEvery: values['preview-every'],
   backend: values.backend,
 };

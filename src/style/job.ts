@@ -8,11 +8,12 @@
  * PCA + sliced-Wasserstein Gram model, L-BFGS at half and then full size, the start image and a colour
  * loss from each sample's own palette.
  */
+import { createHash } from 'node:crypto';
 import { initBackend } from '../backend/index.ts';
 import { loadExtractor, type ExtractorName, type FeatureExtractor } from './extractor.ts';
 import { encodePng, fitLongSide, loadImage, StyleImageError, type ImageSource, type RgbImage } from './images.ts';
 import { blendDatasets, datasetMean, gramDataset, paletteOfMoments, pixelMoments, PIXEL_LAYER, type GramDataset } from './dataset.ts';
-import { fitGramModel, GRAM_METHODS, mixGramModels, type GramMethod, type GramModel } from './gram-model.ts';
+import { fitGramModel, GRAM_METHODS, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, type GramMethod, type GramModel, type GramModelSnapshot } from './gram-model.ts';
 import { triToGram } from './gram.ts';
 import { synthesize, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
 import { STYLE_DEFAULTS, STYLE_LIMITS } from './defaults.ts';
@@ -36,7 +37,13 @@ export interface StyleJobOptions {
   size?: number;
   /** Optimisation iterations per image, over all scales (default 100). */
   iterations?: number;
+  /** Seed of the sampled Gram sets, palettes and start images (default 0). */
   seed?: number;
+  /**
+   * Seed of the style model: the crop positions and the Gram-model fit (default 0). Kept apart from `seed` so
+   * that jobs that differ only in `seed` sample the same fitted model (and a cache can hand it over).
+   */
+  modelSeed?: number;
   /** 'lbfgs' (default) or 'adam'. */
   optimizer?: SynthOptimizer;
   /** Adam learning rate (default 0.02; ignored by L-BFGS). */
@@ -105,10 +112,35 @@ export interface StyleJobProgress {
   message?: string;
 }
 
+/** What a StyleJobCache stores: a painting's Gram dataset, or a fitted Gram model. */
+export type StyleCacheEntry = { kind: 'dataset'; value: GramDataset } | { kind: 'model'; value: GramModelSnapshot };
+
+/**
+ * A store of Gram datasets and fitted Gram models shared between jobs (the web server keeps one, so a second
+ * job on the same paintings with another seed or ratio skips the crops and, with the same ratio, the fit).
+ * Keys name everything the entry depends on (styleCacheKey).
+ */
+export interface StyleJobCache {
+  get(key: string): Promise<StyleCacheEntry | undefined> | StyleCacheEntry | undefined;
+  put(key: string, entry: StyleCacheEntry): void;
+}
+
 export interface StyleJobHooks {
   onProgress?: (p: StyleJobProgress) => void | Promise<void>;
   /** Aborting rejects the job with the signal's reason (an AbortError by default) at the next step. */
   signal?: AbortSignal;
+  /** Gram datasets and fitted models from earlier jobs (read and filled by this one). */
+  cache?: StyleJobCache;
+}
+
+/** A short stable key (SHA-256, hex) of a JSON-able description of a cache entry. */
+export function styleCacheKey(kind: StyleCacheEntry['kind'], what: unknown): string {
+  return `${kind}:${createHash('sha256').update(JSON.stringify(what)).digest('hex')}`;
+}
+
+/** SHA-256 (hex) of a decoded image's size and pixels. */
+function imageDigest(img: RgbImage): string {
+  return createHash('sha256').update(`${img.width}x${img.height}:`).update(new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength)).digest('hex');
 }
 
 export interface StyleJobResult {
@@ -126,6 +158,8 @@ export interface StyleJobResult {
   cpuSecondsPerIteration: number;
   /** Wall seconds spent per stage. */
   timings: { load: number; features: number; fit: number; sample: number; synth: number };
+  /** What came from `hooks.cache`: Gram datasets (of the paintings needed) and the fitted model. */
+  cacheHits: { datasets: number; model: boolean };
   method: GramMethod | 'mean';
   /** Which GMM fitter was used for the PCA models ('em' when the asked-for one is not registered). */
   fitter: string;
@@ -181,6 +215,7 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
   int('styleSize', o.styleSize, L.minStyleSide, 2 * L.maxSize);
   int('previewEvery', o.previewEvery, 0, L.maxIterations);
   int('seed', o.seed, 0, 2 ** 31 - 1);
+  int('modelSeed', o.modelSeed, 0, 2 ** 31 - 1);
   num('ratio', o.ratio, 0, 1);
   // Style weight 0 would leave the start image as it is; negative weights push the loss up.
   num('styleWeight', o.styleWeight, 0, L.maxWeight, true);
@@ -253,6 +288,9 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   const samples = opts.samples ?? D.samples;
   const iterations = opts.iterations ?? D.iterations;
   const seed = opts.seed ?? 0;
+  const modelSeed = opts.modelSeed ?? 0;
+  const cache = hooks.cache;
+  const cacheHits = { datasets: 0, model: false };
   const mode = opts.mode ?? 'sampled';
   const method = opts.method ?? D.method;
   const two = opts.styles.length === 2;
@@ -303,6 +341,8 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   const at = (units: number) => Math.min(1, units / totalUnits);
 
   // Which styles need crops: with dataset blending at ratio 0 or 1 only one of them.
+  const extractorId = { name: extractor.name, dir: opts.modelDir ?? null, style: extractor.styleLayers, smoothing: opts.smoothing ?? null };
+  const datasetKeys = styleImgs.map((img, i) => styleCacheKey('dataset', { image: imageDigest(img), extractorId, crops, cropSize, seed: modelSeed * 7919 + 101 * (i + 1), source: i, colour }));
   const datasets: (GramDataset | null)[] = [];
   let done = 0;
   for (const [i, img] of styleImgs.entries()) {
@@ -310,10 +350,20 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
       datasets.push(null);
       continue;
     }
-    datasets.push(await gramDataset(extractor, img, {
-      crops, cropSize, seed: seed * 7919 + 101 * (i + 1), sourceIndex: i, signal, pixelMoments: colour,
+    const hit = await cache?.get(datasetKeys[i]);
+    if (hit?.kind === 'dataset') {
+      datasets.push(hit.value);
+      cacheHits.datasets++;
+      done++;
+      await emit({ stage: 'features', fraction: at(featureUnits * (done / nNeeded)), message: `Gram matrices of style ${i === 0 ? 'A' : 'B'}: kept from an earlier job` });
+      continue;
+    }
+    const ds = await gramDataset(extractor, img, {
+      crops, cropSize, seed: modelSeed * 7919 + 101 * (i + 1), sourceIndex: i, signal, pixelMoments: colour,
       onCrops: (d, n) => void emit({ stage: 'features', fraction: at(featureUnits * ((done + d / n) / nNeeded)), message: `Gram matrices of style ${i === 0 ? 'A' : 'B'}: ${d}/${n} crops` }),
-    }));
+    });
+    cache?.put(datasetKeys[i], { kind: 'dataset', value: ds });
+    datasets.push(ds);
     done++;
   }
   lap('features');
@@ -332,11 +382,20 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     lap('fit');
   } else {
     await emit({ stage: 'fit', fraction: at(featureUnits), message: `fitting ${method} Gram models` });
-    const gmmOpts = { method, seed, bins: opts.bins, t: opts.t, k: opts.k, pcaDim: opts.pcaDim };
+    const gmmOpts = { method, seed: modelSeed, bins: opts.bins, t: opts.t, k: opts.k, pcaDim: opts.pcaDim };
+    const modelKey = styleCacheKey('model', { datasets: datasetKeys.filter((_, i) => need[i]), ratio: two ? ratio : null, blend: two ? blend : null, crops, gmmOpts });
+    const hit = await cache?.get(modelKey);
     let model: GramModel;
-    if (!two || ratio === 0 || ratio === 1) model = fitGramModel(!two || ratio === 0 ? only(0) : only(1), gmmOpts);
-    else if (blend === 'data') model = fitGramModel(blended(), gmmOpts);
-    else model = mixGramModels([fitGramModel(only(0), gmmOpts), fitGramModel(only(1), { ...gmmOpts, seed: seed + 1 })], [1 - ratio, ratio]);
+    if (hit?.kind === 'model') {
+      model = gramModelFromSnapshot(hit.value);
+      cacheHits.model = true;
+      await emit({ stage: 'fit', fraction: at(featureUnits + 3), message: `${method} Gram model kept from an earlier job` });
+    } else {
+      if (!two || ratio === 0 || ratio === 1) model = fitGramModel(!two || ratio === 0 ? only(0) : only(1), gmmOpts);
+      else if (blend === 'data') model = fitGramModel(blended(), gmmOpts);
+      else model = mixGramModels([fitGramModel(only(0), gmmOpts), fitGramModel(only(1), { ...gmmOpts, seed: modelSeed + 1 })], [1 - ratio, ratio]);
+      cache?.put(modelKey, { kind: 'model', value: gramModelSnapshot(model) });
+    }
     fitter = model.fitter;
     lap('fit');
     signal?.throwIfAborted();
@@ -403,7 +462,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   lap('synth');
   await emit({ stage: 'done', fraction: 1 });
   return {
-    images, raw, width: raw[0].width, height: raw[0].height, finalLoss, secondsPerIteration: median(iterSeconds), cpuSecondsPerIteration: median(iterCpu), timings,
+    images, raw, width: raw[0].width, height: raw[0].height, finalLoss, secondsPerIteration: median(iterSeconds), cpuSecondsPerIteration: median(iterCpu), timings, cacheHits,
     method: mode === 'mean' ? 'mean' : method, fitter, psdClipped, targets, palettes, layers: [...extractor.styleLayers],
   };
 }
