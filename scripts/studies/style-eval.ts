@@ -186,6 +186,17 @@ async function reference(name: string, size: number): Promise<{ hf: { y: number;
   return { hf: { y: h.y, chroma: h.chroma }, colour: colourStats(img) };
 }
 
+/**
+ * Reference statistics of painting i (0: A, 1: B) at an output size: the mean Gram (tri vectors per CNN layer) of
+ * 24 random crops of the size's side (as the job crops them) and the diversity among those crops.
+ */
+async function cropReference(ex: FeatureExtractor, i: number, size: number): Promise<{ mean: Float64Array[]; diversity: number }> {
+  const img = await loadImage([A, B][i], { maxSide: 2 * size, enlarge: true });
+  const ds = await gramDataset(ex, img, { crops: STYLE_DEFAULTS.crops, cropSize: size, seed: SEED * 7919 + 101 * (i + 1), pixelMoments: false });
+  const rowsOf = Array.from({ length: ds.n }, (_, r) => ds.channels.map((c, l) => ds.vectors[l].subarray(r * triLength(c), (r + 1) * triLength(c))));
+  return { mean: datasetMean(ds), diversity: meanPairwise(rowsOf) };
+}
+
 async function quality(): Promise<Record<string, unknown>> {
   const ex = await getExtractor('mobilenet');
   const rows: Record<string, unknown>[] = [];
@@ -210,9 +221,22 @@ async function quality(): Promise<Record<string, unknown>> {
         return { yRatio: h.y / c.ref.hf.y, chromaRatio: h.chroma / c.ref.hf.chroma, meanGap: gap.mean, stdGap: gap.std, colour: colourStats(im) };
       });
       const grams = images.map((im) => imageGrams(ex, im));
+      // A per-sample PCA model draws each blended sample's whole Gram set from one painting's side of the mixture:
+      // the side (the painting whose crops' mean Gram is nearer) and the energy ratios against that painting.
+      let bySide: Record<string, unknown> = {};
+      if (c.name.startsWith('blend')) {
+        const mA = (await cropReference(ex, 0, size)).mean, mB = (await cropReference(ex, 1, size)).mean;
+        const side = grams.map((g) => (relDist(g, mA) <= relDist(g, mB) ? 'A' : 'B'));
+        const sideRef = side.map((sd) => (sd === 'A' ? refA : refB));
+        bySide = {
+          side,
+          yRatioSide: images.map((im, i) => hfEnergy(im).y / sideRef[i].hf.y),
+          chromaRatioSide: images.map((im, i) => hfEnergy(im).chroma / sideRef[i].hf.chroma),
+        };
+      }
       const row = {
         case: c.name, size, width: images[0].width, height: images[0].height, samples: images.length,
-        yRatio: per.map((p) => p.yRatio), chromaRatio: per.map((p) => p.chromaRatio), meanGap: per.map((p) => p.meanGap), stdGap: per.map((p) => p.stdGap),
+        yRatio: per.map((p) => p.yRatio), chromaRatio: per.map((p) => p.chromaRatio), meanGap: per.map((p) => p.meanGap), stdGap: per.map((p) => p.stdGap), ...bySide,
         reference: c.ref, outputColour: per.map((p) => p.colour),
         pixelDiff01: meanAbsDiff(images[0], images[1]), gramDist01: pairDist(grams[0], grams[1]),
         contentRef: c.name.startsWith('content') ? refC : undefined,
@@ -231,14 +255,7 @@ async function quality(): Promise<Record<string, unknown>> {
 
 async function blend(): Promise<Record<string, unknown>> {
   const ex = await getExtractor('mobilenet');
-  // Reference statistics: the mean Gram of 24 crops of each painting (as the job crops them) and the crop diversity.
-  const refs = [];
-  for (const [i, p] of [A, B].entries()) {
-    const img = await loadImage(p, { maxSide: 2 * SIZE, enlarge: true });
-    const ds = await gramDataset(ex, img, { crops: STYLE_DEFAULTS.crops, cropSize: SIZE, seed: SEED * 7919 + 101 * (i + 1), pixelMoments: false });
-    const rowsOf = Array.from({ length: ds.n }, (_, r) => ds.channels.map((c, l) => ds.vectors[l].subarray(r * triLength(c), (r + 1) * triLength(c))));
-    refs.push({ mean: datasetMean(ds), diversity: meanPairwise(rowsOf) });
-  }
+  const refs = [await cropReference(ex, 0, SIZE), await cropReference(ex, 1, SIZE)];
   const [mA, mB] = [refs[0].mean, refs[1].mean];
   const rows: Record<string, unknown>[] = [];
   const sheets: Record<string, number> = {};
