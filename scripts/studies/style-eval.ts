@@ -7,7 +7,7 @@
  *
  *   nice -n 10 npm run study:style -- --study quality [--sizes 192,256] [--samples 2]
  *   nice -n 10 npm run study:style -- --study blend [--size 256] [--samples 4] [--methods pca-sw,pca-sc2,fixed-basis]
- *       [--ratios 0,0.1,0.2,0.5,0.8,1]
+ *       [--ratios 0,0.1,0.2,0.5,0.8,1] [--palette λ]
  *
  * Paintings (from ../shared/assets/styles): A = The Starry Night, B = The Scream; content = The Shipwreck.
  *
@@ -48,6 +48,7 @@ const cli = parseCli({
     ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0, 0.1, 0.2, 0.5, 0.8, 1], help: 'blend: shares of B' },
     iterations: { type: 'int', min: 1, max: 5000, help: `iterations per image (default: the library's, ${STYLE_DEFAULTS.iterations})` },
     seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1 },
+    palette: { type: 'number', min: 0, max: 1, help: "blend: share of each sample's own colours in its palette (default: the library's, the painting's colours)" },
     work: { type: 'string', meta: 'DIR', help: 'checkpoints (default artifacts/style-eval/<study>)' },
     out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-<study>.json)' },
     img: { type: 'string', meta: 'DIR', default: join(repoRoot, 'docs', 'img', 'style'), help: 'pictures' },
@@ -60,6 +61,7 @@ const SIZES = args.sizes;
 const SIZE = args.size;
 const SAMPLES = args.samples ?? (STUDY === 'quality' ? 2 : 4);
 const ITERS = args.iterations;
+const PALETTE = args.palette;
 const SEED = args.seed;
 const METHODS = args.methods as GramMethod[];
 const RATIOS = args.ratios;
@@ -257,18 +259,21 @@ async function blend(): Promise<Record<string, unknown>> {
   const ex = await getExtractor('mobilenet');
   const refs = [await cropReference(ex, 0, SIZE), await cropReference(ex, 1, SIZE)];
   const [mA, mB] = [refs[0].mean, refs[1].mean];
+  const [colA, colB] = [(await reference(A, SIZE)).colour, (await reference(B, SIZE)).colour];
   const rows: Record<string, unknown>[] = [];
   const sheets: Record<string, number> = {};
   for (const method of METHODS) {
     const grid: RgbImage[][] = [];
     for (const ratio of RATIOS) {
-      const key = `${method}-r${ratio}`;
-      const { rec, images } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...(ITERS ? { iterations: ITERS } : {}) });
+      const key = `${method}-r${ratio}${PALETTE !== undefined ? `-palette${PALETTE}` : ''}`;
+      const { rec, images } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...(ITERS ? { iterations: ITERS } : {}), ...(PALETTE !== undefined ? { palette: PALETTE } : {}) });
       grid.push(images);
       const grams = images.map((im) => imageGrams(ex, im));
       const dA = grams.map((g) => relDist(g, mA)), dB = grams.map((g) => relDist(g, mB));
       const row = {
         method, ratio, samples: images.length, dA, dB, meanDA: mean(dA), meanDB: mean(dB), closerToB: dA.filter((a, i) => dB[i] < a).length / dA.length,
+        // Colour gaps of each output to the two paintings' colours mixed by the ratio (as the quality study's).
+        colourGap: images.map((im) => colourStatsGap(colourStats(im), mixColourStats([colA, colB], [1 - ratio, ratio]))),
         diversity: meanPairwise(grams), wallSeconds: rec.wallSeconds, secondsPerImage: rec.wallSeconds / images.length, secondsPerIteration: rec.secondsPerIteration,
         timings: rec.timings, loadavg: rec.loadavg,
       };

@@ -64,9 +64,10 @@ export interface StyleJobOptions {
   /**
    * Which palette the start image and the colour loss use: 'style' (default): the colour moments of the whole
    * painting (of both, mixed by the ratio), the same for every sample; 'sample': each sampled set's own pixel
-   * moments (samples then also differ in colour, as the crops do).
+   * moments (samples then also differ in colour, as the crops do); a number λ in [0, 1]: the mixture of the two,
+   * (1 − λ) · the painting's moments + λ · the sample's (0 = 'style', 1 = 'sample').
    */
-  palette?: 'style' | 'sample';
+  palette?: 'style' | 'sample' | number;
   /** Softmax activation smoothing temperature (Wang et al. 2021); absent/null: none (default). */
   smoothing?: number | null;
   /** Random crops per style image (default 24). */
@@ -232,7 +233,9 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
   if (o.init !== undefined && o.init !== 'content' && o.init !== 'noise' && o.init !== 'palette') throw new RangeError(`init must be 'content', 'noise' or 'palette', got ${String(o.init)}`);
   if (o.init === 'content' && !o.content) throw new RangeError("init 'content' needs a content image");
   if (o.init === 'palette' && o.colour === false) throw new RangeError("init 'palette' needs the colours modelled (colour is off)");
-  if (o.palette !== undefined && o.palette !== 'style' && o.palette !== 'sample') throw new RangeError(`palette must be 'style' or 'sample', got ${String(o.palette)}`);
+  if (o.palette !== undefined && o.palette !== 'style' && o.palette !== 'sample' && !(typeof o.palette === 'number' && o.palette >= 0 && o.palette <= 1)) {
+    throw new RangeError(`palette must be 'style', 'sample' or a number in [0, 1] (the share of each sample's own colours), got ${String(o.palette)}`);
+  }
   if (o.scales !== undefined) {
     const s = o.scales;
     const ok = Array.isArray(s) && s.length >= 1 && s.length <= 4 && s.every((x, i) => typeof x === 'number' && x > 0 && x <= 1 && (i === 0 || x > s[i - 1])) && s[s.length - 1] === 1;
@@ -405,17 +408,23 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   }
   // Split the pixel-moment layer (palette) from the CNN layers (synthesis targets).
   const pix = layers.indexOf(PIXEL_LAYER);
-  let stylePalette: Palette | null = null;
+  let styleMoments: number[] | null = null;
   if (pix >= 0) {
     // The style's palette: the colour moments of the whole painting(s), mixed (1 − ratio, ratio): second
     // moments mix linearly. Not the crops' mean: random crops under-cover the borders, and their mean colour
     // is 0.04–0.09 away from the painting's (measured, docs/RESULTS.md).
     const Ms = styleImgs.map((im) => pixelMoments(im));
-    const M = two ? Ms[0].map((v, k) => (1 - ratio) * v + ratio * Ms[1][k]) : Ms[0];
-    stylePalette = paletteOfMoments(M);
+    styleMoments = Array.from(two ? Ms[0].map((v, k) => (1 - ratio) * v + ratio * Ms[1][k]) : Ms[0]);
   }
-  const paletteMode = opts.palette ?? 'style';
-  const palettes = sets.map((s) => (pix < 0 ? null : paletteMode === 'sample' ? paletteOfMoments(s.grams[pix]) : stylePalette));
+  // Share λ of each sample's own colour moments in its palette; moments of a mixture of colour distributions mix
+  // linearly, after the sample's are normalised by their constant entry M₃₃ (1 for real images).
+  const share = opts.palette === 'sample' ? 1 : typeof opts.palette === 'number' ? opts.palette : 0;
+  const palettes = sets.map((s): Palette | null => {
+    if (!styleMoments) return null;
+    const Ms = s.grams[pix];
+    const k = Ms[15] > 1e-12 ? Ms[15] : 1;
+    return paletteOfMoments(styleMoments.map((v, i) => (1 - share) * v + (share * Ms[i]) / k));
+  });
   const targets = sets.map((s) => s.grams.filter((_, l) => l !== pix));
   const psdClipped = sets.map((s) => s.psdClipped.filter((_, l) => l !== pix));
 
