@@ -4,7 +4,6 @@
  * {type: 'abort'} message aborts the job's signal; the server terminates the worker if it has not stopped
  * soon after.
  */
-import { cpus } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../../backend/index.ts';
 import { runStyleJob, type StyleCacheEntry, type StyleJobCache } from '../../style/job.ts';
@@ -49,11 +48,6 @@ const STAGE: Record<string, string> = {
   synth: 'painting',
   done: 'done',
 };
-
-// Style jobs run one at a time (jobs.ts queue), so the job's wasm kernels may use two threads where there
-// are two cores (wasm-threads.ts; worker threads default to one). GMMGEN_WASM_THREADS set for the server
-// decides instead. Measured in docs/RESULTS.md (issue 12): 256 px with content 23 → 21 s.
-process.env.GMMGEN_WASM_THREADS ??= String(Math.min(2, cpus().length));
 
 try {
   await initBackend({ quiet: true });
