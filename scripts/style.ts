@@ -37,21 +37,22 @@ const cli = parseCli({
     scales: { type: 'list', of: 'number', gt: 0, max: 1, meta: '0.5,1', help: `coarse-to-fine sizes as fractions of --size (default ${D.scales.join(',')})` },
     crops: { type: 'int', min: 2, max: L.maxCrops, help: `random crops per style (default ${D.crops})` },
     'crop-size': { type: 'int', min: L.minStyleSide, max: L.maxSize, help: 'crop side (default: size)' },
-    init: { type: 'choice', choices: ['palette', 'content', 'noise'], help: 'start image (default palette: the sample’s colours)' },
+    init: { type: 'choice', choices: ['palette', 'content', 'noise'], help: 'start image (default palette: smooth noise in the palette’s colours, or the content recoloured to them)' },
     'content-weight': { type: 'number', min: 0, max: L.maxWeight, help: `(default ${D.contentWeight})` },
     'style-weight': { type: 'number', gt: 0, max: L.maxWeight, help: `(default ${D.styleWeight})` },
-    'colour-weight': { type: 'number', min: 0, max: L.maxWeight, help: `colour loss towards the sample’s palette (default ${D.colourWeight})` },
+    'colour-weight': { type: 'number', min: 0, max: L.maxWeight, help: `weight of the colour loss towards the palette (default ${D.colourWeight})` },
     'tv-weight': { type: 'number', min: 0, max: L.maxWeight, help: 'squared TV of the luminance (default 0)' },
     'tv-chroma-weight': { type: 'number', min: 0, max: L.maxWeight, help: `squared TV of the chroma (default ${D.tvChromaWeight})` },
     lr: { type: 'number', gt: 0, max: L.maxLr, help: `Adam's step size (default ${D.lr})` },
     'no-colour': { type: 'boolean', help: 'do not model the colours (no palette start, no colour loss)' },
-    palette: { type: 'choice', choices: ['style', 'sample'], help: "colours to aim for: the painting's (style, default) or each sampled set's own" },
+    palette: { type: 'string', meta: 'style|sample|λ', help: "colours to aim for: the painting's (style, default), each sampled set's own (sample), or a mix with share λ in [0, 1] of the sample's" },
     smoothing: { type: 'number', gt: 0, max: 1000, meta: 'T', help: 'softmax activation smoothing with temperature T (default off)' },
     extractor: { type: 'choice', choices: EXTRACTOR_NAMES, help: 'mobilenet (default) or vgg19 (npm run fetch-models -- --vgg19)' },
     'model-dir': { type: 'string', meta: 'DIR', help: 'extractor weights folder' },
     'style-layers': { type: 'list', meta: 'a,b,c', help: 'style layers' },
     'content-layer': { type: 'string', meta: 'L', help: 'content layer' },
-    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, help: '(default 0)' },
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1, help: 'seed of the sampled Gram sets, palettes and start images (default 0)' },
+    'model-seed': { type: 'int', min: 0, max: 2 ** 31 - 1, help: 'seed of the crops and the Gram-model fit (default 0)' },
     'preview-every': { type: 'int', min: 1, help: 'write <out>/preview.png every N iterations' },
     backend: { type: 'string', help: 'force a tfjs backend (wasm, cpu, node, ...)' },
     out: { type: 'string', meta: 'DIR', default: 'out/style', help: 'output folder' },
@@ -70,6 +71,14 @@ function resolveStyle(s: string): string {
   if (sd) dirs.push(join(sd, 'assets', 'styles'));
   for (const d of dirs) for (const n of names) if (existsSync(join(d, n))) return join(d, n);
   return s; // loadImage reports it as not found
+}
+
+/** --palette: 'style', 'sample' or a share λ in [0, 1]. */
+function paletteFlag(v: string | undefined): StyleJobOptions['palette'] {
+  if (v === undefined || v === 'style' || v === 'sample') return v;
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`--palette must be style, sample or a number in [0, 1], got "${v}"`);
+  return x;
 }
 
 const opts: StyleJobOptions = {
@@ -94,13 +103,14 @@ const opts: StyleJobOptions = {
   tvChromaWeight: values['tv-chroma-weight'],
   lr: values.lr,
   colour: values['no-colour'] ? false : undefined,
-  palette: values.palette,
+  palette: paletteFlag(values.palette),
   smoothing: values.smoothing,
   extractor: values.extractor,
   modelDir: values['model-dir'],
   styleLayers: values['style-layers'],
   contentLayer: values['content-layer'],
   seed: values.seed,
+  modelSeed: values['model-seed'],
   previewEvery: values['preview-every'],
   backend: values.backend,
 };

@@ -7,7 +7,7 @@
  *
  *   nice -n 10 npm run study:style -- --study quality [--sizes 192,256] [--samples 2]
  *   nice -n 10 npm run study:style -- --study blend [--size 256] [--samples 4] [--methods pca-sw,pca-sc2,fixed-basis]
- *       [--ratios 0,0.1,0.2,0.5,0.8,1]
+ *       [--ratios 0,0.1,0.2,0.5,0.8,1] [--palette λ]
  *
  * Paintings (from ../shared/assets/styles): A = The Starry Night, B = The Scream; content = The Shipwreck.
  *
@@ -48,6 +48,7 @@ const cli = parseCli({
     ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0, 0.1, 0.2, 0.5, 0.8, 1], help: 'blend: shares of B' },
     iterations: { type: 'int', min: 1, max: 5000, help: `iterations per image (default: the library's, ${STYLE_DEFAULTS.iterations})` },
     seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1 },
+    palette: { type: 'number', min: 0, max: 1, help: "blend: share of each sample's own colours in its palette (default: the library's, the painting's colours)" },
     work: { type: 'string', meta: 'DIR', help: 'checkpoints (default artifacts/style-eval/<study>)' },
     out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-<study>.json)' },
     img: { type: 'string', meta: 'DIR', default: join(repoRoot, 'docs', 'img', 'style'), help: 'pictures' },
@@ -60,6 +61,7 @@ const SIZES = args.sizes;
 const SIZE = args.size;
 const SAMPLES = args.samples ?? (STUDY === 'quality' ? 2 : 4);
 const ITERS = args.iterations;
+const PALETTE = args.palette;
 const SEED = args.seed;
 const METHODS = args.methods as GramMethod[];
 const RATIOS = args.ratios;
@@ -186,6 +188,17 @@ async function reference(name: string, size: number): Promise<{ hf: { y: number;
   return { hf: { y: h.y, chroma: h.chroma }, colour: colourStats(img) };
 }
 
+/**
+ * Reference statistics of painting i (0: A, 1: B) at an output size: the mean Gram (tri vectors per CNN layer) of
+ * 24 random crops of the size's side (as the job crops them) and the diversity among those crops.
+ */
+async function cropReference(ex: FeatureExtractor, i: number, size: number): Promise<{ mean: Float64Array[]; diversity: number }> {
+  const img = await loadImage([A, B][i], { maxSide: 2 * size, enlarge: true });
+  const ds = await gramDataset(ex, img, { crops: STYLE_DEFAULTS.crops, cropSize: size, seed: SEED * 7919 + 101 * (i + 1), pixelMoments: false });
+  const rowsOf = Array.from({ length: ds.n }, (_, r) => ds.channels.map((c, l) => ds.vectors[l].subarray(r * triLength(c), (r + 1) * triLength(c))));
+  return { mean: datasetMean(ds), diversity: meanPairwise(rowsOf) };
+}
+
 async function quality(): Promise<Record<string, unknown>> {
   const ex = await getExtractor('mobilenet');
   const rows: Record<string, unknown>[] = [];
@@ -210,9 +223,22 @@ async function quality(): Promise<Record<string, unknown>> {
         return { yRatio: h.y / c.ref.hf.y, chromaRatio: h.chroma / c.ref.hf.chroma, meanGap: gap.mean, stdGap: gap.std, colour: colourStats(im) };
       });
       const grams = images.map((im) => imageGrams(ex, im));
+      // A per-sample PCA model draws each blended sample's whole Gram set from one painting's side of the mixture:
+      // the side (the painting whose crops' mean Gram is nearer) and the energy ratios against that painting.
+      let bySide: Record<string, unknown> = {};
+      if (c.name.startsWith('blend')) {
+        const mA = (await cropReference(ex, 0, size)).mean, mB = (await cropReference(ex, 1, size)).mean;
+        const side = grams.map((g) => (relDist(g, mA) <= relDist(g, mB) ? 'A' : 'B'));
+        const sideRef = side.map((sd) => (sd === 'A' ? refA : refB));
+        bySide = {
+          side,
+          yRatioSide: images.map((im, i) => hfEnergy(im).y / sideRef[i].hf.y),
+          chromaRatioSide: images.map((im, i) => hfEnergy(im).chroma / sideRef[i].hf.chroma),
+        };
+      }
       const row = {
         case: c.name, size, width: images[0].width, height: images[0].height, samples: images.length,
-        yRatio: per.map((p) => p.yRatio), chromaRatio: per.map((p) => p.chromaRatio), meanGap: per.map((p) => p.meanGap), stdGap: per.map((p) => p.stdGap),
+        yRatio: per.map((p) => p.yRatio), chromaRatio: per.map((p) => p.chromaRatio), meanGap: per.map((p) => p.meanGap), stdGap: per.map((p) => p.stdGap), ...bySide,
         reference: c.ref, outputColour: per.map((p) => p.colour),
         pixelDiff01: meanAbsDiff(images[0], images[1]), gramDist01: pairDist(grams[0], grams[1]),
         contentRef: c.name.startsWith('content') ? refC : undefined,
@@ -231,27 +257,23 @@ async function quality(): Promise<Record<string, unknown>> {
 
 async function blend(): Promise<Record<string, unknown>> {
   const ex = await getExtractor('mobilenet');
-  // Reference statistics: the mean Gram of 24 crops of each painting (as the job crops them) and the crop diversity.
-  const refs = [];
-  for (const [i, p] of [A, B].entries()) {
-    const img = await loadImage(p, { maxSide: 2 * SIZE, enlarge: true });
-    const ds = await gramDataset(ex, img, { crops: STYLE_DEFAULTS.crops, cropSize: SIZE, seed: SEED * 7919 + 101 * (i + 1), pixelMoments: false });
-    const rowsOf = Array.from({ length: ds.n }, (_, r) => ds.channels.map((c, l) => ds.vectors[l].subarray(r * triLength(c), (r + 1) * triLength(c))));
-    refs.push({ mean: datasetMean(ds), diversity: meanPairwise(rowsOf) });
-  }
+  const refs = [await cropReference(ex, 0, SIZE), await cropReference(ex, 1, SIZE)];
   const [mA, mB] = [refs[0].mean, refs[1].mean];
+  const [colA, colB] = [(await reference(A, SIZE)).colour, (await reference(B, SIZE)).colour];
   const rows: Record<string, unknown>[] = [];
   const sheets: Record<string, number> = {};
   for (const method of METHODS) {
     const grid: RgbImage[][] = [];
     for (const ratio of RATIOS) {
-      const key = `${method}-r${ratio}`;
-      const { rec, images } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...(ITERS ? { iterations: ITERS } : {}) });
+      const key = `${method}-r${ratio}${PALETTE !== undefined ? `-palette${PALETTE}` : ''}`;
+      const { rec, images } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...(ITERS ? { iterations: ITERS } : {}), ...(PALETTE !== undefined ? { palette: PALETTE } : {}) });
       grid.push(images);
       const grams = images.map((im) => imageGrams(ex, im));
       const dA = grams.map((g) => relDist(g, mA)), dB = grams.map((g) => relDist(g, mB));
       const row = {
         method, ratio, samples: images.length, dA, dB, meanDA: mean(dA), meanDB: mean(dB), closerToB: dA.filter((a, i) => dB[i] < a).length / dA.length,
+        // Colour gaps of each output to the two paintings' colours mixed by the ratio (as the quality study's).
+        colourGap: images.map((im) => colourStatsGap(colourStats(im), mixColourStats([colA, colB], [1 - ratio, ratio]))),
         diversity: meanPairwise(grams), wallSeconds: rec.wallSeconds, secondsPerImage: rec.wallSeconds / images.length, secondsPerIteration: rec.secondsPerIteration,
         timings: rec.timings, loadavg: rec.loadavg,
       };

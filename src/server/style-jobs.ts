@@ -10,6 +10,7 @@ import type { JobRunner } from './jobs.ts';
 import { runWorker } from './workers/run.ts';
 import { GRAM_METHODS, type GramMethod } from '../style/gram-model.ts';
 import { STYLE_DEFAULTS } from '../style/job.ts';
+import { StyleMemoryCache } from '../style/cache.ts';
 
 /** What the page starts from (the library's defaults, two images per job). */
 export const STYLE_JOB_DEFAULTS = {
@@ -80,7 +81,20 @@ export interface StyleWorkerInput {
 /** How long a worker gets to stop on its own after cancel/timeout before it is terminated. */
 const GRACE_MS = 1500;
 
-export function styleRunner(opts: { styles: ResolvedImage[]; content: ResolvedImage | null; params: StyleJobParams; mobilenetDir: string; crops?: number }): JobRunner {
+/**
+ * The Gram datasets and fitted Gram models of earlier jobs, shared by every job of this server process
+ * (256 MiB at most, least recently used dropped first): a job with the same paintings and size but another
+ * seed reuses the fitted model (the model's own seed is fixed), one with another ratio reuses the paintings'
+ * Gram datasets. The worker asks for entries by key and sends back what it computed (protocol below).
+ */
+export const styleCache = new StyleMemoryCache();
+
+/**
+ * Runs one style job in a worker thread. Messages from the worker: progress, preview, result, error,
+ * finished, and cache-get {id, key} (answered with cache-reply {id, entry}) / cache-put {key, entry}.
+ */
+export function styleRunner(opts: { styles: ResolvedImage[]; content: ResolvedImage | null; params: StyleJobParams; mobilenetDir: string; crops?: number; cache?: StyleMemoryCache | null }): JobRunner {
+  const cache = opts.cache === undefined ? styleCache : opts.cache;
   return async (_params, ctx) => {
     const p = opts.params;
     const input: StyleWorkerInput = {
@@ -104,6 +118,8 @@ export function styleRunner(opts: { styles: ResolvedImage[]; content: ResolvedIm
       else if (m.type === 'result') ctx.result(Buffer.from(m.png));
       else if (m.type === 'error') error = m.message;
       else if (m.type === 'finished') void w.terminate();
+      else if (m.type === 'cache-get') w.post({ type: 'cache-reply', id: m.id, entry: cache?.get(m.key) ?? null });
+      else if (m.type === 'cache-put') cache?.put(m.key, m.entry);
     });
     let killTimer: NodeJS.Timeout | null = null;
     const onAbort = () => {

@@ -20,7 +20,7 @@
  * taken per sample (a whole Gram set comes from A's GMM or from B's).
  */
 import { Rng } from '../util/rng.ts';
-import { GMM, availableFitMethods, fitGMM, symEigen, type FitMethod } from '../gmm/index.ts';
+import { GMM, availableFitMethods, fitGMM, symEigen, type FitMethod, type GMMParams } from '../gmm/index.ts';
 import { fitFixedBasis1D } from '../gmm/fixed-basis.ts';
 import type { GramDataset } from './dataset.ts';
 import { symmetricPSD, triLength, triToGram } from './gram.ts';
@@ -314,4 +314,32 @@ export function mixGramModels(models: GramModel[], weights: number[]): GramModel
     return new PcaModel(first.method, (first as PcaModel).fitter, [...first.layers], [...first.channels], parts, gmms);
   }
   throw new RangeError(`mixGramModels: cannot mix models of different methods (${models.map((m) => m.method).join(', ')})`);
+}
+
+/**
+ * A fitted Gram model as plain data (typed arrays, numbers, strings): what a cache keeps and what can be
+ * posted to a worker thread (structured clone). `gramModelFromSnapshot` rebuilds a model that samples
+ * exactly as the original.
+ */
+export type GramModelSnapshot =
+  | { kind: 'entrywise'; layers: string[]; channels: number[]; parts: Part<EntryLayer>[] }
+  | { kind: 'pca'; method: GramMethod; fitter: FitMethod; layers: string[]; channels: number[]; parts: Part<PcaLayer>[]; gmms: GMMParams[] };
+
+/** The snapshot of a fitted model (shares its arrays: do not modify either afterwards). */
+export function gramModelSnapshot(m: GramModel): GramModelSnapshot {
+  if (m instanceof EntrywiseModel) return { kind: 'entrywise', layers: [...m.layers], channels: [...m.channels], parts: m.parts };
+  if (m instanceof PcaModel) return { kind: 'pca', method: m.method, fitter: m.fitter, layers: [...m.layers], channels: [...m.channels], parts: m.parts, gmms: m.gmms.map((g) => g.params()) };
+  throw new RangeError('gramModelSnapshot: not a model made by fitGramModel / mixGramModels');
+}
+
+/** The model of a snapshot (throws RangeError for a malformed one). */
+export function gramModelFromSnapshot(s: GramModelSnapshot): GramModel {
+  if (!s || !Array.isArray(s.layers) || !Array.isArray(s.channels) || s.layers.length !== s.channels.length || !Array.isArray(s.parts) || s.parts.length === 0) {
+    throw new RangeError('gramModelFromSnapshot: malformed snapshot');
+  }
+  if (s.kind === 'entrywise') return new EntrywiseModel([...s.layers], [...s.channels], s.parts);
+  if (s.kind === 'pca' && Array.isArray(s.gmms) && s.gmms.length === s.parts.length) {
+    return new PcaModel(s.method, s.fitter, [...s.layers], [...s.channels], s.parts, s.gmms.map((p) => new GMM(p)));
+  }
+  throw new RangeError('gramModelFromSnapshot: malformed snapshot');
 }

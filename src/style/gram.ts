@@ -9,7 +9,7 @@
  * both sides).
  */
 import { tf } from '../backend/index.ts';
-import { projectPSDRows } from './psd.ts';
+import { projectPSDSelected } from './psd.ts';
 
 /**
  * Gram matrices of a batch of feature maps [b, h, w, c] → [b, c, c], divided by h·w. Differentiable.
@@ -74,11 +74,12 @@ export function triToGram(v: ArrayLike<number>, c: number, offset = 0): Float64A
 }
 
 /**
- * Symmetrises a c × c matrix and projects it onto the PSD cone (negative eigenvalues set to 0).
+ * Symmetrises a c × c matrix and projects it onto the PSD cone (negative eigenvalues set to 0), computing
+ * only the eigenpairs of the negative eigenvalues (psd.ts projectPSDSelected).
  * `clipped` = trace(input) − trace(output) (≤ 0: minus the sum of the removed negative eigenvalues).
  */
 export function symmetricPSD(g: ArrayLike<number>, c: number): { gram: Float64Array; clipped: number; minEigenvalue: number } {
-  const { matrix, values } = projectPSDRows(g, c, 0);
+  const { matrix, values } = projectPSDSelected(g, c, 0);
   let clipped = 0;
   for (let i = 0; i < c; i++) clipped += g[i * c + i] - matrix[i * c + i];
   return { gram: matrix, clipped, minEigenvalue: values[0] };

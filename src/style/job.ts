@@ -8,11 +8,12 @@
  * PCA + sliced-Wasserstein Gram model, L-BFGS at half and then full size, the start image and a colour
  * loss from each sample's own palette.
  */
+import { createHash } from 'node:crypto';
 import { initBackend } from '../backend/index.ts';
 import { loadExtractor, type ExtractorName, type FeatureExtractor } from './extractor.ts';
 import { encodePng, fitLongSide, loadImage, StyleImageError, type ImageSource, type RgbImage } from './images.ts';
 import { blendDatasets, datasetMean, gramDataset, paletteOfMoments, pixelMoments, PIXEL_LAYER, type GramDataset } from './dataset.ts';
-import { fitGramModel, GRAM_METHODS, mixGramModels, type GramMethod, type GramModel } from './gram-model.ts';
+import { fitGramModel, GRAM_METHODS, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, type GramMethod, type GramModel, type GramModelSnapshot } from './gram-model.ts';
 import { triToGram } from './gram.ts';
 import { synthesize, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
 import { STYLE_DEFAULTS, STYLE_LIMITS } from './defaults.ts';
@@ -36,7 +37,13 @@ export interface StyleJobOptions {
   size?: number;
   /** Optimisation iterations per image, over all scales (default 100). */
   iterations?: number;
+  /** Seed of the sampled Gram sets, palettes and start images (default 0). */
   seed?: number;
+  /**
+   * Seed of the style model: the crop positions and the Gram-model fit (default 0). Kept apart from `seed` so
+   * that jobs that differ only in `seed` sample the same fitted model (and a cache can hand it over).
+   */
+  modelSeed?: number;
   /** 'lbfgs' (default) or 'adam'. */
   optimizer?: SynthOptimizer;
   /** Adam learning rate (default 0.02; ignored by L-BFGS). */
@@ -57,9 +64,10 @@ export interface StyleJobOptions {
   /**
    * Which palette the start image and the colour loss use: 'style' (default): the colour moments of the whole
    * painting (of both, mixed by the ratio), the same for every sample; 'sample': each sampled set's own pixel
-   * moments (samples then also differ in colour, as the crops do).
+   * moments (samples then also differ in colour, as the crops do); a number λ in [0, 1]: the mixture of the two,
+   * (1 − λ) · the painting's moments + λ · the sample's (0 = 'style', 1 = 'sample').
    */
-  palette?: 'style' | 'sample';
+  palette?: 'style' | 'sample' | number;
   /** Softmax activation smoothing temperature (Wang et al. 2021); absent/null: none (default). */
   smoothing?: number | null;
   /** Random crops per style image (default 24). */
@@ -105,10 +113,35 @@ export interface StyleJobProgress {
   message?: string;
 }
 
+/** What a StyleJobCache stores: a painting's Gram dataset, or a fitted Gram model. */
+export type StyleCacheEntry = { kind: 'dataset'; value: GramDataset } | { kind: 'model'; value: GramModelSnapshot };
+
+/**
+ * A store of Gram datasets and fitted Gram models shared between jobs (the web server keeps one, so a second
+ * job on the same paintings with another seed or ratio skips the crops and, with the same ratio, the fit).
+ * Keys name everything the entry depends on (styleCacheKey).
+ */
+export interface StyleJobCache {
+  get(key: string): Promise<StyleCacheEntry | undefined> | StyleCacheEntry | undefined;
+  put(key: string, entry: StyleCacheEntry): void;
+}
+
 export interface StyleJobHooks {
   onProgress?: (p: StyleJobProgress) => void | Promise<void>;
   /** Aborting rejects the job with the signal's reason (an AbortError by default) at the next step. */
   signal?: AbortSignal;
+  /** Gram datasets and fitted models from earlier jobs (read and filled by this one). */
+  cache?: StyleJobCache;
+}
+
+/** A short stable key (SHA-256, hex) of a JSON-able description of a cache entry. */
+export function styleCacheKey(kind: StyleCacheEntry['kind'], what: unknown): string {
+  return `${kind}:${createHash('sha256').update(JSON.stringify(what)).digest('hex')}`;
+}
+
+/** SHA-256 (hex) of a decoded image's size and pixels. */
+function imageDigest(img: RgbImage): string {
+  return createHash('sha256').update(`${img.width}x${img.height}:`).update(new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength)).digest('hex');
 }
 
 export interface StyleJobResult {
@@ -126,6 +159,8 @@ export interface StyleJobResult {
   cpuSecondsPerIteration: number;
   /** Wall seconds spent per stage. */
   timings: { load: number; features: number; fit: number; sample: number; synth: number };
+  /** What came from `hooks.cache`: Gram datasets (of the paintings needed) and the fitted model. */
+  cacheHits: { datasets: number; model: boolean };
   method: GramMethod | 'mean';
   /** Which GMM fitter was used for the PCA models ('em' when the asked-for one is not registered). */
   fitter: string;
@@ -181,6 +216,7 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
   int('styleSize', o.styleSize, L.minStyleSide, 2 * L.maxSize);
   int('previewEvery', o.previewEvery, 0, L.maxIterations);
   int('seed', o.seed, 0, 2 ** 31 - 1);
+  int('modelSeed', o.modelSeed, 0, 2 ** 31 - 1);
   num('ratio', o.ratio, 0, 1);
   // Style weight 0 would leave the start image as it is; negative weights push the loss up.
   num('styleWeight', o.styleWeight, 0, L.maxWeight, true);
@@ -197,7 +233,9 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
   if (o.init !== undefined && o.init !== 'content' && o.init !== 'noise' && o.init !== 'palette') throw new RangeError(`init must be 'content', 'noise' or 'palette', got ${String(o.init)}`);
   if (o.init === 'content' && !o.content) throw new RangeError("init 'content' needs a content image");
   if (o.init === 'palette' && o.colour === false) throw new RangeError("init 'palette' needs the colours modelled (colour is off)");
-  if (o.palette !== undefined && o.palette !== 'style' && o.palette !== 'sample') throw new RangeError(`palette must be 'style' or 'sample', got ${String(o.palette)}`);
+  if (o.palette !== undefined && o.palette !== 'style' && o.palette !== 'sample' && !(typeof o.palette === 'number' && o.palette >= 0 && o.palette <= 1)) {
+    throw new RangeError(`palette must be 'style', 'sample' or a number in [0, 1] (the share of each sample's own colours), got ${String(o.palette)}`);
+  }
   if (o.scales !== undefined) {
     const s = o.scales;
     const ok = Array.isArray(s) && s.length >= 1 && s.length <= 4 && s.every((x, i) => typeof x === 'number' && x > 0 && x <= 1 && (i === 0 || x > s[i - 1])) && s[s.length - 1] === 1;
@@ -253,6 +291,9 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   const samples = opts.samples ?? D.samples;
   const iterations = opts.iterations ?? D.iterations;
   const seed = opts.seed ?? 0;
+  const modelSeed = opts.modelSeed ?? 0;
+  const cache = hooks.cache;
+  const cacheHits = { datasets: 0, model: false };
   const mode = opts.mode ?? 'sampled';
   const method = opts.method ?? D.method;
   const two = opts.styles.length === 2;
@@ -303,6 +344,8 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   const at = (units: number) => Math.min(1, units / totalUnits);
 
   // Which styles need crops: with dataset blending at ratio 0 or 1 only one of them.
+  const extractorId = { name: extractor.name, dir: opts.modelDir ?? null, style: extractor.styleLayers, smoothing: opts.smoothing ?? null };
+  const datasetKeys = styleImgs.map((img, i) => styleCacheKey('dataset', { image: imageDigest(img), extractorId, crops, cropSize, seed: modelSeed * 7919 + 101 * (i + 1), source: i, colour }));
   const datasets: (GramDataset | null)[] = [];
   let done = 0;
   for (const [i, img] of styleImgs.entries()) {
@@ -310,10 +353,20 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
       datasets.push(null);
       continue;
     }
-    datasets.push(await gramDataset(extractor, img, {
-      crops, cropSize, seed: seed * 7919 + 101 * (i + 1), sourceIndex: i, signal, pixelMoments: colour,
+    const hit = await cache?.get(datasetKeys[i]);
+    if (hit?.kind === 'dataset') {
+      datasets.push(hit.value);
+      cacheHits.datasets++;
+      done++;
+      await emit({ stage: 'features', fraction: at(featureUnits * (done / nNeeded)), message: `Gram matrices of style ${i === 0 ? 'A' : 'B'}: kept from an earlier job` });
+      continue;
+    }
+    const ds = await gramDataset(extractor, img, {
+      crops, cropSize, seed: modelSeed * 7919 + 101 * (i + 1), sourceIndex: i, signal, pixelMoments: colour,
       onCrops: (d, n) => void emit({ stage: 'features', fraction: at(featureUnits * ((done + d / n) / nNeeded)), message: `Gram matrices of style ${i === 0 ? 'A' : 'B'}: ${d}/${n} crops` }),
-    }));
+    });
+    cache?.put(datasetKeys[i], { kind: 'dataset', value: ds });
+    datasets.push(ds);
     done++;
   }
   lap('features');
@@ -332,11 +385,20 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     lap('fit');
   } else {
     await emit({ stage: 'fit', fraction: at(featureUnits), message: `fitting ${method} Gram models` });
-    const gmmOpts = { method, seed, bins: opts.bins, t: opts.t, k: opts.k, pcaDim: opts.pcaDim };
+    const gmmOpts = { method, seed: modelSeed, bins: opts.bins, t: opts.t, k: opts.k, pcaDim: opts.pcaDim };
+    const modelKey = styleCacheKey('model', { datasets: datasetKeys.filter((_, i) => need[i]), ratio: two ? ratio : null, blend: two ? blend : null, crops, gmmOpts });
+    const hit = await cache?.get(modelKey);
     let model: GramModel;
-    if (!two || ratio === 0 || ratio === 1) model = fitGramModel(!two || ratio === 0 ? only(0) : only(1), gmmOpts);
-    else if (blend === 'data') model = fitGramModel(blended(), gmmOpts);
-    else model = mixGramModels([fitGramModel(only(0), gmmOpts), fitGramModel(only(1), { ...gmmOpts, seed: seed + 1 })], [1 - ratio, ratio]);
+    if (hit?.kind === 'model') {
+      model = gramModelFromSnapshot(hit.value);
+      cacheHits.model = true;
+      await emit({ stage: 'fit', fraction: at(featureUnits + 3), message: `${method} Gram model kept from an earlier job` });
+    } else {
+      if (!two || ratio === 0 || ratio === 1) model = fitGramModel(!two || ratio === 0 ? only(0) : only(1), gmmOpts);
+      else if (blend === 'data') model = fitGramModel(blended(), gmmOpts);
+      else model = mixGramModels([fitGramModel(only(0), gmmOpts), fitGramModel(only(1), { ...gmmOpts, seed: modelSeed + 1 })], [1 - ratio, ratio]);
+      cache?.put(modelKey, { kind: 'model', value: gramModelSnapshot(model) });
+    }
     fitter = model.fitter;
     lap('fit');
     signal?.throwIfAborted();
@@ -346,17 +408,23 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   }
   // Split the pixel-moment layer (palette) from the CNN layers (synthesis targets).
   const pix = layers.indexOf(PIXEL_LAYER);
-  let stylePalette: Palette | null = null;
+  let styleMoments: number[] | null = null;
   if (pix >= 0) {
     // The style's palette: the colour moments of the whole painting(s), mixed (1 − ratio, ratio): second
     // moments mix linearly. Not the crops' mean: random crops under-cover the borders, and their mean colour
     // is 0.04–0.09 away from the painting's (measured, docs/RESULTS.md).
     const Ms = styleImgs.map((im) => pixelMoments(im));
-    const M = two ? Ms[0].map((v, k) => (1 - ratio) * v + ratio * Ms[1][k]) : Ms[0];
-    stylePalette = paletteOfMoments(M);
+    styleMoments = Array.from(two ? Ms[0].map((v, k) => (1 - ratio) * v + ratio * Ms[1][k]) : Ms[0]);
   }
-  const paletteMode = opts.palette ?? 'style';
-  const palettes = sets.map((s) => (pix < 0 ? null : paletteMode === 'sample' ? paletteOfMoments(s.grams[pix]) : stylePalette));
+  // Share λ of each sample's own colour moments in its palette; moments of a mixture of colour distributions mix
+  // linearly, after the sample's are normalised by their constant entry M₃₃ (1 for real images).
+  const share = opts.palette === 'sample' ? 1 : typeof opts.palette === 'number' ? opts.palette : 0;
+  const palettes = sets.map((s): Palette | null => {
+    if (!styleMoments) return null;
+    const Ms = s.grams[pix];
+    const k = Ms[15] > 1e-12 ? Ms[15] : 1;
+    return paletteOfMoments(styleMoments.map((v, i) => (1 - share) * v + (share * Ms[i]) / k));
+  });
   const targets = sets.map((s) => s.grams.filter((_, l) => l !== pix));
   const psdClipped = sets.map((s) => s.psdClipped.filter((_, l) => l !== pix));
 
@@ -403,7 +471,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   lap('synth');
   await emit({ stage: 'done', fraction: 1 });
   return {
-    images, raw, width: raw[0].width, height: raw[0].height, finalLoss, secondsPerIteration: median(iterSeconds), cpuSecondsPerIteration: median(iterCpu), timings,
+    images, raw, width: raw[0].width, height: raw[0].height, finalLoss, secondsPerIteration: median(iterSeconds), cpuSecondsPerIteration: median(iterCpu), timings, cacheHits,
     method: mode === 'mean' ? 'mean' : method, fitter, psdClipped, targets, palettes, layers: [...extractor.styleLayers],
   };
 }

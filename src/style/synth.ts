@@ -272,41 +272,73 @@ function mul3(a: number[], b: number[]): number[] {
   return c;
 }
 
+/** Blur widths (Gaussian σ as fractions of the long side) and weights of the octaves of `paletteNoise`. */
+export const NOISE_OCTAVES: readonly { sigma: number; weight: number }[] = [
+  { sigma: 1 / 64, weight: 0.25 },
+  { sigma: 1 / 32, weight: 0.5 },
+  { sigma: 1 / 16, weight: 1 },
+  { sigma: 1 / 8, weight: 1 },
+];
+
 /**
- * Smooth noise with a palette's colours: white Gaussian noise blurred by a box filter of radius
- * ~size/32 (twice), whitened (its sample mean removed and its 3 × 3 sample covariance made the identity),
- * then coloured with the palette's Cholesky factor and shifted to its mean, so that before clipping to
- * [0, 1] its colour mean and covariance are exactly the palette's.
+ * Smooth noise with a palette's colours: per colour channel a sum of octaves of white Gaussian noise, each
+ * blurred by an isotropic Gaussian (σ = 1/64 … 1/8 of the long side, NOISE_OCTAVES) and scaled to unit
+ * variance times its weight (coarse octaves weigh most: blobs of several sizes, no grid-aligned shapes as a
+ * box filter leaves), then whitened (its sample mean removed and its 3 × 3 sample covariance made the
+ * identity) and coloured with the palette's Cholesky factor and shifted to its mean, so that before clipping
+ * to [0, 1] its colour mean and covariance are exactly the palette's.
  */
 export function paletteNoise(width: number, height: number, palette: Palette, rng: Rng): RgbImage {
   const n = width * height;
-  const r = Math.max(1, Math.round(Math.max(width, height) / 32));
+  const side = Math.max(width, height);
   const noise = new Float32Array(3 * n);
   for (let c = 0; c < 3; c++) {
-    let z: Float64Array = Float64Array.from({ length: n }, () => rng.normal());
-    for (let pass = 0; pass < 2; pass++) z = boxBlur(z, width, height, r);
-    for (let i = 0; i < n; i++) noise[3 * i + c] = z[i];
+    const sum = new Float64Array(n);
+    for (const { sigma, weight } of NOISE_OCTAVES) {
+      const z = gaussianBlur(Float64Array.from({ length: n }, () => rng.normal()), width, height, Math.max(0.5, sigma * side));
+      let m = 0, v = 0;
+      for (let i = 0; i < n; i++) m += z[i];
+      m /= n;
+      for (let i = 0; i < n; i++) v += (z[i] - m) ** 2;
+      const f = weight / Math.sqrt(Math.max(v / n, 1e-300));
+      for (let i = 0; i < n; i++) sum[i] += f * (z[i] - m);
+    }
+    for (let i = 0; i < n; i++) noise[3 * i + c] = sum[i];
   }
   return transferColours({ width, height, data: noise }, palette);
 }
 
-/** Separable box blur of radius r with clamped borders. */
-function boxBlur(z: Float64Array, w: number, h: number, r: number): Float64Array {
+/**
+ * Separable Gaussian blur with standard deviation `sigma` pixels (kernel cut at 3σ, normalised), borders
+ * mirrored (…, x₂, x₁ | x₀, x₁, x₂, …) so no edge streaks appear. Returns a new array.
+ */
+export function gaussianBlur(z: Float64Array, w: number, h: number, sigma: number): Float64Array {
+  if (!(sigma > 0)) throw new RangeError(`gaussianBlur: sigma must be > 0, got ${sigma}`);
+  const r = Math.max(1, Math.ceil(3 * sigma));
+  const k = Float64Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
+  const ks = k.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < k.length; i++) k[i] /= ks;
+  const mirror = (i: number, len: number) => {
+    if (len === 1) return 0;
+    const p = 2 * (len - 1);
+    let m = ((i % p) + p) % p;
+    if (m >= len) m = p - m;
+    return m;
+  };
   const tmp = new Float64Array(z.length);
   const out = new Float64Array(z.length);
-  const k = 2 * r + 1;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let s = 0;
-      for (let d = -r; d <= r; d++) s += z[y * w + Math.min(w - 1, Math.max(0, x + d))];
-      tmp[y * w + x] = s / k;
+      for (let d = -r; d <= r; d++) s += k[d + r] * z[y * w + mirror(x + d, w)];
+      tmp[y * w + x] = s;
     }
   }
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let s = 0;
-      for (let d = -r; d <= r; d++) s += tmp[Math.min(h - 1, Math.max(0, y + d)) * w + x];
-      out[y * w + x] = s / k;
+      for (let d = -r; d <= r; d++) s += k[d + r] * tmp[mirror(y + d, h) * w + x];
+      out[y * w + x] = s;
     }
   }
   return out;

@@ -82,9 +82,10 @@ describe('style jobs', () => {
     assert.equal(evD.at(-1)!.data.status, 'done', JSON.stringify(evD.at(-1)!.data));
   });
 
-  it('runs the chosen Gram model, blend mode and seed: the same seed gives the same image', async () => {
+  it('runs the chosen Gram model, blend mode and seed: the same seed gives the same image; the second job reuses the fitted model', async () => {
     const body = { ...tiny, method: 'pca-em', blend: 'weights', seed: 7 };
     const png: Buffer[] = [];
+    const messages: string[][] = [];
     for (let k = 0; k < 2; k++) {
       const sub = await post('/api/style/jobs', body);
       assert.equal(sub.status, 202, JSON.stringify(sub.body));
@@ -93,9 +94,11 @@ describe('style jobs', () => {
       assert.equal(ev.at(-1)!.data.status, 'done', JSON.stringify(ev.at(-1)!.data));
       const prog = ev.filter((e) => e.event === 'progress').map((e) => e.data.progress.values ?? {});
       assert.ok(prog.some((v) => typeof v.elapsed === 'number' && typeof v.eta === 'number'), 'progress carries elapsed time and an ETA');
+      messages.push(ev.filter((e) => e.event === 'progress').map((e) => String(e.data.progress.message)));
       png.push(Buffer.from(await (await fetch(`${base}/api/style/jobs/${sub.body.id}/results/0.png`)).arrayBuffer()));
     }
     assert.ok(png[0].equals(png[1]), 'same seed, same image');
+    assert.ok(!messages[0].some((m) => /Gram model kept from an earlier job/.test(m)) && messages[1].some((m) => /Gram model kept from an earlier job/.test(m)), messages[1].join('; '));
   });
 
   it('a shutdown stops running and queued jobs as "stopped" and tells their event streams', async () => {

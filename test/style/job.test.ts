@@ -78,7 +78,29 @@ test('mean mode and mixture-weight blending with a PCA model; texture mode witho
   // The style palette is the mean colour moments of the crops; 'sample' palettes differ per sample.
   const own = await runStyleJob({ ...small, styles: [A], samples: 2, palette: 'sample', iterations: 1 });
   assert.notDeepEqual(own.palettes[0], own.palettes[1], 'each sample has its own palette');
-  await assert.rejects(runStyleJob({ ...small, styles: [A], palette: 'mine' as never }), /palette must be 'style' or 'sample'/);
+  await assert.rejects(runStyleJob({ ...small, styles: [A], palette: 'mine' as never }), /palette must be 'style', 'sample' or a number in \[0, 1\]/);
+  await assert.rejects(runStyleJob({ ...small, styles: [A], palette: 1.5 }), /palette must be .* got 1.5/);
+  // A share λ: the palette of the mixture (1 − λ) painting + λ sample of the two colour distributions:
+  // μ = (1 − λ) μ_s + λ μ_o, Σ = (1 − λ) Σ_s + λ Σ_o + λ (1 − λ) (μ_s − μ_o)(μ_s − μ_o)ᵀ; 0 and 1 are 'style' and 'sample'.
+  const style = await runStyleJob({ ...small, styles: [A], samples: 2, palette: 'style', iterations: 1 });
+  const half = await runStyleJob({ ...small, styles: [A], samples: 2, palette: 0.25, iterations: 1 });
+  const zero = await runStyleJob({ ...small, styles: [A], samples: 2, palette: 0, iterations: 1 });
+  const all = await runStyleJob({ ...small, styles: [A], samples: 2, palette: 1, iterations: 1 });
+  for (let i = 0; i < 2; i++) {
+    const [ps, po, pm] = [style.palettes[i]!, own.palettes[i]!, half.palettes[i]!];
+    const l = 0.25;
+    const d = [0, 1, 2].map((c) => ps.mean[c] - po.mean[c]);
+    for (let c = 0; c < 3; c++) assert.ok(Math.abs(pm.mean[c] - ((1 - l) * ps.mean[c] + l * po.mean[c])) < 1e-6, `mean ${c}`);
+    for (let a = 0; a < 3; a++) {
+      for (let b = 0; b < 3; b++) {
+        const want = (1 - l) * ps.cov[a * 3 + b] + l * po.cov[a * 3 + b] + l * (1 - l) * d[a] * d[b];
+        assert.ok(Math.abs(pm.cov[a * 3 + b] - want) < 1e-6, `cov ${a}${b}: ${pm.cov[a * 3 + b]} vs ${want}`);
+      }
+    }
+    for (let c = 0; c < 3; c++) {
+      assert.ok(Math.abs(zero.palettes[i]!.mean[c] - ps.mean[c]) < 1e-9 && Math.abs(all.palettes[i]!.mean[c] - po.mean[c]) < 1e-9, '0 and 1 are the two ends');
+    }
+  }
 });
 
 test('bad options and bad files are reported clearly; abort cancels and frees tensors', async () => {

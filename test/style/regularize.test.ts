@@ -8,7 +8,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/backend/index.ts';
 import { rangePenalty, rgbToYCbCrTensor, softmaxSmoothing, totalVariation, ycbcrTotalVariation } from '../../src/style/regularize.ts';
-import { colourLoss, colourLossJs, imagePalette, paletteNoise, rangePenaltyJs, transferColours } from '../../src/style/synth.ts';
+import { colourLoss, colourLossJs, gaussianBlur, imagePalette, paletteNoise, rangePenaltyJs, transferColours } from '../../src/style/synth.ts';
 import { colourStats, colourStatsGap, hfEnergy, mixColourStats, rgbToYCbCr } from '../../src/style/metrics.ts';
 import { Rng } from '../../src/util/rng.ts';
 
@@ -156,6 +156,33 @@ test('colour transfer and palette noise take on the palette’s mean and covaria
   const noise = imagePalette(paletteNoise(64, 64, pal, new Rng(1)));
   noise.mean.forEach((m, c) => close(m, pal.mean[c], 1e-3, `noise mean ${c}`));
   noise.cov.forEach((v, k) => close(v, pal.cov[k], 2e-4, `noise cov ${k}`));
+});
+
+test('gaussianBlur: hand-computed kernel, mirrored borders, constants kept, bad sigma named', () => {
+  // σ = 0.5 → radius ceil(1.5) = 2, weights ∝ exp(−d²/(2σ²)) = exp(−2d²): e⁻⁸, e⁻², 1, e⁻², e⁻⁸.
+  const k = [Math.exp(-8), Math.exp(-2), 1, Math.exp(-2), Math.exp(-8)];
+  const ks = k.reduce((a, b) => a + b, 0);
+  // One row (h = 1: the vertical pass mirrors onto the row itself and leaves it unchanged), an impulse at x = 0:
+  // mirrored borders (…, x₂, x₁ | x₀, x₁, …) put the impulse once at the centre tap of out[0].
+  const z = new Float64Array(7);
+  z[0] = 1;
+  const out = gaussianBlur(z, 7, 1, 0.5);
+  close(out[0], 1 / ks, 1e-12, 'out[0]');
+  close(out[1], Math.exp(-2) / ks, 1e-12, 'out[1]');
+  close(out[2], Math.exp(-8) / ks, 1e-12, 'out[2]');
+  close(out[3], 0, 1e-15, 'out[3]');
+  // An impulse in the middle of a 9×9 image spreads as the separable product kernel.
+  const img = new Float64Array(81);
+  img[4 * 9 + 4] = 1;
+  const b = gaussianBlur(img, 9, 9, 0.5);
+  close(b[4 * 9 + 4], 1 / (ks * ks), 1e-12, 'centre');
+  close(b[3 * 9 + 5], Math.exp(-4) / (ks * ks), 1e-12, 'diagonal');
+  close(b.reduce((a, v) => a + v, 0), 1, 1e-12, 'mass kept away from the borders');
+  // A constant stays constant at every pixel, borders included, for a kernel wider than the image.
+  const c = gaussianBlur(new Float64Array(12).fill(0.7), 4, 3, 3);
+  c.forEach((v, i) => close(v, 0.7, 1e-12, `constant ${i}`));
+  assert.throws(() => gaussianBlur(z, 7, 1, 0), /sigma must be > 0/);
+  assert.throws(() => gaussianBlur(z, 7, 1, Number.NaN), /sigma must be > 0/);
 });
 
 test('metrics: Laplacian energy and colour statistics on hand cases', () => {

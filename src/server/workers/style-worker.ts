@@ -6,14 +6,37 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../../backend/index.ts';
-import { runStyleJob } from '../../style/job.ts';
+import { runStyleJob, type StyleCacheEntry, type StyleJobCache } from '../../style/job.ts';
 import type { StyleWorkerInput } from '../style-jobs.ts';
 
 const port = parentPort!;
 const input = (workerData as { input: StyleWorkerInput }).input;
 const controller = new AbortController();
-port.on('message', (m: { type?: string }) => {
+
+/** The server's cache (style-jobs.ts styleCache), asked by message. */
+class ServerCache implements StyleJobCache {
+  private next = 0;
+  private readonly waiting = new Map<number, (e: StyleCacheEntry | undefined) => void>();
+  get(key: string): Promise<StyleCacheEntry | undefined> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      port.postMessage({ type: 'cache-get', id, key });
+    });
+  }
+  reply(id: number, entry: StyleCacheEntry | null): void {
+    this.waiting.get(id)?.(entry ?? undefined);
+    this.waiting.delete(id);
+  }
+  put(key: string, entry: StyleCacheEntry): void {
+    port.postMessage({ type: 'cache-put', key, entry });
+  }
+}
+const cache = new ServerCache();
+
+port.on('message', (m: { type?: string; id?: number; entry?: StyleCacheEntry | null }) => {
   if (m?.type === 'abort') controller.abort(new Error('cancelled'));
+  else if (m?.type === 'cache-reply') cache.reply(m.id!, m.entry ?? null);
 });
 
 const toBytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -46,6 +69,7 @@ try {
     },
     {
       signal: controller.signal,
+      cache,
       onProgress: (p) => {
         let message = p.message ?? STAGE[p.stage] ?? p.stage;
         if (p.stage === 'synth' && p.iteration !== undefined) {
