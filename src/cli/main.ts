@@ -27,8 +27,10 @@ async function serve(argv: string[]): Promise<void> {
   console.log(`gmmgen web app: ${s.url}/`);
   const dm = st.digits.missing();
   if (dm.length) console.log(`  digits tabs: not available yet — ${dm.join('; ')}`);
-  const sm = st.style.missing();
+  const sm = st.style.missing(st.setup.items());
   if (sm.length) console.log(`  style tabs: ${sm.join('; ')}`);
+  const setup = st.setup.status();
+  if (setup.state === 'needed') console.log(`  style tabs: ${setup.message} (into ${st.options.download.cacheDir})`);
   const stop = () => {
     console.log('stopping the server');
     void s.close().then(() => process.exit(0));
