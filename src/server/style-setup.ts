@@ -52,7 +52,7 @@ export interface SetupStatus {
   fraction: number;
   bytesDone: number;
   bytesTotal: number;
-  /** What is happening, in words ("downloading MobileNet weights: 3.1 / 8.7 MB"). */
+  /** What is happening, in words ("downloading the MobileNet weights (2 of 2) · 3.1 of 9.4 MB"). */
   message: string;
   /** Why the last download failed (with what to do), or null. */
   error: string | null;
@@ -70,7 +70,7 @@ export class StyleSetup {
   private running: Promise<void> | null = null;
   private readonly listeners = new Set<(s: SetupStatus) => void>();
   private readonly abort = new AbortController();
-  private progress = { done: 0, total: 0, title: '' };
+  private progress = { done: 0, total: 0, title: '', step: 1, steps: 1 };
   private failure: { message: string; offline: boolean } | null = null;
   private lastEmit = 0;
 
@@ -109,7 +109,7 @@ export class StyleSetup {
       bytesDone: done,
       bytesTotal: total,
       message: this.running
-        ? `downloading ${this.progress.title}: ${mb(done)} of ${mb(total)}`
+        ? `downloading ${this.progress.title} (${this.progress.step} of ${this.progress.steps}) · ${mb(done)} of ${mb(total)}`
         : state === 'needed'
           ? `${items.map((i) => i.title).join(' and ')} (${mb(total)}) will be downloaded on first use`
           : state === 'failed'
@@ -144,7 +144,7 @@ export class StyleSetup {
     const items = this.items();
     if (items.length === 0) return Promise.resolve();
     this.failure = null;
-    this.progress = { done: 0, total: items.reduce((t, i) => t + i.bytes, 0), title: items[0].title };
+    this.progress = { done: 0, total: items.reduce((t, i) => t + i.bytes, 0), title: items[0].title, step: 1, steps: items.length };
     const run = this.download(items).then(
       () => {
         this.running = null;
@@ -187,8 +187,9 @@ export class StyleSetup {
       this.progress.done += bytes;
       this.emit(false);
     };
-    for (const item of items) {
+    for (const [i, item] of items.entries()) {
       this.progress.title = item.title;
+      this.progress.step = i + 1;
       this.emit(true);
       if (item.name === 'paintings') {
         await fetchAssets({ ...common, dest: item.dest, baseUrl: s.paintingsUrl ?? undefined, onFile: (f) => f.skipped && skipped(f.bytes) });

@@ -14,66 +14,33 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, normalize } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { startServer, type RunningServer } from '../../src/server/app.ts';
-import { defaultServerOptions } from '../../src/server/options.ts';
 import { MOBILENET_SHARDS, STYLE_ASSETS } from '../../src/style/fetch.ts';
 import { sharedPath } from '../../src/util/paths.ts';
-import { decodePng, readSse } from './_fixtures.ts';
+import { decodePng, freshCloneOptions, readSse, startDownloadHost, type DownloadHost } from './_fixtures.ts';
 
 let tmp: string;
-let host: Server;
-let hostUrl = '';
-const hits = new Map<string, number>();
-/** Files the stand-in host serves wrongly: url path → replacement bytes. */
-const tampered = new Map<string, Buffer>();
+let host: DownloadHost;
 
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gmmgen-first-use-'));
-  const served: [string, string][] = [
-    ['/tfjs/mobilenet/', sharedPath('models', 'mobilenet_v1_1.0_224')],
-    ['/paintings/', sharedPath('assets', 'styles')],
-  ];
-  host = createServer((req, res) => {
-    const url = req.url ?? '/';
-    hits.set(url, (hits.get(url) ?? 0) + 1);
-    for (const [prefix, dir] of served) {
-      if (!url.startsWith(prefix)) continue;
-      const f = normalize(join(dir, decodeURIComponent(url.slice(prefix.length))));
-      if (!f.startsWith(dir) || !existsSync(f) || !statSync(f).isFile()) break;
-      const body = tampered.get(url) ?? readFileSync(f);
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
-      // A little latency, so that the concurrent first requests really overlap the download.
-      setTimeout(() => res.end(body), 5);
-      return;
-    }
-    res.writeHead(404);
-    res.end('not found');
+  host = await startDownloadHost({ latencyMs: 5 }); // a little latency, so that the concurrent first requests really overlap
   });
-  await new Promise<void>((r) => host.listen(0, '127.0.0.1', () => r()));
-  hostUrl = `http://127.0.0.1:${(host.address() as { port: number }).port}`;
-});
 after(async () => {
-  await new Promise((r) => host.close(r));
+  await host.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
 /** A server as a fresh clone starts it: empty shared folder, its own empty cache, the given download host. */
 async function freshServer(name: string, mobilenetUrl: string, paintingsUrl: string): Promise<{ srv: RunningServer; cache: string }> {
-  const shared = join(tmp, name, 'shared');
-  const cache = join(tmp, name, 'cache');
-  mkdirSync(shared, { recursive: true });
-  const env = { ...process.env, GMMGEN_SHARED: shared, GMMGEN_CACHE: cache, GMMGEN_MOBILENET_URL: mobilenetUrl, GMMGEN_PAINTINGS_URL: paintingsUrl };
-  delete env.GMMGEN_MOBILENET;
-  delete env.GMMGEN_STYLES;
-  delete env.GMMGEN_OFFLINE;
-  const options = defaultServerOptions(env);
+  const options = freshCloneOptions(join(tmp, name), mobilenetUrl, paintingsUrl);
   const srv = await startServer({ ...options, port: 0, log: false, styleCrops: 4, styleTimeoutMs: 90_000 });
-  return { srv, cache };
+  return { srv, cache: options.download.cacheDir };
 }
 
 /** Every file under `dir`, relative. */
@@ -95,8 +62,8 @@ const postJob = (base: string, body: unknown) => json(`${base}/api/style/jobs`, 
 
 describe('first use on a fresh clone', () => {
   it('downloads the weights and paintings once, shows progress, runs the waiting job, then serves the Styles tab', async () => {
-    hits.clear();
-    const { srv, cache } = await freshServer('fresh', `${hostUrl}/tfjs/mobilenet/`, `${hostUrl}/paintings/`);
+    host.hits.clear();
+    const { srv, cache } = await freshServer('fresh', `${host.url}/tfjs/mobilenet/`, `${host.url}/paintings/`);
     const base = srv.url;
     try {
       const st0 = (await json(`${base}/api/status`)).body;
@@ -125,14 +92,14 @@ describe('first use on a fresh clone', () => {
       assert.ok(states.includes('downloading'), `states ${[...new Set(states)].join(', ')}`);
       const fr = evs.filter((e) => e.data.state === 'downloading').map((e) => e.data.fraction);
       for (let i = 1; i < fr.length; i++) assert.ok(fr[i] >= fr[i - 1], `progress never goes back (${fr[i - 1]} → ${fr[i]})`);
-      assert.ok(evs.some((e) => /downloading the MobileNet weights: [\d.]+ MB of 9\.4 MB/.test(e.data.message)), `progress names what is downloaded and how much: ${evs.map((e) => e.data.message).join(' | ')}`);
+      assert.ok(evs.some((e) => /downloading the MobileNet weights \(2 of 2\) · [\d.]+ of 9\.4 MB/.test(e.data.message)), `progress names what is downloaded and how much: ${evs.map((e) => e.data.message).join(' | ')}`);
       assert.equal(evs.at(-1)!.data.fraction, 1);
 
       // One download: every file was fetched exactly once.
       const shardUrls = Object.keys(MOBILENET_SHARDS).map((f) => `/tfjs/mobilenet/${f}`);
       const paintingUrls = STYLE_ASSETS.map((a) => `/paintings/${a.name}`);
-      for (const u of ['/tfjs/mobilenet/model.json', ...shardUrls, ...paintingUrls]) assert.equal(hits.get(u), 1, `${u} fetched ${hits.get(u) ?? 0} times`);
-      assert.equal(hits.size, 1 + shardUrls.length + paintingUrls.length, 'nothing else was fetched');
+      for (const u of ['/tfjs/mobilenet/model.json', ...shardUrls, ...paintingUrls]) assert.equal(host.hits.get(u), 1, `${u} fetched ${host.hits.get(u) ?? 0} times`);
+      assert.equal(host.hits.size, 1 + shardUrls.length + paintingUrls.length, 'nothing else was fetched');
 
       // Whole files only, in the cache folder.
       const files = tree(cache);
@@ -182,7 +149,7 @@ describe('first use on a fresh clone', () => {
     try {
       // A job with an uploaded painting is accepted and waits for the weights.
       const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#c04020' } }).png().toBuffer();
-      const up = await json(`${base}/api/uploads`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: png });
+      const up = await json(`${base}/api/uploads`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: new Uint8Array(png) });
       assert.equal(up.status, 201);
       const job = await postJob(base, { ...tinyJob, styles: [{ upload: up.body.id }] });
       assert.equal(job.status, 202, JSON.stringify(job.body));
@@ -215,8 +182,8 @@ describe('first use on a fresh clone', () => {
     const good = readFileSync(sharedPath('models', 'mobilenet_v1_1.0_224', shard));
     const bad = Buffer.from(good);
     bad[bad.length - 1] ^= 0xff;
-    tampered.set(`/tfjs/mobilenet/${shard}`, bad);
-    const { srv, cache } = await freshServer('tampered', `${hostUrl}/tfjs/mobilenet/`, `${hostUrl}/paintings/`);
+    host.tampered.set(`/tfjs/mobilenet/${shard}`, bad);
+    const { srv, cache } = await freshServer('tampered', `${host.url}/tfjs/mobilenet/`, `${host.url}/paintings/`);
     try {
       const evs = readSse(`${srv.url}/api/style/setup/events`, { until: (e) => e.data.state === 'failed' || e.data.state === 'ready', timeoutMs: 30_000 });
       await json(`${srv.url}/api/style/setup`, { method: 'POST' });
@@ -230,16 +197,16 @@ describe('first use on a fresh clone', () => {
       assert.ok(!files.some((f) => f.includes('.part')));
       assert.equal(files.filter((f) => f.startsWith('styles')).length, 4, 'the paintings (fetched first) are kept');
       // Once the host serves the right bytes, a retry finishes the download, keeping what is already there.
-      tampered.clear();
-      hits.clear();
+      host.tampered.clear();
+      host.hits.clear();
       assert.equal((await json(`${srv.url}/api/style/setup`, { method: 'POST' })).body.state, 'downloading');
       const again = readSse(`${srv.url}/api/style/setup/events`, { until: (e) => e.data.state === 'failed' || e.data.state === 'ready', timeoutMs: 30_000 });
       const end = (await again).at(-1)!.data;
       assert.equal(end.state, 'ready', end.error);
-      assert.ok(![...hits.keys()].some((u) => u.startsWith('/paintings/')), 'the paintings were not fetched again');
-      assert.ok(!hits.has(`/tfjs/mobilenet/${Object.keys(MOBILENET_SHARDS)[0]}`), 'shards already there were kept');
+      assert.ok(![...host.hits.keys()].some((u) => u.startsWith('/paintings/')), 'the paintings were not fetched again');
+      assert.ok(!host.hits.has(`/tfjs/mobilenet/${Object.keys(MOBILENET_SHARDS)[0]}`), 'shards already there were kept');
     } finally {
-      tampered.clear();
+      host.tampered.clear();
       await srv.close();
     }
   });
