@@ -219,7 +219,7 @@ describe('the Styles tab on first use', { skip }, () => {
     try {
       await p3.goto(`${fresh.url}/#styles`);
       await p3.waitForSelector('#styles-setup:not([hidden])');
-      await p3.waitForFunction(() => /downloading the MobileNet weights \(2 of 2\) · [\d.]+ of [\d.]+ MB/.test(document.querySelector('#styles-setup-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      await p3.waitForFunction(() => /downloading the MobileNet weights \(2 of 2\) · [\d.]+ MB of [\d.]+ MB/.test(document.querySelector('#styles-setup-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
       const width = await p3.$eval('#styles-setup-bar', (el) => (el as HTMLElement).style.width);
       assert.ok(Number.parseInt(width, 10) > 0, `the bar moves (${width})`);
       assert.equal(await p3.isDisabled('#styles-go'), true, 'Paint waits for the weights');

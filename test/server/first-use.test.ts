@@ -92,7 +92,7 @@ describe('first use on a fresh clone', () => {
       assert.ok(states.includes('downloading'), `states ${[...new Set(states)].join(', ')}`);
       const fr = evs.filter((e) => e.data.state === 'downloading').map((e) => e.data.fraction);
       for (let i = 1; i < fr.length; i++) assert.ok(fr[i] >= fr[i - 1], `progress never goes back (${fr[i - 1]} → ${fr[i]})`);
-      assert.ok(evs.some((e) => /downloading the MobileNet weights \(2 of 2\) · [\d.]+ of 9\.4 MB/.test(e.data.message)), `progress names what is downloaded and how much: ${evs.map((e) => e.data.message).join(' | ')}`);
+      assert.ok(evs.some((e) => /downloading the MobileNet weights \(2 of 2\) · [\d.]+ MB of 9\.4 MB/.test(e.data.message)), `progress names what is downloaded and how much: ${evs.map((e) => e.data.message).join(' | ')}`);
       assert.equal(evs.at(-1)!.data.fraction, 1);
 
       // One download: every file was fetched exactly once.
