@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { linePlotSvg, niceTicks, scatterPlotSvg, svgToPng } from '../../src/util/plot.ts';
+import { linePlotSvg, lineSpec, niceTicks, renderSpec, scatterPlotSvg, svgToPng } from '../../src/util/plot.ts';
 
 async function pixels(png: Buffer) {
   return sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -53,16 +53,50 @@ test('scatterPlotSvg draws points and a covariance ellipse where they belong', a
     yRange: [-1, 2],
   });
   const { data, info } = await pixels(await svgToPng(svg));
-  const at = (x: number, y: number) => Array.from(data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3));
-  // Plot area: left 70, right 20, top 16, bottom 32 → x ∈ [70, 280], y ∈ [16, 268].
-  const sx = (x: number) => Math.round(70 + ((x + 1) / 3) * 210);
-  const sy = (y: number) => Math.round(16 + 252 - ((y + 1) / 3) * 252);
-  const [r, g, b] = at(sx(1), sy(1));
-  assert.ok(b > 200 && r < 80 && g < 80, `point at (1,1) should be blue, got ${[r, g, b]}`);
-  // Ellipse radius 2·0.1 = 0.2 data units → the top of the circle at (0.25, 0.45) is green, the centre is white.
-  const top = at(sx(0.25), sy(0.45));
-  assert.ok(top[1] > 150 && top[0] < 120, `ellipse edge should be green, got ${top}`);
-  const centre = at(sx(0.25), sy(0.25));
-  assert.ok(centre.every((v) => v > 240), `ellipse centre should be white, got ${centre}`);
+  // Where the blue dots and the green ring landed (pixel centroids and extents), whatever the axes' layout.
+  const blue: [number, number][] = [];
+  const green: [number, number][] = [];
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      const [r, g, b] = data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3);
+      if (b > 200 && r < 80 && g < 80) blue.push([x, y]);
+      if (g > 200 && r < 80 && b < 80) green.push([x, y]);
+    }
+  }
+  assert.ok(blue.length > 20 && green.length > 20, `${blue.length} blue, ${green.length} green pixels`);
+  // The two blue dots: (0, 0) bottom left of (1, 1).
+  const bx = blue.map((p) => p[0]);
+  const by = blue.map((p) => p[1]);
+  const [bx0, bx1, by0, by1] = [Math.min(...bx), Math.max(...bx), Math.min(...by), Math.max(...by)];
+  const dotX = bx1 - bx0 - 10; // distance between the dot centres, x (dots are 10 px wide)
+  const dotY = by1 - by0 - 10;
+  // The ring: centre (0.25, 0.25), radius 2·0.1 = 0.2; the dots are 1 apart on each axis → ring radius = 0.2 × that.
+  const gx = green.map((p) => p[0]);
+  const gy = green.map((p) => p[1]);
+  const rx = (Math.max(...gx) - Math.min(...gx) - 3) / 2;
+  const ry = (Math.max(...gy) - Math.min(...gy) - 3) / 2;
+  assert.ok(Math.abs(rx / dotX - 0.2) < 0.02, `ring x radius ${rx} px vs dot spacing ${dotX} px`);
+  assert.ok(Math.abs(ry / dotY - 0.2) < 0.02, `ring y radius ${ry} px vs dot spacing ${dotY} px`);
+  const cx = (Math.max(...gx) + Math.min(...gx)) / 2;
+  const cy = (Math.max(...gy) + Math.min(...gy)) / 2;
+  assert.ok(Math.abs(cx - (bx0 + 5 + 0.25 * dotX)) < 2, `ring centre x ${cx}`);
+  assert.ok(Math.abs(cy - (by1 - 5 - 0.25 * dotY)) < 2, `ring centre y ${cy} (y grows upwards)`);
+  const centre = Array.from(data.subarray((Math.round(cy) * info.width + Math.round(cx)) * 3, (Math.round(cy) * info.width + Math.round(cx)) * 3 + 3));
+  assert.ok(centre.every((v) => v > 200), `the ellipse is not filled: centre ${centre}`);
   assert.throws(() => scatterPlotSvg({ series: [], ellipses: [{ cx: 0, cy: 0, cov: [1, 2, 1] }] }), /not positive semi-definite/);
+});
+
+test('line specs: a log axis, legend entries named by series, gaps at non-finite values; renderSpec draws any Vega-Lite spec', async () => {
+  const spec = lineSpec({ series: [{ name: 'train', y: [1, 0.1, NaN, 0.01] }, { name: 'test', y: [2, 0.2, 0.05, -1], dashed: true }], logY: true }) as any;
+  assert.equal(spec.encoding.y.scale.type, 'log');
+  assert.deepEqual(spec.data.values.filter((r: any) => r.y === null).length, 2, 'NaN and the non-positive value (log axis) are gaps');
+  const svg = renderSpec(spec);
+  assert.match(svg, />train</);
+  assert.match(svg, />test</);
+  assert.match(svg, />0\.01</, 'log ticks at powers of ten');
+  const bars = renderSpec({ data: { values: [{ k: 'a', v: 3 }, { k: 'b', v: 5 }] }, mark: 'bar', encoding: { x: { field: 'k', type: 'nominal' }, y: { field: 'v', type: 'quantitative' } }, width: 200, height: 100 });
+  assert.equal((bars.match(/role-mark[^"]*"/g) ?? []).length > 0, true);
+  assert.match(bars, /<path[^>]+aria-label="k: a; v: 3"/);
+  assert.throws(() => renderSpec({ mark: 'nonsense' } as any), /renderSpec: the Vega-Lite spec does not compile: /);
+  assert.throws(() => renderSpec([] as any), /must be a Vega-Lite/);
 });
