@@ -16,9 +16,10 @@
  * into place once complete and verified, and a model's model.json is written last, so a folder holding a
  * model.json holds the whole model. Existing files that already verify are kept.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/output.ts';
 import { parseModelJson, sliceTopology, topologyLayerNames } from './model-io.ts';
 
 export const MOBILENET_URL = 'https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_1.0_224/';
@@ -167,25 +168,10 @@ export async function fetchBytes(url: string, opts: DownloadOptions = {}): Promi
 }
 
 /**
- * Writes a file atomically, creating its folder: the data goes to a uniquely named temp file beside it,
- * which is renamed into place (so readers, and concurrent writers of the same file, never see a partial
- * file). The temp file is removed when writing fails.
+ * Writes a file atomically, creating its folder: the data goes to a uniquely named temp file beside it, which
+ * is renamed into place (so readers never see a partial file). src/util/output.ts writeFileAtomic.
  */
-export function writeAtomic(path: string, data: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.part-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    throw e;
-  }
-}
+export const writeAtomic = writeFileAtomic;
 
 function joinUrl(base: string, rel: string): string {
   return new URL(rel, base.endsWith('/') ? base : base + '/').toString();

@@ -103,7 +103,7 @@ describe('first use on a fresh clone', () => {
 
       // Whole files only, in the cache folder.
       const files = tree(cache);
-      assert.ok(!files.some((f) => f.includes('.part')), `temp files left: ${files.filter((f) => f.includes('.part'))}`);
+      assert.ok(!files.some((f) => /\.(part|tmp)-/.test(f)), `temp files left: ${files.filter((f) => /\.(part|tmp)-/.test(f))}`);
       assert.equal(files.length, 1 + shardUrls.length + paintingUrls.length);
       assert.ok(files.includes(join('mobilenet_v1_1.0_224', 'model.json')));
       for (const a of STYLE_ASSETS) assert.ok(files.includes(join('styles', a.name)));
@@ -194,7 +194,7 @@ describe('first use on a fresh clone', () => {
       const files = tree(cache);
       assert.ok(!files.includes(join('mobilenet_v1_1.0_224', 'model.json')), 'no model.json, so the folder is not taken for a model');
       assert.ok(!files.includes(join('mobilenet_v1_1.0_224', shard)), 'the bad shard was not kept');
-      assert.ok(!files.some((f) => f.includes('.part')));
+      assert.ok(!files.some((f) => /\.(part|tmp)-/.test(f)));
       assert.equal(files.filter((f) => f.startsWith('styles')).length, 4, 'the paintings (fetched first) are kept');
       // Once the host serves the right bytes, a retry finishes the download, keeping what is already there.
       host.tampered.clear();
