@@ -11,7 +11,9 @@
  *
  *   renderSpec({ data: { values }, mark: 'bar', encoding: { ... } })   // any Vega-Lite (or Vega) spec → SVG
  *
- * lineSpec / scatterSpec return the Vega-Lite specs behind the two helpers. `logY` draws the y axis in log10
+ *   heatmapSvg({ cells: shares, labels, title, xLabel: 'predicted', yLabel: 'true' })   // matrix of values in [0, 1]
+ *
+ * lineSpec / scatterSpec / heatmapSpec return the Vega-Lite specs behind the helpers. `logY` draws the y axis in log10
  * (non-positive values are dropped). Non-finite values break a line (a gap) and are skipped in scatter plots.
  *
  * Rendering is synchronous: Vega renders asynchronously, so it runs in a worker thread (plot-worker.mjs,
@@ -83,23 +85,6 @@ export interface ScatterPlotOptions extends PlotFrame {
   ellipses?: Ellipse[];
   /** Same scale on both axes (default false). */
   equalAspect?: boolean;
-}
-
-/** "Nice" tick positions covering [lo, hi] (about `count` of them). */
-export function niceTicks(lo: number, hi: number, count = 6): number[] {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`niceTicks: range must be finite, got [${lo}, ${hi}]`);
-  if (hi < lo) [lo, hi] = [hi, lo];
-  if (hi === lo) {
-    const d = Math.abs(lo) > 0 ? Math.abs(lo) * 0.1 : 1;
-    lo -= d;
-    hi += d;
-  }
-  const raw = (hi - lo) / Math.max(1, count);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  return out;
 }
 
 const FONT = 'DejaVu Sans, Arial, sans-serif';
@@ -275,6 +260,61 @@ export function scatterSpec(o: ScatterPlotOptions): PlotSpec {
 /** A scatter plot of point sets, with optional covariance ellipses (e.g. GMM components), as SVG. */
 export function scatterPlotSvg(o: ScatterPlotOptions): string {
   return renderSpec(scatterSpec(o));
+}
+
+export interface HeatmapOptions extends Omit<PlotFrame, 'xRange' | 'yRange' | 'legend'> {
+  /** Row-major values in [0, 1] (row i is drawn i-th from the top); NaN leaves a cell blank. */
+  cells: number[][];
+  /** Row and column labels (default 0..n-1 for rows, 0..m-1 for columns). */
+  rowLabels?: string[];
+  colLabels?: string[];
+  /** Text printed in cell (i, j) (default none). */
+  cellText?: (value: number, i: number, j: number) => string;
+  /** Side of a cell in pixels (default 34; sets width and height unless given). */
+  cell?: number;
+  /** Colour of the value 1 (0 is white; default dark blue). */
+  color?: string;
+}
+
+/** The Vega-Lite spec of a heat map (see heatmapSvg). */
+export function heatmapSpec(o: HeatmapOptions): PlotSpec {
+  const n = o.cells.length;
+  const m = n ? o.cells[0].length : 0;
+  if (n === 0 || m === 0 || o.cells.some((r) => r.length !== m)) throw new Error('heatmapSvg: cells must be a non-empty rectangular matrix');
+  const rows = o.rowLabels ?? o.cells.map((_, i) => String(i));
+  const cols = o.colLabels ?? o.cells[0].map((_, j) => String(j));
+  if (rows.length !== n || cols.length !== m) throw new Error(`heatmapSvg: ${rows.length} row and ${cols.length} column labels for a ${n}×${m} matrix`);
+  const values: Record<string, unknown>[] = [];
+  o.cells.forEach((r, i) => r.forEach((v, j) => {
+    if (Number.isFinite(v)) values.push({ r: rows[i], c: cols[j], v, t: o.cellText ? o.cellText(v, i, j) : '' });
+  }));
+  const cell = o.cell ?? 34;
+  const x = { field: 'c', type: 'ordinal', sort: cols, title: o.xLabel ?? null, axis: { labelAngle: 0, domain: false, ticks: false } };
+  const y = { field: 'r', type: 'ordinal', sort: rows, title: o.yLabel ?? null, axis: { domain: false, ticks: false } };
+  return {
+    ...frameSpec({ ...o, width: o.width ?? m * cell, height: o.height ?? n * cell }),
+    autosize: { type: 'pad' },
+    data: { values },
+    encoding: { x, y },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: '#dddddd', strokeWidth: 1, opacity: 1 },
+        encoding: { color: { field: 'v', type: 'quantitative', scale: { domain: [0, 1], range: ['#ffffff', o.color ?? '#08306b'], interpolate: 'rgb' }, legend: null } },
+      },
+      {
+        mark: { type: 'text', fontSize: 11 },
+        encoding: {
+          text: { field: 't', type: 'nominal' },
+          color: { condition: { test: 'datum.v > 0.5', value: '#ffffff' }, value: '#222222' },
+        },
+      },
+    ],
+  } as PlotSpec;
+}
+
+/** A heat map of a matrix of values in [0, 1] (white to `color`), optionally with text in each cell, as SVG. */
+export function heatmapSvg(o: HeatmapOptions): string {
+  return renderSpec(heatmapSpec(o));
 }
 
 // ------------------------------------------------------------------ rendering

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { linePlotSvg, lineSpec, niceTicks, renderSpec, scatterPlotSvg, svgToPng } from '../../src/util/plot.ts';
+import { heatmapSvg, linePlotSvg, lineSpec, renderSpec, scatterPlotSvg, svgToPng } from '../../src/util/plot.ts';
+import { confusionMatrixSvg } from '../../src/eval/confusion-svg.ts';
 
 async function pixels(png: Buffer) {
   return sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
 }
-
-test('niceTicks gives round steps covering the range', () => {
-  const t = niceTicks(0, 1, 5);
-  assert.equal(t[0], 0);
-  assert.ok(Math.abs(t[t.length - 1] - 1) < 1e-12);
-  assert.ok(Math.abs(t[1] - 0.2) < 1e-12);
-  const u = niceTicks(-37, 912, 6);
-  const step = u[1] - u[0];
-  assert.ok([100, 200].includes(Math.round(step)), `step ${step}`);
-  assert.ok(u[0] >= -37 && u[u.length - 1] <= 912);
-  assert.throws(() => niceTicks(0, Infinity), /finite/);
-});
 
 test('linePlotSvg renders to a PNG of the requested size with the series colour and text drawn', async () => {
   const y = Array.from({ length: 50 }, (_, i) => Math.exp(-i / 10));
@@ -99,4 +88,37 @@ test('line specs: a log axis, legend entries named by series, gaps at non-finite
   assert.match(bars, /<path[^>]+aria-label="k: a; v: 3"/);
   assert.throws(() => renderSpec({ mark: 'nonsense' } as any), /renderSpec: the Vega-Lite spec does not compile: /);
   assert.throws(() => renderSpec([] as any), /must be a Vega-Lite/);
+});
+
+test('heatmapSvg: a cell of value 1 is filled dark and one of 0 white, in matrix order; cell text is drawn; bad shapes are rejected', async () => {
+  // 2×2: top-left 1, top-right 0, bottom-left 0, bottom-right 1 → dark on the diagonal.
+  const svg = heatmapSvg({ cells: [[1, 0], [0, 1]], rowLabels: ['a', 'b'], colLabels: ['a', 'b'], cell: 60, color: '#000080', cellText: (v) => (v ? 'one' : '') });
+  assert.match(svg, />one</);
+  const { data, info } = await pixels(await svgToPng(svg));
+  const navy: [number, number][] = [];
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      const o = (y * info.width + x) * 3;
+      if (data[o] < 10 && data[o + 1] < 10 && data[o + 2] > 110 && data[o + 2] < 150) navy.push([x, y]);
+    }
+  }
+  assert.ok(navy.length > 2 * 50 * 50, `two dark 60 px cells, got ${navy.length} dark pixels`);
+  const xs = navy.map((p) => p[0]);
+  const ys = navy.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  assert.ok(Math.abs(x1 - x0 - 119) <= 2 && Math.abs(y1 - y0 - 119) <= 2, `the dark cells span ${x1 - x0}×${y1 - y0} px`);
+  // The off-diagonal cells are white: the centre of the top-right cell.
+  const tr = ((y0 + 30) * info.width + (x0 + 90)) * 3;
+  assert.deepEqual([...data.subarray(tr, tr + 3)], [255, 255, 255]);
+  // The top-left one is dark.
+  const tl = ((y0 + 10) * info.width + (x0 + 10)) * 3;
+  assert.ok(data[tl + 2] > 110 && data[tl] < 10);
+  assert.throws(() => heatmapSvg({ cells: [[1, 0], [0]] }), /rectangular/);
+  assert.throws(() => heatmapSvg({ cells: [[1]], rowLabels: ['a', 'b'] }), /2 row and 1 column labels for a 1×1 matrix/);
+});
+
+test('confusionMatrixSvg: row shares as text, the labels, both axis titles', () => {
+  const svg = confusionMatrixSvg([[3, 1], [0, 4]], { title: 'cm', labels: ['zero', 'one'] });
+  for (const t of ['.75', '.25', '>1<', 'zero', 'one', 'predicted class', 'class sampled', '>cm<']) assert.ok(svg.includes(t), `the SVG shows ${t}`);
+  assert.throws(() => confusionMatrixSvg([[1, 2]]), /square/);
 });
