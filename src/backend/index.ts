@@ -6,6 +6,8 @@
  * fails on machines without internet, in which case we fall back to wasm. Force a backend with
  * GMMGEN_BACKEND=node-gpu|node|wasm|cpu (or the CLI flag --backend); forcing one that cannot load
  * throws an error that says why.
+ *
+ * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';

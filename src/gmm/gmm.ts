@@ -1,25 +1,4 @@
-/**
- * The Gaussian mixture model p(x) = Σ_c w_c N(x | μ_c, Σ_c) in d dimensions with k components, with
- * scikit-learn's four covariance types (types.ts, CovarianceType): 'full', 'diag', 'tied' (one Σ shared by all
- * components) and 'spherical' (Σ_c = σ²_c I). Immutable: parameters are validated and copied on construction; all
- * accessors that hand out parameters return copies (`params()`), except the readonly typed-array fields,
- * which must not be mutated (the Cholesky/precision caches depend on them).
- *
- * Validation (GMMValidationError, message naming the field and component):
- *  - k, d positive integers; covarianceType 'full' | 'diag' | 'tied' | 'spherical';
- *  - weights: length k, finite, ≥ 0, sum within 1e-6 of 1 (then renormalised exactly);
- *  - means: length k·d, finite;
- *  - covariances: full k·d·d, tied d·d: finite, symmetric to 1e-8 relative (then symmetrised exactly) and
- *    positive-definite (Cholesky succeeds); diag k·d, spherical k: finite positive variances.
- *
- * JSON (GMMJson, version 1; the covariances in scikit-learn's `covariances_` shapes):
- *   { format: 'gmmgen-gmm', version: 1, k, d, covarianceType, weights: number[], means: number[][],
- *     covariances: number[][][] (full, k×d×d) | number[][] (diag, k×d; tied, d×d) | number[] (spherical, k),
- *     meta?: {...} }
- *
- * Model selection (scikit-learn's `bic` / `aic`): nParameters() counts k − 1 weights, k·d means and the covariance
- * parameters (full k·d(d+1)/2, diag k·d, tied d(d+1)/2, spherical k).
- */
+/** The GMM class (below), its JSON form and covariance-type helpers. */
 import type { CovarianceType, GMMParams, Mixture1D, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
 import { asymmetry, choleskyInto, symmetrize } from './linalg.ts';
@@ -108,6 +87,28 @@ export interface GMMJson {
 const WEIGHT_SUM_TOL = 1e-6;
 const SYMMETRY_TOL = 1e-8;
 
+/**
+ * The Gaussian mixture model p(x) = Σ_c w_c N(x | μ_c, Σ_c) in d dimensions with k components, with
+ * scikit-learn's four covariance types (types.ts, CovarianceType): 'full', 'diag', 'tied' (one Σ shared by all
+ * components) and 'spherical' (Σ_c = σ²_c I). Immutable: parameters are validated and copied on construction; all
+ * accessors that hand out parameters return copies (`params()`), except the readonly typed-array fields,
+ * which must not be mutated (the Cholesky/precision caches depend on them).
+ *
+ * Validation (GMMValidationError, message naming the field and component):
+ *  - k, d positive integers; covarianceType 'full' | 'diag' | 'tied' | 'spherical';
+ *  - weights: length k, finite, ≥ 0, sum within 1e-6 of 1 (then renormalised exactly);
+ *  - means: length k·d, finite;
+ *  - covariances: full k·d·d, tied d·d: finite, symmetric to 1e-8 relative (then symmetrised exactly) and
+ *    positive-definite (Cholesky succeeds); diag k·d, spherical k: finite positive variances.
+ *
+ * JSON (GMMJson, version 1; the covariances in scikit-learn's `covariances_` shapes):
+ *   { format: 'gmmgen-gmm', version: 1, k, d, covarianceType, weights: number[], means: number[][],
+ *     covariances: number[][][] (full, k×d×d) | number[][] (diag, k×d; tied, d×d) | number[] (spherical, k),
+ *     meta?: {...} }
+ *
+ * Model selection (scikit-learn's `bic` / `aic`): nParameters() counts k − 1 weights, k·d means and the covariance
+ * parameters (full k·d(d+1)/2, diag k·d, tied d(d+1)/2, spherical k).
+ */
 export class GMM {
   readonly k: number;
   readonly d: number;

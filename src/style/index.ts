@@ -2,6 +2,8 @@
  * Style blending (issue 6): Gram matrices of a pretrained CNN over random crops of style images,
  * GMMs over them (fixed-basis per entry, or PCA + SW/SC2/EM), sampled Grams driving Gatys synthesis.
  * The web app and the CLI call `runStyleJob`.
+ *
+ * @packageDocumentation
  */
 export { runStyleJob, getExtractor, checkStyleJobOptions, type StyleJobOptions, type StyleJobProgress, type StyleJobHooks, type StyleJobResult } from './job.ts';
 export {
@@ -9,10 +11,13 @@ export {
   VGG19_STYLE_LAYERS, VGG19_CONTENT_LAYER, type ExtractorName, type FeatureExtractor, type ExtractorOptions,
 } from './extractor.ts';
 export { ModelFileError } from './model-io.ts';
-export { StyleImageError, loadImage, encodePng, resizeImage, randomCropBoxes, cropImage, type RgbImage, type ImageSource } from './images.ts';
+export { StyleImageError, loadImage, encodePng, resizeImage, randomCropBoxes, cropImage, type RgbImage, type ImageSource, type LoadImageOptions } from './images.ts';
 export { gramMatrix, gramMatrices, gramToTri, triToGram, triLength, symmetricPSD } from './gram.ts';
 export { gramDataset, blendDatasets, concatDatasets, selectDatasetRows, datasetMean, type GramDataset, type CropOptions } from './dataset.ts';
 export { fitGramModel, mixGramModels, GRAM_METHODS, type GramMethod, type GramModel, type GramModelOptions, type SampledGrams } from './gram-model.ts';
 export { synthesize, styleLoss, type SynthOptions, type SynthProgress, type SynthResult } from './synth.ts';
-export { fetchModel, fetchAssets, fetchBytes, STYLE_ASSETS, MOBILENET_URL, DownloadError, type AssetSpec } from './fetch.ts';
-export { symEigenRows, projectPSDRows } from './psd.ts';
+export {
+  fetchModel, fetchAssets, fetchBytes, STYLE_ASSETS, MOBILENET_URL, DownloadError, type AssetSpec, type DownloadOptions, type FetchAssetsOptions,
+  type FetchModelOptions,
+} from './fetch.ts';
+export { symEigenRows, projectPSDRows, type SymEigenT } from './psd.ts';
