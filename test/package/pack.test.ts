@@ -133,12 +133,15 @@ export const bad = new GMM({ k: 1, d: 1, covarianceType: 'blocky', weights: [1],
 fitGMM('kmeans', points, { k: 2 });
 `;
 
-test('npm pack: the tarball installs offline into an empty project and works from JavaScript and TypeScript', { timeout: 300_000 }, () => {
+test('npm pack: the tarball installs offline into an empty project and works from JavaScript and TypeScript', { timeout: 300_000 }, (t) => {
   const tmp = mkdtempSync(join(tmpdir(), 'gmmgen-pack-'));
+  let t0 = performance.now();
+  const lap = (what: string) => { const now = performance.now(); t.diagnostic(`${what}: ${((now - t0) / 1000).toFixed(1)} s`); t0 = now; };
   try {
     const out = run(NPM, ['pack', '--json', '--pack-destination', tmp], { cwd: repoRoot }); // prepack builds dist/ first
     const packed = JSON.parse(out.slice(out.search(/^\[/m))) as { filename: string; files: { path: string }[] }[];
-    const { filename, files } = packed[0];
+    const { filename, files, size, unpackedSize } = packed[0] as (typeof packed)[0] & { size: number; unpackedSize: number };
+    lap(`npm pack (build included): ${files.length} files, ${(size / 1e6).toFixed(2)} MB packed, ${(unpackedSize / 1e6).toFixed(2)} MB unpacked`);
     const paths = files.map((f) => f.path);
     for (const p of ['dist/gmm/index.js', 'dist/gmm/index.d.ts', 'dist/gmm/wasm/em-module.js', 'dist/cli/main.js', 'dist/server/public/index.html', 'models/gmm/sw/index.json', 'LICENSE']) {
       assert.ok(paths.includes(p), `the tarball holds ${p}`);
@@ -152,6 +155,7 @@ test('npm pack: the tarball installs offline into an empty project and works fro
     writeFileSync(join(proj, 'package.json'), JSON.stringify(pkg, null, 2));
     writeFileSync(join(proj, 'package-lock.json'), JSON.stringify(lock, null, 2));
     run(NPM, ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: proj });
+    lap('npm ci --offline of the tarball and its dependencies');
 
     // gmmgen/gmm from plain JavaScript, recording every module it loads.
     writeFileSync(join(proj, 'hooks.mjs'), HOOKS);
@@ -167,6 +171,7 @@ test('npm pack: the tarball installs offline into an empty project and works fro
     const outside = (r.loaded as string[]).filter((u) => !u.startsWith('node:') && !/\/node_modules\/gmmgen\/dist\/(gmm\/|util\/rng\.js$)/.test(u));
     assert.deepEqual(outside, [], 'gmmgen/gmm loads nothing but its own modules and Node built-ins');
     assert.ok((r.loaded as string[]).some((u) => u.endsWith('/node_modules/gmmgen/dist/gmm/index.js')), 'the hook saw the package');
+    lap(`gmmgen/gmm from .mjs (${(r.loaded as string[]).length} modules loaded)`);
 
     // README's example, as it stands.
     writeFileSync(join(proj, 'example.mjs'), readmeExample());
@@ -174,6 +179,7 @@ test('npm pack: the tarball installs offline into an empty project and works fro
     assert.equal(ex.status, 0, `README example failed:\n${ex.stderr}`);
     assert.equal(ex.stderr, '');
     assert.ok(ex.stdout.trim().split('\n').length >= 2, `README example printed:\n${ex.stdout}`);
+    lap('README example');
 
     // The other entry points, the shipped models inside the package, the bin.
     writeFileSync(join(proj, 'entries.mjs'), ENTRY_CHECK);
@@ -185,6 +191,7 @@ test('npm pack: the tarball installs offline into an empty project and works fro
     assert.ok(e.sets >= 1, 'the shipped latent GMM sets load from the package');
     const help = run(join(proj, 'node_modules/.bin/gmmgen'), ['serve', '--help'], { cwd: proj });
     assert.match(help, /usage: /);
+    lap('other entry points and the bin');
 
     // A TypeScript consumer against the .d.ts files.
     writeFileSync(join(proj, 'consumer.ts'), TS_CONSUMER);
@@ -194,6 +201,7 @@ test('npm pack: the tarball installs offline into an empty project and works fro
     }));
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     run(process.execPath, [tsc, '-p', '.'], { cwd: proj });
+    lap('tsc on a TypeScript consumer');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
