@@ -5,35 +5,49 @@
  *
  * A style given as a bare name (e.g. starry_night) is looked up in the assets folder
  * (<repo>/assets/styles, then ../shared/assets/styles). Writes <out>/style-<i>.png and <out>/job.json.
+ * Every flag is checked before any work (src/cli/args.ts, with the library's ranges from
+ * src/style/defaults.ts); the rest (image sizes, non-finite losses) is checked by runStyleJob.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCli, UsageError } from '../src/cli/args.ts';
 import { checkFilePath, writeFileAtomic } from '../src/util/output.ts';
 import { repoRoot, sharedDir } from '../src/util/paths.ts';
-import type { GramMethod, ExtractorName, StyleJobOptions } from '../src/style/index.ts';
+import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_DEFAULTS as D, STYLE_LIMITS as L } from '../src/style/defaults.ts';
+import type { StyleJobOptions } from '../src/style/index.ts';
 
 const cli = parseCli({
   name: 'style',
-  usage: 'npm run style -- --styles A[,B] [--ratio 0.5] [--content c.jpg] [--samples 1] [--size 256] [--iterations 150] [--out DIR] ...',
-  description: 'Style blending: Gram matrices of random crops of one or two paintings, a GMM over them, Gatys synthesis from sampled Grams.\nWrites <out>/style-<i>.png and <out>/job.json. A bare style name (starry_night) is looked up in assets/styles.',
+  usage: 'npm run style -- --styles A[,B] [--ratio 0.5] [--content c.jpg] [--samples 1] [--size 256] [--iterations 80] [--out DIR] ...',
+  description:
+    'Style blending: Gram matrices (and colour moments) of random crops of one or two paintings, a GMM over them, and\n' +
+    'multi-scale L-BFGS synthesis from sampled Gram sets. Writes <out>/style-<i>.png and <out>/job.json.\n' +
+    'A bare style name (starry_night) is looked up in assets/styles.',
   flags: {
     styles: { type: 'list', required: true, meta: 'A.jpg[,B.jpg]', help: 'one or two style images (paths, or names in assets/styles)' },
     ratio: { type: 'number', min: 0, max: 1, help: 'share of style B (default 0.5)' },
     blend: { type: 'choice', choices: ['data', 'weights'], help: 'blend crop datasets in proportion (default) or mix two fitted GMMs' },
-    content: { type: 'string', meta: 'FILE', help: 'content image (omit for texture synthesis from noise)' },
-    samples: { type: 'int', min: 1, max: 64, help: 'output images, each from its own sampled Gram set (default 1)' },
+    content: { type: 'string', meta: 'FILE', help: 'content image (omit for texture synthesis)' },
+    samples: { type: 'int', min: 1, max: L.maxSamples, help: `output images, each from its own sampled Gram set (default ${D.samples})` },
     mode: { type: 'choice', choices: ['sampled', 'mean'], help: 'sampled Grams (default) or deterministic Gatys with the mean Gram' },
-    method: { type: 'string', meta: 'M', help: 'Gram model: fixed-basis (default), pca-sw, pca-sc2, pca-em' },
-    size: { type: 'int', min: 32, max: 2048, help: 'long side of the output in pixels (default 256)' },
-    iterations: { type: 'int', min: 1, max: 100_000, help: 'optimisation iterations (default 150)' },
-    crops: { type: 'int', min: 1, max: 10_000, help: 'random crops per style (default 24)' },
-    'crop-size': { type: 'int', min: 16, max: 2048, help: 'crop side (default: size)' },
-    init: { type: 'choice', choices: ['content', 'noise'], help: 'initial image (default content when given)' },
-    'content-weight': { type: 'number', help: '(default 0.6)' },
-    'style-weight': { type: 'number', help: '(default 1)' },
-    lr: { type: 'number', help: 'learning rate (default 0.02)' },
-    extractor: { type: 'string', meta: 'NAME', help: 'mobilenet (default) or vgg19' },
+    method: { type: 'choice', choices: GRAM_METHODS, help: `Gram model (default ${D.method}; fixed-basis is the paper's per-entry model)` },
+    size: { type: 'int', min: L.minSize, max: L.maxSize, help: `long side of the output in pixels (default ${D.size})` },
+    iterations: { type: 'int', min: 1, max: L.maxIterations, help: `optimisation iterations per image over all scales (default ${D.iterations})` },
+    optimizer: { type: 'choice', choices: ['lbfgs', 'adam'], help: `(default ${D.optimizer})` },
+    scales: { type: 'list', of: 'number', gt: 0, max: 1, meta: '0.5,1', help: `coarse-to-fine sizes as fractions of --size (default ${D.scales.join(',')})` },
+    crops: { type: 'int', min: 2, max: L.maxCrops, help: `random crops per style (default ${D.crops})` },
+    'crop-size': { type: 'int', min: L.minStyleSide, max: L.maxSize, help: 'crop side (default: size)' },
+    init: { type: 'choice', choices: ['palette', 'content', 'noise'], help: 'start image (default palette: the sample’s colours)' },
+    'content-weight': { type: 'number', min: 0, max: L.maxWeight, help: `(default ${D.contentWeight})` },
+    'style-weight': { type: 'number', gt: 0, max: L.maxWeight, help: `(default ${D.styleWeight})` },
+    'colour-weight': { type: 'number', min: 0, max: L.maxWeight, help: `colour loss towards the sample’s palette (default ${D.colourWeight})` },
+    'tv-weight': { type: 'number', min: 0, max: L.maxWeight, help: 'squared TV of the luminance (default 0)' },
+    'tv-chroma-weight': { type: 'number', min: 0, max: L.maxWeight, help: `squared TV of the chroma (default ${D.tvChromaWeight})` },
+    lr: { type: 'number', gt: 0, max: L.maxLr, help: `Adam's step size (default ${D.lr})` },
+    'no-colour': { type: 'boolean', help: 'do not model the colours (no palette start, no colour loss)' },
+    palette: { type: 'choice', choices: ['style', 'sample'], help: "colours to aim for: the painting's (style, default) or each sampled set's own" },
+    smoothing: { type: 'number', gt: 0, max: 1000, meta: 'T', help: 'softmax activation smoothing with temperature T (default off)' },
+    extractor: { type: 'choice', choices: EXTRACTOR_NAMES, help: 'mobilenet (default) or vgg19 (npm run fetch-models -- --vgg19)' },
     'model-dir': { type: 'string', meta: 'DIR', help: 'extractor weights folder' },
     'style-layers': { type: 'list', meta: 'a,b,c', help: 'style layers' },
     'content-layer': { type: 'string', meta: 'L', help: 'content layer' },
@@ -48,10 +62,6 @@ if (values.styles.length > 2) throw new UsageError(`--styles must list one or tw
 const out = resolve(values.out);
 if (existsSync(out)) checkFilePath(join(out, 'job.json'), '--out');
 
-const { ProgressBar } = await import('../src/util/progress.ts');
-const { writePng } = await import('../src/util/png.ts');
-const { runStyleJob, GRAM_METHODS, EXTRACTOR_NAMES } = await import('../src/style/index.ts');
-
 function resolveStyle(s: string): string {
   if (existsSync(s)) return s;
   const names = [s, `${s}.jpg`, `${s}.png`];
@@ -62,39 +72,55 @@ function resolveStyle(s: string): string {
   return s; // loadImage reports it as not found
 }
 
+const opts: StyleJobOptions = {
+  styles: values.styles.map(resolveStyle),
+  ratio: values.ratio,
+  blend: values.blend,
+  content: values.content ? resolveStyle(values.content) : null,
+  samples: values.samples,
+  mode: values.mode,
+  method: values.method,
+  size: values.size,
+  iterations: values.iterations,
+  optimizer: values.optimizer,
+  scales: values.scales,
+  crops: values.crops,
+  cropSize: values['crop-size'],
+  init: values.init,
+  contentWeight: values['content-weight'],
+  styleWeight: values['style-weight'],
+  colourWeight: values['colour-weight'],
+  tvWeight: values['tv-weight'],
+  tvChromaWeight: values['tv-chroma-weight'],
+  lr: values.lr,
+  colour: values['no-colour'] ? false : undefined,
+  palette: values.palette,
+  smoothing: values.smoothing,
+  extractor: values.extractor,
+  modelDir: values['model-dir'],
+  styleLayers: values['style-layers'],
+  contentLayer: values['content-layer'],
+  seed: values.seed,
+  previewEvery: values['preview-every'],
+  backend: values.backend,
+};
+
+const { runStyleJob, checkStyleJobOptions } = await import('../src/style/index.ts');
+try {
+  checkStyleJobOptions(opts);
+} catch (e) {
+  // Cross-flag rules (scales ascending and ending at 1, --init palette with --no-colour, ...): a usage error.
+  throw new UsageError((e as Error).message.replace(/^([a-zA-Z]+)/, (m) => `--${m.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
+}
+const { ProgressBar, formatDuration } = await import('../src/util/progress.ts');
+const { writePng } = await import('../src/util/png.ts');
+
 async function main(): Promise<void> {
-  const method = values.method as GramMethod | undefined;
-  if (method && !GRAM_METHODS.includes(method)) throw new UsageError(`--method must be one of ${GRAM_METHODS.join(', ')}, got "${method}"`);
-  const extractor = values.extractor as ExtractorName | undefined;
-  if (extractor && !EXTRACTOR_NAMES.includes(extractor)) throw new UsageError(`--extractor must be one of ${EXTRACTOR_NAMES.join(', ')}, got "${extractor}"`);
-  const opts: StyleJobOptions = {
-    styles: values.styles.map(resolveStyle),
-    ratio: values.ratio,
-    blend: values.blend,
-    content: values.content ? resolveStyle(values.content) : null,
-    samples: values.samples,
-    mode: values.mode,
-    method,
-    size: values.size,
-    iterations: values.iterations,
-    crops: values.crops,
-    cropSize: values['crop-size'],
-    init: values.init,
-    contentWeight: values['content-weight'],
-    styleWeight: values['style-weight'],
-    lr: values.lr,
-    extractor,
-    modelDir: values['model-dir'],
-    styleLayers: values['style-layers'],
-    contentLayer: values['content-layer'],
-    seed: values.seed,
-    previewEvery: values['preview-every'],
-    backend: values.backend,
-  };
   mkdirSync(out, { recursive: true });
   const bar = new ProgressBar({ total: 1000, label: 'style' });
   const ac = new AbortController();
   process.once('SIGINT', () => ac.abort(new Error('interrupted')));
+  const t0 = performance.now();
   const res = await runStyleJob(opts, {
     signal: ac.signal,
     onProgress: (p) => {
@@ -109,10 +135,14 @@ async function main(): Promise<void> {
     },
   });
   bar.done();
+  const wall = (performance.now() - t0) / 1000;
   res.images.forEach((png, i) => writePng(join(out, `style-${i}.png`), png));
   const { images: _i, raw: _r, targets: _t, ...summary } = res;
-  writeFileAtomic(join(out, 'job.json'), JSON.stringify({ options: { ...opts }, ...summary }, null, 2));
-  console.log(`wrote ${res.images.length} image(s) ${res.width}×${res.height} to ${out} (median ${res.secondsPerIteration.toFixed(3)} s/iteration)`);
+  writeFileAtomic(join(out, 'job.json'), JSON.stringify({ options: { ...opts }, wallSeconds: wall, secondsPerImage: wall / res.images.length, ...summary }, null, 2));
+  console.log(
+    `wrote ${res.images.length} image(s) ${res.width}×${res.height} to ${out} in ${formatDuration(wall)} ` +
+      `(${(wall / res.images.length).toFixed(1)} s/image; median ${res.secondsPerIteration.toFixed(3)} s per full-size iteration)`,
+  );
 }
 
 await main();

@@ -2,9 +2,10 @@
  * Times one full training step (forward + backward + RMSProp update) of the MNIST autoencoder and prints a
  * per-kernel profile.
  *
- *   node_modules/.bin/tsx scripts/bench/train-step.ts [--backend wasm|cpu|node|auto] [--batch 250] [--steps 7]
+ *   node_modules/.bin/tsx scripts/bench/train-step.ts [--backend wasm|cpu|node|auto] [--threads N] [--batch 250] [--steps 7]
  *        [--warmup 2] [--kernels fast|conv|stock] [--no-profile] [--top 10] [--json]
  *
+ * --threads (wasm only): XNNPACK threads through the threaded build (src/backend/wasm-threads.ts).
  * --kernels (wasm only): fast = every gmmgen kernel of src/backend/wasm-kernels.ts (default); conv = only the
  * four convolution-gradient kernels; stock = tfjs' own wasm kernels, with Conv2DBackpropFilter (absent from
  * wasm in 4.22) run through the cpu backend's kernel, copying in and out: the naive "before" state.
@@ -21,10 +22,11 @@ import { repoRoot } from '../../src/util/paths.ts';
 
 const { values: opts } = parseCli({
   name: 'bench:train-step',
-  usage: 'npm run bench:train-step -- [--backend wasm|cpu|node|auto] [--batch 250] [--steps 7] [--warmup 2] [--kernels fast|conv|stock] [--no-profile] [--top 10] [--json]',
+  usage: 'npm run bench:train-step -- [--backend wasm|cpu|node|auto] [--threads N] [--batch 250] [--steps 7] [--warmup 2] [--kernels fast|conv|stock] [--no-profile] [--top 10] [--json]',
   description: 'Times full training steps of the MNIST autoencoder and prints a per-kernel profile.',
   flags: {
     backend: { type: 'string', default: 'wasm', help: 'tfjs backend' },
+    threads: { type: 'int', min: 1, max: 8, help: 'wasm XNNPACK threads (sets GMMGEN_WASM_THREADS; default: cores, at most 4)' },
     batch: { type: 'int', min: 1, max: 60_000, default: 250 },
     steps: { type: 'int', min: 1, max: 100_000, default: 7, help: 'timed steps' },
     warmup: { type: 'int', min: 0, max: 1000, default: 2, help: 'untimed steps first' },
@@ -35,6 +37,7 @@ const { values: opts } = parseCli({
   },
 });
 const { batch, steps, warmup } = opts;
+if (opts.threads !== undefined) process.env.GMMGEN_WASM_THREADS = String(opts.threads);
 const topN = opts.top;
 
 const tfl = await import('@tensorflow/tfjs-layers');
@@ -204,6 +207,7 @@ async function main(): Promise<void> {
   const med = median(times);
   const result = {
     backend: info.tfName,
+    wasmThreads: info.wasmThreads ?? null,
     kernels: info.tfName === 'wasm' ? opts.kernels : 'n/a',
     model: source,
     params: { encoder: encoder.countParams(), decoder: decoder.countParams() },
@@ -220,7 +224,8 @@ async function main(): Promise<void> {
   if (opts.json) {
     console.log(JSON.stringify(result, null, 2));
   } else {
-    console.log(`backend ${result.backend} (kernels: ${result.kernels}), model ${source}`);
+    const thr = info.wasmThreads !== undefined ? `, ${info.wasmThreads} thread(s)` : '';
+    console.log(`backend ${result.backend} (kernels: ${result.kernels}${thr}), model ${source}`);
     console.log(`params encoder ${result.params.encoder}, decoder ${result.params.decoder}; batch ${batch}`);
     console.log(`train step: median ${(med / 1000).toFixed(3)} s over ${steps} steps after ${warmup} warm-up ` +
       `[${result.stepsMs.join(', ')} ms]; tensors leaked over the timed steps: ${leaked}`);

@@ -5,7 +5,10 @@
  * The two native packages are optionalDependencies: their install step downloads libtensorflow and
  * fails on machines without internet, in which case we fall back to wasm. Force a backend with
  * GMMGEN_BACKEND=node-gpu|node|wasm|cpu (or the CLI flag --backend); forcing one that cannot load
- * throws an error that says why.
+ * throws an error that says why. On wasm, XNNPACK runs on GMMGEN_WASM_THREADS threads (default: the number of
+ * processors, at most 4, in the main thread; 1 in worker threads) through the threaded build (wasm-threads.ts),
+ * falling back to the single-thread build if tf.setBackend fails with it (a pthread worker that crashes while
+ * starting ends the process with its error instead; GMMGEN_WASM_THREADS=1 never starts the threaded build).
  *
  * @packageDocumentation
  */
@@ -13,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { setThreadedWasmBackend, wasmThreadsWanted } from './wasm-threads.ts';
 
 export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];
@@ -26,9 +30,15 @@ export interface BackendInfo {
   tfName: string;
   /** Why earlier choices were skipped (auto mode). */
   skipped: { choice: BackendChoice; reason: string }[];
+  /** wasm only: XNNPACK threads in use (see wasm-threads.ts; GMMGEN_WASM_THREADS sets it). */
+  wasmThreads?: number;
+  /** wasm only: why more threads were asked for but not used. */
+  wasmThreadsNote?: string;
 }
 
 const require = createRequire(import.meta.url);
+let wasmThreads: number | undefined;
+let wasmThreadsNote: string | undefined;
 let current: BackendInfo | null = null;
 let pending: Promise<BackendInfo> | null = null;
 
@@ -51,7 +61,7 @@ export function parseBackendChoice(value: string | undefined): BackendChoice | '
   return c;
 }
 
-async function tryLoad(choice: BackendChoice): Promise<string> {
+async function tryLoad(choice: BackendChoice, threadsWanted: number): Promise<string> {
   switch (choice) {
     case 'node-gpu':
     case 'node': {
@@ -75,7 +85,16 @@ async function tryLoad(choice: BackendChoice): Promise<string> {
       wasm.setWasmPaths(join(dist, 'dist') + '/');
       const { registerWasmGradientKernels } = await import('./wasm-kernels.ts');
       registerWasmGradientKernels();
+      if (threadsWanted > 1) {
+        try {
+          wasmThreads = await setThreadedWasmBackend(wasm, threadsWanted);
+          return 'wasm';
+        } catch (e) {
+          wasmThreadsNote = `threaded wasm unavailable (${(e as Error).message.split('\n')[0]}); single-thread`;
+        }
+      }
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+      wasmThreads = 1;
       return 'wasm';
     }
     case 'cpu': {
@@ -92,6 +111,7 @@ async function tryLoad(choice: BackendChoice): Promise<string> {
  */
 export async function initBackend(opts: { prefer?: string; quiet?: boolean } = {}): Promise<BackendInfo> {
   const requested = parseBackendChoice(opts.prefer ?? process.env.GMMGEN_BACKEND);
+  const threadsWanted = wasmThreadsWanted(); // validates GMMGEN_WASM_THREADS up front (a bad value throws)
   if (current) {
     if (requested !== 'auto' && requested !== current.choice) {
       throw new Error(`backend already initialised as ${current.choice}; cannot switch to ${requested} in the same process`);
@@ -104,13 +124,19 @@ export async function initBackend(opts: { prefer?: string; quiet?: boolean } = {
       const order = requested === 'auto' ? BACKEND_CHOICES : [requested];
       for (const choice of order) {
         try {
-          const tfName = await tryLoad(choice);
+          const tfName = await tryLoad(choice, threadsWanted);
           await tf.ready();
           const info: BackendInfo = { requested, choice, tfName, skipped };
+          if (tfName === 'wasm') {
+            info.wasmThreads = wasmThreads;
+            if (wasmThreadsNote) info.wasmThreadsNote = wasmThreadsNote;
+          }
           const quiet = opts.quiet ?? process.env.GMMGEN_QUIET === '1';
           if (!quiet) {
             const why = skipped.length ? ` (skipped: ${skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ')})` : '';
-            console.error(`[gmmgen] tfjs backend: ${choice}${why}`);
+            const thr = info.wasmThreads !== undefined ? ` (${info.wasmThreads} thread${info.wasmThreads > 1 ? 's' : ''})` : '';
+            console.error(`[gmmgen] tfjs backend: ${choice}${thr}${why}`);
+            if (info.wasmThreadsNote) console.error(`[gmmgen] ${info.wasmThreadsNote}`);
           }
           return info;
         } catch (e) {

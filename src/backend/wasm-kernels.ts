@@ -7,9 +7,11 @@
  * `DepthwiseConv2dNative`, `Transpose`, `PadV2`, `Reverse`, `Sum`), called directly through their kernel
  * functions; every intermediate is released with `backend.disposeData` before returning.
  *
- *  - Conv2DBackpropFilter: "batch as channels". With x' = x^T[ci,h,w,n] and dy' = dy^T[oh,ow,n,co], the filter
- *    gradient dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[n,oh,ow,co] is a stride-1
- *    convolution of x' (batch ci, channels n) with dy' used as an OH×OW filter dilated by the stride s.
+ *  - Conv2DBackpropFilter: "batch as channels". With x' = x^T[h,w,ci,n] (one image of width w·ci) and
+ *    dy' = dy^T[oh,ow,n,co], the filter gradient dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s+kh−pt, ow·s+kw−pl, ci]
+ *    · dy[n,oh,ow,co] is a stride-1 convolution of x' (channels n) with dy' used as an OH×OW filter dilated by
+ *    (s, s·ci); its output [1, kh, kw·ci, co] is dW. (Until 2026-11-30 x' was [ci,h,w,n], batch ci: 17 % slower,
+ *    with 9 output pixels per image for XNNPACK to tile and a 4-D transpose.)
  *  - Conv2DBackpropInput: a stride-1 convolution of dy (zero-dilated by the stride, i.e. s−1 zeros between
  *    samples) with the spatially flipped, in/out-transposed kernel, padded by (k−1−pad).
  *  - DepthwiseConv2dNativeBackpropInput: the same, with a depthwise convolution; channel multipliers m>1 are
@@ -21,6 +23,11 @@
  *  - AvgPoolGrad: depthwise input gradient with a constant 1/(fh·fw) filter.
  *  - ResizeNearestNeighborGrad (integer factors, no align_corners): stride-f depthwise conv with a ones filter.
  *  - LeakyRelu: x·step(x, α); and, on wasm only, its gradient dy·step(x, α) instead of where(x>0, dy, α·dy).
+ *  - Identity: shares the data (tfjs clones every tensor saved for the backward pass; wasm copied each one).
+ *  - Sum over leading axes (bias gradients): one AvgPool over the [1, R, 1, C] view instead of transpose + sum.
+ *  - Conv2D / FusedConv2D with one output channel: depthwise convolution + channel sum.
+ * Tried and dropped (slower at every layer of the MNIST autoencoder, see docs/RESULTS.md): the stride-1 filter
+ * gradient as im2col + one XNNPACK GEMM, and the x/dy role swap for ≥ 8 channels.
  *
  * Supported: NHWC, dilation 1, any stride/kernel size, 'same' | 'valid' | explicit padding (numbers or
  * explicit per-side arrays, with optional dimRoundingMode). Anything else throws an error naming it.
@@ -276,6 +283,7 @@ function conv2DBackpropFilter(args: KArgs): TensorInfo {
   checkDy(name, dy, info);
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: H, inWidth: W } = info;
   const { inChannels: ci, outChannels: co } = info;
+  const n = x.shape[0];
   return withScope(args.backend, (s) => {
     // XNNPACK computes output channels in blocks of 8: with few output channels (e.g. a 16→1 conv) most of the
     // work is padding, so for stride 1 swap the roles of x and dy when that gives more output channels.
@@ -300,7 +308,10 @@ function conv2DBackpropFilter(args: KArgs): TensorInfo {
       const rev = s.run('Reverse', { x: gs }, { dims: [1, 2] });
       return s.transpose(rev, [1, 2, 3, 0]);
     }
-    const xt = s.transpose(x, [3, 1, 2, 0]); // [ci, h, w, n]
+    // One image whose width axis runs over (w, ci): x'' = x^T viewed as [1, h, w·ci, n] (a plain 2-D transpose
+    // of x as [n, h·w·ci]). Dilating dy' by (sh, sw·ci) makes output column b·ci + c the tap b of channel c, so
+    // the output [1, kh, kw·ci, co] is dW itself, and XNNPACK tiles kh·kw·ci output pixels of one image.
+    const xt = s.reshape(s.transpose(s.reshape(x, [n, H * W * ci]), [1, 0]), [1, H, W * ci, n]);
     const dyt = s.transpose(dy, [1, 2, 0, 3]); // [oh, ow, n, co]
     const top = info.padInfo.top;
     const left = info.padInfo.left;
@@ -308,12 +319,11 @@ function conv2DBackpropFilter(args: KArgs): TensorInfo {
     const right = (info.outWidth - 1) * sw + kw - W - left;
     const g = s.run('Conv2D', { x: xt, filter: dyt }, {
       strides: [1, 1],
-      dilations: [sh, sw],
-      pad: [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]],
+      dilations: [sh, sw * ci],
+      pad: [[0, 0], [top, Math.max(bottom, 0)], [left * ci, Math.max(right, 0) * ci], [0, 0]],
       dataFormat: 'NHWC',
-    }); // [ci, kh(+extra), kw(+extra), co]
-    const gs = s.sliceHW(g, 0, kh, 0, kw);
-    return s.transpose(gs, [1, 2, 0, 3]);
+    }); // [1, kh(+extra), (kw(+extra))·ci, co]
+    return s.reshape(s.sliceHW(g, 0, kh, 0, kw * ci), [kh, kw, ci, co]);
   });
 }
 
@@ -444,7 +454,7 @@ function matMulWithoutTransposes(name: 'BatchMatMul' | '_FusedMatMul'): KernelIm
 }
 
 /** The fused-op activations of tfjs ('linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'). */
-function applyActivation(s: KernelScope, x: TensorInfo, attrs: Record<string, unknown>, preluWeights?: TensorInfo): TensorInfo {
+function applyActivation(s: KernelScope, x: TensorInfo, attrs: Record<string, unknown>, preluWeights?: TensorInfo, kernel = '_FusedMatMul'): TensorInfo {
   const act = (attrs.activation as string | undefined) ?? 'linear';
   switch (act) {
     case 'linear':
@@ -460,10 +470,10 @@ function applyActivation(s: KernelScope, x: TensorInfo, attrs: Record<string, un
     case 'leakyrelu':
       return s.run('LeakyRelu', { x }, { alpha: (attrs.leakyreluAlpha as number | undefined) ?? 0.2 });
     case 'prelu':
-      if (!preluWeights) throw new Error(`_FusedMatMul: activation 'prelu' needs preluActivationWeights`);
+      if (!preluWeights) throw new Error(`${kernel}: activation 'prelu' needs preluActivationWeights`);
       return s.run('Prelu', { x, alpha: preluWeights });
     default:
-      throw new Error(`_FusedMatMul: activation '${act}' is not supported`);
+      throw new Error(`${kernel}: activation '${act}' is not supported`);
   }
 }
 
@@ -540,6 +550,88 @@ function exactNearest(inSize: number, outSize: number, f: number): boolean {
   return true;
 }
 
+/**
+ * Identity shares the input's data (a reference count, as the cpu backend does) instead of copying it. tfjs
+ * clones every tensor it saves for the backward pass, so on wasm this was ~90 full copies per autoencoder step.
+ * Safe because tfjs never writes into a tensor's data in place.
+ */
+function identity(args: KArgs): TensorInfo {
+  const { x } = args.inputs as { x: TensorInfo };
+  if (x.dtype === 'string') return runStock('Identity', args);
+  (args.backend as WasmBackendLike).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/**
+ * Sum over the leading axes of a float32 tensor (every bias gradient: Σ over n, h, w of dy) as XNNPACK average
+ * pooling over one [R, 1] window of the [1, R, 1, C] view, times R, without the stock kernel's transpose of the
+ * whole input. Other reductions use the stock kernel.
+ */
+function sum(args: KArgs): TensorInfo {
+  const { x } = args.inputs as { x: TensorInfo };
+  const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+  const rank = x.shape.length;
+  const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+  const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
+  if (x.dtype !== 'float32' || !leading) return runStock('Sum', args);
+  const r = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
+  const kept = x.shape.slice(axes.length);
+  const c = tf.util.sizeFromShape(kept);
+  const outShape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
+  if (r === 1 || c === 0) return withScope(args.backend, (s) => s.reshape(x, outShape));
+  return withScope(args.backend, (s) => {
+    const mean = s.run('AvgPool', { x: s.reshape(x, [1, r, 1, c]) }, { filterSize: [r, 1], strides: [1, 1], pad: 'valid' });
+    const out = s.adopt(s.backend.makeOutput(outShape, 'float32'));
+    const src = s.backend.typedArrayFromHeap(mean);
+    const dst = s.backend.typedArrayFromHeap(out);
+    for (let k = 0; k < c; k++) dst[k] = src[k] * r;
+    return out;
+  });
+}
+
+/**
+ * Convolutions with one output channel (the decoder's last 16→1 layer, and the input gradient of a 1-channel
+ * input): XNNPACK computes output channels in tiles of 8, so 7/8 of the work is padding. Done instead as a
+ * depthwise convolution (same strides, dilations, and tfjs' padding made explicit) followed by a sum over the
+ * input channels, then FusedConv2D's bias and activation. Other shapes use the stock kernels.
+ */
+function singleOutputChannelConv(name: 'Conv2D' | 'FusedConv2D'): KernelImpl {
+  return (args) => {
+    const inputs = args.inputs as Record<string, TensorInfo>;
+    const { x, filter } = inputs;
+    const attrs = (args.attrs ?? {}) as Record<string, unknown>;
+    const df = attrs.dataFormat as string | undefined;
+    const nhwc = df === undefined || df === 'NHWC' || df === 'channelsLast';
+    const [kh, kw, ci, co] = filter.shape;
+    if (co !== 1 || ci < 2 || !nhwc || x.dtype !== 'float32' || x.shape.length !== 4) return runStock(name, args);
+    const dilations = (attrs.dilations ?? [1, 1]) as number | [number, number];
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      attrs.strides as number | [number, number],
+      dilations,
+      attrs.pad as Pad,
+      attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    );
+    // Explicit pads that yield tfjs' output size (wasm's depthwise kernel mishandles dimRoundingMode 'ceil').
+    const { top, left } = info.padInfo;
+    const bottom = Math.max(0, (info.outHeight - 1) * info.strideHeight + info.effectiveFilterHeight - info.inHeight - top);
+    const right = Math.max(0, (info.outWidth - 1) * info.strideWidth + info.effectiveFilterWidth - info.inWidth - left);
+    return withScope(args.backend, (s) => {
+      const y = s.run('DepthwiseConv2dNative', { x, filter: s.reshape(filter, [kh, kw, ci, 1]) }, {
+        strides: [info.strideHeight, info.strideWidth],
+        pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+        dilations: [info.dilationHeight, info.dilationWidth],
+        dataFormat: 'NHWC',
+      });
+      const summed = s.run('Sum', { x: y }, { axis: [3], keepDims: true });
+      if (name === 'Conv2D') return summed;
+      const biased = inputs.bias ? s.run('Add', { a: summed, b: inputs.bias }) : summed;
+      return applyActivation(s, biased, attrs, inputs.preluActivationWeights, name);
+    });
+  };
+}
+
 type KernelImpl = (args: KArgs) => TensorInfo;
 
 /** Kernel names this module provides on wasm, with their implementations. */
@@ -553,6 +645,10 @@ export const WASM_GRADIENT_KERNELS: Readonly<Record<string, KernelImpl>> = {
   BatchMatMul: matMulWithoutTransposes('BatchMatMul'),
   _FusedMatMul: matMulWithoutTransposes('_FusedMatMul'),
   LeakyRelu: leakyRelu,
+  Identity: identity,
+  Sum: sum,
+  Conv2D: singleOutputChannelConv('Conv2D'),
+  FusedConv2D: singleOutputChannelConv('FusedConv2D'),
 };
 
 /** Kernel configs that were registered on wasm before ours (restored by `unregisterWasmGradientKernels`). */

@@ -31,7 +31,7 @@ import { MIX_MODES } from '../latent/index.ts';
 import { DigitService } from './digits.ts';
 import { RingExplorer } from './explore.ts';
 import { errorHandler, HttpError, intParam, notFound, parseOr400, SseStream } from './http.ts';
-import { JobQueue, QueueFullError, type JobEvent } from './jobs.ts';
+import { FINAL_STATUSES, JobQueue, QueueFullError, type JobEvent, type JobView } from './jobs.ts';
 import { projectLatentSet, type LatentProjection } from './latent-explore.ts';
 import { defaultServerOptions, type ServerOptions } from './options.ts';
 import { StyleAssets } from './style-assets.ts';
@@ -332,10 +332,10 @@ export function createApp(ctx: AppContext): express.Express {
       else if (ev.type === 'progress') sse.send('progress', { id: j.id, status: j.status, progress: j.progress });
       else if (ev.type === 'preview') sse.send('preview', { id: j.id, progress: j.progress, image: `data:image/png;base64,${ev.png!.toString('base64')}` });
       else if (ev.type === 'result') sse.send('result', { id: j.id, index: ev.index, url: `/api/style/jobs/${j.id}/results/${ev.index}.png` });
-      if (ev.type === 'status' && ['done', 'failed', 'cancelled', 'timeout'].includes(ev.job.status)) sse.end();
+      if (ev.type === 'status' && FINAL_STATUSES.includes(ev.job.status)) sse.end();
     };
     sse.send('status', jobJson(v));
-    if (['done', 'failed', 'cancelled', 'timeout'].includes(v.status)) {
+    if (FINAL_STATUSES.includes(v.status)) {
       sse.end();
       return;
     }
@@ -355,7 +355,8 @@ export interface RunningServer {
   port: number;
   server: Server;
   ctx: AppContext;
-  close(): Promise<void>;
+  /** Stops the server; style jobs still waiting or running end as 'stopped' (returned, and logged). */
+  close(): Promise<JobView[]>;
 }
 
 /** Starts the server (backend initialised first); resolves once it listens. */
@@ -376,10 +377,16 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     server,
     ctx,
     close: async () => {
-      ctx.jobs.close();
+      const stopped = ctx.jobs.close();
+      if (stopped.length && options.log) {
+        console.error(`[server] shutting down: stopped ${stopped.length} style job${stopped.length === 1 ? '' : 's'} (${stopped.map((j) => j.id).join(', ')}); their pages are told to start them again`);
+      }
+      // Let the 'stopped' events reach the open event streams before the connections are cut.
+      if (stopped.length) await new Promise((r) => setTimeout(r, 50));
       await ctx.ring.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      return stopped;
     },
   };
 }

@@ -4,14 +4,19 @@
  * at most `capacity` jobs waiting or running; submitting one more throws QueueFullError (the route answers
  * 429). Listeners (the SSE route) get every change.
  *
- * Status: queued → running → done | failed | cancelled | timeout  (queued → cancelled directly when
- * cancelled before it starts). Cancel and timeout abort the job's AbortSignal; the runner is expected to
- * stop promptly (the style runner terminates its worker thread, so it always does).
+ * Status: queued → running → done | failed | cancelled | timeout | stopped  (queued → cancelled directly
+ * when cancelled before it starts; 'stopped': the server shut down while the job waited or ran, so the
+ * user sees why it ended without having cancelled anything). Cancel, timeout and shutdown abort the
+ * job's AbortSignal; the runner is expected to stop promptly (the style runner terminates its worker
+ * thread, so it always does).
  */
 import { randomBytes } from 'node:crypto';
 
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'timeout';
-export const FINAL_STATUSES: readonly JobStatus[] = ['done', 'failed', 'cancelled', 'timeout'];
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'timeout' | 'stopped';
+export const FINAL_STATUSES: readonly JobStatus[] = ['done', 'failed', 'cancelled', 'timeout', 'stopped'];
+
+/** What a job that the server's shutdown ended says. */
+export const SHUTDOWN_MESSAGE = 'stopped: the server was shut down while this job was running; start it again once the server is back';
 
 export interface JobProgress {
   /** 0…1 */
@@ -173,11 +178,25 @@ export class JobQueue {
     return () => j.listeners.delete(fn);
   }
 
-  /** Cancels everything (server shutdown). */
-  close(): void {
+  /**
+   * Stops everything (server shutdown): every waiting and running job ends with status 'stopped' and
+   * SHUTDOWN_MESSAGE; no new job is accepted. Returns the jobs it stopped (for the shutdown log line).
+   */
+  close(): JobView[] {
     this.closed = true;
-    for (const j of [...this.waiting]) this.cancel(j.id);
-    if (this.running) this.cancel(this.running.id);
+    const stopped: JobView[] = [];
+    for (const j of [...this.waiting]) {
+      this.waiting.splice(this.waiting.indexOf(j), 1);
+      this.finish(j, 'stopped', SHUTDOWN_MESSAGE);
+      stopped.push(this.view(j));
+    }
+    const r = this.running;
+    if (r) {
+      this.finish(r, 'stopped', SHUTDOWN_MESSAGE);
+      r.controller.abort(new Error('server shutdown'));
+      stopped.push(this.view(r));
+    }
+    return stopped;
   }
 
   private view(j: Job): JobView {
@@ -224,6 +243,7 @@ export class JobQueue {
     else if (status === 'cancelled') j.progress = { ...j.progress, message: 'cancelled' };
     else if (status === 'timeout') j.progress = { ...j.progress, message: error ?? 'timed out' };
     else if (status === 'failed') j.progress = { ...j.progress, message: error ?? 'failed' };
+    else if (status === 'stopped') j.progress = { ...j.progress, message: error ?? 'stopped' };
     this.emit(j, { type: 'status' });
     j.listeners.clear();
     if (this.running === j) {

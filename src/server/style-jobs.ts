@@ -9,6 +9,19 @@ import type { Caps } from './options.ts';
 import type { JobRunner } from './jobs.ts';
 import { runWorker } from './workers/run.ts';
 import { siblingModule } from '../util/worker.ts';
+import { GRAM_METHODS, type GramMethod } from '../style/gram-model.ts';
+import { STYLE_DEFAULTS } from '../style/job.ts';
+
+/** What the page starts from (the library's defaults, two images per job). */
+export const STYLE_JOB_DEFAULTS = {
+  size: STYLE_DEFAULTS.size,
+  iterations: STYLE_DEFAULTS.iterations,
+  samples: 2,
+  method: STYLE_DEFAULTS.method,
+  blend: 'data' as const,
+  mode: 'sampled' as const,
+  ratio: 0.5,
+};
 
 const imageSource = z.union([
   z.object({ painting: z.string().min(1).max(120) }).strict(),
@@ -33,6 +46,10 @@ export function styleJobSchema(caps: Caps) {
       seed: z.number().int('must be an integer').min(0).max(2 ** 31 - 1).optional(),
       /** 'sampled' (default): each image from Gram matrices sampled from the style mixture; 'mean': the average style. */
       mode: z.enum(['sampled', 'mean']).optional(),
+      /** Gram model: per-sample PCA + SW (default), SC2 or EM GMMs, or the paper's fixed-basis GMM per entry. */
+      method: z.enum(GRAM_METHODS as unknown as [GramMethod, ...GramMethod[]]).optional(),
+      /** 'data': one model of the blended crop dataset (default); 'weights': the two paintings' models mixed. */
+      blend: z.enum(['data', 'weights']).optional(),
     })
     .strict();
 }
@@ -54,6 +71,8 @@ export interface StyleWorkerInput {
   samples: number;
   seed: number;
   mode: 'sampled' | 'mean';
+  method: GramMethod;
+  blend: 'data' | 'weights';
   mobilenetDir: string;
   /** Random crops per painting (the library's default when absent). */
   crops?: number;
@@ -68,12 +87,14 @@ export function styleRunner(opts: { styles: ResolvedImage[]; content: ResolvedIm
     const input: StyleWorkerInput = {
       styles: opts.styles,
       content: opts.content,
-      ratio: p.ratio ?? 0.5,
-      size: p.size ?? 128,
-      iterations: p.iterations ?? 60,
-      samples: p.samples ?? 2,
+      ratio: p.ratio ?? STYLE_JOB_DEFAULTS.ratio,
+      size: p.size ?? STYLE_JOB_DEFAULTS.size,
+      iterations: p.iterations ?? STYLE_JOB_DEFAULTS.iterations,
+      samples: p.samples ?? STYLE_JOB_DEFAULTS.samples,
       seed: p.seed ?? 0,
-      mode: p.mode ?? 'sampled',
+      mode: p.mode ?? STYLE_JOB_DEFAULTS.mode,
+      method: p.method ?? STYLE_JOB_DEFAULTS.method,
+      blend: p.blend ?? STYLE_JOB_DEFAULTS.blend,
       mobilenetDir: opts.mobilenetDir,
       ...(opts.crops !== undefined ? { crops: opts.crops } : {}),
     };

@@ -2,13 +2,23 @@
  * Gram datasets: random crops of a style image → one Gram matrix per style layer per crop (normalised
  * by the number of positions), stored as isometric upper-triangle vectors (gram.ts).
  *
+ * By default the first "layer" is the pixels themselves (`PIXEL_LAYER`): the 4 × 4 second-moment matrix
+ * E[p pᵀ] of p = (r, g, b, 1) over the crop, i.e. its colour means and second moments. Modelled and
+ * sampled together with the CNN layers, it gives every sampled Gram set a palette of its own
+ * (`paletteOfMoments`), which synthesis uses for its start image and its colour loss.
+ *
  * Blending by dataset proportion (the fixed-basis paper's §3.2.2): a dataset with a fraction `ratio`
  * of its rows from style B and the rest from style A; ratio 0 is style A alone, 1 is style B alone.
  */
 import { tf } from '../backend/index.ts';
 import type { FeatureExtractor } from './extractor.ts';
-import { gramMatrices, triLength } from './gram.ts';
+import { gramMatrices, gramToTri, triLength } from './gram.ts';
+import { projectPSDRows } from './psd.ts';
 import { cropImage, randomCropBoxes, type RgbImage } from './images.ts';
+import type { Palette } from './synth.ts';
+
+/** Name of the pseudo style layer holding the colour moments of the pixels (4 × 4, see pixelMoments). */
+export const PIXEL_LAYER = '#pixels';
 
 export interface GramDataset {
   layers: string[];
@@ -35,6 +45,42 @@ export interface CropOptions {
   signal?: AbortSignal;
   /** Called after each batch with the number of crops done. */
   onCrops?: (done: number, total: number) => void;
+  /** Prepend the pixel-moment layer PIXEL_LAYER (default true). */
+  pixelMoments?: boolean;
+}
+
+/** E[p pᵀ] over the pixels of an image, p = (r, g, b, 1): a 4 × 4 row-major symmetric PSD matrix. */
+export function pixelMoments(img: RgbImage): Float64Array {
+  const n = img.width * img.height;
+  if (n === 0) throw new RangeError('pixelMoments: empty image');
+  const m = new Float64Array(16);
+  const d = img.data;
+  for (let i = 0; i < n; i++) {
+    const r = d[3 * i], g = d[3 * i + 1], b = d[3 * i + 2];
+    m[0] += r * r; m[1] += r * g; m[2] += r * b; m[3] += r;
+    m[5] += g * g; m[6] += g * b; m[7] += g;
+    m[10] += b * b; m[11] += b;
+  }
+  for (const k of [0, 1, 2, 3, 5, 6, 7, 10, 11]) m[k] /= n;
+  m[15] = 1;
+  // Mirror the upper triangle.
+  m[4] = m[1]; m[8] = m[2]; m[12] = m[3]; m[9] = m[6]; m[13] = m[7]; m[14] = m[11];
+  return m;
+}
+
+/**
+ * The palette (colour mean μ and covariance Σ) of a pixel-moment matrix M (4 × 4, e.g. a sampled one):
+ * M is first divided by its constant entry M₃₃ (1 for real images); μ = M[0..2, 3], Σ = M[0..2, 0..2] − μμᵀ,
+ * with μ clipped to [0, 1] and Σ's eigenvalues clipped at 0 (a sample may stray a little).
+ */
+export function paletteOfMoments(M: ArrayLike<number>): Palette {
+  if (M.length !== 16) throw new RangeError(`paletteOfMoments: expected a 4×4 matrix (16 entries), got ${M.length}`);
+  const k = M[15] > 1e-12 ? M[15] : 1;
+  const mean = [0, 1, 2].map((i) => Math.min(1, Math.max(0, M[i * 4 + 3] / k)));
+  const cov: number[] = [];
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) cov.push(0.5 * (M[i * 4 + j] + M[j * 4 + i]) / k - mean[i] * mean[j]);
+  const { matrix } = projectPSDRows(cov, 3, 0);
+  return { mean, cov: Array.from(matrix) };
 }
 
 /** Upper-triangle vectors of [b, c, c] Grams written into rows `row..row+b-1` of `out` (width D). */
@@ -57,25 +103,32 @@ export async function gramDataset(extractor: FeatureExtractor, image: RgbImage, 
   const size = opts.cropSize ?? 256;
   const batch = opts.batch ?? 4;
   const boxes = randomCropBoxes(image.width, image.height, count, size, opts.seed ?? 0);
-  const channels = [...extractor.styleChannels];
+  const withPixels = opts.pixelMoments ?? true;
+  const off = withPixels ? 1 : 0;
+  const layers = [...(withPixels ? [PIXEL_LAYER] : []), ...extractor.styleLayers];
+  const channels = [...(withPixels ? [4] : []), ...extractor.styleChannels];
   const vectors = channels.map((c) => new Float32Array(count * triLength(c)));
   for (let start = 0; start < count; start += batch) {
     opts.signal?.throwIfAborted();
     const b = Math.min(batch, count - start);
     const pix = new Float32Array(b * size * size * 3);
-    for (let k = 0; k < b; k++) pix.set(cropImage(image, boxes[start + k].x, boxes[start + k].y, size).data, k * size * size * 3);
+    for (let k = 0; k < b; k++) {
+      const crop = cropImage(image, boxes[start + k].x, boxes[start + k].y, size);
+      pix.set(crop.data, k * size * size * 3);
+      if (withPixels) gramToTri(pixelMoments(crop), 4, vectors[0], (start + k) * triLength(4));
+    }
     const grams = tf.tidy(() => {
       const x = tf.tensor4d(pix, [b, size, size, 3]);
       return extractor.features(x).style.map((f) => gramMatrices(f));
     });
     for (const [l, g] of grams.entries()) {
-      writeTri((await g.data()) as Float32Array, b, channels[l], vectors[l], start);
+      writeTri((await g.data()) as Float32Array, b, channels[l + off], vectors[l + off], start);
       g.dispose();
     }
     opts.onCrops?.(start + b, count);
     await new Promise((r) => setImmediate(r));
   }
-  return { layers: [...extractor.styleLayers], channels, n: count, vectors, source: new Int32Array(count).fill(opts.sourceIndex ?? 0) };
+  return { layers, channels, n: count, vectors, source: new Int32Array(count).fill(opts.sourceIndex ?? 0) };
 }
 
 function checkCompatible(a: GramDataset, b: GramDataset): void {

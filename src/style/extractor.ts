@@ -15,11 +15,14 @@
 import { existsSync } from 'node:fs';
 import { ModelFileError, loadLayersModelFromDir, readModelJson, topologyLayerNames } from './model-io.ts';
 import { ForwardPlan } from './forward-plan.ts';
+import { softmaxSmoothing } from './regularize.ts';
 import { tf } from '../backend/index.ts';
 import { modelsPath, sharedDir, sharedPath } from '../util/paths.ts';
 
-export type ExtractorName = 'mobilenet' | 'vgg19';
-export const EXTRACTOR_NAMES: readonly ExtractorName[] = ['mobilenet', 'vgg19'];
+import { EXTRACTOR_NAMES as NAMES } from './defaults.ts';
+
+export type ExtractorName = (typeof NAMES)[number];
+export const EXTRACTOR_NAMES: readonly ExtractorName[] = NAMES;
 
 export const MOBILENET_DIR_NAME = 'mobilenet_v1_1.0_224';
 export const VGG19_DIR_NAME = 'vgg19';
@@ -40,6 +43,12 @@ export interface ExtractorOptions {
   contentLayer?: string | null;
   /** VGG only: replace max pooling by average pooling (default true). */
   avgPool?: boolean;
+  /**
+   * Activation smoothing of the style-layer features before their Grams (Wang et al., CVPR 2021):
+   * a softmax over each layer's activations with this temperature (regularize.ts softmaxSmoothing).
+   * null/absent: raw features.
+   */
+  smoothing?: { temperature: number } | null;
 }
 
 export interface FeatureExtractor {
@@ -49,6 +58,8 @@ export interface FeatureExtractor {
   readonly contentLayer: string | null;
   /** Channel count of each style layer. */
   readonly styleChannels: readonly number[];
+  /** The activation smoothing applied to the style features (null: none). */
+  readonly smoothing: { temperature: number } | null;
   /**
    * Style-layer features (one NHWC tensor per style layer) and the content-layer features (null when no
    * content layer) of images given as NHWC RGB in [0, 1]. Differentiable; runs inside the caller's tidy.
@@ -80,6 +91,7 @@ class PlanExtractor implements FeatureExtractor {
     readonly styleLayers: readonly string[],
     readonly contentLayer: string | null,
     readonly styleChannels: readonly number[],
+    readonly smoothing: { temperature: number } | null,
     private readonly plan: ForwardPlan,
     private readonly model: { dispose(): unknown },
     private readonly preprocess: (x: tf.Tensor4D) => tf.Tensor4D,
@@ -93,7 +105,9 @@ class PlanExtractor implements FeatureExtractor {
       throw new Error(`${this.name} extractor: expected NHWC images with 3 channels, got shape [${images.shape.join(', ')}]`);
     }
     const outs = this.plan.run(this.preprocess(images));
-    return { style: this.styleIdx.map((i) => outs[i]), content: this.contentIdx >= 0 ? outs[this.contentIdx] : null };
+    const sm = this.smoothing;
+    const style = this.styleIdx.map((i) => (sm ? softmaxSmoothing(outs[i], sm.temperature) : outs[i]));
+    return { style, content: this.contentIdx >= 0 ? outs[this.contentIdx] : null };
   }
 
   dispose(): void {
@@ -129,7 +143,11 @@ async function buildExtractor(
   const styleIdx = styleLayers.map((l) => outNames.indexOf(l));
   const contentIdx = contentLayer ? outNames.indexOf(contentLayer) : -1;
   const styleChannels = styleIdx.map((i) => model.outputs[i].shape[3] as number);
-  return new PlanExtractor(name, dir, [...styleLayers], contentLayer, styleChannels, plan, model, preprocess, styleIdx, contentIdx);
+  const smoothing = opts.smoothing ? { temperature: opts.smoothing.temperature } : null;
+  if (smoothing && !(Number.isFinite(smoothing.temperature) && smoothing.temperature > 0)) {
+    throw new RangeError(`${what}: smoothing temperature must be a positive number, got ${smoothing.temperature}`);
+  }
+  return new PlanExtractor(name, dir, [...styleLayers], contentLayer, styleChannels, smoothing, plan, model, preprocess, styleIdx, contentIdx);
 }
 
 /** MobileNet v1 extractor (input RGB [0,1] → [-1,1]). */

@@ -36,9 +36,15 @@ export interface LoadImageOptions {
   maxSide?: number;
   /** Allow enlarging up to maxSide. Default false. */
   enlarge?: boolean;
+  /** Colour that transparent pixels are composited onto (default white, '#ffffff'). */
+  background?: string;
 }
 
-/** Decodes an image into RGB floats in [0, 1] (alpha is dropped, greyscale expanded). */
+/**
+ * Decodes an image into RGB floats in [0, 1] (greyscale expanded). An alpha channel is flattened onto
+ * `background` (white by default) first, so transparent areas come out as the page shows them, not as
+ * whatever colour the transparent pixels happen to store.
+ */
 export async function loadImage(src: ImageSource, opts: LoadImageOptions = {}): Promise<RgbImage> {
   const label = describeSource(src);
   let input: string | Buffer;
@@ -52,7 +58,7 @@ export async function loadImage(src: ImageSource, opts: LoadImageOptions = {}): 
     input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   }
   try {
-    let img = sharp(input, { failOn: 'error' }).rotate().removeAlpha().toColourspace('srgb');
+    let img = sharp(input, { failOn: 'error' }).rotate().flatten({ background: opts.background ?? '#ffffff' }).removeAlpha().toColourspace('srgb');
     if (opts.maxSide !== undefined) {
       if (!(Number.isInteger(opts.maxSide) && opts.maxSide > 0)) throw new StyleImageError(`maxSide must be a positive integer, got ${opts.maxSide}`);
       img = img.resize(opts.maxSide, opts.maxSide, { fit: 'inside', withoutEnlargement: !opts.enlarge, kernel: 'lanczos3' });

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { runStyleJob, getExtractor, checkStyleJobOptions, type StyleJobOptions, type StyleJobProgress, type StyleJobHooks, type StyleJobResult } from './job.ts';
+export { runStyleJob, getExtractor, checkStyleJobOptions, STYLE_DEFAULTS, STYLE_LIMITS, type StyleJobOptions, type StyleJobProgress, type StyleJobHooks, type StyleJobResult } from './job.ts';
 export {
   loadExtractor, loadMobileNet, loadVGG19, defaultModelDir, EXTRACTOR_NAMES, MOBILENET_STYLE_LAYERS, MOBILENET_CONTENT_LAYER,
   VGG19_STYLE_LAYERS, VGG19_CONTENT_LAYER, type ExtractorName, type FeatureExtractor, type ExtractorOptions,
@@ -13,9 +13,12 @@ export {
 export { ModelFileError } from './model-io.ts';
 export { StyleImageError, loadImage, encodePng, resizeImage, randomCropBoxes, cropImage, type RgbImage, type ImageSource, type LoadImageOptions } from './images.ts';
 export { gramMatrix, gramMatrices, gramToTri, triToGram, triLength, symmetricPSD } from './gram.ts';
-export { gramDataset, blendDatasets, concatDatasets, selectDatasetRows, datasetMean, type GramDataset, type CropOptions } from './dataset.ts';
+export { gramDataset, blendDatasets, concatDatasets, selectDatasetRows, datasetMean, pixelMoments, paletteOfMoments, PIXEL_LAYER, type GramDataset, type CropOptions } from './dataset.ts';
 export { fitGramModel, mixGramModels, GRAM_METHODS, type GramMethod, type GramModel, type GramModelOptions, type SampledGrams } from './gram-model.ts';
-export { synthesize, styleLoss, type SynthOptions, type SynthProgress, type SynthResult } from './synth.ts';
+export { synthesize, styleLoss, colourLoss, transferColours, paletteNoise, imagePalette, type SynthOptions, type SynthProgress, type SynthResult, type Palette } from './synth.ts';
+export { minimizeLbfgs, lbfgsDirection, type LbfgsOptions, type LbfgsResult } from './lbfgs.ts';
+export { totalVariation, ycbcrTotalVariation, softmaxSmoothing, rangePenalty } from './regularize.ts';
+export { hfEnergy, colourStats, mixColourStats, colourStatsGap, type HfEnergy, type ColourStats } from './metrics.ts';
 export {
   fetchModel, fetchAssets, fetchBytes, STYLE_ASSETS, MOBILENET_URL, DownloadError, type AssetSpec, type DownloadOptions, type FetchAssetsOptions,
   type FetchModelOptions,

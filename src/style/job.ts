@@ -1,15 +1,21 @@
 /**
  * One call for the whole style-blending pipeline (used by the CLI and the web app):
- *   style images → random crops → Gram dataset per style → blend (dataset proportion or mixture
- *   weights) → Gram GMM per layer → sampled Grams → Gatys synthesis → PNG buffers.
+ *   style images → random crops → Gram dataset per style (with the pixels' colour moments as a
+ *   zeroth layer) → blend (dataset proportion or mixture weights) → Gram GMM → sampled Grams and
+ *   palette → multi-scale L-BFGS synthesis → PNG buffers.
+ *
+ * The defaults (STYLE_DEFAULTS) are the settings measured in docs/RESULTS.md (issue 12): per-sample
+ * PCA + sliced-Wasserstein Gram model, L-BFGS at half and then full size, the start image and a colour
+ * loss from each sample's own palette.
  */
 import { initBackend } from '../backend/index.ts';
 import { loadExtractor, type ExtractorName, type FeatureExtractor } from './extractor.ts';
-import { encodePng, loadImage, type ImageSource, type RgbImage } from './images.ts';
-import { blendDatasets, datasetMean, gramDataset, type GramDataset } from './dataset.ts';
-import { fitGramModel, mixGramModels, type GramMethod, type GramModel } from './gram-model.ts';
+import { encodePng, fitLongSide, loadImage, StyleImageError, type ImageSource, type RgbImage } from './images.ts';
+import { blendDatasets, datasetMean, gramDataset, paletteOfMoments, pixelMoments, PIXEL_LAYER, type GramDataset } from './dataset.ts';
+import { fitGramModel, GRAM_METHODS, mixGramModels, type GramMethod, type GramModel } from './gram-model.ts';
 import { triToGram } from './gram.ts';
-import { synthesize } from './synth.ts';
+import { synthesize, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
+import { STYLE_DEFAULTS, STYLE_LIMITS } from './defaults.ts';
 
 export interface StyleJobOptions {
   /** One or two style images (A, B): file paths or encoded image bytes. */
@@ -18,23 +24,44 @@ export interface StyleJobOptions {
   ratio?: number;
   /** 'data' (default): blend the crop datasets in proportion, as in the paper; 'weights': mix two fitted models. */
   blend?: 'data' | 'weights';
-  /** Content image; absent/null: texture mode (noise init, no content loss). */
+  /** Content image; absent/null: texture mode (no content loss). */
   content?: ImageSource | null;
   /** Number of output images, each from its own sampled Gram set (default 1). */
   samples?: number;
   /** 'sampled' (default): Grams sampled from the fitted GMMs; 'mean': deterministic Gatys with the mean Gram of the blended dataset. */
   mode?: 'sampled' | 'mean';
-  /** Gram model (default 'fixed-basis'). */
+  /** Gram model (default 'pca-sw'; 'fixed-basis' is the paper's per-entry model). */
   method?: GramMethod;
   /** Long side of the output (default 256). */
   size?: number;
-  /** Optimisation iterations per image (default 150). */
+  /** Optimisation iterations per image, over all scales (default 100). */
   iterations?: number;
   seed?: number;
+  /** 'lbfgs' (default) or 'adam'. */
+  optimizer?: SynthOptimizer;
+  /** Adam learning rate (default 0.02; ignored by L-BFGS). */
   lr?: number;
   styleWeight?: number;
   contentWeight?: number;
-  init?: 'content' | 'noise';
+  /** Squared-TV weights of luminance and chroma (default 0 and 0.3). */
+  tvWeight?: number;
+  tvChromaWeight?: number;
+  /** Weight of the colour loss towards the palette (default 10; 0: none). */
+  colourWeight?: number;
+  /** Coarse-to-fine sizes as fractions of `size` (default [0.5, 1]). */
+  scales?: number[];
+  /** Start image (default: 'palette': the sample's palette as smooth noise, or the content recoloured to it). */
+  init?: SynthInit;
+  /** Model the pixels' colour moments with the Grams (default true; needed by the 'palette' start and the colour loss). */
+  colour?: boolean;
+  /**
+   * Which palette the start image and the colour loss use: 'style' (default): the colour moments of the whole
+   * painting (of both, mixed by the ratio), the same for every sample; 'sample': each sampled set's own pixel
+   * moments (samples then also differ in colour, as the crops do).
+   */
+  palette?: 'style' | 'sample';
+  /** Softmax activation smoothing temperature (Wang et al. 2021); absent/null: none (default). */
+  smoothing?: number | null;
   /** Random crops per style image (default 24). */
   crops?: number;
   /** Crop side (default: size). */
@@ -57,10 +84,16 @@ export interface StyleJobOptions {
   backend?: string;
 }
 
+export { STYLE_DEFAULTS, STYLE_LIMITS } from './defaults.ts';
+
 export interface StyleJobProgress {
   stage: 'load' | 'features' | 'fit' | 'sample' | 'synth' | 'done';
-  /** Overall progress in [0, 1]. */
+  /** Overall progress in [0, 1], proportional to the estimated work done. */
   fraction: number;
+  /** Seconds since the job started. */
+  elapsed: number;
+  /** Estimated seconds left (elapsed · (1 − fraction) / fraction; null before there is enough to go on). */
+  eta: number | null;
   /** 0-based index of the image being synthesised (stage 'synth'). */
   sample?: number;
   samples?: number;
@@ -87,30 +120,32 @@ export interface StyleJobResult {
   raw: RgbImage[];
   /** Final loss of each image. */
   finalLoss: number[];
-  /** Median wall seconds per optimisation iteration over all images. */
+  /** Median wall seconds per optimisation iteration over all images (full-size iterations only). */
   secondsPerIteration: number;
-  /** Median CPU seconds per iteration (process user + system time). */
+  /** Median CPU seconds per iteration (process user + system time), full-size iterations. */
   cpuSecondsPerIteration: number;
   /** Wall seconds spent per stage. */
   timings: { load: number; features: number; fit: number; sample: number; synth: number };
   method: GramMethod | 'mean';
   /** Which GMM fitter was used for the PCA models ('em' when the asked-for one is not registered). */
   fitter: string;
-  /** Per image, per layer: relative trace removed by the PSD projection. */
+  /** Per image, per style layer: relative trace removed by the PSD projection. */
   psdClipped: number[][];
-  /** The target Gram sets used (per image, per layer c × c). */
+  /** The target Gram sets used (per image, per style layer c × c). */
   targets: Float32Array[][];
+  /** The palette of each image (from its sampled pixel moments), or null without colour modelling. */
+  palettes: (Palette | null)[];
   layers: string[];
 }
 
 const extractorCache = new Map<string, Promise<FeatureExtractor>>();
 
 /** A cached extractor (loading MobileNet takes about a second). */
-export function getExtractor(name: ExtractorName, dir?: string, styleLayers?: string[], contentLayer?: string): Promise<FeatureExtractor> {
-  const key = JSON.stringify([name, dir ?? null, styleLayers ?? null, contentLayer ?? null]);
+export function getExtractor(name: ExtractorName, dir?: string, styleLayers?: string[], contentLayer?: string, smoothing?: number | null): Promise<FeatureExtractor> {
+  const key = JSON.stringify([name, dir ?? null, styleLayers ?? null, contentLayer ?? null, smoothing ?? null]);
   let p = extractorCache.get(key);
   if (!p) {
-    p = loadExtractor(name, { dir, styleLayers, contentLayer });
+    p = loadExtractor(name, { dir, styleLayers, contentLayer, smoothing: smoothing ? { temperature: smoothing } : null });
     extractorCache.set(key, p);
     p.catch(() => extractorCache.delete(key));
   }
@@ -124,24 +159,56 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 }
 
-/** Validates the options (throws RangeError naming the bad one). */
+/** Validates the options (throws RangeError naming the bad one and its range). */
 export function checkStyleJobOptions(o: StyleJobOptions): void {
   if (!o || !Array.isArray(o.styles) || o.styles.length < 1 || o.styles.length > 2) throw new RangeError('styles: give one or two style images');
-  const int = (name: string, v: unknown, min: number) => {
-    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min)) throw new RangeError(`${name} must be an integer >= ${min}, got ${String(v)}`);
+  const L = STYLE_LIMITS;
+  const int = (name: string, v: unknown, min: number, max: number) => {
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max)) {
+      throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+    }
   };
-  int('samples', o.samples, 1);
-  int('size', o.size, 16);
-  int('iterations', o.iterations, 0);
-  int('crops', o.crops, 2);
-  int('cropSize', o.cropSize, 16);
-  int('styleSize', o.styleSize, 16);
-  int('previewEvery', o.previewEvery, 0);
-  if (o.ratio !== undefined && !(Number.isFinite(o.ratio) && o.ratio >= 0 && o.ratio <= 1)) throw new RangeError(`ratio must be in [0, 1], got ${o.ratio}`);
+  const num = (name: string, v: unknown, min: number, max: number, minOpen = false) => {
+    if (v === undefined) return;
+    const ok = typeof v === 'number' && Number.isFinite(v) && (minOpen ? v > min : v >= min) && v <= max;
+    if (!ok) throw new RangeError(`${name} must be a number in ${minOpen ? '(' : '['}${min}, ${max}], got ${String(v)}`);
+  };
+  int('samples', o.samples, 1, L.maxSamples);
+  int('size', o.size, L.minSize, L.maxSize);
+  int('iterations', o.iterations, 1, L.maxIterations);
+  int('crops', o.crops, 2, L.maxCrops);
+  int('cropSize', o.cropSize, L.minStyleSide, L.maxSize);
+  int('styleSize', o.styleSize, L.minStyleSide, 2 * L.maxSize);
+  int('previewEvery', o.previewEvery, 0, L.maxIterations);
+  int('seed', o.seed, 0, 2 ** 31 - 1);
+  num('ratio', o.ratio, 0, 1);
+  // Style weight 0 would leave the start image as it is; negative weights push the loss up.
+  num('styleWeight', o.styleWeight, 0, L.maxWeight, true);
+  num('contentWeight', o.contentWeight, 0, L.maxWeight);
+  num('tvWeight', o.tvWeight, 0, L.maxWeight);
+  num('tvChromaWeight', o.tvChromaWeight, 0, L.maxWeight);
+  num('colourWeight', o.colourWeight, 0, L.maxWeight);
+  num('lr', o.lr, 0, L.maxLr, true);
+  if (o.smoothing !== undefined && o.smoothing !== null) num('smoothing', o.smoothing, 0, 1000, true);
   if (o.blend !== undefined && o.blend !== 'data' && o.blend !== 'weights') throw new RangeError(`blend must be 'data' or 'weights', got ${String(o.blend)}`);
   if (o.mode !== undefined && o.mode !== 'sampled' && o.mode !== 'mean') throw new RangeError(`mode must be 'sampled' or 'mean', got ${String(o.mode)}`);
-  if (o.init !== undefined && o.init !== 'content' && o.init !== 'noise') throw new RangeError(`init must be 'content' or 'noise', got ${String(o.init)}`);
+  if (o.method !== undefined && !GRAM_METHODS.includes(o.method)) throw new RangeError(`method must be one of ${GRAM_METHODS.join(', ')}, got ${String(o.method)}`);
+  if (o.optimizer !== undefined && o.optimizer !== 'lbfgs' && o.optimizer !== 'adam') throw new RangeError(`optimizer must be 'lbfgs' or 'adam', got ${String(o.optimizer)}`);
+  if (o.init !== undefined && o.init !== 'content' && o.init !== 'noise' && o.init !== 'palette') throw new RangeError(`init must be 'content', 'noise' or 'palette', got ${String(o.init)}`);
   if (o.init === 'content' && !o.content) throw new RangeError("init 'content' needs a content image");
+  if (o.init === 'palette' && o.colour === false) throw new RangeError("init 'palette' needs the colours modelled (colour is off)");
+  if (o.palette !== undefined && o.palette !== 'style' && o.palette !== 'sample') throw new RangeError(`palette must be 'style' or 'sample', got ${String(o.palette)}`);
+  if (o.scales !== undefined) {
+    const s = o.scales;
+    const ok = Array.isArray(s) && s.length >= 1 && s.length <= 4 && s.every((x, i) => typeof x === 'number' && x > 0 && x <= 1 && (i === 0 || x > s[i - 1])) && s[s.length - 1] === 1;
+    if (!ok) throw new RangeError(`scales must be 1 to 4 ascending fractions in (0, 1] ending at 1, got ${JSON.stringify(s)}`);
+  }
+}
+
+function sourceLabel(src: ImageSource, fallback: string): string {
+  if (typeof src === 'string') return src;
+  if (src instanceof Uint8Array) return fallback;
+  return src.name ?? fallback;
 }
 
 /**
@@ -151,18 +218,26 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
  * style. With `blend: 'data'` the Gram dataset holds round(ratio · crops) crops of B and the rest of A
  * (the fixed-basis paper's scheme); with `blend: 'weights'` one model is fitted per style and they are
  * mixed with weights (1 − ratio, ratio). `samples` images are synthesised, each from its own sampled
- * Gram set (or all from the dataset's mean Gram with `mode: 'mean'`).
+ * Gram set and palette (or all from the dataset's mean with `mode: 'mean'`).
  *
- * `hooks.onProgress` gets the stage, overall fraction, and during synthesis the iteration, loss and
- * (every `previewEvery` iterations) a preview PNG. `hooks.signal` cancels: the job rejects with the
- * signal's reason at the next crop batch or iteration, and frees its tensors. Jobs share the global
- * tfjs engine: run them one at a time (queue them).
+ * `hooks.onProgress` gets the stage, overall fraction, elapsed seconds and an ETA, and during synthesis
+ * the iteration, loss and (every `previewEvery` iterations) a preview PNG. `hooks.signal` cancels: the
+ * job rejects with the signal's reason at the next crop batch or iteration, and frees its tensors. Jobs
+ * share the global tfjs engine: run them one at a time (queue them).
+ *
+ * Throws RangeError for options out of range, StyleImageError for images that cannot be read or are too
+ * small or too thin to work on (the message names the image and the minimum), and RangeError when the
+ * loss becomes non-finite.
  */
 export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = {}): Promise<StyleJobResult> {
   checkStyleJobOptions(opts);
   const { signal } = hooks;
-  const emit = async (p: StyleJobProgress) => {
-    if (hooks.onProgress) await hooks.onProgress(p);
+  const tStart = performance.now();
+  const emit = async (p: Omit<StyleJobProgress, 'elapsed' | 'eta'>) => {
+    if (!hooks.onProgress) return;
+    const elapsed = (performance.now() - tStart) / 1000;
+    const eta = p.fraction >= 0.03 && p.fraction < 1 ? (elapsed * (1 - p.fraction)) / p.fraction : p.fraction >= 1 ? 0 : null;
+    await hooks.onProgress({ ...p, elapsed, eta });
   };
   const timings = { load: 0, features: 0, fit: 0, sample: 0, synth: 0 };
   let t0 = performance.now();
@@ -173,30 +248,62 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   };
   signal?.throwIfAborted();
   await initBackend({ prefer: opts.backend, quiet: true });
-  const size = opts.size ?? 256;
-  const samples = opts.samples ?? 1;
-  const iterations = opts.iterations ?? 150;
+  const D = STYLE_DEFAULTS;
+  const size = opts.size ?? D.size;
+  const samples = opts.samples ?? D.samples;
+  const iterations = opts.iterations ?? D.iterations;
   const seed = opts.seed ?? 0;
   const mode = opts.mode ?? 'sampled';
-  const method = opts.method ?? 'fixed-basis';
+  const method = opts.method ?? D.method;
   const two = opts.styles.length === 2;
   const ratio = two ? opts.ratio ?? 0.5 : 0;
   const blend = opts.blend ?? 'data';
   const styleSize = opts.styleSize ?? 2 * size;
-  const crops = opts.crops ?? 24;
+  const crops = opts.crops ?? D.crops;
+  const colour = opts.colour ?? true;
+  const scales = opts.scales ?? [...D.scales];
 
   await emit({ stage: 'load', fraction: 0, message: 'loading model and images' });
-  const extractor = await getExtractor(opts.extractor ?? 'mobilenet', opts.modelDir, opts.styleLayers, opts.contentLayer);
+  const extractor = await getExtractor(opts.extractor ?? 'mobilenet', opts.modelDir, opts.styleLayers, opts.contentLayer, opts.smoothing);
   const styleImgs: RgbImage[] = [];
-  for (const s of opts.styles) styleImgs.push(await loadImage(s, { maxSide: styleSize, enlarge: true }));
+  for (const [i, s] of opts.styles.entries()) {
+    const img = await loadImage(s, { maxSide: styleSize, enlarge: true });
+    const side = Math.min(img.width, img.height);
+    if (side < STYLE_LIMITS.minStyleSide) {
+      throw new StyleImageError(
+        `style image ${sourceLabel(s, i === 0 ? 'A' : 'B')} is too thin: resized to ${styleSize} px on its long side it is ${img.width}×${img.height}, ` +
+          `and its crops need at least ${STYLE_LIMITS.minStyleSide} px on each side (use an image no thinner than ${STYLE_LIMITS.minStyleSide}:${styleSize})`,
+      );
+    }
+    styleImgs.push(img);
+  }
   const content = opts.content ? await loadImage(opts.content) : null;
+  if (content) {
+    const out = fitLongSide(content.width, content.height, size);
+    if (Math.min(out.width, out.height) < STYLE_LIMITS.minOutputSide) {
+      throw new StyleImageError(
+        `content image ${sourceLabel(opts.content!, 'content')} (${content.width}×${content.height}) would be ${out.width}×${out.height} px at size ${size}: ` +
+          `the output needs at least ${STYLE_LIMITS.minOutputSide} px on its short side (use a less elongated image or a larger size)`,
+      );
+    }
+  }
   const cropSize = Math.min(opts.cropSize ?? size, ...styleImgs.map((im) => Math.min(im.width, im.height)));
   lap('load');
 
-  // Which styles need crops: with dataset blending at ratio 0 or 1 only one of them.
+  // Estimated work (units: one full-size forward + backward pass) for a fraction proportional to time.
+  const full = content ? fitLongSide(content.width, content.height, size) : { width: size, height: size };
+  const levelCost = scales.map((s) => s * s);
+  const itersPerLevel = scales.map((_, i) => Math.floor(iterations / scales.length) + (i < iterations % scales.length ? 1 : 0));
+  const synthUnits = itersPerLevel.reduce((a, k, i) => a + 1.05 * k * levelCost[i], 0);
   const need = styleImgs.map((_, i) => !two || (i === 0 ? ratio < 1 : ratio > 0));
-  const datasets: (GramDataset | null)[] = [];
   const nNeeded = need.filter(Boolean).length;
+  const featureUnits = (nNeeded * crops * (cropSize * cropSize)) / (full.width * full.height) / 3;
+  const fitUnits = mode === 'mean' ? 0 : 3 + samples; // fit and sampling (PSD projection): a few passes' worth
+  const totalUnits = featureUnits + fitUnits + samples * synthUnits;
+  const at = (units: number) => Math.min(1, units / totalUnits);
+
+  // Which styles need crops: with dataset blending at ratio 0 or 1 only one of them.
+  const datasets: (GramDataset | null)[] = [];
   let done = 0;
   for (const [i, img] of styleImgs.entries()) {
     if (!need[i]) {
@@ -204,28 +311,27 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
       continue;
     }
     datasets.push(await gramDataset(extractor, img, {
-      crops, cropSize, seed: seed * 7919 + 101 * (i + 1), sourceIndex: i, signal,
-      onCrops: (d, n) => void emit({ stage: 'features', fraction: 0.15 * ((done + d / n) / nNeeded), message: `Gram matrices of style ${i === 0 ? 'A' : 'B'}: ${d}/${n} crops` }),
+      crops, cropSize, seed: seed * 7919 + 101 * (i + 1), sourceIndex: i, signal, pixelMoments: colour,
+      onCrops: (d, n) => void emit({ stage: 'features', fraction: at(featureUnits * ((done + d / n) / nNeeded)), message: `Gram matrices of style ${i === 0 ? 'A' : 'B'}: ${d}/${n} crops` }),
     }));
     done++;
   }
   lap('features');
   signal?.throwIfAborted();
 
-  let targets: Float32Array[][] = [];
-  let psdClipped: number[][] = [];
+  let sets: { grams: Float32Array[]; psdClipped: number[] }[] = [];
   let fitter = 'none';
   const only = (i: number) => datasets[i]!;
   const blended = (): GramDataset => (!two || ratio === 0 ? only(0) : ratio === 1 ? only(1) : blendDatasets(only(0), only(1), ratio, crops));
+  const layers = (datasets.find((d) => d) as GramDataset).layers;
   if (mode === 'mean') {
     const ds = blended();
     const mean = datasetMean(ds);
     const set = ds.channels.map((c, l) => Float32Array.from(triToGram(mean[l], c)));
-    targets = Array.from({ length: samples }, () => set);
-    psdClipped = targets.map(() => ds.channels.map(() => 0));
+    sets = Array.from({ length: samples }, () => ({ grams: set, psdClipped: ds.channels.map(() => 0) }));
     lap('fit');
   } else {
-    await emit({ stage: 'fit', fraction: 0.15, message: `fitting ${method} Gram models` });
+    await emit({ stage: 'fit', fraction: at(featureUnits), message: `fitting ${method} Gram models` });
     const gmmOpts = { method, seed, bins: opts.bins, t: opts.t, k: opts.k, pcaDim: opts.pcaDim };
     let model: GramModel;
     if (!two || ratio === 0 || ratio === 1) model = fitGramModel(!two || ratio === 0 ? only(0) : only(1), gmmOpts);
@@ -234,28 +340,52 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     fitter = model.fitter;
     lap('fit');
     signal?.throwIfAborted();
-    await emit({ stage: 'sample', fraction: 0.2, message: `sampling ${samples} Gram set${samples > 1 ? 's' : ''}` });
-    const sampled = model.sample(samples, seed + 12345);
-    targets = sampled.map((s) => s.grams);
-    psdClipped = sampled.map((s) => s.psdClipped);
+    await emit({ stage: 'sample', fraction: at(featureUnits + 3), message: `sampling ${samples} Gram set${samples > 1 ? 's' : ''}` });
+    sets = model.sample(samples, seed + 12345);
     lap('sample');
   }
+  // Split the pixel-moment layer (palette) from the CNN layers (synthesis targets).
+  const pix = layers.indexOf(PIXEL_LAYER);
+  let stylePalette: Palette | null = null;
+  if (pix >= 0) {
+    // The style's palette: the colour moments of the whole painting(s), mixed (1 − ratio, ratio): second
+    // moments mix linearly. Not the crops' mean: random crops under-cover the borders, and their mean colour
+    // is 0.04–0.09 away from the painting's (measured, docs/RESULTS.md).
+    const Ms = styleImgs.map((im) => pixelMoments(im));
+    const M = two ? Ms[0].map((v, k) => (1 - ratio) * v + ratio * Ms[1][k]) : Ms[0];
+    stylePalette = paletteOfMoments(M);
+  }
+  const paletteMode = opts.palette ?? 'style';
+  const palettes = sets.map((s) => (pix < 0 ? null : paletteMode === 'sample' ? paletteOfMoments(s.grams[pix]) : stylePalette));
+  const targets = sets.map((s) => s.grams.filter((_, l) => l !== pix));
+  const psdClipped = sets.map((s) => s.psdClipped.filter((_, l) => l !== pix));
 
   const images: Buffer[] = [];
   const raw: RgbImage[] = [];
   const finalLoss: number[] = [];
   const iterSeconds: number[] = [];
   const iterCpu: number[] = [];
+  const before = featureUnits + fitUnits;
   for (let s = 0; s < samples; s++) {
     signal?.throwIfAborted();
-    const base = 0.2 + (0.8 * s) / samples;
+    const unitsBefore = before + s * synthUnits;
     const r = await synthesize(extractor, targets[s], {
-      size, content, init: opts.init, iterations, lr: opts.lr, styleWeight: opts.styleWeight, contentWeight: opts.contentWeight,
+      size, content, init: opts.init ?? (palettes[s] ? 'palette' : undefined), palette: palettes[s], iterations,
+      optimizer: opts.optimizer ?? D.optimizer, lr: opts.lr, styleWeight: opts.styleWeight, contentWeight: opts.contentWeight,
+      tvWeight: opts.tvWeight ?? D.tvWeight, tvChromaWeight: opts.tvChromaWeight ?? D.tvChromaWeight, colourWeight: opts.colourWeight ?? D.colourWeight, scales,
       seed: seed + 1000 * s, signal, previewEvery: opts.previewEvery ?? 0,
       onProgress: async (p) => {
         const preview = p.preview && p.iteration < p.iterations ? await encodePng(p.preview) : undefined;
+        // Work done in this image: the iterations of finished levels plus this level's, weighted by level cost.
+        let u = 0;
+        let left = p.iteration;
+        for (const [i, k] of itersPerLevel.entries()) {
+          const n = Math.min(k, left);
+          u += 1.05 * n * levelCost[i];
+          left -= n;
+        }
         await emit({
-          stage: 'synth', fraction: base + (0.8 * p.iteration) / Math.max(1, p.iterations) / samples, sample: s, samples,
+          stage: 'synth', fraction: at(unitsBefore + u), sample: s, samples,
           iteration: p.iteration, iterations: p.iterations, loss: p.loss, preview,
         });
       },
@@ -263,13 +393,17 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     raw.push(r.image);
     images.push(await encodePng(r.image));
     finalLoss.push(r.loss.length ? r.loss[r.loss.length - 1] : NaN);
-    iterSeconds.push(...r.iterationSeconds.slice(1));
-    iterCpu.push(...r.iterationCpuSeconds.slice(1));
+    // Full-size iterations, without the first one (it includes the level's set-up) when there are others.
+    const full = r.iterationScale.flatMap((sc, i) => (sc === scales.length - 1 ? [i] : []));
+    for (const i of full.length > 1 ? full.slice(1) : full) {
+      iterSeconds.push(r.iterationSeconds[i]);
+      iterCpu.push(r.iterationCpuSeconds[i]);
+    }
   }
   lap('synth');
   await emit({ stage: 'done', fraction: 1 });
   return {
     images, raw, width: raw[0].width, height: raw[0].height, finalLoss, secondsPerIteration: median(iterSeconds), cpuSecondsPerIteration: median(iterCpu), timings,
-    method: mode === 'mean' ? 'mean' : method, fitter, psdClipped, targets, layers: [...extractor.styleLayers],
+    method: mode === 'mean' ? 'mean' : method, fitter, psdClipped, targets, palettes, layers: [...extractor.styleLayers],
   };
 }

@@ -114,6 +114,29 @@ test('Conv2DBackpropInput / Conv2DBackpropFilter match cpu over a grid', () => {
   console.log(`  conv2d backprop: ${cases} cases, worst relative error ${worst.toExponential(2)}`);
 });
 
+test('stride-1 filter gradient at the model layer shapes, non-square kernels, explicit pads', () => {
+  const cases: [number[], number[], tf.backend_util.ExplicitPadding | 'same' | 'valid'][] = [
+    // [n, h, w, ci], [kh, kw, co], pad
+    [[3, 28, 28, 8], [3, 3, 8], 'same'],
+    [[2, 16, 16, 32], [3, 3, 16], 'valid'],
+    [[3, 4, 4, 32], [3, 3, 32], 'same'],
+    [[2, 7, 7, 16], [3, 3, 32], 'same'],
+    [[2, 9, 6, 5], [2, 4, 9], 'same'],
+    [[2, 9, 6, 5], [4, 1, 8], 'valid'],
+    [[2, 6, 9, 3], [3, 2, 12], [[0, 0], [3, 0], [0, 2], [0, 0]]],
+    [[1, 5, 5, 2], [1, 1, 8], [[0, 0], [2, 2], [1, 3], [0, 0]]],
+  ];
+  for (const [[n, h, w, ci], [kh, kw, co], pad] of cases) {
+    const label = `${n}x${h}x${w}x${ci} k${kh}x${kw} ->${co} ${typeof pad === 'string' ? pad : JSON.stringify(pad)}`;
+    const x = randn([n, h, w, ci]) as tf.Tensor4D;
+    const f = randn([kh, kw, ci, co]) as tf.Tensor4D;
+    const y = tf.conv2d(x, f, 1, pad);
+    const dy = randn(y.shape);
+    compare('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad, dataFormat: 'NHWC', filterShape: f.shape }, `filter ${label}`);
+    tf.dispose([x, f, y, dy]);
+  }
+});
+
 test('non-square strides and kernels, batch 1, larger channels', () => {
   for (const [h, w, kh, kw, sh, sw, ci, co] of [
     [9, 12, 3, 1, 2, 1, 4, 6],
@@ -269,6 +292,85 @@ test('BatchMatMul and _FusedMatMul with transposes match cpu', () => {
   }
 });
 
+test('Sum over leading axes (the AvgPool path) and other reductions match cpu', () => {
+  const cases: [number[], number[], boolean][] = [
+    [[250, 28, 28, 8], [0, 1, 2], false],
+    [[3, 5, 7, 2], [0, 1, 2], true],
+    [[3, 5, 7, 2], [2, 1, 0], false],
+    [[1, 250, 128], [0, 1], false],
+    [[40, 6], [0], true],
+    [[4, 1, 3, 2, 5], [0, 1, 2, 3], false],
+    [[1, 1, 6], [0, 1], true],
+    // not leading axes, or all of them: the stock kernel
+    [[3, 5, 7, 2], [3], true],
+    [[3, 5, 7, 2], [1, 2], false],
+    [[3, 5, 7, 2], [0, 1, 2, 3], false],
+    [[6, 4], [-1], false],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    // A non-zero mean keeps the reference sums away from cancellation.
+    const x = tf.tidy(() => tf.add(randn(shape), 0.5));
+    compare('Sum', { x }, { axis, keepDims }, `sum [${shape}] axes ${axis} keepDims=${keepDims}`);
+    x.dispose();
+  }
+  const xi = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
+  const si = tf.sum(xi, 0);
+  assert.equal(si.dtype, 'int32');
+  assert.deepEqual(si.arraySync(), [4, 6]);
+  tf.dispose([xi, si]);
+});
+
+test('Identity shares data; disposing either tensor leaves the other intact', () => {
+  const backend = tf.backend() as unknown as { numDataIds(): number };
+  const x = randn([5, 7]);
+  const want = Float32Array.from(x.dataSync());
+  const before = backend.numDataIds();
+  const y = tf.clone(x);
+  assert.equal(backend.numDataIds(), before, 'clone allocated new data');
+  x.dispose();
+  assert.deepEqual(y.dataSync(), want);
+  const z = tf.clone(y);
+  z.dispose();
+  assert.deepEqual(y.dataSync(), want);
+  y.dispose();
+  assert.equal(backend.numDataIds(), before - 1);
+  const s = tf.tensor1d(['a', 'b'], 'string');
+  assert.deepEqual(tf.clone(s).arraySync(), ['a', 'b']);
+  s.dispose();
+});
+
+test('Conv2D / FusedConv2D with one output channel (depthwise + channel sum) match cpu', () => {
+  let cases = 0;
+  for (const [h, w] of [[28, 28], [7, 9]]) {
+    for (const [s, d] of [[1, 1], [2, 1], [1, 2]]) {
+      for (const { name, pad, round } of PADS) {
+        for (const [k, ci] of [[3, 16], [1, 5], [5, 2]]) {
+          if (pad === 'valid' && (k - 1) * d + 1 > Math.min(h, w)) continue;
+          const label = `${h}x${w} s${s} d${d} ${name} k${k} ${ci}->1`;
+          const x = randn([2, h, w, ci]);
+          const filter = randn([k, k, ci, 1]);
+          const common = { strides: [s, s], pad, dataFormat: 'NHWC', dilations: [d, d], dimRoundingMode: round };
+          compare('Conv2D', { x, filter }, common, `conv ${label}`);
+          const bias = randn([1]);
+          const alpha = randn([1]);
+          for (const activation of ['linear', 'sigmoid', 'leakyrelu', 'prelu']) {
+            const inputs: Record<string, tf.Tensor> = activation === 'prelu' ? { x, filter, bias, preluActivationWeights: alpha } : { x, filter, bias };
+            compare('FusedConv2D', inputs, { ...common, activation, leakyreluAlpha: 0.3 }, `fused ${activation} ${label}`);
+          }
+          tf.dispose([x, filter, bias, alpha]);
+          cases++;
+        }
+      }
+    }
+  }
+  assert.ok(cases >= 40, `only ${cases} cases ran`);
+  // More output channels: the stock kernels, unchanged.
+  const x = randn([2, 6, 6, 3]);
+  const filter = randn([3, 3, 3, 4]);
+  compare('Conv2D', { x, filter }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] }, 'conv 3->4');
+  tf.dispose([x, filter]);
+});
+
 test('LeakyRelu matches cpu and is bit-identical to the stock wasm kernel', () => {
   const x = tf.concat([randn([1000]), tf.tensor1d([0, -0, 1e-30, -1e-30, -5, 5])]);
   for (const alpha of [0.2, 0, 1.5]) {
@@ -390,11 +492,15 @@ test('the kernels leak neither tensors nor wasm buffers', () => {
   const a = randn([3, 6, 5]);
   const bias6 = randn([6]);
   const dy1 = randn([2, 9, 9, 1]);
+  const dy8 = randn([2, 9, 9, 8]);
+  const f1 = randn([3, 3, 3, 1]);
+  const b1 = randn([1]);
   const dy4 = randn([2, 4, 4, 4]);
   const calls: [string, tf.NamedTensorMap, object][] = [
     ['Conv2DBackpropInput', { dy, filter: f }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: x.shape }],
     ['Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: f.shape }],
     ['Conv2DBackpropFilter', { x, dy: dy1 }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 1] }],
+    ['Conv2DBackpropFilter', { x, dy: dy8 }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 8] }],
     ['Conv2DBackpropFilter', { x, dy: dy4 }, { strides: 2, pad: 'valid', dataFormat: 'NHWC', filterShape: f.shape }],
     ['DepthwiseConv2dNativeBackpropInput', { dy: dyd, filter: fd }, { strides: 2, pad: 'same', dilations: 1, inputShape: x.shape }],
     ['DepthwiseConv2dNativeBackpropFilter', { x, dy: dyd }, { strides: 2, pad: 'same', dilations: 1, filterShape: fd.shape }],
@@ -404,6 +510,10 @@ test('the kernels leak neither tensors nor wasm buffers', () => {
     ['_FusedMatMul', { a, b: a }, { transposeA: false, transposeB: true, activation: 'linear' }],
     ['_FusedMatMul', { a, b: a, bias: bias6 }, { transposeA: false, transposeB: true, activation: 'relu' }],
     ['LeakyRelu', { x }, { alpha: 0.2 }],
+    ['Identity', { x }, {}],
+    ['Sum', { x }, { axis: [0, 1, 2], keepDims: false }],
+    ['Conv2D', { x, filter: f1 }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 }],
+    ['FusedConv2D', { x, filter: f1, bias: b1 }, { strides: 2, pad: 'valid', dataFormat: 'NHWC', dilations: 1, activation: 'sigmoid' }],
   ];
   for (const [name, inputs, attrs] of calls) {
     // Warm once (XNNPACK operator caches), then count.
@@ -421,7 +531,7 @@ test('the kernels leak neither tensors nor wasm buffers', () => {
   tf.dispose(g);
   assert.equal(tf.memory().numTensors, before.numTensors);
   assert.equal(backend.numDataIds(), before.ids);
-  tf.dispose([x, f, fd, dy, dyd, dyp, dyu, a, bias6, dy1, dy4]);
+  tf.dispose([x, f, fd, dy, dyd, dyp, dyu, a, bias6, dy1, dy4, dy8, f1, b1]);
 });
 
 test('unsupported configurations throw errors naming them', () => {

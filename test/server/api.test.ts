@@ -304,6 +304,9 @@ describe('style assets and uploads', () => {
       [{ styles: [{ upload: '0123456789abcdef' }] }, 'styles.0.upload'],
       [{ styles: [{ painting: 'starry_night' }], content: { preset: 'nope' } }, 'content.preset'],
       [{ styles: [{ painting: 'starry_night' }], colour: 'red' }, 'colour'],
+      [{ styles: [{ painting: 'starry_night' }], method: 'em' }, 'method'],
+      [{ styles: [{ painting: 'starry_night' }], blend: 'average' }, 'blend'],
+      [{ styles: [{ painting: 'starry_night' }], seed: -1 }, 'seed'],
     ];
     for (const [body, field] of cases) {
       const r = await postJson('/api/style/jobs', body);

@@ -10,7 +10,9 @@
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -112,16 +114,23 @@ describe('the web app in Chromium', { skip }, () => {
     await shot('mixing');
   });
 
-  it('Styles: paint a tiny image of an uploaded picture with live progress, then cancel a second job', async () => {
+  it('Styles: paint tiny images of an uploaded picture with the chosen model and seed, live progress and times, then cancel a second job', async () => {
     await page.click('#tab-styles');
     await page.waitForSelector('#styles-a button img');
     assert.equal(await page.isDisabled('#styles-go'), false, 'the style tab is ready (weights and paintings found)');
+    // Defaults: 256 px, the per-sample PCA + SW model, sizes up to the server's cap.
+    assert.equal(await page.inputValue('#styles-size'), '256');
+    assert.equal(await page.inputValue('#styles-method'), 'pca-sw');
+    assert.deepEqual(await page.$$eval('#styles-size option', (os) => os.map((o) => (o as HTMLOptionElement).value)), ['64', '128', '192', '256', '320', '384', '448', '512']);
     await page.click('#styles-b button:nth-child(2)');
     await page.locator('#styles-ratio').fill('30');
     assert.equal(await page.textContent('#styles-ratio-out'), '70% A · 30% B');
     await page.selectOption('#styles-size', '64');
     await page.fill('#styles-iters', '2');
-    await page.fill('#styles-samples', '1');
+    await page.fill('#styles-samples', '2');
+    await page.selectOption('#styles-method', 'pca-em');
+    await page.check('#styles-blend input[value="weights"]');
+    await page.fill('#styles-seed', '4242');
     // Content: an uploaded picture (the radio switches to "Your image" once the upload is accepted).
     const content = await sharp({ create: { width: 80, height: 60, channels: 3, background: '#ffcc00' } })
       .composite([{ input: await sharp({ create: { width: 40, height: 30, channels: 3, background: '#0033aa' } }).png().toBuffer(), left: 20, top: 15 }])
@@ -129,21 +138,30 @@ describe('the web app in Chromium', { skip }, () => {
       .toBuffer();
     await page.setInputFiles('#styles-upload-content', { name: 'content.png', mimeType: 'image/png', buffer: content });
     await page.waitForFunction(() => (document.querySelector('#styles-content-mode input[value="upload"]') as HTMLInputElement).checked);
-    // 'Average' style (the blend's mean Gram) keeps this cheap; sampled Grams are covered by style-jobs.test.ts.
-    await page.check('#styles-mode input[value="mean"]');
+    // Keep every status line the page shows.
+    await page.evaluate(() => {
+      const w = window as unknown as { statusLog: string[] };
+      w.statusLog = [];
+      new MutationObserver(() => w.statusLog.push(document.querySelector('#styles-status')!.textContent ?? '')).observe(document.querySelector('#styles-status')!, { childList: true, characterData: true, subtree: true });
+    });
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/style/jobs') && r.method() === 'POST');
     await page.click('#styles-go');
+    const body = JSON.parse((await sent).postData() ?? '{}');
+    assert.deepEqual([body.method, body.blend, body.seed, body.size, body.iterations, body.samples, body.mode], ['pca-em', 'weights', 4242, 64, 2, 2, 'sampled']);
     await page.waitForSelector('#styles-progress:not([hidden])');
-    await page.waitForSelector('#styles-preview:not([hidden])', { timeout: 40_000 });
-    await page.waitForSelector('body[data-style-job]', { timeout: 40_000 });
+    await page.waitForSelector('body[data-style-job]', { timeout: 60_000 });
     assert.equal(await page.getAttribute('body', 'data-style-job'), 'done', (await page.textContent('#styles-status')) ?? '');
     await page.waitForFunction(() => {
-      const img = document.querySelector('#styles-gallery img') as HTMLImageElement | null;
-      return !!img && img.complete && img.naturalWidth > 0;
+      const imgs = Array.from(document.querySelectorAll('#styles-gallery img')) as HTMLImageElement[];
+      return imgs.length === 2 && imgs.every((img) => img.complete && img.naturalWidth > 0);
     });
-    const painted = page.locator('#styles-gallery img').first();
-    assert.ok((await elementVariance(painted)) > 20, 'the painted image is not blank');
+    const painted = page.locator('#styles-gallery img');
+    for (const i of [0, 1]) assert.ok((await elementVariance(painted.nth(i))) > 20, `painted image ${i} is not blank`);
     // With a content image the output keeps its aspect ratio (80×60 → 64×48).
-    assert.deepEqual(await painted.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]), [64, 48]);
+    assert.deepEqual(await painted.first().evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]), [64, 48]);
+    assert.match((await page.textContent('#styles-gallery figcaption')) ?? '', /seed 4242/);
+    const log = await page.evaluate(() => (window as unknown as { statusLog: string[] }).statusLog);
+    assert.ok(log.some((t) => /painting image \d\/2, iteration \d\/2 · \d+ s elapsed · about \d+ s left/.test(t)), `status lines: ${log.slice(-6).join(' | ')}`);
     await shot('styles');
     // A second, bigger job: cancel it from the page.
     await page.evaluate(() => delete document.body.dataset.styleJob);
@@ -179,5 +197,95 @@ describe('the web app in Chromium', { skip }, () => {
     }
     assert.ok(!(await fig.screenshot()).equals(before), 'the fitted ellipses changed the picture');
     await shot('explore');
+  });
+});
+
+/**
+ * The page recovers from a lost server (issue 17, item 9): a real server process is killed with SIGKILL
+ * while a style job runs and started again on the same port; the page notices (stream error, then a
+ * status poll that gets 404 from the new server), says the job was lost and gives the controls back.
+ * A normal shutdown (SIGTERM) says on the server's log and on the page that the job was stopped.
+ */
+describe('the Styles page when the server goes away', { skip }, () => {
+  let child: ChildProcess | null = null;
+  let port = 0;
+  let log = '';
+  let p2: Page;
+
+  async function freePort(): Promise<number> {
+    const s = createNetServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const p = (s.address() as AddressInfo).port;
+    await new Promise<void>((r) => s.close(() => r()));
+    return p;
+  }
+  /** Starts `npm start` (src/cli/main.ts serve) as its own process and waits until it answers. */
+  async function startChild(): Promise<void> {
+    log = '';
+    child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'serve', '--port', String(port), '--host', '127.0.0.1'], {
+      cwd: repoRoot,
+      env: { ...process.env, GMMGEN_MODELS: models?.dir ?? modelsPath(), GMMGEN_QUIET: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (log += d));
+    child.stderr!.on('data', (d) => (log += d));
+    const t0 = Date.now();
+    for (;;) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/api/status`)).ok) return;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() - t0 > 90_000) throw new Error(`the server did not start within 90 s:\n${log}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  async function startLongJob(): Promise<void> {
+    await p2.goto(`http://127.0.0.1:${port}/#styles`);
+    await p2.waitForSelector('body[data-ready="1"]');
+    await p2.waitForSelector('#styles-a button img');
+    await p2.fill('#styles-iters', '500');
+    await p2.click('#styles-go');
+    // Running (past the queue): the status shows a stage of the job.
+    await p2.waitForFunction(() => /crops|painting|fitting|sampling|loading/.test(document.querySelector('#styles-status')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    assert.equal(await p2.isDisabled('#styles-go'), true);
+  }
+
+  before(async () => {
+    port = await freePort();
+    p2 = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+  after(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await p2?.close();
+  });
+
+  it('kill -9 during a job, restart: the page says the job was lost and re-enables Paint', async () => {
+    await startChild();
+    await startLongJob();
+    const dead = new Promise((r) => child!.once('exit', r));
+    child!.kill('SIGKILL');
+    await dead;
+    // While the server is away the page says it is retrying, and Paint stays disabled.
+    await p2.waitForFunction(() => /connection to the server lost; retrying/.test(document.querySelector('#styles-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await startChild();
+    await p2.waitForSelector('body[data-style-job="lost"]', { timeout: 30_000 });
+    assert.match((await p2.textContent('#styles-notice')) ?? '', /The server restarted and no longer knows this job/);
+    assert.equal(await p2.isDisabled('#styles-go'), false, 'Paint is enabled again');
+    assert.equal(await p2.isDisabled('#styles-cancel'), true, 'Cancel is disabled again');
+    await p2.screenshot({ path: join(SHOTS, 'styles-lost.png') });
+  });
+
+  it('a normal shutdown (SIGTERM) during a job: the server logs that it stopped the job, the page says so', async () => {
+    if (!child || child.exitCode !== null) await startChild();
+    await startLongJob();
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    child!.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.match(log, /stopped 1 style job/);
+    await p2.waitForSelector('body[data-style-job="stopped"]', { timeout: 20_000 });
+    assert.match((await p2.textContent('#styles-notice')) ?? '', /The server was shut down while your job ran/);
+    assert.equal(await p2.isDisabled('#styles-go'), false);
+    assert.doesNotMatch((await p2.textContent('#styles-status')) ?? '', /^cancelled/);
   });
 });

@@ -26,7 +26,7 @@ const post = async (path: string, body: unknown) => {
 };
 const tiny = { styles: [{ painting: 'starry_night' }, { painting: 'the_scream' }], ratio: 0.3, size: 48, iterations: 2, samples: 1, seed: 1 };
 const long = { styles: [{ painting: 'shipwreck' }], size: 256, iterations: 500, samples: 8 };
-const isFinal = (ev: { event: string; data: any }) => ev.event === 'status' && ['done', 'failed', 'cancelled', 'timeout'].includes(ev.data.status);
+const isFinal = (ev: { event: string; data: any }) => ev.event === 'status' && ['done', 'failed', 'cancelled', 'timeout', 'stopped'].includes(ev.data.status);
 
 describe('style jobs', () => {
   it('runs a tiny job to the end with progress, a preview and a non-blank image', async () => {
@@ -80,6 +80,39 @@ describe('style jobs', () => {
     assert.equal(d.status, 202, JSON.stringify(d.body));
     const evD = await readSse(base + d.body.events, { until: isFinal, timeoutMs: 50_000 });
     assert.equal(evD.at(-1)!.data.status, 'done', JSON.stringify(evD.at(-1)!.data));
+  });
+
+  it('runs the chosen Gram model, blend mode and seed: the same seed gives the same image', async () => {
+    const body = { ...tiny, method: 'pca-em', blend: 'weights', seed: 7 };
+    const png: Buffer[] = [];
+    for (let k = 0; k < 2; k++) {
+      const sub = await post('/api/style/jobs', body);
+      assert.equal(sub.status, 202, JSON.stringify(sub.body));
+      assert.deepEqual([sub.body.params.method, sub.body.params.blend, sub.body.params.seed], ['pca-em', 'weights', 7]);
+      const ev = await readSse(base + sub.body.events, { until: isFinal, timeoutMs: 50_000 });
+      assert.equal(ev.at(-1)!.data.status, 'done', JSON.stringify(ev.at(-1)!.data));
+      const prog = ev.filter((e) => e.event === 'progress').map((e) => e.data.progress.values ?? {});
+      assert.ok(prog.some((v) => typeof v.elapsed === 'number' && typeof v.eta === 'number'), 'progress carries elapsed time and an ETA');
+      png.push(Buffer.from(await (await fetch(`${base}/api/style/jobs/${sub.body.id}/results/0.png`)).arrayBuffer()));
+    }
+    assert.ok(png[0].equals(png[1]), 'same seed, same image');
+  });
+
+  it('a shutdown stops running and queued jobs as "stopped" and tells their event streams', async () => {
+    const s = await startServer({ port: 0, log: false, styleQueueSize: 2 });
+    const sub = async (b: unknown) => (await fetch(`${s.url}/api/style/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) })).json() as Promise<any>;
+    const a = await sub(long);
+    const b = await sub(long);
+    const evA = readSse(s.url + a.events, { until: isFinal, timeoutMs: 20_000 });
+    const evB = readSse(s.url + b.events, { until: isFinal, timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const stopped = await s.close();
+    assert.deepEqual(stopped.map((j) => [j.id, j.status]).sort(), [[a.id, 'stopped'], [b.id, 'stopped']].sort());
+    for (const ev of [await evA, await evB]) {
+      const last = ev.at(-1)!.data;
+      assert.equal(last.status, 'stopped');
+      assert.match(last.error, /the server was shut down/);
+    }
   });
 
   it('ends a job that runs over its time limit as timeout', async () => {

@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/backend/index.ts';
 import { loadMobileNet, type FeatureExtractor } from '../../src/style/extractor.ts';
 import { loadImage, cropImage, randomCropBoxes, imageTensor, type RgbImage } from '../../src/style/images.ts';
-import { gramDataset, blendDatasets, datasetMean, type GramDataset } from '../../src/style/dataset.ts';
+import { gramDataset, blendDatasets, datasetMean, paletteOfMoments, pixelMoments, PIXEL_LAYER, type GramDataset } from '../../src/style/dataset.ts';
+import { imagePalette } from '../../src/style/synth.ts';
 import { fitGramModel, mixGramModels, type GramMethod } from '../../src/style/gram-model.ts';
-import { gramMatrix, gramToTri, triLength } from '../../src/style/gram.ts';
+import { gramMatrix, gramToTri, triLength, triToGram } from '../../src/style/gram.ts';
 import { symEigen, availableFitMethods, fitGMM } from '../../src/gmm/index.ts';
 import { sharedPath } from '../../src/util/paths.ts';
 
@@ -24,8 +25,8 @@ before(async () => {
   ex = await loadMobileNet({ dir: sharedPath('models', 'mobilenet_v1_1.0_224'), styleLayers: ['conv_pw_1_relu', 'conv_pw_3_relu'], contentLayer: null });
   imgA = await loadImage(sharedPath('assets', 'styles', 'starry_night.jpg'), { maxSide: 128 });
   imgB = await loadImage(sharedPath('assets', 'styles', 'the_scream.jpg'), { maxSide: 128 });
-  dA = await gramDataset(ex, imgA, { crops: N, cropSize: SIZE, seed: 1 });
-  dB = await gramDataset(ex, imgB, { crops: N, cropSize: SIZE, seed: 2, sourceIndex: 1 });
+  dA = await gramDataset(ex, imgA, { crops: N, cropSize: SIZE, seed: 1, pixelMoments: false });
+  dB = await gramDataset(ex, imgB, { crops: N, cropSize: SIZE, seed: 2, sourceIndex: 1, pixelMoments: false });
 });
 after(() => ex?.dispose());
 
@@ -57,6 +58,35 @@ test('dataset rows are the Gram matrices of the seeded crops (normalised by posi
   // The two paintings have clearly different Gram statistics.
   const [mA, mB] = [datasetMean(dA), datasetMean(dB)];
   assert.ok(relDist(mA[0], mB[0]) > 0.1);
+});
+
+test('the pixel-moment layer: E[p pᵀ] of (r, g, b, 1) per crop, its palette, and palettes of sampled sets', async () => {
+  // Hand case: two pixels (0, 0.5, 1) and (1, 0.5, 0).
+  const m = pixelMoments({ width: 2, height: 1, data: Float32Array.from([0, 0.5, 1, 1, 0.5, 0]) });
+  assert.deepEqual(Array.from(m), [0.5, 0.25, 0, 0.5, 0.25, 0.25, 0.25, 0.5, 0, 0.25, 0.5, 0.5, 0.5, 0.5, 0.5, 1]);
+  const pal = paletteOfMoments(m);
+  assert.deepEqual(pal.mean, [0.5, 0.5, 0.5]);
+  assert.deepEqual(pal.cov.map((v) => +v.toFixed(12)), [0.25, 0, -0.25, 0, 0, 0, -0.25, 0, 0.25]);
+  assert.throws(() => paletteOfMoments([1, 2, 3]), /4×4/);
+  const d = await gramDataset(ex, imgA, { crops: 4, cropSize: SIZE, seed: 1 });
+  assert.deepEqual(d.layers, [PIXEL_LAYER, 'conv_pw_1_relu', 'conv_pw_3_relu']);
+  assert.deepEqual(d.channels, [4, 64, 128]);
+  // Row 2 is the moments of crop 2, and the CNN layers are the same as without the pixel layer.
+  const box = randomCropBoxes(imgA.width, imgA.height, 4, SIZE, 1)[2];
+  const crop = cropImage(imgA, box.x, box.y, SIZE);
+  const row = d.vectors[0].subarray(2 * 10, 3 * 10);
+  assert.ok(relDist(row, gramToTri(pixelMoments(crop), 4)) < 1e-6);
+  assert.deepEqual(d.vectors[1], dA.vectors[0].subarray(0, 4 * triLength(64)));
+  const want = imagePalette(crop);
+  const got = paletteOfMoments(Array.from(triToGram(row, 4)));
+  got.mean.forEach((v, c) => assert.ok(Math.abs(v - want.mean[c]) < 1e-5));
+  got.cov.forEach((v, k) => assert.ok(Math.abs(v - want.cov[k]) < 1e-5));
+  // Palettes of sampled sets are valid: means in [0, 1], covariance PSD.
+  for (const s of fitGramModel(d, { method: 'pca-em', k: 1, pcaDim: 2, seed: 2 }).sample(5, 3)) {
+    const p = paletteOfMoments(s.grams[0]);
+    assert.ok(p.mean.every((v) => v >= 0 && v <= 1));
+    assert.ok(Math.min(...symEigen(Float64Array.from(p.cov), 3).values) > -1e-12);
+  }
 });
 
 test('blending by dataset proportion: ratio 0 is A, 1 is B, 0.25 takes a quarter of the rows from B', () => {

@@ -73,3 +73,23 @@ test('PNG encoding round-trips 8-bit values', async () => {
   const back = await loadImage(png);
   for (let i = 0; i < data.length; i++) assert.ok(Math.abs(back.data[i] - data[i]) < 1e-6);
 });
+
+test('transparent pixels are flattened onto white (or a chosen background), not their stored RGB', async () => {
+  // 8 × 4 RGBA: left half opaque blue, right half fully transparent with pure red stored under it.
+  const w = 8, h = 4;
+  const px = Buffer.alloc(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = (y * w + x) * 4;
+      if (x < w / 2) px.set([0, 0, 255, 255], o);
+      else px.set([255, 0, 0, 0], o);
+    }
+  }
+  const png = await sharp(px, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer();
+  const img = await loadImage(png);
+  const at = (x: number, y: number) => Array.from(img.data.subarray((y * w + x) * 3, (y * w + x) * 3 + 3));
+  assert.deepEqual(at(1, 1), [0, 0, 1], 'opaque blue stays blue');
+  assert.deepEqual(at(6, 2), [1, 1, 1], 'transparent becomes white, not red');
+  const grey = await loadImage(png, { background: '#808080' });
+  assert.deepEqual(Array.from(grey.data.subarray((2 * w + 6) * 3, (2 * w + 6) * 3 + 3)).map((v) => Math.round(v * 255)), [128, 128, 128]);
+});

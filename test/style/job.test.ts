@@ -33,16 +33,35 @@ test('two styles + content → PNG buffers, progress from 0 to 1 with previews',
     assert.equal(meta.height, Math.round((662 * 48) / 960));
   }
   assert.notDeepEqual(res.raw[0].data, res.raw[1].data, 'two samples differ');
-  assert.equal(res.method, 'fixed-basis');
+  assert.equal(res.method, 'pca-sw', 'the default Gram model samples whole Gram sets');
   assert.equal(res.targets.length, 2);
+  assert.equal(res.targets[0].length, 3, 'targets of the 3 CNN style layers (the pixel layer became the palette)');
+  assert.equal(res.palettes.length, 2);
+  for (const p of res.palettes) assert.ok(p && p.mean.length === 3 && p.cov.length === 9);
+  assert.deepEqual(res.palettes[0], res.palettes[1], "by default every sample aims at the style's palette");
   assert.ok(Number.isFinite(res.secondsPerIteration) && res.secondsPerIteration > 0);
   const fr = seen.map((p) => p.fraction);
   for (let i = 1; i < fr.length; i++) assert.ok(fr[i] >= fr[i - 1] - 1e-12, `progress went back at ${i}`);
   assert.equal(fr.at(-1), 1);
   assert.deepEqual([...new Set(seen.map((p) => p.stage))], ['load', 'features', 'fit', 'sample', 'synth', 'done']);
+  // Elapsed time grows; an ETA is given once there is progress to go on, and is 0 at the end.
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i].elapsed >= seen[i - 1].elapsed);
+  assert.ok(seen.some((p) => p.stage === 'synth' && p.eta !== null && p.eta > 0));
+  assert.equal(seen.at(-1)!.eta, 0);
   const previews = seen.filter((p) => p.preview);
   assert.equal(previews.length, 2, 'one preview per image at iteration 2 (the final image is the result)');
   assert.equal((await sharp(previews[0].preview!).metadata()).format, 'png');
+});
+
+test('images too small or too thin to work on are rejected with the minimum in the message', async () => {
+  const thin = await sharp({ create: { width: 1000, height: 4, channels: 3, background: '#884422' } }).png().toBuffer();
+  await assert.rejects(runStyleJob({ ...small, styles: [{ bytes: thin, name: 'thin.png' }] }), /style image thin.png is too thin: .* 96×1, and its crops need at least 32 px on each side/);
+  const line = await sharp({ create: { width: 2000, height: 3, channels: 3, background: '#224488' } }).png().toBuffer();
+  await assert.rejects(runStyleJob({ ...small, styles: [A], content: { bytes: line, name: 'line.png' } }), /content image line.png \(2000×3\) would be 48×1 px at size 48: the output needs at least 16 px on its short side/);
+  // At the edge: a content image that gives exactly 16 px is accepted (48 × 16 from 300 × 100).
+  const ok = await sharp({ create: { width: 300, height: 100, channels: 3, background: '#aa5500' } }).png().toBuffer();
+  const r = await runStyleJob({ ...small, iterations: 1, styles: [A], content: { bytes: ok, name: 'ok.png' } });
+  assert.deepEqual([r.width, r.height], [48, 16]);
 });
 
 test('mean mode and mixture-weight blending with a PCA model; texture mode without content', async () => {
@@ -56,11 +75,27 @@ test('mean mode and mixture-weight blending with a PCA model; texture mode witho
   assert.equal(w.fitter, 'sw');
   const one = await runStyleJob({ ...small, styles: [A], samples: 1 });
   assert.equal(one.images.length, 1);
+  // The style palette is the mean colour moments of the crops; 'sample' palettes differ per sample.
+  const own = await runStyleJob({ ...small, styles: [A], samples: 2, palette: 'sample', iterations: 1 });
+  assert.notDeepEqual(own.palettes[0], own.palettes[1], 'each sample has its own palette');
+  await assert.rejects(runStyleJob({ ...small, styles: [A], palette: 'mine' as never }), /palette must be 'style' or 'sample'/);
 });
 
 test('bad options and bad files are reported clearly; abort cancels and frees tensors', async () => {
   await assert.rejects(runStyleJob({ styles: [] }), /one or two style images/);
-  await assert.rejects(runStyleJob({ styles: [A, B], ratio: 2 }), /ratio must be in \[0, 1\]/);
+  await assert.rejects(runStyleJob({ styles: [A, B], ratio: 2 }), /ratio must be a number in \[0, 1\], got 2/);
+  // Weights and step sizes: a range each, checked before any work (issue 17, items 13-14).
+  await assert.rejects(runStyleJob({ styles: [A], styleWeight: -1 }), /styleWeight must be a number in \(0, 10000\], got -1/);
+  await assert.rejects(runStyleJob({ styles: [A], styleWeight: 0 }), /styleWeight must be a number in \(0, 10000\], got 0/);
+  await assert.rejects(runStyleJob({ styles: [A], styleWeight: 1e39 }), /styleWeight must be a number in \(0, 10000\]/);
+  await assert.rejects(runStyleJob({ styles: [A], content: C, contentWeight: 1e39 }), /contentWeight must be a number in \[0, 10000\]/);
+  await assert.rejects(runStyleJob({ styles: [A], lr: -0.02 }), /lr must be a number in \(0, 0.5\], got -0.02/);
+  await assert.rejects(runStyleJob({ styles: [A], lr: 1e6 }), /lr must be a number in \(0, 0.5\]/);
+  await assert.rejects(runStyleJob({ styles: [A], iterations: 0 }), /iterations must be an integer in \[1, 10000\], got 0/);
+  await assert.rejects(runStyleJob({ styles: [A], size: 100000 }), /size must be an integer in \[16, 2048\], got 100000/);
+  await assert.rejects(runStyleJob({ styles: [A], tvWeight: NaN }), /tvWeight must be a number in \[0, 10000\], got NaN/);
+  await assert.rejects(runStyleJob({ styles: [A], scales: [1, 0.5] }), /scales must be 1 to 4 ascending fractions/);
+  await assert.rejects(runStyleJob({ styles: [A], method: 'nope' as never }), /method must be one of fixed-basis, pca-sw, pca-sc2, pca-em/);
   await assert.rejects(runStyleJob({ styles: [A], init: 'content' }), /needs a content image/);
   await assert.rejects(runStyleJob({ ...small, styles: ['/nonexistent/painting.jpg'] }), /image file not found: \/nonexistent\/painting.jpg/);
   await assert.rejects(runStyleJob({ ...small, styles: [A], modelDir: '/nonexistent/mobilenet' }), /\/nonexistent\/mobilenet/);

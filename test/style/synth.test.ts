@@ -1,6 +1,8 @@
 /**
  * Gatys synthesis with MobileNet at 64 px: a few iterations reduce the style loss (texture mode from
- * noise, and with a content image), progress reports iteration/loss/preview, aborting stops it.
+ * noise, and with a content image) with L-BFGS and with Adam, the coarse-to-fine levels run at their
+ * sizes, the palette start has the palette's colours, progress reports iteration/loss/preview, aborting
+ * stops it, and a loss that overflows stops the run with a clear error.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +10,7 @@ import { initBackend, tf } from '../../src/backend/index.ts';
 import { loadMobileNet, type FeatureExtractor } from '../../src/style/extractor.ts';
 import { loadImage, imageTensor, type RgbImage } from '../../src/style/images.ts';
 import { gramMatrix } from '../../src/style/gram.ts';
-import { synthesize, type SynthProgress } from '../../src/style/synth.ts';
+import { imagePalette, synthesize, type SynthProgress } from '../../src/style/synth.ts';
 import { sharedPath } from '../../src/util/paths.ts';
 
 let ex: FeatureExtractor;
@@ -32,6 +34,7 @@ test('texture mode: 12 iterations from noise reduce the style loss, no tensors l
   const before = tf.memory().numTensors;
   const seen: SynthProgress[] = [];
   const r = await synthesize(ex, targets, { size: 64, iterations: 12, seed: 1, previewEvery: 5, onProgress: (p) => void seen.push(p) });
+  assert.equal(r.evaluations >= 12, true);
   assert.equal(r.image.width, 64);
   assert.equal(r.image.height, 64);
   assert.equal(r.loss.length, 12);
@@ -54,6 +57,35 @@ test('content mode: starts at the content image, style loss falls, content loss 
   // Same seed and inputs → the same image.
   const again = await synthesize(ex, targets, { size: 64, content, iterations: 10, seed: 2 });
   assert.deepEqual(again.image.data, r.image.data);
+});
+
+test('Adam still works; coarse-to-fine levels run at their sizes and report their scale', async () => {
+  const adam = await synthesize(ex, targets, { size: 64, iterations: 8, seed: 1, optimizer: 'adam', lr: 0.05 });
+  assert.ok(adam.styleLoss[7] < 0.8 * adam.styleLoss[0], `Adam: style loss ${adam.styleLoss[0]} → ${adam.styleLoss[7]}`);
+  const seen: SynthProgress[] = [];
+  const ms = await synthesize(ex, targets, { size: 64, iterations: 6, scales: [0.5, 1], scaleIterations: [4, 2], seed: 1, onProgress: (p) => void seen.push(p) });
+  assert.deepEqual(seen.map((p) => [p.scale, p.width]), [[0, 32], [0, 32], [0, 32], [0, 32], [1, 64], [1, 64]]);
+  assert.deepEqual(ms.iterationScale, [0, 0, 0, 0, 1, 1]);
+  assert.equal(ms.image.width, 64);
+  await assert.rejects(synthesize(ex, targets, { size: 64, iterations: 4, scales: [1, 0.5] }), /scales must be ascending/);
+  await assert.rejects(synthesize(ex, targets, { size: 64, iterations: 4, scales: [0.5, 1], scaleIterations: [1, 2] }), /summing to iterations \(4\)/);
+});
+
+test('palette start: smooth noise with the palette colours; a content image recoloured to it', async () => {
+  const palette = imagePalette(style);
+  const r = await synthesize(ex, targets, { size: 64, iterations: 0, palette, seed: 3 });
+  const got = imagePalette(r.image);
+  got.mean.forEach((m, c) => assert.ok(Math.abs(m - palette.mean[c]) < 0.02, `mean ${c}: ${m} vs ${palette.mean[c]}`));
+  const rc = await synthesize(ex, targets, { size: 64, iterations: 0, palette, content, init: 'palette' });
+  const gc = imagePalette(rc.image);
+  gc.mean.forEach((m, c) => assert.ok(Math.abs(m - palette.mean[c]) < 0.03, `content mean ${c}: ${m} vs ${palette.mean[c]}`));
+  await assert.rejects(synthesize(ex, targets, { size: 64, iterations: 1, init: 'palette' }), /needs a palette/);
+});
+
+test('a loss that overflows stops the run with a clear error (L-BFGS and Adam)', async () => {
+  await assert.rejects(synthesize(ex, targets, { size: 64, iterations: 3, styleWeight: 1e39 }), /the loss is Infinity at the start: the weights are too large/);
+  await assert.rejects(synthesize(ex, targets, { size: 64, iterations: 3, styleWeight: 1e39, optimizer: 'adam' }), /the loss became Infinity at iteration 1/);
+  await assert.rejects(synthesize(ex, targets, { size: 64, iterations: 3, styleWeight: -1 }), /styleWeight must be a finite number >= 0, got -1/);
 });
 
 test('abort: the signal stops the optimisation with its reason; bad targets are rejected', async () => {

@@ -296,36 +296,50 @@ $('styles-upload-content').addEventListener('change', async (e) => {
     notice($('styles-notice'), `upload failed: ${err.message}`, 'error');
   }
 });
-let currentJob = null;
-let jobEvents = null;
-$('styles-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
+// The style job the page follows: its event stream, and the poll that takes over when the stream breaks.
+const styleJob = { current: null, events: null, poll: null, misses: 0 };
+const FINAL_JOB = ['done', 'failed', 'cancelled', 'timeout', 'stopped'];
+function styleRequest() {
   const styles = [styleChoice.a, styleChoice.b].filter(Boolean);
-  if (styles.length === 0) {
-    notice($('styles-notice'), 'Pick at least one painting (A), or upload one.', 'error');
-    return;
-  }
+  if (styles.length === 0) return { error: 'Pick at least one painting (A), or upload one.' };
   const mode = document.querySelector('#styles-content-mode input:checked').value;
   let content = null;
   if (mode === 'preset') content = { preset: $('styles-preset').value };
   if (mode === 'upload') {
-    if (!contentUpload) {
-      notice($('styles-notice'), 'Choose an image file for the content first.', 'error');
-      return;
-    }
+    if (!contentUpload) return { error: 'Choose an image file for the content first.' };
     content = { upload: contentUpload.id };
   }
-  const body = {
-    styles,
-    ratio: styles.length === 2 ? Number($('styles-ratio').value) / 100 : 0,
-    content,
-    size: Number($('styles-size').value),
-    iterations: Number($('styles-iters').value),
-    samples: Number($('styles-samples').value),
-    seed: Math.floor(Math.random() * 100000),
-    mode: document.querySelector('#styles-mode input:checked').value,
+  const seed = Number($('styles-seed').value);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2147483647) return { error: 'The seed must be a whole number from 0 to 2147483647.' };
+  return {
+    body: {
+      styles,
+      ratio: styles.length === 2 ? Number($('styles-ratio').value) / 100 : 0,
+      content,
+      size: Number($('styles-size').value),
+      iterations: Number($('styles-iters').value),
+      samples: Number($('styles-samples').value),
+      seed,
+      mode: document.querySelector('#styles-mode input:checked').value,
+      method: $('styles-method').value,
+      blend: document.querySelector('#styles-blend input:checked').value,
+    },
   };
-  const res = await fetch('/api/style/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+$('styles-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const req = styleRequest();
+  if (req.error) {
+    notice($('styles-notice'), req.error, 'error');
+    return;
+  }
+  let res;
+  try {
+    res = await fetch('/api/style/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(req.body) });
+  } catch (err) {
+    notice($('styles-notice'), `cannot reach the server: ${err.message}`, 'error');
+    return;
+  }
   if (!res.ok) {
     notice($('styles-notice'), await apiError(res), res.status === 503 || res.status === 429 ? 'warn' : 'error');
     return;
@@ -333,39 +347,108 @@ $('styles-form').addEventListener('submit', async (e) => {
   notice($('styles-notice'), '');
   followJob(await res.json());
 });
-$('styles-cancel').addEventListener('click', async () => {
-  if (!currentJob) return;
-  await fetch(`/api/style/jobs/${currentJob.id}`, { method: 'DELETE' });
+$('styles-dice').addEventListener('click', () => {
+  $('styles-seed').value = String(Math.floor(Math.random() * 1e6));
 });
-function followJob(job) {
-  currentJob = job;
-  jobEvents?.close();
-  $('styles-progress').hidden = false;
-  $('styles-cancel').disabled = false;
-  $('styles-go').disabled = true;
-  $('styles-bar').style.width = '0%';
-  $('styles-status').textContent = job.status === 'queued' ? `queued (position ${job.position + 1})` : job.status;
+$('styles-cancel').addEventListener('click', async () => {
+  if (!styleJob.current) return;
+  try {
+    await fetch(`/api/style/jobs/${styleJob.current.id}`, { method: 'DELETE' });
+  } catch {
+    // The stream or the poll notices the lost server.
+  }
+});
+function fmtSeconds(s) {
+  if (!Number.isFinite(s)) return '';
+  s = Math.max(0, Math.round(s));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+function styleTimes(values, final = false) {
+  if (!values || values.elapsed === undefined) return '';
+  const left = !final && values.eta !== undefined ? ` · about ${fmtSeconds(values.eta)} left` : '';
+  return ` · ${fmtSeconds(values.elapsed)}${final ? '' : ' elapsed'}${left}`;
+}
+function styleStatusText(j) {
+  if (j.status === 'queued') return `queued (position ${j.position + 1})`;
+  return `${j.progress.message}${styleTimes(j.progress.values)}`;
+}
+function stopFollowing() {
+  styleJob.events?.close();
+  styleJob.events = null;
+  clearTimeout(styleJob.poll);
+  styleJob.poll = null;
+}
+function finishStyleJob(j) {
+  stopFollowing();
+  $('styles-cancel').disabled = true;
+  $('styles-go').disabled = !status?.style?.ready;
+  const words = { done: 'done', failed: `failed: ${j.error}`, cancelled: 'cancelled', timeout: j.error || 'timed out', stopped: j.error || 'stopped by the server' };
+  $('styles-status').textContent = `${words[j.status] ?? j.status}${j.status === 'done' ? styleTimes(j.progress.values, true) : ''}`;
+  if (j.status === 'done') $('styles-bar').style.width = '100%';
+  if (j.status === 'stopped') notice($('styles-notice'), 'The server was shut down while your job ran, so it stopped. Press Paint to start it again.');
+  document.body.dataset.styleJob = j.status;
+}
+/** The job is gone (the server restarted and forgot it): say so and give the controls back. */
+function lostStyleJob(why) {
+  stopFollowing();
+  $('styles-cancel').disabled = true;
+  $('styles-go').disabled = !status?.style?.ready;
+  $('styles-status').textContent = 'lost';
+  notice($('styles-notice'), why, 'error');
+  document.body.dataset.styleJob = 'lost';
+}
+/**
+ * After the event stream breaks: ask the server for the job every 2 s. A final status ends the job as
+ * usual; 404 means the server restarted without it; a server that does not answer is retried for about
+ * a minute, then the job is given up (the controls come back either way).
+ */
+async function pollStyleJob() {
+  const job = styleJob.current;
+  if (!job) return;
+  let res = null;
+  try {
+    res = await fetch(`/api/style/jobs/${job.id}`, { cache: 'no-store' });
+  } catch {
+    res = null;
+  }
+  if (styleJob.current !== job) return;
+  if (res && res.status === 404) {
+    lostStyleJob('The server restarted and no longer knows this job, so it was lost. Press Paint to start it again.');
+    return;
+  }
+  if (res && res.ok) {
+    styleJob.misses = 0;
+    const j = await res.json();
+    if (FINAL_JOB.includes(j.status)) {
+      finishStyleJob(j);
+      return;
+    }
+    // The server is back and the job still runs: listen again.
+    $('styles-status').textContent = styleStatusText(j);
+    listenStyleJob(j);
+    return;
+  }
+  styleJob.misses++;
+  $('styles-status').textContent = `connection to the server lost; retrying (${styleJob.misses})…`;
+  if (styleJob.misses >= 30) {
+    lostStyleJob('The server stopped answering, so the job was given up. Press Paint to try again once it is back.');
+    return;
+  }
+  styleJob.poll = setTimeout(pollStyleJob, 2000);
+}
+function listenStyleJob(job) {
+  styleJob.events?.close();
   const es = new EventSource(job.events);
-  jobEvents = es;
-  const finish = (j) => {
-    es.close();
-    $('styles-cancel').disabled = true;
-    $('styles-go').disabled = false;
-    const words = { done: 'done', failed: `failed: ${j.error}`, cancelled: 'cancelled', timeout: j.error || 'timed out' };
-    $('styles-status').textContent = words[j.status] ?? j.status;
-    if (j.status === 'done') $('styles-bar').style.width = '100%';
-    document.body.dataset.styleJob = j.status;
-  };
+  styleJob.events = es;
   es.addEventListener('status', (ev) => {
     const j = JSON.parse(ev.data);
-    if (['done', 'failed', 'cancelled', 'timeout'].includes(j.status)) finish(j);
-    else if (j.status === 'queued') $('styles-status').textContent = `queued (position ${j.position + 1})`;
-    else $('styles-status').textContent = j.progress.message;
+    if (FINAL_JOB.includes(j.status)) finishStyleJob(j);
+    else $('styles-status').textContent = styleStatusText(j);
   });
   es.addEventListener('progress', (ev) => {
-    const p = JSON.parse(ev.data).progress;
-    $('styles-bar').style.width = `${Math.round(p.fraction * 100)}%`;
-    $('styles-status').textContent = p.message;
+    const d = JSON.parse(ev.data);
+    $('styles-bar').style.width = `${Math.round(d.progress.fraction * 100)}%`;
+    $('styles-status').textContent = `${d.progress.message}${styleTimes(d.progress.values)}`;
   });
   es.addEventListener('preview', (ev) => {
     const d = JSON.parse(ev.data);
@@ -378,7 +461,7 @@ function followJob(job) {
     const d = JSON.parse(ev.data);
     $('styles-gallery-empty')?.remove();
     const fig = document.createElement('figure');
-    fig.innerHTML = `<a href="${d.url}" target="_blank"><img alt="style image ${d.index + 1}" src="${d.url}"></a><figcaption><span>#${d.index + 1}</span><a href="${d.url}" download="style-${d.id}-${d.index}.png">PNG</a></figcaption>`;
+    fig.innerHTML = `<a href="${d.url}" target="_blank"><img alt="style image ${d.index + 1}" src="${d.url}"></a><figcaption><span>#${d.index + 1} · seed ${job.params?.seed ?? ''}</span><a href="${d.url}" download="style-${d.id}-${d.index}.png">PNG</a></figcaption>`;
     $('styles-gallery').prepend(fig);
     // The preview box shows the newest finished image.
     const img = $('styles-preview');
@@ -387,8 +470,34 @@ function followJob(job) {
     $('styles-previewbox').querySelector('.placeholder').hidden = true;
   });
   es.onerror = () => {
-    if (es.readyState === EventSource.CLOSED) return;
+    // The stream broke (server gone, restarted, or the job ended and the stream closed): find out by polling.
+    if (styleJob.events !== es) return;
+    es.close();
+    styleJob.events = null;
+    clearTimeout(styleJob.poll);
+    styleJob.poll = setTimeout(pollStyleJob, 500);
   };
+}
+function followJob(job) {
+  stopFollowing();
+  styleJob.current = job;
+  styleJob.misses = 0;
+  delete document.body.dataset.styleJob;
+  $('styles-progress').hidden = false;
+  $('styles-cancel').disabled = false;
+  $('styles-go').disabled = true;
+  $('styles-bar').style.width = '0%';
+  $('styles-status').textContent = styleStatusText(job);
+  listenStyleJob(job);
+}
+
+/** Size menu up to the server's cap, iteration and image limits. */
+function setupStyleControls(caps) {
+  const sel = $('styles-size');
+  for (const o of [...sel.options]) if (Number(o.value) > caps.maxStyleSize || Number(o.value) < caps.minStyleSize) o.remove();
+  if (![...sel.options].some((o) => o.selected && o.value === '256')) sel.value = [...sel.options].some((o) => o.value === '256') ? '256' : sel.options[sel.options.length - 1].value;
+  $('styles-iters').max = String(caps.maxStyleIterations);
+  $('styles-samples').max = String(caps.maxStyleSamples);
 }
 
 // ------------------------------------------------------------------ Explore: latent PCA
@@ -633,8 +742,7 @@ async function init() {
   }
   if (status.style.missing.length) notice($('styles-notice'), `Style painting is limited on this server: ${status.style.missing.join('; ')}`);
   if (!status.style.ready) $('styles-go').disabled = true;
-  $('styles-iters').max = String(status.caps.maxStyleIterations);
-  $('styles-samples').max = String(status.caps.maxStyleSamples);
+  setupStyleControls(status.caps);
   try {
     paintingList = (await (await fetch('/api/style/paintings')).json()).paintings;
     if (paintingList[0]) styleChoice.a = { painting: paintingList[0].name };

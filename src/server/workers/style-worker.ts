@@ -19,9 +19,9 @@ port.on('message', (m: { type?: string }) => {
 const toBytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const STAGE: Record<string, string> = {
   load: 'loading MobileNet and the images',
+  sample: 'sampling Gram matrices and palettes',
   features: 'Gram matrices of the paintings',
   fit: 'fitting the style mixture',
-  sample: 'sampling Gram matrices',
   synth: 'painting',
   done: 'done',
 };
@@ -38,6 +38,8 @@ try {
       samples: input.samples,
       seed: input.seed,
       mode: input.mode,
+      method: input.method,
+      blend: input.blend,
       modelDir: input.mobilenetDir,
       previewEvery: Math.max(1, Math.round(input.iterations / 12)),
       ...(input.crops !== undefined ? { crops: input.crops } : {}),
@@ -52,6 +54,8 @@ try {
         const values: Record<string, number> = {};
         if (p.loss !== undefined && Number.isFinite(p.loss)) values.loss = p.loss;
         if (p.iteration !== undefined) values.iteration = p.iteration;
+        values.elapsed = p.elapsed;
+        if (p.eta !== null) values.eta = p.eta;
         port.postMessage({ type: 'progress', fraction: p.fraction, message, values });
         if (p.preview) port.postMessage({ type: 'preview', png: new Uint8Array(p.preview) });
       },

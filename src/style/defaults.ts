@@ -1,0 +1,42 @@
+/**
+ * The defaults and limits of a style job (runStyleJob, job.ts), in a module with no imports so that the
+ * CLI can show and check them before it loads anything heavy.
+ */
+
+/** The Gram models (gram-model.ts): per-sample PCA + SW / SC2 / EM GMMs, or the paper's fixed basis per entry. */
+export type GramMethod = 'fixed-basis' | 'pca-sw' | 'pca-sc2' | 'pca-em';
+export const GRAM_METHODS: readonly GramMethod[] = ['fixed-basis', 'pca-sw', 'pca-sc2', 'pca-em'];
+/** The feature extractors (extractor.ts). */
+export const EXTRACTOR_NAMES = ['mobilenet', 'vgg19'] as const;
+
+/** The defaults of runStyleJob (what the CLI and the web page start from). */
+export const STYLE_DEFAULTS = {
+  size: 256,
+  iterations: 80,
+  samples: 1,
+  method: 'pca-sw' as GramMethod,
+  optimizer: 'lbfgs' as 'lbfgs' | 'adam',
+  scales: [0.5, 1],
+  crops: 24,
+  styleWeight: 1,
+  contentWeight: 0.6,
+  colourWeight: 10,
+  tvWeight: 0,
+  tvChromaWeight: 0.3,
+  lr: 0.02,
+} as const;
+
+/** Limits of the options (checkStyleJobOptions); the web server has its own, lower caps. */
+export const STYLE_LIMITS = {
+  minSize: 16,
+  maxSize: 2048,
+  maxIterations: 10_000,
+  maxSamples: 64,
+  maxCrops: 512,
+  maxWeight: 1e4,
+  maxLr: 0.5,
+  /** Smallest side a style image may have after resizing to styleSize (its crops are at most that big). */
+  minStyleSide: 32,
+  /** Smallest side of the output image (a thin content image makes a thin output). */
+  minOutputSide: 16,
+} as const;
