@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm start`: the gmmgen entry point. With no command (or only flags) it starts the web app
  * (`serve`, default http://127.0.0.1:3000; `--port`, `--host`, PORT/HOST env); `npm start -- help` lists the

@@ -141,7 +141,11 @@ export function scaledStep(opt: Optimizer, params: Float64Array, grad: Float64Ar
 
 /** Common defaults and checks of the distance-based fitters' target. */
 export function checkTarget(target: Points | GMM, where: string): void {
-  if (target instanceof GMM) return;
+  if (target instanceof GMM) {
+    // fitGMM hands these over converted; a direct call must do the same (the fitters read Σ_c per component).
+    if (target.covarianceType === 'tied' || target.covarianceType === 'spherical') throw new GMMOptionError(`${where}: a '${target.covarianceType}' target GMM must be passed as target.withCovarianceType('${target.covarianceType === 'tied' ? 'full' : 'diag'}') (fitGMM does this)`);
+    return;
+  }
   validatePoints(target, `${where}: target`);
 }
 
