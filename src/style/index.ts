@@ -15,12 +15,12 @@ export { StyleImageError, loadImage, encodePng, resizeImage, randomCropBoxes, cr
 export { gramMatrix, gramMatrices, gramToTri, triToGram, triLength, symmetricPSD } from './gram.ts';
 export { gramDataset, blendDatasets, concatDatasets, selectDatasetRows, datasetMean, pixelMoments, paletteOfMoments, PIXEL_LAYER, type GramDataset, type CropOptions } from './dataset.ts';
 export { fitGramModel, mixGramModels, GRAM_METHODS, type GramMethod, type GramModel, type GramModelOptions, type SampledGrams } from './gram-model.ts';
-export { synthesize, styleLoss, colourLoss, transferColours, paletteNoise, imagePalette, type SynthOptions, type SynthProgress, type SynthResult, type Palette } from './synth.ts';
-export { minimizeLbfgs, lbfgsDirection, type LbfgsOptions, type LbfgsResult } from './lbfgs.ts';
+export { synthesize, styleLoss, colourLoss, transferColours, paletteNoise, imagePalette, type SynthOptions, type SynthProgress, type SynthResult, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
+export { minimizeLbfgs, lbfgsDirection, type LbfgsOptions, type LbfgsResult, type ValueAndGradient } from './lbfgs.ts';
 export { totalVariation, ycbcrTotalVariation, softmaxSmoothing, rangePenalty } from './regularize.ts';
 export { hfEnergy, colourStats, mixColourStats, colourStatsGap, type HfEnergy, type ColourStats } from './metrics.ts';
 export {
   fetchModel, fetchAssets, fetchBytes, STYLE_ASSETS, MOBILENET_URL, DownloadError, type AssetSpec, type DownloadOptions, type FetchAssetsOptions,
-  type FetchModelOptions,
+  type FetchModelOptions, type FilePin,
 } from './fetch.ts';
 export { symEigenRows, projectPSDRows, type SymEigenT } from './psd.ts';
