@@ -1,19 +1,19 @@
 /**
  * Downloads the public-domain style paintings (SHA-256 checked).
  *
- *   npm run fetch-assets                        # into <repo>/assets/styles
+ *   npm run fetch-assets                        # into the download cache, <repo>/.cache/styles (GMMGEN_CACHE overrides <repo>/.cache)
  *   npm run fetch-assets -- --dest DIR --only starry_night,the_scream --base-url URL --force
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseCli, UsageError } from '../src/cli/args.ts';
-import { repoRoot } from '../src/util/paths.ts';
+import { cachePath } from '../src/util/paths.ts';
 
 const { values } = parseCli({
   name: 'fetch-assets',
   usage: 'npm run fetch-assets -- [--dest DIR] [--only a,b] [--base-url URL] [--force] [--list] [--timeout MS]',
   description: 'Downloads the public-domain style paintings (SHA-256 checked).',
   flags: {
-    dest: { type: 'string', meta: 'DIR', help: `destination folder (default ${join(repoRoot, 'assets', 'styles')})` },
+    dest: { type: 'string', meta: 'DIR', help: `destination folder (default ${cachePath('styles')}, where the web app looks)` },
     'base-url': { type: 'string', meta: 'URL', help: 'folder URL to fetch every file from instead of its own source (a mirror)' },
     only: { type: 'list', help: 'only these paintings (names from --list)' },
     force: { type: 'boolean', help: 're-download files that exist' },
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     for (const a of STYLE_ASSETS) console.log(`${a.name.padEnd(28)} ${a.credit}\n${''.padEnd(28)} ${a.url}`);
     return;
   }
-  const dest = resolve(values.dest ?? join(repoRoot, 'assets', 'styles'));
+  const dest = resolve(values.dest ?? cachePath('styles'));
   const files = await fetchAssets({
     dest, baseUrl: values['base-url'], names: values.only, force: values.force,
     timeoutMs: values.timeout,

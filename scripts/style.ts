@@ -4,7 +4,7 @@
  *   npm run style -- --styles a.jpg,b.jpg --ratio 0.2 --content c.jpg --samples 4 --out dir
  *
  * A style given as a bare name (e.g. starry_night) is looked up in the assets folder
- * (<repo>/assets/styles, then ../shared/assets/styles). Writes <out>/style-<i>.png and <out>/job.json.
+ * (the download cache's styles/ (npm run fetch-assets), then ../shared/assets/styles). Writes <out>/style-<i>.png and <out>/job.json.
  * Every flag is checked before any work (src/cli/args.ts, with the library's ranges from
  * src/style/defaults.ts); the rest (image sizes, non-finite losses) is checked by runStyleJob.
  */
@@ -12,7 +12,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCli, UsageError } from '../src/cli/args.ts';
 import { checkFilePath, writeFileAtomic } from '../src/util/output.ts';
-import { repoRoot, sharedDir } from '../src/util/paths.ts';
+import { cachePath, sharedDir } from '../src/util/paths.ts';
 import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_DEFAULTS as D, STYLE_LIMITS as L } from '../src/style/defaults.ts';
 import type { StyleJobOptions } from '../src/style/index.ts';
 
@@ -22,9 +22,9 @@ const cli = parseCli({
   description:
     'Style blending: Gram matrices (and colour moments) of random crops of one or two paintings, a GMM over them, and\n' +
     'multi-scale L-BFGS synthesis from sampled Gram sets. Writes <out>/style-<i>.png and <out>/job.json.\n' +
-    'A bare style name (starry_night) is looked up in assets/styles.',
+    'A bare style name (starry_night) is looked up in .cache/styles (npm run fetch-assets), then the shared folder.',
   flags: {
-    styles: { type: 'list', required: true, meta: 'A.jpg[,B.jpg]', help: 'one or two style images (paths, or names in assets/styles)' },
+    styles: { type: 'list', required: true, meta: 'A.jpg[,B.jpg]', help: 'one or two style images (paths, or painting names such as starry_night)' },
     ratio: { type: 'number', min: 0, max: 1, help: 'share of style B (default 0.5)' },
     blend: { type: 'choice', choices: ['data', 'weights'], help: 'blend crop datasets in proportion (default) or mix two fitted GMMs' },
     content: { type: 'string', meta: 'FILE', help: 'content image (omit for texture synthesis)' },
@@ -66,7 +66,7 @@ if (existsSync(out)) checkFilePath(join(out, 'job.json'), '--out');
 function resolveStyle(s: string): string {
   if (existsSync(s)) return s;
   const names = [s, `${s}.jpg`, `${s}.png`];
-  const dirs = [join(repoRoot, 'assets', 'styles')];
+  const dirs = [cachePath('styles')];
   const sd = sharedDir();
   if (sd) dirs.push(join(sd, 'assets', 'styles'));
   for (const d of dirs) for (const n of names) if (existsSync(join(d, n))) return join(d, n);

@@ -9,6 +9,8 @@
  * processors, at most 4, in the main thread; 1 in worker threads) through the threaded build (wasm-threads.ts),
  * falling back to the single-thread build if tf.setBackend fails with it (a pthread worker that crashes while
  * starting ends the process with its error instead; GMMGEN_WASM_THREADS=1 never starts the threaded build).
+ *
+ * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm start`: the gmmgen entry point. With no command (or only flags) it starts the web app
  * (`serve`, default http://127.0.0.1:3000; `--port`, `--host`, PORT/HOST env); `npm start -- help` lists the
@@ -27,8 +28,10 @@ async function serve(argv: string[]): Promise<void> {
   console.log(`gmmgen web app: ${s.url}/`);
   const dm = st.digits.missing();
   if (dm.length) console.log(`  digits tabs: not available yet — ${dm.join('; ')}`);
-  const sm = st.style.missing();
+  const sm = st.style.missing(st.setup.items());
   if (sm.length) console.log(`  style tabs: ${sm.join('; ')}`);
+  const setup = st.setup.status();
+  if (setup.state === 'needed') console.log(`  style tabs: ${setup.message} (into ${st.options.download.cacheDir})`);
   const stop = () => {
     console.log('stopping the server');
     void s.close().then(() => process.exit(0));

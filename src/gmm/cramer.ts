@@ -41,7 +41,7 @@
  * Sigma_j = S_j^T S_j, so dL/dmu_j = sum_l dL/dm_jl nu_l and, for Sigma = S^T S,
  * dL/dS_j = sum_l dL/ds_jl (S_j nu_l) nu_l^T / s_jl = 2 S_j dL/dSigma_j.
  */
-import type { GMMParams, Mixture1D, Points } from './types.ts';
+import type { CovarianceType, GMMParams, Mixture1D, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
 import { INV_SQRT2PI, erf, normCdf, normPdf, normSf, validateMixture1D } from './mixture1d.ts';
 import { backProjectCovariances, checkGMMParamsShape, checkPoints, projectGMM, projectGMMAll, projectPointsAll, randomDirections } from './wasserstein.ts';
@@ -427,8 +427,9 @@ export function weightGradToLogitGrad(weights: Float64Array, dWeights: Float64Ar
  * ('full', S_j and G_j are d x d row-major); for 'diag' Sigma = diag(s^2): dL/ds = 2 s G.
  */
 export function covarianceGradToFactorGrad(
-  factors: Float64Array, dCov: Float64Array, k: number, d: number, covarianceType: 'full' | 'diag', out?: Float64Array,
+  factors: Float64Array, dCov: Float64Array, k: number, d: number, covarianceType: CovarianceType, out?: Float64Array,
 ): Float64Array {
+  perComponentFactors('covarianceGradToFactorGrad', covarianceType);
   const res = out ?? new Float64Array(factors.length);
   if (covarianceType === 'diag') {
     for (let i = 0; i < k * d; i++) res[i] = 2 * factors[i] * dCov[i];
@@ -450,7 +451,8 @@ export function covarianceGradToFactorGrad(
 }
 
 /** Sigma = S^T S for every component ('full'), or s^2 ('diag'). */
-export function factorsToCovariances(factors: Float64Array, k: number, d: number, covarianceType: 'full' | 'diag', out?: Float64Array): Float64Array {
+export function factorsToCovariances(factors: Float64Array, k: number, d: number, covarianceType: CovarianceType, out?: Float64Array): Float64Array {
+  perComponentFactors('factorsToCovariances', covarianceType);
   const res = out ?? new Float64Array(factors.length);
   if (covarianceType === 'diag') {
     for (let i = 0; i < k * d; i++) res[i] = factors[i] * factors[i];
@@ -469,6 +471,11 @@ export function factorsToCovariances(factors: Float64Array, k: number, d: number
     }
   }
   return res;
+}
+
+/** The gradient fitters parametrise full and diag covariances only (per-component factors S_j). */
+function perComponentFactors(where: string, covarianceType: CovarianceType): void {
+  if (covarianceType !== 'full' && covarianceType !== 'diag') throw new RangeError(`${where}: covariance factors are defined for 'full' and 'diag', got '${covarianceType}'`);
 }
 
 // Keep a couple of scalar helpers reachable for tests of the derivative identities.

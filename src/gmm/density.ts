@@ -7,7 +7,7 @@
  *   log N(x | μ_c, Σ_c) = −½ d log 2π + Σ_j log (P_c)_jj − ½ ‖P_c x − b_c‖²,
  *
  * as in scikit-learn's `_estimate_log_gaussian_prob`. For a diagonal Σ_c = diag(s²) the factor is
- * P_c = diag(1/s). The quadratic forms are computed by a register-blocked kernel: 4 points × 2 rows
+ * P_c = diag(1/s); a tied model uses one factor for every component, a spherical one P_c = I/σ_c. The quadratic forms are computed by a register-blocked kernel: 4 points × 2 rows
  * of P_c per pass, using that P_c is lower triangular (half the flops of a dense product).
  * Mixture log-density: log p(x) = logsumexp_c (log w_c + log N(x | μ_c, Σ_c)).
  */
@@ -16,9 +16,13 @@ import { choleskyInto, invertLower, NotPositiveDefiniteError } from './linalg.ts
 
 export const LOG_2PI = Math.log(2 * Math.PI);
 
-/** Precision factors of all components. */
+/**
+ * Precision factors of all components, in one of the kernels' two layouts: 'full' (a lower-triangular d×d factor
+ * per component) or 'diag' (d entries per component). A tied model's factors use the full layout (k copies of the
+ * shared factor), a spherical model's the diag layout (σ_c⁻¹ repeated d times).
+ */
 export interface PrecisionFactors {
-  covarianceType: CovarianceType;
+  covarianceType: 'full' | 'diag';
   k: number;
   d: number;
   /** full: k×d×d lower-triangular P_c = L_c⁻¹; diag: k×d entries 1/s_cj. */
@@ -29,28 +33,35 @@ export interface PrecisionFactors {
   precMeans: Float64Array;
 }
 
+/** The kernel layout of a covariance type: 'full' for full and tied, 'diag' for diag and spherical. */
+export function factorLayout(covarianceType: CovarianceType): 'full' | 'diag' {
+  return covarianceType === 'full' || covarianceType === 'tied' ? 'full' : 'diag';
+}
+
 /**
- * Precision factors from means and covariances (full: k×d×d; diag: k×d variances). Throws
- * NotPositiveDefiniteError naming the component when a covariance is not positive-definite.
- * `choleskyOut` (k×d×d, full only) receives the Cholesky factors L_c when given.
+ * Precision factors from means and covariances (shapes of GMMParams: full k×d×d, diag k×d, tied d×d, spherical k).
+ * Throws NotPositiveDefiniteError naming the component (or the tied matrix) when a covariance is not
+ * positive-definite. `choleskyOut` (k×d×d, full only) receives the Cholesky factors L_c when given.
  */
 export function precisionFactors(
   covarianceType: CovarianceType, k: number, d: number, means: Float64Array, covariances: Float64Array,
   opts: { name?: string; choleskyOut?: Float64Array; reuse?: PrecisionFactors } = {},
 ): PrecisionFactors {
   const name = opts.name ?? 'covariances';
+  const layout = factorLayout(covarianceType);
   const r = opts.reuse;
-  const ok = r && r.k === k && r.d === d && r.covarianceType === covarianceType;
+  const ok = r && r.k === k && r.d === d && r.covarianceType === layout;
   const logDetPrec = ok ? r.logDetPrec : new Float64Array(k);
   const precMeans = ok ? r.precMeans : new Float64Array(k * d);
-  if (covarianceType === 'diag') {
+  if (layout === 'diag') {
+    const spherical = covarianceType === 'spherical';
     const prec = ok ? r.prec : new Float64Array(k * d);
     for (let c = 0; c < k; c++) {
       let ld = 0;
       for (let j = 0; j < d; j++) {
-        const v = covariances[c * d + j];
+        const v = spherical ? covariances[c] : covariances[c * d + j];
         if (!(v > 0) || !Number.isFinite(v)) {
-          throw new NotPositiveDefiniteError(`${name}[${c}][${j}] (component ${c}) must be a positive finite variance, got ${v}`, j);
+          throw new NotPositiveDefiniteError(`${name}[${c}]${spherical ? '' : `[${j}]`} (component ${c}) must be a positive finite variance, got ${v}`, j);
         }
         const p = 1 / Math.sqrt(v);
         prec[c * d + j] = p;
@@ -59,22 +70,26 @@ export function precisionFactors(
       }
       logDetPrec[c] = ld;
     }
-    return { covarianceType, k, d, prec, logDetPrec, precMeans };
+    return { covarianceType: layout, k, d, prec, logDetPrec, precMeans };
   }
   const dd = d * d;
+  const tied = covarianceType === 'tied';
   const prec = ok ? r.prec : new Float64Array(k * dd);
   const L = new Float64Array(dd);
   const Pi = new Float64Array(dd);
+  let ld = 0;
   for (let c = 0; c < k; c++) {
-    const piv = choleskyInto(covariances.subarray(c * dd, (c + 1) * dd), d, L);
-    if (piv >= 0) {
-      throw new NotPositiveDefiniteError(`${name}[${c}] (component ${c}) is not positive-definite (Cholesky failed at pivot ${piv})`, piv);
+    if (!tied || c === 0) {
+      const piv = choleskyInto(covariances.subarray(tied ? 0 : c * dd, tied ? dd : (c + 1) * dd), d, L);
+      if (piv >= 0) {
+        throw new NotPositiveDefiniteError(`${tied ? `${name} (the tied covariance)` : `${name}[${c}] (component ${c})`} is not positive-definite (Cholesky failed at pivot ${piv})`, piv);
+      }
+      invertLower(L, d, Pi);
+      ld = 0;
+      for (let j = 0; j < d; j++) ld += Math.log(Pi[j * d + j]);
     }
     if (opts.choleskyOut) opts.choleskyOut.set(L, c * dd);
-    invertLower(L, d, Pi);
     prec.set(Pi, c * dd);
-    let ld = 0;
-    for (let j = 0; j < d; j++) ld += Math.log(Pi[j * d + j]);
     logDetPrec[c] = ld;
     for (let a = 0; a < d; a++) {
       let s = 0;
@@ -82,7 +97,7 @@ export function precisionFactors(
       precMeans[c * d + a] = s;
     }
   }
-  return { covarianceType, k, d, prec, logDetPrec, precMeans };
+  return { covarianceType: layout, k, d, prec, logDetPrec, precMeans };
 }
 
 /**
@@ -204,8 +219,8 @@ const SCATTER_CHUNK = 256;
 /**
  * Weighted scatter of one component: with r_i = resp[i*k + c] and the given centre μ (length d),
  *
- *   full: out = Σ_i r_i (x_i − μ)(x_i − μ)ᵀ   (d×d, symmetric, both triangles written)
- *   diag: out = Σ_i r_i (x_i − μ)²            (length d)
+ *   full, tied:      out = Σ_i r_i (x_i − μ)(x_i − μ)ᵀ   (d×d, symmetric, both triangles written)
+ *   diag, spherical: out = Σ_i r_i (x_i − μ)²            (length d)
  *
  * Rows with r_i = 0 are skipped (exactly: they contribute nothing). The full case gathers up to 256
  * rows at a time, scaled by √r_i, into a zero-padded d'×256 block (d' = d rounded up to 4) and
@@ -217,7 +232,7 @@ export function weightedScatter(
   type: CovarianceType, out: Float64Array, scratch?: ScatterScratch,
 ): ScatterScratch {
   const { n, d, data } = points;
-  if (type === 'diag') {
+  if (factorLayout(type) === 'diag') {
     out.fill(0, 0, d);
     for (let i = 0; i < n; i++) {
       const r = resp[i * k + c];

@@ -5,12 +5,20 @@
  *   E-step:  log ρ_ic = log w_c + log N(x_i | μ_c, Σ_c),   ℓ_i = logsumexp_c log ρ_ic,   γ_ic = exp(log ρ_ic − ℓ_i)
  *   M-step:  N_c = Σ_i γ_ic + 10 ε,   w_c = N_c / Σ_c' N_c',   μ_c = Σ_i γ_ic x_i / N_c,
  *            Σ_c = Σ_i γ_ic (x_i − μ_c)(x_i − μ_c)ᵀ / N_c + regCovar · I      (diag: the diagonal only)
+ *            tied:      Σ = Σ_c w_c Σ_c  (= Σ_c N_c S_c / N + regCovar · I with S_c the scatter above / N_c)
+ *            spherical: σ²_c = (1/d) Σ_j (Σ_c)_jj  (the diag M-step's variances, averaged, regCovar included)
+ *   (scikit-learn's `_estimate_gaussian_covariances_{full,diag,tied,spherical}`; see gmm.ts constrainCovariances)
  *   stop when |mean ℓ(t) − mean ℓ(t−1)| < tol (mean log-likelihood, before the M-step of iteration t),
  *   or after maxIter iterations.
  *
  * history.loss[t] is the mean NLL −mean ℓ of the parameters entering iteration t; history.finalNll is the
- * mean NLL of the returned parameters. With nInit > 1 the run with the best final mean log-likelihood wins
- * (run r uses seed + r for its initialisation).
+ * mean NLL of the returned parameters. With nInit > 1 the run with the lowest final mean NLL wins (run r uses
+ * seed + r for its initialisation; starts.ts, the same rule as fitGMM's nInit for every method).
+ *
+ * Tied and spherical fits run on the full and diagonal kernels: each M-step computes the per-component covariances
+ * in that layout, reduces them to the tied matrix or the spherical variances, and factorises those (a tied fit's
+ * per-component factorisations in between are discarded, so a component with too few points to have a
+ * positive-definite covariance of its own does not stop it).
  *
  * Kernels: the WebAssembly ones (wasm/engine.ts: SIMD128, float64, the phases spread over worker threads with
  * identical results for any thread count) when they load, else the JavaScript ones (density.ts): precision
@@ -18,39 +26,38 @@
  * √γ-scaled rows for the M-step scatter, skipping rows with γ_ic = 0. Responsibilities are normalised as
  * exp(log ρ_ic − max_c log ρ_ic) / Σ_c exp(·), so rows sum to 1 even for points far from every component.
  */
-import type { Points } from './types.ts';
-import { GMM } from './gmm.ts';
-import { estimateLogProb, logSumExpRows, precisionFactors, weightedScatter, type PrecisionFactors, type ScatterScratch } from './density.ts';
+import type { CovarianceType, Points } from './types.ts';
+import { constrainCovariances, COVARIANCE_TYPES, GMM } from './gmm.ts';
+import { estimateLogProb, factorLayout, logSumExpRows, precisionFactors, weightedScatter, type PrecisionFactors, type ScatterScratch } from './density.ts';
 import { NotPositiveDefiniteError } from './linalg.ts';
 import { profileLap, profileStart, WasmEM, WasmFactorError } from './wasm/engine.ts';
 import { HistoryRecorder } from './history.ts';
 import { resolveInit } from './init.ts';
-import { GMMOptionError, optional, positiveInt, validateCommon } from './options.ts';
+import { GMMOptionError, optional, optionsObject, positiveInt, validateCommon } from './options.ts';
+import { bestOfStarts } from './starts.ts';
 import { validatePoints } from './points.ts';
 import type { FitResult } from './fit.ts';
 
 export const EM_OPTION_KEYS = ['nInit'] as const;
+/** EM fits all four covariance types. */
+export const EM_COVARIANCE_TYPES: readonly CovarianceType[] = COVARIANCE_TYPES;
 
+/** EM from k-means++ / random starts (or a given GMM); options: CommonFitOptions and nInit. */
 export function fitEM(points: Points, options: Record<string, unknown>): FitResult {
-  const common = validateCommon(options, { allowed: EM_OPTION_KEYS, where: 'fitEM', defaults: { maxIter: 100, tol: 1e-3, regCovar: 1e-6 } });
-  const nInit = optional('nInit', options.nInit, 1, positiveInt);
+  const { nInit, ...rest } = optionsObject(options, 'fitEM');
+  return bestOfStarts((o) => fitEMOnce(points, o), points, rest, optional('nInit', nInit, 1, positiveInt), 'fitEM');
+}
+
+function fitEMOnce(points: Points, options: Record<string, unknown>): FitResult {
+  const common = validateCommon(options, { where: 'fitEM', defaults: { maxIter: 100, tol: 1e-3, regCovar: 1e-6 }, covarianceTypes: EM_COVARIANCE_TYPES });
   validatePoints(points, 'points');
   if (common.k > points.n) throw new GMMOptionError(`fitEM: k = ${common.k} exceeds the number of points n = ${points.n}`);
-  if (nInit > 1 && common.init instanceof GMM) throw new GMMOptionError('fitEM: nInit > 1 needs a random initialisation (init is a fixed GMM)');
-  let best: FitResult | undefined;
-  let bestScore = -Infinity;
-  for (let r = 0; r < nInit; r++) {
-    const init = resolveInit(points, { ...common, seed: common.seed + r });
-    const res = runEM(points, init, common.maxIter, common.tol, common.regCovar, common.onStep);
-    const score = -(res.history.finalNll ?? Infinity);
-    if (!best || score > bestScore) { best = res; bestScore = score; }
-  }
-  return best!;
+  return runEM(points, resolveInit(points, common), common.maxIter, common.tol, common.regCovar, common.onStep);
 }
 
 /** The EM iterations from a given initial mixture. */
 export function runEM(points: Points, init: GMM, maxIter: number, tol: number, regCovar: number, onStep?: HistoryRecorderOnStep): FitResult {
-  const wasm = WasmEM.open(points, init.k, init.covarianceType);
+  const wasm = WasmEM.open(points, init.k, factorLayout(init.covarianceType));
   try {
     const state: EMState = wasm ? new WasmState(wasm, init) : new JsState(points, init);
     return iterate(state, init, maxIter, tol, regCovar, onStep);
@@ -63,9 +70,9 @@ export function runEM(points: Points, init: GMM, maxIter: number, tol: number, r
 interface EMState {
   /** E-step with these weights; keeps the responsibilities (and, with `forMStep`, what mStep needs). Returns Σ ℓ_i / n. */
   eStep(weights: Float64Array, forMStep: boolean): number;
-  /** M-step from the last E-step: writes the new weights, updates means, covariances and factors; throws factorError. */
+  /** M-step from the last E-step: writes the new weights, updates means, covariances and factors; throws NotPositiveDefiniteError. */
   mStep(regCovar: number, weights: Float64Array): void;
-  /** Copies of the current means and covariances. */
+  /** Copies of the current means and covariances (in the shape of the fit's covariance type). */
   read(means: Float64Array, covariances: Float64Array): void;
 }
 
@@ -102,10 +109,31 @@ function iterate(state: EMState, init: GMM, maxIter: number, tol: number, regCov
 
 const FACTOR_NAME = 'EM covariances';
 
+/** One covariance per component in the kernels' layout: tied → k copies of Σ (k×d×d), spherical → σ²_c repeated (k×d). */
+function expandCovariances(type: CovarianceType, k: number, d: number, covariances: Float64Array): Float64Array {
+  if (type === 'full' || type === 'diag') return covariances;
+  const len = type === 'tied' ? d * d : d;
+  const out = new Float64Array(k * len);
+  for (let c = 0; c < k; c++) {
+    if (type === 'tied') out.set(covariances, c * len);
+    else out.fill(covariances[c], c * len, (c + 1) * len);
+  }
+  return out;
+}
+
 /** The WebAssembly kernels (wasm/engine.ts); a failed factorisation reads as precisionFactors' error. */
 class WasmState implements EMState {
-  constructor(private readonly em: WasmEM, private readonly init: GMM) {
-    this.factored(() => em.setComponents(init.means, init.covariances));
+  private readonly type: CovarianceType;
+  /** tied / spherical: the constrained covariances (the kernels hold them expanded). */
+  private covs: Float64Array;
+  private readonly layoutCovs: Float64Array;
+
+  constructor(private readonly em: WasmEM, init: GMM) {
+    const { k, d, covarianceType } = init;
+    this.type = covarianceType;
+    this.covs = init.covariances.slice();
+    this.layoutCovs = new Float64Array(factorLayout(covarianceType) === 'full' ? k * d * d : k * d);
+    this.factored(() => em.setComponents(init.means, expandCovariances(covarianceType, k, d, this.covs)));
   }
 
   private factored(f: () => void): void {
@@ -113,13 +141,19 @@ class WasmState implements EMState {
       f();
     } catch (e) {
       if (!(e instanceof WasmFactorError)) throw e;
-      const { d, covarianceType, means, covariances } = this.init;
-      const covs = new Float64Array(covariances.length);
-      this.em.readComponents(new Float64Array(means.length), covs);
+      const { d, k } = this.em;
       const c = e.component;
-      throw new NotPositiveDefiniteError(covarianceType === 'diag'
-        ? `${FACTOR_NAME}[${c}][${e.pivot}] (component ${c}) must be a positive finite variance, got ${covs[c * d + e.pivot]}`
-        : `${FACTOR_NAME}[${c}] (component ${c}) is not positive-definite (Cholesky failed at pivot ${e.pivot})`, e.pivot);
+      let msg: string;
+      if (this.type === 'tied') msg = `${FACTOR_NAME} (the tied covariance) is not positive-definite (Cholesky failed at pivot ${e.pivot})`;
+      else if (this.type === 'spherical') msg = `${FACTOR_NAME}[${c}] (component ${c}) must be a positive finite variance, got ${this.covs[c]}`;
+      else {
+        const covs = new Float64Array(this.type === 'diag' ? k * d : k * d * d);
+        this.em.readComponents(new Float64Array(k * d), covs);
+        msg = this.type === 'diag'
+          ? `${FACTOR_NAME}[${c}][${e.pivot}] (component ${c}) must be a positive finite variance, got ${covs[c * d + e.pivot]}`
+          : `${FACTOR_NAME}[${c}] (component ${c}) is not positive-definite (Cholesky failed at pivot ${e.pivot})`;
+      }
+      throw new NotPositiveDefiniteError(msg, e.pivot);
     }
   }
 
@@ -129,18 +163,39 @@ class WasmState implements EMState {
   }
 
   mStep(regCovar: number, weights: Float64Array): void {
-    this.factored(() => this.em.mStep(regCovar, weights));
+    const { type, em } = this;
+    if (type === 'full' || type === 'diag') {
+      this.factored(() => em.mStep(regCovar, weights));
+      return;
+    }
+    try {
+      em.mStep(regCovar, weights); // per-component covariances; their factors are replaced below
+    } catch (e) {
+      if (!(e instanceof WasmFactorError)) throw e;
+    }
+    const means = new Float64Array(em.k * em.d);
+    em.readComponents(means, this.layoutCovs);
+    this.covs = constrainCovariances(type, em.k, em.d, weights, this.layoutCovs);
+    this.factored(() => em.setComponents(means, expandCovariances(type, em.k, em.d, this.covs)));
   }
 
   read(means: Float64Array, covariances: Float64Array): void {
-    this.em.readComponents(means, covariances);
+    if (this.type === 'full' || this.type === 'diag') {
+      this.em.readComponents(means, covariances);
+      return;
+    }
+    this.em.readComponents(means, this.layoutCovs);
+    covariances.set(this.covs);
   }
 }
 
 /** The JavaScript kernels of density.ts (the fallback). */
 class JsState implements EMState {
   private readonly means: Float64Array;
-  private readonly covs: Float64Array;
+  /** The fit's covariances (shape of its type) and, for tied / spherical, the per-component ones in the kernel layout. */
+  private covs: Float64Array;
+  private readonly layoutCovs: Float64Array;
+  private readonly type: CovarianceType;
   private readonly logW: Float64Array;
   private readonly logProb: Float64Array;
   private readonly lse: Float64Array;
@@ -154,13 +209,15 @@ class JsState implements EMState {
     const { n, d } = points, { k } = init;
     this.means = init.means.slice();
     this.covs = init.covariances.slice();
+    this.type = init.covarianceType;
+    this.layoutCovs = factorLayout(this.type) === this.type ? this.covs : new Float64Array(factorLayout(this.type) === 'full' ? k * d * d : k * d);
     this.logW = new Float64Array(k);
     this.logProb = new Float64Array(n * k);
     this.lse = new Float64Array(n);
     this.quad = new Float64Array(n);
     this.nk = new Float64Array(k);
-    this.cov = new Float64Array(init.covarianceType === 'full' ? d * d : d);
-    this.pf = precisionFactors(init.covarianceType, k, d, this.means, this.covs, { name: FACTOR_NAME });
+    this.cov = new Float64Array(factorLayout(this.type) === 'full' ? d * d : d);
+    this.pf = precisionFactors(this.type, k, d, this.means, this.covs, { name: FACTOR_NAME });
   }
 
   eStep(weights: Float64Array): number {
@@ -177,7 +234,7 @@ class JsState implements EMState {
   }
 
   mStep(regCovar: number, weights: Float64Array): void {
-    const { points, means, covs, nk, logProb, cov } = this;
+    const { points, means, layoutCovs: covs, nk, logProb, cov } = this;
     const { n, d, data } = points, { k, covarianceType: type } = this.pf;
     const covLen = type === 'full' ? d * d : d;
     let t = profileStart();
@@ -210,7 +267,8 @@ class JsState implements EMState {
       }
     }
     t = profileLap('M: scatter', t);
-    this.pf = precisionFactors(type, k, d, means, covs, { name: FACTOR_NAME, reuse: this.pf });
+    if (this.layoutCovs !== this.covs) this.covs = constrainCovariances(this.type, k, d, weights, this.layoutCovs);
+    this.pf = precisionFactors(this.type, k, d, means, this.covs, { name: FACTOR_NAME, reuse: this.pf });
     profileLap('M: Σ_c, Cholesky, P_c', t);
   }
 

@@ -11,13 +11,23 @@
  *
  * Every fitter accepts CommonFitOptions plus its own options, rejects unknown option names
  * (options.ts: validateCommon), is deterministic for a given seed, and records a FitHistory.
- * Fitters are kept in a registry; `registerFitter` adds or replaces one.
+ * Fitters are kept in a registry; `registerFitter` adds or replaces one, declaring the covariance types it fits
+ * (default 'full' and 'diag'; EM fits all four). fitGMM itself
+ *  - refuses a covarianceType the method does not fit, naming the ones it does and the methods that fit the asked one;
+ *  - hands the distance-based fitters a tied / spherical target GMM as the same mixture in full / diag form;
+ *  - runs `nInit` seeded starts and keeps the best (starts.ts; default 1), for every method.
+ *
+ * Warm start (scikit-learn's `warm_start`): pass a fitted GMM as `init` to continue from it, e.g.
+ *   const more = fitGMM('em', points, { k: gmm.k, init: gmm, covarianceType: gmm.covarianceType, maxIter: 50 });
+ * The fit starts from exactly that mixture (converted with GMM.withCovarianceType when covarianceType differs).
  */
 import type { CovarianceType, FitHistory, Points } from './types.ts';
-import { GMM } from './gmm.ts';
-import { GMMOptionError, optionsObject, type OnStep } from './options.ts';
+import { COVARIANCE_TYPES, GMM } from './gmm.ts';
+import { factorLayout } from './density.ts';
+import { GMMOptionError, optional, optionsObject, PER_COMPONENT_TYPES, positiveInt, type OnStep } from './options.ts';
+import { bestOfStarts } from './starts.ts';
 import { describe } from './points.ts';
-import { fitEM } from './em.ts';
+import { EM_COVARIANCE_TYPES, fitEM } from './em.ts';
 import { fitNLL } from './nll.ts';
 import { fitSW } from './sw.ts';
 import { fitSC2 } from './sc2.ts';
@@ -37,7 +47,10 @@ export interface CommonFitOptions {
    * (the SW-GMM authors' demo start), or a given GMM. Default 'kmeans++'.
    */
   init?: 'kmeans++' | 'random' | 'small' | GMM;
+  /** 'full' (default), 'diag', 'tied' or 'spherical' (types.ts); each method declares which it fits. */
   covarianceType?: CovarianceType;
+  /** Seeded starts (seed, seed + 1, …); the one with the lowest NLL is returned (starts.ts). Default 1. */
+  nInit?: number;
   maxIter?: number;
   tol?: number;
   /** Added to covariance diagonals (default 1e-6, like scikit-learn). */
@@ -53,13 +66,23 @@ export interface FitResult {
 
 export type Fitter = (target: Points | GMM, options: Record<string, unknown>) => FitResult;
 
-const registry = new Map<FitMethod, Fitter>();
+const registry = new Map<FitMethod, { fit: Fitter; covarianceTypes: readonly CovarianceType[] }>();
 
-/** Adds (or replaces) the fitter of a method. */
-export function registerFitter(method: FitMethod, fn: Fitter): void {
+/**
+ * Adds (or replaces) the fitter of a method, with the covariance types it fits (default 'full' and 'diag', the
+ * types the gradient-based fitters parametrise; fitGMM refuses the others before the fitter runs).
+ */
+export function registerFitter(method: FitMethod, fn: Fitter, covarianceTypes: readonly CovarianceType[] = PER_COMPONENT_TYPES): void {
   if (!FIT_METHODS.includes(method)) throw new GMMOptionError(`registerFitter: unknown method ${describe(method)}; expected one of ${FIT_METHODS.join(', ')}`);
   if (typeof fn !== 'function') throw new GMMOptionError(`registerFitter: fitter for '${method}' must be a function`);
-  registry.set(method, fn);
+  const bad = covarianceTypes.filter((t) => !COVARIANCE_TYPES.includes(t));
+  if (covarianceTypes.length === 0 || bad.length) throw new GMMOptionError(`registerFitter: covariance types of '${method}' must be some of ${COVARIANCE_TYPES.join(', ')}, got ${describe(covarianceTypes)}`);
+  registry.set(method, { fit: fn, covarianceTypes: [...covarianceTypes] });
+}
+
+/** The covariance types a method fits (empty when it has no registered fitter). */
+export function fitterCovarianceTypes(method: FitMethod): CovarianceType[] {
+  return [...(registry.get(method)?.covarianceTypes ?? [])];
 }
 
 /** Methods that currently have a fitter. */
@@ -67,15 +90,32 @@ export function availableFitMethods(): FitMethod[] {
   return FIT_METHODS.filter((m) => registry.has(m));
 }
 
-/** Fits a k-component GMM to the target (points, or a GMM for the distance-based methods). */
+/**
+ * Fits a k-component GMM to the target (points, or a GMM for the distance-based methods). Options: CommonFitOptions
+ * and the method's own (see the table above). Throws GMMOptionError for an unknown method or option, a bad value, or
+ * a covarianceType the method does not fit; PointsError for malformed points.
+ */
 export function fitGMM(method: FitMethod, target: Points | GMM, options: Record<string, unknown>): FitResult {
+  const where = `fitGMM('${method}')`;
   if (!FIT_METHODS.includes(method)) throw new GMMOptionError(`fitGMM: unknown method ${describe(method)}; expected one of ${FIT_METHODS.map((m) => `'${m}'`).join(', ')}`);
-  const fn = registry.get(method);
-  if (!fn) throw new GMMOptionError(`fitGMM: method '${method}' has no registered fitter (available: ${availableFitMethods().join(', ')})`);
+  const entry = registry.get(method);
+  if (!entry) throw new GMMOptionError(`fitGMM: method '${method}' has no registered fitter (available: ${availableFitMethods().join(', ')})`);
   if (!(target instanceof GMM) && (target === null || typeof target !== 'object' || !(target.data instanceof Float64Array))) {
     throw new GMMOptionError(`fitGMM: target must be Points {n, d, data: Float64Array} or a GMM, got ${describe(target)}`);
   }
-  return fn(target, optionsObject(options, `fitGMM('${method}')`));
+  const { nInit, ...rest } = optionsObject(options, where);
+  const starts = optional('nInit', nInit, 1, positiveInt);
+  const type = rest.covarianceType;
+  if (typeof type === 'string' && COVARIANCE_TYPES.includes(type as CovarianceType) && !entry.covarianceTypes.includes(type as CovarianceType)) {
+    const others = availableFitMethods().filter((m) => registry.get(m)!.covarianceTypes.includes(type as CovarianceType));
+    throw new GMMOptionError(
+      `${where}: covarianceType '${type}' is not supported; '${method}' fits ${entry.covarianceTypes.map((t) => `'${t}'`).join(', ')}` +
+        (others.length ? ` (methods that fit '${type}': ${others.map((m) => `'${m}'`).join(', ')})` : ''),
+    );
+  }
+  // The distance-based fitters read a target GMM's covariances per component: tied → full, spherical → diag.
+  const t = target instanceof GMM && target.covarianceType !== factorLayout(target.covarianceType) ? target.withCovarianceType(factorLayout(target.covarianceType)) : target;
+  return bestOfStarts((o) => entry.fit(t, o), t, rest, starts, where);
 }
 
 /** For fitters defined on point sets only. */
@@ -88,7 +128,7 @@ function pointsOnly(method: FitMethod, fit: (p: Points, o: Record<string, unknow
   };
 }
 
-registerFitter('em', pointsOnly('em', fitEM));
+registerFitter('em', pointsOnly('em', fitEM), EM_COVARIANCE_TYPES);
 registerFitter('nll', pointsOnly('nll', fitNLL));
 registerFitter('sw', (t, o) => fitSW(t, o));
 registerFitter('sc2', (t, o) => fitSC2(t, o));

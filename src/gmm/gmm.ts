@@ -1,24 +1,8 @@
-/**
- * The Gaussian mixture model p(x) = Σ_c w_c N(x | μ_c, Σ_c) in d dimensions with k components,
- * full or diagonal covariances. Immutable: parameters are validated and copied on construction; all
- * accessors that hand out parameters return copies (`params()`), except the readonly typed-array fields,
- * which must not be mutated (the Cholesky/precision caches depend on them).
- *
- * Validation (GMMValidationError, message naming the field and component):
- *  - k, d positive integers; covarianceType 'full' | 'diag';
- *  - weights: length k, finite, ≥ 0, sum within 1e-6 of 1 (then renormalised exactly);
- *  - means: length k·d, finite;
- *  - covariances: full: k·d·d, finite, symmetric to 1e-8 relative (then symmetrised exactly) and
- *    positive-definite (Cholesky succeeds); diag: k·d finite positive variances.
- *
- * JSON (GMMJson, version 1):
- *   { format: 'gmmgen-gmm', version: 1, k, d, covarianceType, weights: number[], means: number[][],
- *     covariances: number[][][] (full) | number[][] (diag), meta?: {...} }
- */
+/** The GMM class (below), its JSON form and covariance-type helpers. */
 import type { CovarianceType, GMMParams, Mixture1D, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
 import { asymmetry, choleskyInto, symmetrize } from './linalg.ts';
-import { estimateLogProb, logSumExpRows, precisionFactors, type PrecisionFactors } from './density.ts';
+import { estimateLogProb, factorLayout, logSumExpRows, precisionFactors, type PrecisionFactors } from './density.ts';
 import { describe, validatePoints } from './points.ts';
 
 export { pointsFromFlat, pointsFromRows, validatePoints } from './points.ts';
@@ -29,6 +13,61 @@ export class GMMValidationError extends RangeError {
     this.name = 'GMMValidationError';
   }
 }
+
+/** The covariance types, in scikit-learn's order. */
+export const COVARIANCE_TYPES: readonly CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+
+/** Length of the covariances array of a k-component, d-dimensional mixture: full k·d·d, diag k·d, tied d·d, spherical k. */
+export function covarianceLength(covarianceType: CovarianceType, k: number, d: number): number {
+  switch (covarianceType) {
+    case 'full': return k * d * d;
+    case 'diag': return k * d;
+    case 'tied': return d * d;
+    case 'spherical': return k;
+  }
+}
+
+/** Whether v is one of the four covariance types. */
+export function isCovarianceType(v: unknown): v is CovarianceType {
+  return typeof v === 'string' && (COVARIANCE_TYPES as readonly string[]).includes(v);
+}
+
+/**
+ * One covariance per component, in the kernel layout of `covarianceType` (density.ts factorLayout: k×d×d for full
+ * and tied, k×d for diag and spherical), reduced to the parameters of that type: full and diag are copied; tied
+ * gives Σ = Σ_c w_c Σ_c (d×d); spherical gives σ²_c = (1/d) Σ_j (Σ_c)_jj (length k). With w_c = N_c / N and
+ * Σ_c = the responsibility-weighted scatter of component c / N_c + reg·I, these are scikit-learn's tied and
+ * spherical M-steps (`_estimate_gaussian_covariances_tied` / `_spherical`; reg·Σ_c w_c = reg).
+ */
+export function constrainCovariances(
+  covarianceType: CovarianceType, k: number, d: number, weights: ArrayLike<number>, perComponent: Float64Array,
+): Float64Array {
+  switch (covarianceType) {
+    case 'full':
+    case 'diag':
+      return perComponent.slice(0, covarianceLength(covarianceType, k, d));
+    case 'tied': {
+      const dd = d * d;
+      const out = new Float64Array(dd);
+      for (let c = 0; c < k; c++) {
+        const w = weights[c];
+        for (let i = 0; i < dd; i++) out[i] += w * perComponent[c * dd + i];
+      }
+      return out;
+    }
+    case 'spherical': {
+      const out = new Float64Array(k);
+      for (let c = 0; c < k; c++) {
+        let t = 0;
+        for (let j = 0; j < d; j++) t += perComponent[c * d + j];
+        out[c] = t / d;
+      }
+      return out;
+    }
+  }
+}
+
+const TYPE_LIST = COVARIANCE_TYPES.map((t) => `'${t}'`).join(', ');
 
 export const GMM_JSON_FORMAT = 'gmmgen-gmm';
 export const GMM_JSON_VERSION = 1;
@@ -41,13 +80,35 @@ export interface GMMJson {
   covarianceType: CovarianceType;
   weights: number[];
   means: number[][];
-  covariances: number[][][] | number[][];
+  covariances: number[][][] | number[][] | number[];
   meta?: Record<string, unknown>;
 }
 
 const WEIGHT_SUM_TOL = 1e-6;
 const SYMMETRY_TOL = 1e-8;
 
+/**
+ * The Gaussian mixture model p(x) = Σ_c w_c N(x | μ_c, Σ_c) in d dimensions with k components, with
+ * scikit-learn's four covariance types (types.ts, CovarianceType): 'full', 'diag', 'tied' (one Σ shared by all
+ * components) and 'spherical' (Σ_c = σ²_c I). Immutable: parameters are validated and copied on construction; all
+ * accessors that hand out parameters return copies (`params()`), except the readonly typed-array fields,
+ * which must not be mutated (the Cholesky/precision caches depend on them).
+ *
+ * Validation (GMMValidationError, message naming the field and component):
+ *  - k, d positive integers; covarianceType 'full' | 'diag' | 'tied' | 'spherical';
+ *  - weights: length k, finite, ≥ 0, sum within 1e-6 of 1 (then renormalised exactly);
+ *  - means: length k·d, finite;
+ *  - covariances: full k·d·d, tied d·d: finite, symmetric to 1e-8 relative (then symmetrised exactly) and
+ *    positive-definite (Cholesky succeeds); diag k·d, spherical k: finite positive variances.
+ *
+ * JSON (GMMJson, version 1; the covariances in scikit-learn's `covariances_` shapes):
+ *   { format: 'gmmgen-gmm', version: 1, k, d, covarianceType, weights: number[], means: number[][],
+ *     covariances: number[][][] (full, k×d×d) | number[][] (diag, k×d; tied, d×d) | number[] (spherical, k),
+ *     meta?: {...} }
+ *
+ * Model selection (scikit-learn's `bic` / `aic`): nParameters() counts k − 1 weights, k·d means and the covariance
+ * parameters (full k·d(d+1)/2, diag k·d, tied d(d+1)/2, spherical k).
+ */
 export class GMM {
   readonly k: number;
   readonly d: number;
@@ -58,7 +119,7 @@ export class GMM {
   /** Free-form metadata carried through JSON (method, seed, training info, ...). */
   readonly meta?: Record<string, unknown>;
 
-  /** full: k×d×d Cholesky factors L_c (Σ_c = L_c L_cᵀ); diag: k×d standard deviations. */
+  /** full: k×d×d Cholesky factors L_c (Σ_c = L_c L_cᵀ); tied: the d×d factor of Σ; diag: k×d, spherical: k standard deviations. */
   private readonly chol: Float64Array;
   private pf?: PrecisionFactors;
   private logW?: Float64Array;
@@ -68,10 +129,10 @@ export class GMM {
     const { k, d, covarianceType } = params;
     if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw new GMMValidationError(`GMM: k must be a positive integer, got ${describe(k)}`);
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) throw new GMMValidationError(`GMM: d must be a positive integer, got ${describe(d)}`);
-    if (covarianceType !== 'full' && covarianceType !== 'diag') throw new GMMValidationError(`GMM: covarianceType must be 'full' or 'diag', got ${describe(covarianceType)}`);
+    if (!isCovarianceType(covarianceType)) throw new GMMValidationError(`GMM: covarianceType must be one of ${TYPE_LIST}, got ${describe(covarianceType)}`);
     const weights = copyArray('weights', params.weights, k);
     const means = copyArray('means', params.means, k * d);
-    const covariances = copyArray('covariances', params.covariances, covarianceType === 'full' ? k * d * d : k * d);
+    const covariances = copyArray('covariances', params.covariances, covarianceLength(covarianceType, k, d));
     for (let c = 0; c < k; c++) {
       const w = weights[c];
       if (!Number.isFinite(w)) throw new GMMValidationError(`GMM: weights[${c}] (component ${c}) is not finite: ${w}`);
@@ -84,28 +145,35 @@ export class GMM {
     for (let i = 0; i < means.length; i++) {
       if (!Number.isFinite(means[i])) throw new GMMValidationError(`GMM: means[${Math.floor(i / d)}][${i % d}] (component ${Math.floor(i / d)}) is not finite: ${means[i]}`);
     }
-    if (covarianceType === 'diag') {
-      this.chol = new Float64Array(k * d);
+    if (covarianceType === 'diag' || covarianceType === 'spherical') {
+      // diag: covariances[c][j] of component c; spherical: covariances[c], the variance of component c.
+      const per = covarianceType === 'diag' ? d : 1;
+      this.chol = new Float64Array(covariances.length);
       for (let i = 0; i < covariances.length; i++) {
         const v = covariances[i];
-        const c = Math.floor(i / d);
-        if (!Number.isFinite(v)) throw new GMMValidationError(`GMM: covariances[${c}][${i % d}] (component ${c}) is not finite: ${v}`);
-        if (!(v > 0)) throw new GMMValidationError(`GMM: covariances[${c}][${i % d}] (component ${c}) must be a positive variance, got ${v}`);
+        const c = Math.floor(i / per);
+        const at = per === 1 ? `covariances[${c}]` : `covariances[${c}][${i % d}]`;
+        if (!Number.isFinite(v)) throw new GMMValidationError(`GMM: ${at} (component ${c}) is not finite: ${v}`);
+        if (!(v > 0)) throw new GMMValidationError(`GMM: ${at} (component ${c}) must be a positive variance, got ${v}`);
         this.chol[i] = Math.sqrt(v);
       }
     } else {
+      // full: k matrices covariances[c]; tied: the one matrix `covariances`, shared by every component.
       const dd = d * d;
-      this.chol = new Float64Array(k * dd);
-      for (let c = 0; c < k; c++) {
+      const count = covarianceType === 'full' ? k : 1;
+      this.chol = new Float64Array(count * dd);
+      for (let c = 0; c < count; c++) {
         const S = covariances.subarray(c * dd, (c + 1) * dd);
+        const at = covarianceType === 'full' ? `covariances[${c}] (component ${c})` : 'covariances (the tied covariance)';
+        const entry = (i: number) => (covarianceType === 'full' ? `covariances[${c}]` : 'covariances') + `[${Math.floor(i / d)}][${i % d}]`;
         for (let i = 0; i < dd; i++) {
-          if (!Number.isFinite(S[i])) throw new GMMValidationError(`GMM: covariances[${c}][${Math.floor(i / d)}][${i % d}] (component ${c}) is not finite: ${S[i]}`);
+          if (!Number.isFinite(S[i])) throw new GMMValidationError(`GMM: ${entry(i)}${covarianceType === 'full' ? ` (component ${c})` : ''} is not finite: ${S[i]}`);
         }
         const asym = asymmetry(S, d);
-        if (asym > SYMMETRY_TOL) throw new GMMValidationError(`GMM: covariances[${c}] (component ${c}) is not symmetric (relative asymmetry ${asym.toExponential(2)})`);
+        if (asym > SYMMETRY_TOL) throw new GMMValidationError(`GMM: ${at} is not symmetric (relative asymmetry ${asym.toExponential(2)})`);
         symmetrize(S, d);
         const piv = choleskyInto(S, d, this.chol.subarray(c * dd, (c + 1) * dd));
-        if (piv >= 0) throw new GMMValidationError(`GMM: covariances[${c}] (component ${c}) is not positive-definite (Cholesky failed at pivot ${piv})`);
+        if (piv >= 0) throw new GMMValidationError(`GMM: ${at} is not positive-definite (Cholesky failed at pivot ${piv})`);
       }
     }
     this.k = k;
@@ -137,23 +205,75 @@ export class GMM {
     return new GMM(this.params(), meta);
   }
 
-  /** The same mixture with full covariance matrices (diagonal ones expanded). */
+  /** The same mixture with full covariance matrices (diag, tied and spherical ones expanded; exact). */
   toFull(): GMM {
-    if (this.covarianceType === 'full') return this.clone();
+    return this.withCovarianceType('full');
+  }
+
+  /**
+   * The mixture with another covariance type. Exact where the target type can hold this model's covariances
+   * (full from any type, diag from spherical, tied from tied); otherwise the moment-matching choice:
+   *  - diag: the diagonal of each Σ_c;
+   *  - spherical: σ²_c = tr Σ_c / d (the mean variance, as scikit-learn's spherical M-step);
+   *  - tied: Σ = Σ_c w_c Σ_c (the within-component covariance, as scikit-learn's tied M-step).
+   * Used to start a fit of one type from a model of another (init: gmm). Throws GMMValidationError for an
+   * unknown type.
+   */
+  withCovarianceType(covarianceType: CovarianceType): GMM {
+    if (!isCovarianceType(covarianceType)) throw new GMMValidationError(`GMM.withCovarianceType: covarianceType must be one of ${TYPE_LIST}, got ${describe(covarianceType)}`);
+    if (covarianceType === this.covarianceType) return this.clone();
     const { k, d } = this;
-    const cov = new Float64Array(k * d * d);
-    for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) cov[c * d * d + j * d + j] = this.covariances[c * d + j];
-    return new GMM({ k, d, covarianceType: 'full', weights: this.weights.slice(), means: this.means.slice(), covariances: cov }, this.meta);
+    const layout = factorLayout(covarianceType);
+    const per = new Float64Array(layout === 'full' ? k * d * d : k * d);
+    for (let c = 0; c < k; c++) {
+      const S = this.componentCovariance(c);
+      if (layout === 'full') per.set(S, c * d * d);
+      else for (let j = 0; j < d; j++) per[c * d + j] = S[j * d + j];
+    }
+    const covariances = constrainCovariances(covarianceType, k, d, this.weights, per);
+    return new GMM({ k, d, covarianceType, weights: this.weights.slice(), means: this.means.slice(), covariances }, this.meta);
   }
 
   /** Covariance of component c as a d×d matrix (copy). */
   componentCovariance(c: number): Float64Array {
     this.checkComponent(c);
     const d = this.d;
-    if (this.covarianceType === 'full') return this.covariances.slice(c * d * d, (c + 1) * d * d);
-    const out = new Float64Array(d * d);
-    for (let j = 0; j < d; j++) out[j * d + j] = this.covariances[c * d + j];
-    return out;
+    switch (this.covarianceType) {
+      case 'full': return this.covariances.slice(c * d * d, (c + 1) * d * d);
+      case 'tied': return this.covariances.slice();
+      default: {
+        const out = new Float64Array(d * d);
+        for (let j = 0; j < d; j++) out[j * d + j] = this.covarianceType === 'diag' ? this.covariances[c * d + j] : this.covariances[c];
+        return out;
+      }
+    }
+  }
+
+  /**
+   * Number of free parameters (scikit-learn's `_n_parameters`): k − 1 weights, k·d means, and the covariances'
+   * full k·d(d+1)/2, diag k·d, tied d(d+1)/2, spherical k.
+   */
+  nParameters(): number {
+    const { k, d } = this;
+    const cov = { full: (k * d * (d + 1)) / 2, diag: k * d, tied: (d * (d + 1)) / 2, spherical: k }[this.covarianceType];
+    return cov + k * d + k - 1;
+  }
+
+  /**
+   * Bayesian information criterion of the model on the points, −2 Σ_i log p(x_i) + p log n with p = nParameters()
+   * (Schwarz 1978; scikit-learn's `bic`, computed as −2 · score · n + p log n). Lower is better. Throws
+   * PointsError for malformed points.
+   */
+  bic(points: Points): number {
+    return -2 * this.score(points) * points.n + this.nParameters() * Math.log(points.n);
+  }
+
+  /**
+   * Akaike information criterion, −2 Σ_i log p(x_i) + 2p with p = nParameters() (Akaike 1974; scikit-learn's
+   * `aic`). Lower is better.
+   */
+  aic(points: Points): number {
+    return -2 * this.score(points) * points.n + 2 * this.nParameters();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -196,12 +316,16 @@ export class GMM {
   }
 
   private transformNormal(c: number, eps: Float64Array, out: Float64Array, o: number): void {
-    const d = this.d, mu = this.means, L = this.chol;
-    if (this.covarianceType === 'diag') {
+    const d = this.d, mu = this.means, L = this.chol, type = this.covarianceType;
+    if (type === 'diag') {
       for (let j = 0; j < d; j++) out[o + j] = mu[c * d + j] + L[c * d + j] * eps[j];
       return;
     }
-    const base = c * d * d;
+    if (type === 'spherical') {
+      for (let j = 0; j < d; j++) out[o + j] = mu[c * d + j] + L[c] * eps[j];
+      return;
+    }
+    const base = type === 'full' ? c * d * d : 0;
     for (let a = 0; a < d; a++) {
       let s = mu[c * d + a];
       const ra = base + a * d;
@@ -288,9 +412,11 @@ export class GMM {
       let v = 0;
       if (this.covarianceType === 'diag') {
         for (let j = 0; j < d; j++) v += direction[j] * direction[j] * this.covariances[c * d + j];
+      } else if (this.covarianceType === 'spherical') {
+        for (let j = 0; j < d; j++) v += direction[j] * direction[j] * this.covariances[c];
       } else {
         // θᵀΣθ = ‖L_cᵀθ‖² (always ≥ 0, unlike a rounded quadratic form).
-        const base = c * d * d;
+        const base = this.covarianceType === 'full' ? c * d * d : 0;
         for (let j = 0; j < d; j++) {
           let s = 0;
           for (let a = j; a < d; a++) s += this.chol[base + a * d + j] * direction[a];
@@ -310,19 +436,17 @@ export class GMM {
     const { k, d } = this;
     const means: number[][] = [];
     for (let c = 0; c < k; c++) means.push(Array.from(this.means.subarray(c * d, (c + 1) * d)));
-    let covariances: number[][][] | number[][];
-    if (this.covarianceType === 'full') {
-      const full: number[][][] = [];
-      for (let c = 0; c < k; c++) {
-        const m: number[][] = [];
-        for (let a = 0; a < d; a++) m.push(Array.from(this.covariances.subarray(c * d * d + a * d, c * d * d + (a + 1) * d)));
-        full.push(m);
-      }
-      covariances = full;
-    } else {
-      const diag: number[][] = [];
-      for (let c = 0; c < k; c++) diag.push(Array.from(this.covariances.subarray(c * d, (c + 1) * d)));
-      covariances = diag;
+    const rows = (a: Float64Array, count: number, len: number): number[][] => {
+      const out: number[][] = [];
+      for (let r = 0; r < count; r++) out.push(Array.from(a.subarray(r * len, (r + 1) * len)));
+      return out;
+    };
+    let covariances: GMMJson['covariances'];
+    switch (this.covarianceType) {
+      case 'full': covariances = Array.from({ length: k }, (_, c) => rows(this.covariances.subarray(c * d * d, (c + 1) * d * d), d, d)); break;
+      case 'diag': covariances = rows(this.covariances, k, d); break;
+      case 'tied': covariances = rows(this.covariances, d, d); break;
+      case 'spherical': covariances = Array.from(this.covariances); break;
     }
     const json: GMMJson = {
       format: GMM_JSON_FORMAT, version: GMM_JSON_VERSION, k, d, covarianceType: this.covarianceType,
@@ -346,7 +470,7 @@ export class GMM {
     const { k, d, covarianceType } = o;
     if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) fail(`field 'k' must be a positive integer, got ${describe(k)}`);
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) fail(`field 'd' must be a positive integer, got ${describe(d)}`);
-    if (covarianceType !== 'full' && covarianceType !== 'diag') fail(`field 'covarianceType' must be 'full' or 'diag', got ${describe(covarianceType)}`);
+    if (!isCovarianceType(covarianceType)) fail(`field 'covarianceType' must be one of ${TYPE_LIST}, got ${describe(covarianceType)}`);
     const K = k as number, D = d as number;
     const known = new Set(['format', 'version', 'k', 'd', 'covarianceType', 'weights', 'means', 'covariances', 'meta']);
     for (const key of Object.keys(o)) if (!known.has(key)) fail(`unknown field '${key}'`);
@@ -355,22 +479,26 @@ export class GMM {
     if (!Array.isArray(o.means) || o.means.length !== K) fail(`field 'means' must be an array of ${K} rows, got ${describe(o.means)}`);
     const means = new Float64Array(K * D);
     for (let c = 0; c < K; c++) readNumbers((o.means as unknown[])[c], D, `means[${c}]`, means, c * D, fail);
+    const type = covarianceType as CovarianceType;
     const cov = o.covariances;
-    if (!Array.isArray(cov) || cov.length !== K) fail(`field 'covariances' must be an array of ${K} entries, got ${describe(cov)}`);
-    let covariances: Float64Array;
-    if (covarianceType === 'full') {
-      covariances = new Float64Array(K * D * D);
+    const covariances = new Float64Array(covarianceLength(type, K, D));
+    const shape = { full: `${K} ${D}×${D} matrices`, diag: `${K} rows of ${D} variances`, tied: `one ${D}×${D} matrix (${D} rows)`, spherical: `${K} variances` }[type];
+    const count = type === 'tied' ? D : K;
+    if (!Array.isArray(cov) || cov.length !== count) fail(`field 'covariances' must be ${shape} for covarianceType '${type}', got ${describe(cov)}`);
+    const entries = cov as unknown[];
+    if (type === 'full') {
       for (let c = 0; c < K; c++) {
-        const m = (cov as unknown[])[c];
+        const m = entries[c];
         if (!Array.isArray(m) || m.length !== D) fail(`field 'covariances[${c}]' must be a ${D}×${D} matrix (array of ${D} rows), got ${describe(m)}`);
         for (let a = 0; a < D; a++) readNumbers((m as unknown[])[a], D, `covariances[${c}][${a}]`, covariances, c * D * D + a * D, fail);
       }
+    } else if (type === 'spherical') {
+      readNumbers(cov, K, 'covariances', covariances, 0, fail);
     } else {
-      covariances = new Float64Array(K * D);
-      for (let c = 0; c < K; c++) readNumbers((cov as unknown[])[c], D, `covariances[${c}]`, covariances, c * D, fail);
+      for (let r = 0; r < count; r++) readNumbers(entries[r], D, `covariances[${r}]`, covariances, r * D, fail);
     }
     if (o.meta !== undefined && (o.meta === null || typeof o.meta !== 'object' || Array.isArray(o.meta))) fail(`field 'meta' must be an object, got ${describe(o.meta)}`);
-    return new GMM({ k: K, d: D, covarianceType: covarianceType as CovarianceType, weights, means, covariances }, o.meta as Record<string, unknown> | undefined);
+    return new GMM({ k: K, d: D, covarianceType: type, weights, means, covariances }, o.meta as Record<string, unknown> | undefined);
   }
 
   static fromJSONString(s: string): GMM {

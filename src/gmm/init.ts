@@ -15,10 +15,13 @@
  *    with A_ij ~ U(0, 1) (+ regCovar·I). For d = 2 and s = 1 this is exactly the demo's start (means U(−1, 1)²
  *    around the centred data, Σ = S Sᵀ + 0.001 I with S = 0.1·U(0, 1)^{2×2}); the 1/d keeps the components
  *    small in higher dimension. The ring–line–square data has s ≈ 1.37.
+ *  - tied / spherical: the per-cluster full / diagonal covariances above, reduced as scikit-learn's M-step does
+ *    (gmm.ts constrainCovariances: Σ = Σ_c w_c Σ_c; σ²_c = mean of the diagonal).
  */
 import type { CovarianceType, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
-import { GMM } from './gmm.ts';
+import { COVARIANCE_TYPES, GMM, constrainCovariances, isCovarianceType } from './gmm.ts';
+import { factorLayout } from './density.ts';
 import { GMMOptionError, type ResolvedCommonOptions } from './options.ts';
 import { pointsMoments, validatePoints } from './points.ts';
 
@@ -126,13 +129,14 @@ export function initGMM(points: Points, k: number, opts: InitOptions = {}): GMM 
   const method = opts.method ?? 'kmeans++';
   if (!INIT_METHODS.includes(method)) throw new GMMOptionError(`initGMM: method must be one of ${INIT_METHODS.map((m) => `'${m}'`).join(', ')}, got ${String(method)}`);
   const covarianceType = opts.covarianceType ?? 'full';
-  if (covarianceType !== 'full' && covarianceType !== 'diag') throw new GMMOptionError(`initGMM: covarianceType must be 'full' or 'diag', got ${String(covarianceType)}`);
+  if (!isCovarianceType(covarianceType)) throw new GMMOptionError(`initGMM: covarianceType must be one of ${COVARIANCE_TYPES.map((t) => `'${t}'`).join(', ')}, got ${String(covarianceType)}`);
+  const layout = factorLayout(covarianceType); // tied / spherical: per-cluster full / diag moments, reduced below
   const reg = opts.regCovar ?? 1e-6;
   if (!(reg >= 0) || !Number.isFinite(reg)) throw new GMMOptionError(`initGMM: regCovar must be a non-negative finite number, got ${reg}`);
   if (!Number.isInteger(k) || k < 1) throw new GMMOptionError(`initGMM: k must be a positive integer, got ${k}`);
   if (k > n) throw new GMMOptionError(`initGMM: k = ${k} exceeds the number of points n = ${n}`);
   const rng = new Rng(opts.seed ?? 0);
-  const covLen = covarianceType === 'full' ? d * d : d;
+  const covLen = layout === 'full' ? d * d : d;
   const weights = new Float64Array(k);
   const means = new Float64Array(k * d);
   const covariances = new Float64Array(k * covLen);
@@ -164,7 +168,7 @@ export function initGMM(points: Points, k: number, opts: InitOptions = {}): GMM 
     for (let c = 0; c < k; c++) means.set(data.subarray(perm[c] * d, perm[c] * d + d), c * d);
     const all = new Int32Array(n);
     const cov = new Float64Array(covLen);
-    clusterMoments(points, all, 0, new Float64Array(d), cov, covarianceType, reg);
+    clusterMoments(points, all, 0, new Float64Array(d), cov, layout, reg);
     for (let c = 0; c < k; c++) { covariances.set(cov, c * covLen); weights[c] = 1 / k; }
   } else {
     const centres = kmeansPlusPlus(points, k, rng);
@@ -176,9 +180,9 @@ export function initGMM(points: Points, k: number, opts: InitOptions = {}): GMM 
       if (counts[c] === 0) {
         // Can only happen when points coincide: keep the centre, use the data spread.
         means.set(centres.subarray(c * d, c * d + d), c * d);
-        clusterMoments(points, new Int32Array(n), 0, mean, cov, covarianceType, reg);
+        clusterMoments(points, new Int32Array(n), 0, mean, cov, layout, reg);
       } else {
-        clusterMoments(points, labels, c, mean, cov, covarianceType, reg);
+        clusterMoments(points, labels, c, mean, cov, layout, reg);
         means.set(mean, c * d);
       }
       covariances.set(cov, c * covLen);
@@ -189,7 +193,8 @@ export function initGMM(points: Points, k: number, opts: InitOptions = {}): GMM 
     for (let c = 0; c < k; c++) weights[c] /= s;
   }
   try {
-    return new GMM({ k, d, covarianceType, weights, means, covariances }, { init: method, seed: opts.seed ?? 0 });
+    const cov = constrainCovariances(covarianceType, k, d, weights, covariances);
+    return new GMM({ k, d, covarianceType, weights, means, covariances: cov }, { init: method, seed: opts.seed ?? 0 });
   } catch (e) {
     throw new GMMOptionError(`initGMM: the initial covariances are singular (${(e as Error).message}); use regCovar > 0`);
   }
@@ -205,19 +210,14 @@ export function resolveInit(target: Points | GMM, common: ResolvedCommonOptions)
   if (init instanceof GMM) {
     if (init.d !== d) throw new GMMOptionError(`option init is a GMM of dimension ${init.d}, the target has dimension ${d}`);
     if (init.k !== common.k) throw new GMMOptionError(`option init is a GMM with k = ${init.k} components, but option k = ${common.k}`);
-    if (init.covarianceType === common.covarianceType) return init;
-    if (common.covarianceType === 'full') return init.toFull();
-    const { k } = init;
-    const diag = new Float64Array(k * d);
-    for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) diag[c * d + j] = init.covariances[c * d * d + j * d + j];
-    return new GMM({ k, d, covarianceType: 'diag', weights: init.weights, means: init.means, covariances: diag }, init.meta);
+    return init.covarianceType === common.covarianceType ? init : init.withCovarianceType(common.covarianceType);
   }
   const pts = target instanceof GMM ? target.sample(Math.max(2000, 50 * common.k), new Rng(common.seed).fork()).points : target;
   return initGMM(pts, common.k, { method: init, seed: common.seed, covarianceType: common.covarianceType, regCovar: common.regCovar });
 }
 
 /** Mean and covariance (+ reg) of the points with labels[i] === c; cov is d×d (full) or d (diag). */
-function clusterMoments(points: Points, labels: Int32Array, c: number, mean: Float64Array, cov: Float64Array, type: CovarianceType, reg: number): void {
+function clusterMoments(points: Points, labels: Int32Array, c: number, mean: Float64Array, cov: Float64Array, type: 'full' | 'diag', reg: number): void {
   const { n, d, data } = points;
   mean.fill(0);
   cov.fill(0);

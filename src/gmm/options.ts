@@ -7,7 +7,7 @@
  *
  * All helpers throw GMMOptionError with messages like "option k must be a positive integer, got -3".
  */
-import { GMM } from './gmm.ts';
+import { COVARIANCE_TYPES, GMM } from './gmm.ts';
 import type { CovarianceType } from './types.ts';
 import { describe } from './points.ts';
 
@@ -23,6 +23,9 @@ export type OnStep = (s: { step: number; loss: number; gmm: () => GMM }) => void
 
 /** Options every fitter accepts (see fit.ts CommonFitOptions). */
 export const COMMON_OPTION_KEYS = ['k', 'seed', 'init', 'covarianceType', 'maxIter', 'tol', 'regCovar', 'onStep'] as const;
+
+/** The covariance types a fitter supports unless it declares others: one full or diagonal factor per component. */
+export const PER_COMPONENT_TYPES: readonly CovarianceType[] = ['full', 'diag'];
 
 /** Common options after validation, with defaults filled in. */
 export interface ResolvedCommonOptions {
@@ -43,6 +46,8 @@ export interface ValidateCommonSpec {
   where?: string;
   /** Defaults for this fitter (fall back to: seed 0, init 'kmeans++', 'full', maxIter 100, tol 1e-3, regCovar 1e-6). */
   defaults?: Partial<Omit<ResolvedCommonOptions, 'k' | 'onStep'>>;
+  /** Covariance types this fitter supports (default PER_COMPONENT_TYPES: 'full', 'diag'). */
+  covarianceTypes?: readonly CovarianceType[];
 }
 
 export function positiveInt(name: string, v: unknown): number {
@@ -135,7 +140,11 @@ export function validateCommon(optsIn: unknown, spec: ValidateCommonSpec = {}): 
   else if (opts.init === 'kmeans++' || opts.init === 'random' || opts.init === 'small') init = opts.init;
   else throw new GMMOptionError(`option init must be 'kmeans++', 'random', 'small' or a GMM instance, got ${describe(opts.init)}`);
   if (init instanceof GMM && init.k !== k) throw new GMMOptionError(`option init is a GMM with k = ${init.k} components, but option k = ${k}`);
-  const covarianceType = optional('covarianceType', opts.covarianceType, def.covarianceType ?? 'full', (n, v) => oneOf(n, v, ['full', 'diag'] as const));
+  const covarianceType = optional('covarianceType', opts.covarianceType, def.covarianceType ?? 'full', (n, v) => oneOf(n, v, COVARIANCE_TYPES));
+  const supported = spec.covarianceTypes ?? PER_COMPONENT_TYPES;
+  if (!supported.includes(covarianceType)) {
+    throw new GMMOptionError(`${where}: covarianceType '${covarianceType}' is not supported; it fits ${supported.map((t) => `'${t}'`).join(', ')}`);
+  }
   const maxIter = optional('maxIter', opts.maxIter, def.maxIter ?? 100, positiveInt);
   const tol = optional('tol', opts.tol, def.tol ?? 1e-3, nonNegativeNumber);
   const regCovar = optional('regCovar', opts.regCovar, def.regCovar ?? 1e-6, nonNegativeNumber);

@@ -177,7 +177,11 @@ export function scaledStep(opt: Optimizer, params: Float64Array, grad: Float64Ar
 
 /** Common defaults and checks of the distance-based fitters' target. */
 export function checkTarget(target: Points | GMM, where: string): void {
-  if (target instanceof GMM) return;
+  if (target instanceof GMM) {
+    // fitGMM hands these over converted; a direct call must do the same (the fitters read Σ_c per component).
+    if (target.covarianceType === 'tied' || target.covarianceType === 'spherical') throw new GMMOptionError(`${where}: a '${target.covarianceType}' target GMM must be passed as target.withCovarianceType('${target.covarianceType === 'tied' ? 'full' : 'diag'}') (fitGMM does this)`);
+    return;
+  }
   validatePoints(target, `${where}: target`);
 }
 
@@ -456,6 +460,22 @@ export interface SWFitOptions extends CommonFitOptions {
 }
 
 /**
+ * SW's weight map: w = softmax(z) after raising every logit to at least max(z) + log(minWeight), so that no
+ * weight falls below minWeight × the largest (before normalisation) and none can reach 0. Raises `z` in place
+ * and writes the weights into `w` (length k). minWeight = 0 gives the plain softmax.
+ */
+export function flooredSoftmax(z: Float64Array, minWeight: number, w: Float64Array): void {
+  const k = z.length;
+  const logFloor = minWeight > 0 ? Math.log(minWeight) : -Infinity;
+  let mx = -Infinity;
+  for (let c = 0; c < k; c++) mx = Math.max(mx, z[c]);
+  for (let c = 0; c < k; c++) if (z[c] < mx + logFloor) z[c] = mx + logFloor;
+  let s = 0;
+  for (let c = 0; c < k; c++) { w[c] = Math.exp(z[c] - mx); s += w[c]; }
+  for (let c = 0; c < k; c++) w[c] /= s;
+}
+
+/**
  * Fisher preconditioning of a GMM's mean and covariance gradients (in place): per component, g_mu ← Σ g_mu and
  * G_Σ ← Σ G_Σ Σ — the natural gradient of a Gaussian's mean and covariance (the Fisher information of the mean is
  * Σ⁻¹, of the covariance (Σ⁻¹ ⊗ Σ⁻¹)/2; the factor 2 is left to the learning rate). 'diag': Σ_jj g_j and Σ_jj² G_jj.
@@ -571,15 +591,7 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
   const z = new Float64Array(k);
   for (let c = 0; c < k; c++) z[c] = Math.log(Math.max(init.weights[c], 1e-300));
   const params: GMMParams = { k, d, covarianceType, weights: init.weights.slice(), means: init.means.slice(), covariances: init.covariances.slice() };
-  const logFloor = minWeight > 0 ? Math.log(minWeight) : -Infinity;
-  const syncWeights = () => {
-    let mx = -Infinity;
-    for (let c = 0; c < k; c++) mx = Math.max(mx, z[c]);
-    for (let c = 0; c < k; c++) if (z[c] < mx + logFloor) z[c] = mx + logFloor;
-    let s = 0;
-    for (let c = 0; c < k; c++) { params.weights[c] = Math.exp(z[c] - mx); s += params.weights[c]; }
-    for (let c = 0; c < k; c++) params.weights[c] /= s;
-  };
+  const syncWeights = () => flooredSoftmax(z, minWeight, params.weights);
   if (learnWeights) syncWeights();
   const floor = Math.max(minEig, common.regCovar / (frame.scale * frame.scale));
   const project = () => {

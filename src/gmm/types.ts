@@ -10,13 +10,21 @@ export interface Points {
   data: Float64Array;
 }
 
-export type CovarianceType = 'full' | 'diag';
+/**
+ * How the component covariances are parametrised (scikit-learn's `covariance_type`):
+ * - 'full': each component its own d × d covariance Σ_c;
+ * - 'diag': each component its own diagonal covariance diag(σ²_c1, …, σ²_cd);
+ * - 'tied': one d × d covariance Σ shared by all components;
+ * - 'spherical': each component one variance, Σ_c = σ²_c I.
+ */
+export type CovarianceType = 'full' | 'diag' | 'tied' | 'spherical';
 
 /**
  * Raw parameters of a d-dimensional Gaussian mixture with k components.
  * - weights: length k, non-negative, summing to 1.
  * - means: k × d row-major.
- * - covariances: k × d × d row-major when 'full', k × d (variances) when 'diag'.
+ * - covariances, row-major, by covarianceType: 'full' k × d × d; 'diag' k × d (variances); 'tied' d × d (the one
+ *   shared matrix); 'spherical' k (one variance per component). The same shapes as scikit-learn's `covariances_`.
  */
 export interface GMMParams {
   k: number;
@@ -55,4 +63,6 @@ export interface FitHistory {
   fineTune?: FitHistory;
   /** NLL descent: the step whose iterate was returned (the best one seen; 0 = the start). */
   bestStep?: number;
+  /** With fitGMM's nInit > 1: every start's seed and the NLL it was ranked by (starts.ts); this history is the winner's. */
+  starts?: { seed: number; nll: number }[];
 }

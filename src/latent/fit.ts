@@ -11,9 +11,10 @@
  */
 import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { availableFitMethods, FIT_METHODS, fitGMM, type FitHistory, type FitMethod, type FixedBasisProduct, type Points } from '../gmm/index.ts';
+import type { Worker } from 'node:worker_threads';
+import { availableFitMethods, FIT_METHODS, fitGMM, GMM, type FitHistory, type FitMethod, type FixedBasisProduct, type Points } from '../gmm/index.ts';
 import { Rng } from '../util/rng.ts';
+import { siblingModule, startWorker } from '../util/worker.ts';
 import {
   LATENT_SET_FORMAT, LATENT_SET_VERSION, MANIFEST_FILE, LatentSetError, classModelFromJSON, modelTypeOf, type LatentClassEntry, type LatentClassModel,
   type LatentModelType, type LatentSetManifest,
@@ -262,8 +263,7 @@ interface PoolHandlers {
   error: (t: ClassFitTask, message: string) => Error;
 }
 
-const BOOT = new URL('./worker-boot.mjs', import.meta.url);
-const ENTRY = new URL('./fit-worker.ts', import.meta.url).href;
+const ENTRY = siblingModule('./fit-worker', import.meta.url);
 
 /** Runs the tasks on at most `size` worker threads; rejects on the first failure (terminating the others). */
 function runPool(tasks: ClassFitTask[], size: number, h: PoolHandlers): Promise<void> {
@@ -282,7 +282,7 @@ function runPool(tasks: ClassFitTask[], size: number, h: PoolHandlers): Promise<
       const task = queue.shift();
       if (!task || failed) return;
       h.start(task);
-      const w = new Worker(BOOT, { workerData: { __entry: ENTRY, task } });
+      const w = startWorker(ENTRY, { workerData: { task } });
       live.add(w);
       let settled = false;
       w.on('message', (m: { type: string; step?: number; loss?: number; json?: ReturnType<LatentClassModel['toJSON']>; history?: FitHistory; message?: string }) => {

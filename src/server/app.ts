@@ -9,6 +9,9 @@
  *   GET  /api/explore/latent?method           latent codes and class GMMs projected to 2-D (PCA)
  *   GET  /api/style/paintings                 the paintings; /api/style/paintings/:name?size → JPEG
  *   GET  /api/style/contents                  content presets; /api/style/contents/:name → PNG
+ *   GET  /api/style/setup                     first-use downloads: what is missing, progress, errors
+ *   POST /api/style/setup                     start (or join) the download of what is missing (202)
+ *   GET  /api/style/setup/events              SSE: setup (status on every change) until ready or failed
  *   POST /api/uploads                         an image (raw body image/*, or JSON {name, data: base64})
  *   GET  /api/uploads/:id                     the uploaded image
  *   POST /api/style/jobs                      queue a style job (202; 429 when the queue is full)
@@ -38,10 +41,12 @@ import { FINAL_STATUSES, JobQueue, QueueFullError, type JobEvent, type JobView }
 import { projectLatentSet, type LatentProjection } from './latent-explore.ts';
 import { defaultServerOptions, type ServerOptions } from './options.ts';
 import { StyleAssets } from './style-assets.ts';
+import { setupRoutes, StyleSetup, waitForSetup } from './style-setup.ts';
 import { styleJobSchema, styleRunner, type StyleJobParams } from './style-jobs.ts';
 import { UploadStore } from './uploads.ts';
 import { loadCodesForExplore } from './codes.ts';
 import { showValue } from '../util/wording.ts';
+import { assetsPath } from '../util/paths.ts';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
@@ -50,16 +55,20 @@ export interface AppContext {
   digits: DigitService;
   ring: RingExplorer;
   style: StyleAssets;
+  /** First-use downloads of the style files. */
+  setup: StyleSetup;
   uploads: UploadStore;
   jobs: JobQueue;
 }
 
 export function createContext(options: ServerOptions): AppContext {
+  const style = new StyleAssets(options.stylesDir, options.mobilenetDir);
   return {
     options,
     digits: new DigitService(options.modelsDir),
     ring: new RingExplorer(options.ringDataPath),
-    style: new StyleAssets(options.stylesDir, options.mobilenetDir),
+    style,
+    setup: new StyleSetup(style, options.download),
     uploads: new UploadStore(options.caps),
     jobs: new JobQueue({ capacity: options.styleQueueSize, timeoutMs: options.styleTimeoutMs, keepFinished: options.keepFinishedJobs }),
   };
@@ -73,7 +82,7 @@ const sendPng = (res: Response, png: Buffer, extra: Record<string, string> = {})
 };
 
 export function createApp(ctx: AppContext): express.Express {
-  const { options, digits, ring, style, uploads, jobs } = ctx;
+  const { options, digits, ring, style, setup, uploads, jobs } = ctx;
   const caps = options.caps;
   const app = express();
   app.disable('x-powered-by');
@@ -102,7 +111,8 @@ export function createApp(ctx: AppContext): express.Express {
       explore: { ring: ring.missing() === null, ringMissing: ring.missing(), methods: ring.methods() },
       style: {
         ready: style.canRun(),
-        missing: style.missing(),
+        missing: style.missing(setup.items()),
+        setup: setup.status(),
         paintings: style.paintings().length,
         queue: { active: jobs.active, capacity: jobs.capacity, timeoutSeconds: Math.round(options.styleTimeoutMs / 1000) },
       },
@@ -219,7 +229,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.get('/api/style/paintings', (_req, res) => {
     res.json({
       paintings: style.paintings().map((p) => ({ name: p.name, title: p.title, url: `/api/style/paintings/${encodeURIComponent(p.name)}` })),
-      missing: style.missing(),
+      missing: style.missing(setup.items()),
     });
   });
   app.get('/api/style/paintings/:name', async (req, res) => {
@@ -236,6 +246,7 @@ export function createApp(ctx: AppContext): express.Express {
     res.setHeader('Cache-Control', 'max-age=3600');
     res.type('image/png').send(png);
   });
+  setupRoutes(app, setup);
 
   // ------------------------------------------------------------------ uploads
   const rawImage = express.raw({ type: (req) => !String(req.headers['content-type'] ?? '').startsWith('application/json'), limit: caps.maxUploadBytes });
@@ -271,7 +282,15 @@ export function createApp(ctx: AppContext): express.Express {
   // ------------------------------------------------------------------ style jobs
   app.post('/api/style/jobs', json, async (req, res) => {
     const params = parseOr400(styleJobSchema(caps), req.body === undefined ? {} : req.body, 'body') as StyleJobParams;
-    if (!style.canRun()) throw new HttpError(503, `style jobs cannot run: ${style.missing().join('; ')}`, { missing: style.missing() });
+    // First use: weights still to download → the job waits for them (its progress shows the download).
+    const fetching = setup.items().map((i) => i.name);
+    if (!style.canRun() && !fetching.includes('mobilenet')) throw new HttpError(503, `style jobs cannot run: ${style.missing().join('; ')}`, { missing: style.missing() });
+    if (fetching.length) setup.start().catch(() => {}); // the failure is in setup.status() and fails the waiting job
+    if (params.styles.some((s) => 'painting' in s) && fetching.includes('paintings')) {
+      await setup.paintingsReady().catch((e: Error) => {
+        throw new HttpError(503, e.message, { setup: setup.status() });
+      });
+    }
     // Resolve every image now, so a bad name is a 400 and the job gets bytes, not names.
     const resolve = async (src: { painting: string } | { upload: string } | { preset: string }, field: string): Promise<{ name: string; bytes: Buffer }> => {
       if ('painting' in src) return { name: src.painting, bytes: style.paintingBytes(src.painting, `${field}.painting`) };
@@ -286,7 +305,8 @@ export function createApp(ctx: AppContext): express.Express {
     const content = params.content ? await resolve(params.content, 'content') : null;
     let view;
     try {
-      view = jobs.submit('style', params, styleRunner({ styles, content, params, mobilenetDir: style.mobilenetDir!, crops: options.styleCrops }));
+      const runner = styleRunner({ styles, content, params, mobilenetDir: style.mobilenetDir!, crops: options.styleCrops });
+      view = jobs.submit('style', params, style.canRun() ? runner : waitForSetup(setup, runner));
     } catch (e) {
       if (e instanceof QueueFullError) throw new HttpError(429, e.message, { capacity: e.capacity });
       throw e;
@@ -353,6 +373,7 @@ export function createApp(ctx: AppContext): express.Express {
   // ------------------------------------------------------------------ page, 404, errors
   app.all('/api/{*rest}', notFound);
   if (existsSync(PUBLIC_DIR)) app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0 }));
+  app.use('/icons', express.static(assetsPath('icons'), { maxAge: '1h' }));
   app.use(notFound);
   app.use(errorHandler(options.log));
   return app;
@@ -386,6 +407,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     ctx,
     close: async () => {
       const stopped = ctx.jobs.close();
+      ctx.setup.close();
       if (stopped.length && options.log) {
         console.error(`[server] shutting down: stopped ${stopped.length} style job${stopped.length === 1 ? '' : 's'} (${stopped.map((j) => j.id).join(', ')}); their pages are told to start them again`);
       }

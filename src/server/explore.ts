@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableFitMethods, FIT_METHODS, type FitMethod } from '../gmm/index.ts';
 import { HttpError } from './http.ts';
 import { runWorker, type WorkerRun } from './workers/run.ts';
+import { siblingModule } from '../util/worker.ts';
 
 export interface RingData {
   n: number;
@@ -180,7 +181,7 @@ export class RingExplorer {
       for (const l of entry.listeners) l(ev);
     };
     entry.run = runWorker(
-      new URL('./workers/fit-worker.ts', import.meta.url),
+      siblingModule('./workers/fit-worker', import.meta.url),
       { method, k, seed, maxIter, stride, n: pts.n, d: pts.d, data: pts.data },
       (m) => {
         if (m.type === 'frame') {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Caps } from './options.ts';
 import type { JobRunner } from './jobs.ts';
 import { runWorker } from './workers/run.ts';
+import { siblingModule } from '../util/worker.ts';
 import { GRAM_METHODS, type GramMethod } from '../style/gram-model.ts';
 import { STYLE_DEFAULTS } from '../style/job.ts';
 import { StyleMemoryCache } from '../style/cache.ts';
@@ -112,7 +113,7 @@ export function styleRunner(opts: { styles: ResolvedImage[]; content: ResolvedIm
       ...(opts.crops !== undefined ? { crops: opts.crops } : {}),
     };
     let error: string | null = null;
-    const w = runWorker(new URL('./workers/style-worker.ts', import.meta.url), { input }, (m) => {
+    const w = runWorker(siblingModule('./workers/style-worker', import.meta.url), { input }, (m) => {
       if (m.type === 'progress') ctx.progress({ fraction: m.fraction, message: m.message, values: m.values });
       else if (m.type === 'preview') ctx.preview(Buffer.from(m.png));
       else if (m.type === 'result') ctx.result(Buffer.from(m.png));

@@ -17,7 +17,7 @@ import { ModelFileError, loadLayersModelFromDir, readModelJson, topologyLayerNam
 import { ForwardPlan } from './forward-plan.ts';
 import { softmaxSmoothing } from './regularize.ts';
 import { tf } from '../backend/index.ts';
-import { modelsPath, sharedDir, sharedPath } from '../util/paths.ts';
+import { cachePath, modelsPath, sharedDir, sharedPath } from '../util/paths.ts';
 
 import { EXTRACTOR_NAMES as NAMES } from './defaults.ts';
 
@@ -70,13 +70,15 @@ export interface FeatureExtractor {
 
 /**
  * Default model folder of an extractor: `<repo>/models/<name>` (GMMGEN_MODELS overrides `<repo>/models`;
- * that is where `npm run fetch-models` puts it) when it holds a model.json, else the shared folder's
- * `models/<name>`, else the repo path (so the error names where the model was expected).
+ * where `npm run fetch-models -- --vgg19` puts VGG19) when it holds a model.json, else the download cache's
+ * `<name>` (GMMGEN_CACHE, default <repo>/.cache: where `npm run fetch-models` and the web app put MobileNet),
+ * else the shared folder's `models/<name>`, else the repo path (so the error names where the model was expected).
  */
 export function defaultModelDir(name: ExtractorName): string {
   const dirName = name === 'mobilenet' ? MOBILENET_DIR_NAME : VGG19_DIR_NAME;
   const local = modelsPath(dirName);
   if (existsSync(local + '/model.json')) return local;
+  if (existsSync(cachePath(dirName, 'model.json'))) return cachePath(dirName);
   if (sharedDir()) {
     const shared = sharedPath('models', dirName);
     if (existsSync(shared + '/model.json')) return shared;

@@ -75,9 +75,18 @@ export function readModelJson(dir: string, what = 'model'): ModelJsonFile {
   if (!statSync(dir).isDirectory()) throw new ModelFileError(`${what}: expected a folder holding model.json, got a file: ${dir}`);
   const path = join(dir, 'model.json');
   if (!existsSync(path)) throw new ModelFileError(`${what}: model.json not found in ${dir} (expected ${path})`);
+  return parseModelJson(readFileSync(path, 'utf8'), dir, what);
+}
+
+/**
+ * Validates the text of a model.json that belongs in `dir` (errors name `<dir>/model.json`); the downloader
+ * checks a model.json this way before writing it.
+ */
+export function parseModelJson(text: string, dir: string, what = 'model'): ModelJsonFile {
+  const path = join(dir, 'model.json');
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
     throw new ModelFileError(`${what}: ${path} is not valid JSON: ${(e as Error).message}`);
   }

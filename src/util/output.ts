@@ -8,6 +8,7 @@
  *    only replaced when the user said so (an explicit --out naming it, --force, or a mode that updates the
  *    file such as --resume); otherwise the script stops with a message saying how to proceed.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 
@@ -38,7 +39,7 @@ export function checkFilePath(path: string, what = 'output'): void {
 export function writeFileAtomic(path: string, data: Buffer | Uint8Array | string): void {
   checkFilePath(path);
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`; // unique: concurrent writers never share one
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);

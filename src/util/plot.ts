@@ -1,5 +1,7 @@
 /**
- * Small SVG charts (no dependencies) and their PNG rendering through sharp (librsvg, which draws SVG text here).
+ * Figures from declarative specs: Vega-Lite specs rendered headless by Vega to SVG, and SVG to PNG through
+ * sharp (librsvg). Studies get axes, "nice" ticks, log scales and legends from Vega-Lite; the same specs can
+ * be shown interactively in a browser (vega-embed) since they are plain JSON.
  *
  *   const svg = linePlotSvg({ title: 'loss', xLabel: 'step', yLabel: 'MAE', series: [{ name: 'train', y: losses }] });
  *   writePng('loss.png', await svgToPng(svg));
@@ -7,12 +9,24 @@
  *   scatterPlotSvg({ series: [{ name: 'class 0', points: [[x, y], ...] }],
  *                    ellipses: [{ cx, cy, cov: [sxx, sxy, syy], nSigma: 2, color: '#d62728' }] })
  *
- * Axes get "nice" ticks (1, 2, 5 × 10^k); `logY` draws the y axis in log10 (non-positive values are dropped).
- * Non-finite values break a line (a gap) and are skipped in scatter plots.
+ *   renderSpec({ data: { values }, mark: 'bar', encoding: { ... } })   // any Vega-Lite (or Vega) spec → SVG
+ *
+ *   heatmapSvg({ cells: shares, labels, title, xLabel: 'predicted', yLabel: 'true' })   // matrix of values in [0, 1]
+ *
+ * lineSpec / scatterSpec / heatmapSpec return the Vega-Lite specs behind the helpers. `logY` draws the y axis in log10
+ * (non-positive values are dropped). Non-finite values break a line (a gap) and are skipped in scatter plots.
+ *
+ * Rendering is synchronous: Vega renders asynchronously, so it runs in a worker thread (plot-worker.mjs,
+ * started on first use and unref'd) and the caller waits on a shared flag for the SVG.
  */
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import sharp from 'sharp';
+import type { TopLevelSpec } from 'vega-lite';
 
 export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/** A Vega-Lite spec (or a Vega spec, recognised by its $schema). */
+export type PlotSpec = TopLevelSpec | Record<string, unknown>;
 
 export interface LineSeries {
   name: string;
@@ -73,256 +87,271 @@ export interface ScatterPlotOptions extends PlotFrame {
   equalAspect?: boolean;
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const FONT = 'DejaVu Sans, Arial, sans-serif';
+const VL_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** Size, title, fonts and the look shared by the figures (a framed plot area with a light grid). */
+function frameSpec(o: PlotFrame): Record<string, unknown> {
+  return {
+    $schema: VL_SCHEMA,
+    width: o.width ?? 640,
+    height: o.height ?? 400,
+    autosize: { type: 'fit', contains: 'padding' },
+    padding: 6,
+    background: 'white',
+    ...(o.title ? { title: { text: o.title, fontSize: 15, color: '#111' } } : {}),
+    config: {
+      font: FONT,
+      view: { stroke: '#333' },
+      axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#e5e5e5', domainColor: '#333', tickColor: '#333', labelColor: '#333', titleColor: '#111' },
+      legend: { orient: 'top-right', labelFontSize: 11, title: null, fillColor: 'rgba(255,255,255,0.85)', strokeColor: '#999', padding: 6, symbolStrokeWidth: 2.5 },
+    },
+  };
 }
 
-/** "Nice" tick positions covering [lo, hi] (about `count` of them). */
-export function niceTicks(lo: number, hi: number, count = 6): number[] {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`niceTicks: range must be finite, got [${lo}, ${hi}]`);
-  if (hi < lo) [lo, hi] = [hi, lo];
-  if (hi === lo) {
-    const d = Math.abs(lo) > 0 ? Math.abs(lo) * 0.1 : 1;
-    lo -= d;
-    hi += d;
-  }
-  const raw = (hi - lo) / Math.max(1, count);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  return out;
+function axisScale(range: [number, number] | undefined, log = false): Record<string, unknown> {
+  return { ...(log ? { type: 'log' } : { zero: false }), ...(range ? { domain: range, nice: false } : {}) };
 }
 
-function fmt(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(1).replace('e+', 'e');
-  return String(Number(v.toPrecision(4)));
-}
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-interface Frame {
-  W: number;
-  H: number;
-  left: number;
-  right: number;
-  top: number;
-  bottom: number;
-  sx: (x: number) => number;
-  sy: (y: number) => number;
-  parts: string[];
-}
-
-function range(values: number[], fallback: [number, number]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (lo === Infinity) return fallback;
-  if (lo === hi) return [lo - (Math.abs(lo) || 1) * 0.05, hi + (Math.abs(hi) || 1) * 0.05];
-  const p = (hi - lo) * 0.04;
-  return [lo - p, hi + p];
-}
-
-function frame(o: PlotFrame, xr: [number, number], yr: [number, number], yTickLabel: (v: number) => string, yTicks: number[], xTicks: number[]): Frame {
-  const W = o.width ?? 640;
-  const H = o.height ?? 400;
-  const left = 70;
-  const right = 20;
-  const top = o.title ? 36 : 16;
-  const bottom = o.xLabel ? 52 : 32;
-  const pw = W - left - right;
-  const ph = H - top - bottom;
-  const sx = (x: number) => left + ((x - xr[0]) / (xr[1] - xr[0])) * pw;
-  const sy = (y: number) => top + ph - ((y - yr[0]) / (yr[1] - yr[0])) * ph;
-  const parts: string[] = [];
-  parts.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="white"/>`);
-  parts.push(`<rect x="${left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#333" stroke-width="1"/>`);
-  const font = `font-family="DejaVu Sans, Arial, sans-serif"`;
-  for (const t of xTicks) {
-    if (t < xr[0] || t > xr[1]) continue;
-    const X = sx(t).toFixed(1);
-    parts.push(`<line x1="${X}" y1="${top}" x2="${X}" y2="${top + ph}" stroke="#e5e5e5"/>`);
-    parts.push(`<line x1="${X}" y1="${top + ph}" x2="${X}" y2="${top + ph + 5}" stroke="#333"/>`);
-    parts.push(`<text x="${X}" y="${top + ph + 18}" ${font} font-size="11" text-anchor="middle" fill="#333">${esc(fmt(t))}</text>`);
-  }
-  for (const t of yTicks) {
-    if (t < yr[0] || t > yr[1]) continue;
-    const Y = sy(t).toFixed(1);
-    parts.push(`<line x1="${left}" y1="${Y}" x2="${left + pw}" y2="${Y}" stroke="#e5e5e5"/>`);
-    parts.push(`<line x1="${left - 5}" y1="${Y}" x2="${left}" y2="${Y}" stroke="#333"/>`);
-    parts.push(`<text x="${left - 8}" y="${(Number(Y) + 4).toFixed(1)}" ${font} font-size="11" text-anchor="end" fill="#333">${esc(yTickLabel(t))}</text>`);
-  }
-  if (o.title) parts.push(`<text x="${W / 2}" y="22" ${font} font-size="15" font-weight="bold" text-anchor="middle" fill="#111">${esc(o.title)}</text>`);
-  if (o.xLabel) parts.push(`<text x="${left + pw / 2}" y="${H - 12}" ${font} font-size="12" text-anchor="middle" fill="#111">${esc(o.xLabel)}</text>`);
-  if (o.yLabel) {
-    parts.push(`<text x="16" y="${top + ph / 2}" ${font} font-size="12" text-anchor="middle" fill="#111" transform="rotate(-90 16 ${top + ph / 2})">${esc(o.yLabel)}</text>`);
-  }
-  return { W, H, left, right, top, bottom, sx, sy, parts };
-}
-
-function legend(f: Frame, items: { name: string; color: string; dashed?: boolean }[]): void {
-  if (items.length === 0) return;
-  const font = `font-family="DejaVu Sans, Arial, sans-serif"`;
-  const wMax = Math.max(...items.map((i) => i.name.length)) * 7 + 36;
-  const x = f.W - f.right - wMax - 8;
-  const y = f.top + 8;
-  f.parts.push(`<rect x="${x}" y="${y}" width="${wMax}" height="${items.length * 18 + 8}" fill="white" fill-opacity="0.85" stroke="#999"/>`);
-  items.forEach((it, i) => {
-    const Y = y + 16 + i * 18;
-    f.parts.push(`<line x1="${x + 6}" y1="${Y - 4}" x2="${x + 26}" y2="${Y - 4}" stroke="${it.color}" stroke-width="2.5"${it.dashed ? ' stroke-dasharray="5,3"' : ''}/>`);
-    f.parts.push(`<text x="${x + 32}" y="${Y}" ${font} font-size="11" fill="#111">${esc(it.name)}</text>`);
-  });
-}
-
-function wrap(f: Frame, body: string[]): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${f.W}" height="${f.H}" viewBox="0 0 ${f.W} ${f.H}">\n${f.parts.join('\n')}\n${body.join('\n')}\n</svg>\n`;
-}
-
-/** A line chart of one or more series. */
-export function linePlotSvg(o: LinePlotOptions): string {
+/** The Vega-Lite spec of a line chart (see linePlotSvg). */
+export function lineSpec(o: LinePlotOptions): PlotSpec {
   if (!Array.isArray(o.series) || o.series.length === 0) throw new Error('linePlotSvg: at least one series is needed');
-  const tr = (v: number) => (o.logY ? (v > 0 ? Math.log10(v) : NaN) : v);
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (const s of o.series) {
+  const rows: Record<string, unknown>[] = [];
+  o.series.forEach((s, k) => {
     if (s.x && s.x.length !== s.y.length) throw new Error(`linePlotSvg: series "${s.name}" has ${s.x.length} x values but ${s.y.length} y values`);
     for (let i = 0; i < s.y.length; i++) {
-      xs.push(s.x ? s.x[i] : i);
-      ys.push(tr(s.y[i]));
-    }
-  }
-  const xr = o.xRange ?? range(xs, [0, 1]);
-  const yr = o.yRange ? (o.logY ? ([Math.log10(o.yRange[0]), Math.log10(o.yRange[1])] as [number, number]) : o.yRange) : range(ys, [0, 1]);
-  let yTicks: number[];
-  let yLab: (v: number) => string;
-  if (o.logY) {
-    const lo = Math.floor(yr[0]);
-    const hi = Math.ceil(yr[1]);
-    yTicks = [];
-    const span = hi - lo;
-    for (let e = lo; e <= hi; e++) {
-      yTicks.push(e);
-      if (span <= 2) for (const m of [2, 5]) yTicks.push(e + Math.log10(m));
-    }
-    yLab = (v) => fmt(10 ** v);
-  } else {
-    yTicks = niceTicks(yr[0], yr[1]);
-    yLab = fmt;
-  }
-  const f = frame(o, xr, yr, yLab, yTicks, niceTicks(xr[0], xr[1], 8));
-  const body: string[] = [];
-  const clipId = 'plotarea';
-  body.push(`<clipPath id="${clipId}"><rect x="${f.left}" y="${f.top}" width="${f.W - f.left - f.right}" height="${f.H - f.top - f.bottom}"/></clipPath>`);
-  o.series.forEach((s, k) => {
-    const color = s.color ?? PALETTE[k % PALETTE.length];
-    let d = '';
-    let pen = false;
-    for (let i = 0; i < s.y.length; i++) {
-      const x = s.x ? s.x[i] : i;
-      const y = tr(s.y[i]);
-      if (!Number.isFinite(x) || !Number.isFinite(y)) {
-        pen = false;
-        continue;
-      }
-      d += `${pen ? 'L' : 'M'}${f.sx(x).toFixed(1)},${f.sy(y).toFixed(1)}`;
-      pen = true;
-    }
-    if (d) {
-      body.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="${s.width ?? 1.5}" stroke-linejoin="round"${s.dashed ? ' stroke-dasharray="5,3"' : ''} clip-path="url(#${clipId})"/>`);
-    }
-    if (s.markers) {
-      const dots: string[] = [];
-      for (let i = 0; i < s.y.length; i++) {
-        const x = s.x ? s.x[i] : i;
-        const y = tr(s.y[i]);
-        if (Number.isFinite(x) && Number.isFinite(y)) dots.push(`<circle cx="${f.sx(x).toFixed(1)}" cy="${f.sy(y).toFixed(1)}" r="${(s.width ?? 1.5) + 1.5}"/>`);
-      }
-      body.push(`<g fill="${color}" clip-path="url(#${clipId})">${dots.join('')}</g>`);
+      const y = s.y[i];
+      const w = s.width ?? 1.5;
+      rows.push({ s: k, i, x: finite(s.x ? s.x[i] : i), y: o.logY && !(y > 0) ? null : finite(y), w, m: Boolean(s.markers), ms: Math.PI * (w + 1.5) ** 2 });
     }
   });
-  if (o.legend ?? o.series.length > 1) legend(f, o.series.map((s, k) => ({ name: s.name, color: s.color ?? PALETTE[k % PALETTE.length], dashed: s.dashed })));
-  return wrap(f, body);
+  const names = o.series.map((s, k) => s.name || `series ${k + 1}`);
+  const legend = o.legend ?? o.series.length > 1;
+  // One nominal field (the series index, labelled by name) drives colour and dash, so the legend shows both.
+  const label = { labelExpr: `${JSON.stringify(names)}[datum.value]`, symbolType: 'stroke' };
+  const series = { field: 's', type: 'ordinal' as const };
+  const encoding = {
+    x: { field: 'x', type: 'quantitative', title: o.xLabel ?? null, scale: axisScale(o.xRange) },
+    y: { field: 'y', type: 'quantitative', title: o.yLabel ?? null, scale: axisScale(o.yRange, o.logY) },
+    color: { ...series, scale: { domain: o.series.map((_, k) => k), range: o.series.map((s, k) => s.color ?? PALETTE[k % PALETTE.length]) }, legend: legend ? label : null },
+    strokeDash: { ...series, scale: { domain: o.series.map((_, k) => k), range: o.series.map((s) => (s.dashed ? [5, 3] : [1, 0])) }, legend: legend ? label : null },
+  };
+  return {
+    ...frameSpec(o),
+    data: { values: rows },
+    encoding,
+    layer: [
+      {
+        mark: { type: 'line', clip: true, strokeJoin: 'round', invalid: 'break-paths-filter-domains' },
+        encoding: { order: { field: 'i', type: 'quantitative' }, strokeWidth: { field: 'w', type: 'quantitative', scale: null } },
+      },
+      {
+        transform: [{ filter: 'datum.m && isValid(datum.x) && isValid(datum.y)' }],
+        mark: { type: 'circle', clip: true, opacity: 1 },
+        encoding: { size: { field: 'ms', type: 'quantitative', scale: null, legend: null } },
+      },
+    ],
+  } as PlotSpec;
 }
 
-/** Points of an nSigma ellipse of a 2×2 covariance, as an SVG path in data coordinates mapped by sx/sy. */
-function ellipsePath(e: Ellipse, sx: (x: number) => number, sy: (y: number) => number): string {
+/** A line chart of one or more series, as SVG. */
+export function linePlotSvg(o: LinePlotOptions): string {
+  return renderSpec(lineSpec(o));
+}
+
+/** Points of the nSigma ellipse of a 2×2 covariance (65 points, closed). */
+function ellipsePoints(e: Ellipse): [number, number][] {
   const [a, b, c] = e.cov;
   if (![a, b, c, e.cx, e.cy].every(Number.isFinite)) throw new Error('scatterPlotSvg: ellipse with non-finite centre or covariance');
   if (a < 0 || c < 0 || a * c - b * b < -1e-12 * Math.max(1, a * c)) throw new Error(`scatterPlotSvg: ellipse covariance [${a}, ${b}, ${c}] is not positive semi-definite`);
   const tr = (a + c) / 2;
   const det = Math.sqrt(Math.max(0, ((a - c) / 2) ** 2 + b * b));
-  const l1 = Math.max(0, tr + det);
-  const l2 = Math.max(0, tr - det);
   const th = 0.5 * Math.atan2(2 * b, a - c);
   const k = e.nSigma ?? 2;
-  const r1 = k * Math.sqrt(l1);
-  const r2 = k * Math.sqrt(l2);
-  let d = '';
-  for (let i = 0; i <= 64; i++) {
+  const r1 = k * Math.sqrt(Math.max(0, tr + det));
+  const r2 = k * Math.sqrt(Math.max(0, tr - det));
+  return Array.from({ length: 65 }, (_, i) => {
     const t = (2 * Math.PI * i) / 64;
     const u = r1 * Math.cos(t);
     const v = r2 * Math.sin(t);
-    const x = e.cx + u * Math.cos(th) - v * Math.sin(th);
-    const y = e.cy + u * Math.sin(th) + v * Math.cos(th);
-    d += `${i ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`;
-  }
-  return d + 'Z';
+    return [e.cx + u * Math.cos(th) - v * Math.sin(th), e.cy + u * Math.sin(th) + v * Math.cos(th)];
+  });
 }
 
-/** A scatter plot of point sets, with optional covariance ellipses (e.g. GMM components). */
-export function scatterPlotSvg(o: ScatterPlotOptions): string {
+function extent(values: number[]): [number, number] | null {
+  const f = values.filter(Number.isFinite);
+  if (!f.length) return null;
+  let lo = Math.min(...f);
+  let hi = Math.max(...f);
+  if (lo === hi) [lo, hi] = [lo - (Math.abs(lo) || 1) * 0.05, hi + (Math.abs(hi) || 1) * 0.05];
+  const p = (hi - lo) * 0.04;
+  return [lo - p, hi + p];
+}
+
+/** The Vega-Lite spec of a scatter plot with covariance ellipses (see scatterPlotSvg). */
+export function scatterSpec(o: ScatterPlotOptions): PlotSpec {
   if (!Array.isArray(o.series)) throw new Error('scatterPlotSvg: series must be an array');
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (const s of o.series) {
+  const points: Record<string, unknown>[] = [];
+  o.series.forEach((s, k) => {
     for (let i = 0; i < s.points.length; i++) {
-      xs.push(s.points[i][0]);
-      ys.push(s.points[i][1]);
+      const [x, y] = s.points[i];
+      if (Number.isFinite(x) && Number.isFinite(y)) points.push({ s: k, x, y, size: Math.PI * (s.radius ?? 2) ** 2, op: s.opacity ?? 0.7 });
     }
-  }
-  for (const e of o.ellipses ?? []) {
-    const k = e.nSigma ?? 2;
-    const rx = k * Math.sqrt(Math.max(0, e.cov[0]));
-    const ry = k * Math.sqrt(Math.max(0, e.cov[2]));
-    xs.push(e.cx - rx, e.cx + rx);
-    ys.push(e.cy - ry, e.cy + ry);
-  }
-  let xr = o.xRange ?? range(xs, [0, 1]);
-  let yr = o.yRange ?? range(ys, [0, 1]);
-  const W = o.width ?? 640;
-  const H = o.height ?? 400;
-  if (o.equalAspect && !o.xRange && !o.yRange) {
-    const pw = W - 90;
-    const ph = H - (o.title ? 36 : 16) - (o.xLabel ? 52 : 32);
-    const upp = Math.max((xr[1] - xr[0]) / pw, (yr[1] - yr[0]) / ph);
-    const cx = (xr[0] + xr[1]) / 2;
-    const cy = (yr[0] + yr[1]) / 2;
+  });
+  const curves: Record<string, unknown>[] = [];
+  (o.ellipses ?? []).forEach((e, k) => {
+    ellipsePoints(e).forEach(([x, y], i) => curves.push({ e: k, i, x, y, c: e.color ?? PALETTE[k % PALETTE.length], w: e.width ?? 1.5 }));
+  });
+  let xr = o.xRange;
+  let yr = o.yRange;
+  if (o.equalAspect && !xr && !yr) {
+    // Same data units per pixel on both axes, over the plot area the frame leaves (axes, title, padding).
+    const all = [...points, ...curves] as { x: number; y: number }[];
+    const ex = extent(all.map((p) => p.x)) ?? [0, 1];
+    const ey = extent(all.map((p) => p.y)) ?? [0, 1];
+    const pw = (o.width ?? 640) - 70;
+    const ph = (o.height ?? 400) - (o.title ? 34 : 12) - (o.xLabel ? 48 : 30);
+    const upp = Math.max((ex[1] - ex[0]) / pw, (ey[1] - ey[0]) / ph);
+    const cx = (ex[0] + ex[1]) / 2;
+    const cy = (ey[0] + ey[1]) / 2;
     xr = [cx - (upp * pw) / 2, cx + (upp * pw) / 2];
     yr = [cy - (upp * ph) / 2, cy + (upp * ph) / 2];
   }
-  const f = frame(o, xr, yr, fmt, niceTicks(yr[0], yr[1]), niceTicks(xr[0], xr[1], 8));
-  const body: string[] = [];
-  body.push(`<clipPath id="plotarea"><rect x="${f.left}" y="${f.top}" width="${f.W - f.left - f.right}" height="${f.H - f.top - f.bottom}"/></clipPath>`);
-  o.series.forEach((s, k) => {
-    const color = s.color ?? PALETTE[k % PALETTE.length];
-    const r = s.radius ?? 2;
-    const dots: string[] = [];
-    for (let i = 0; i < s.points.length; i++) {
-      const [x, y] = s.points[i];
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      dots.push(`<circle cx="${f.sx(x).toFixed(1)}" cy="${f.sy(y).toFixed(1)}" r="${r}"/>`);
-    }
-    body.push(`<g fill="${color}" fill-opacity="${s.opacity ?? 0.7}" clip-path="url(#plotarea)">${dots.join('')}</g>`);
-  });
-  (o.ellipses ?? []).forEach((e, k) => {
-    body.push(`<path d="${ellipsePath(e, f.sx, f.sy)}" fill="none" stroke="${e.color ?? PALETTE[k % PALETTE.length]}" stroke-width="${e.width ?? 1.5}" clip-path="url(#plotarea)"/>`);
-  });
-  if (o.legend ?? o.series.length > 1) legend(f, o.series.map((s, k) => ({ name: s.name, color: s.color ?? PALETTE[k % PALETTE.length] })));
-  return wrap(f, body);
+  const names = o.series.map((s, k) => s.name || `series ${k + 1}`);
+  const legend = o.legend ?? o.series.length > 1;
+  const x = { field: 'x', type: 'quantitative', title: o.xLabel ?? null, scale: axisScale(xr) };
+  const y = { field: 'y', type: 'quantitative', title: o.yLabel ?? null, scale: axisScale(yr) };
+  const layer: Record<string, unknown>[] = [];
+  if (points.length || o.series.length) {
+    layer.push({
+      data: { values: points },
+      mark: { type: 'circle', clip: true },
+      encoding: {
+        x, y,
+        color: {
+          field: 's', type: 'ordinal',
+          scale: { domain: o.series.map((_, k) => k), range: o.series.map((s, k) => s.color ?? PALETTE[k % PALETTE.length]) },
+          legend: legend ? { labelExpr: `${JSON.stringify(names)}[datum.value]`, symbolOpacity: 1 } : null,
+        },
+        size: { field: 'size', type: 'quantitative', scale: null },
+        opacity: { field: 'op', type: 'quantitative', scale: null },
+      },
+    });
+  }
+  if (curves.length) {
+    layer.push({
+      data: { values: curves },
+      mark: { type: 'line', clip: true, strokeJoin: 'round' },
+      encoding: {
+        x, y,
+        order: { field: 'i', type: 'quantitative' },
+        detail: { field: 'e', type: 'nominal' },
+        stroke: { field: 'c', type: 'nominal', scale: null },
+        strokeWidth: { field: 'w', type: 'quantitative', scale: null },
+      },
+    });
+  }
+  if (!layer.length) layer.push({ data: { values: [] }, mark: 'point', encoding: { x, y } });
+  return { ...frameSpec(o), layer } as PlotSpec;
+}
+
+/** A scatter plot of point sets, with optional covariance ellipses (e.g. GMM components), as SVG. */
+export function scatterPlotSvg(o: ScatterPlotOptions): string {
+  return renderSpec(scatterSpec(o));
+}
+
+export interface HeatmapOptions extends Omit<PlotFrame, 'xRange' | 'yRange' | 'legend'> {
+  /** Row-major values in [0, 1] (row i is drawn i-th from the top); NaN leaves a cell blank. */
+  cells: number[][];
+  /** Row and column labels (default 0..n-1 for rows, 0..m-1 for columns). */
+  rowLabels?: string[];
+  colLabels?: string[];
+  /** Text printed in cell (i, j) (default none). */
+  cellText?: (value: number, i: number, j: number) => string;
+  /** Side of a cell in pixels (default 34; sets width and height unless given). */
+  cell?: number;
+  /** Colour of the value 1 (0 is white; default dark blue). */
+  color?: string;
+}
+
+/** The Vega-Lite spec of a heat map (see heatmapSvg). */
+export function heatmapSpec(o: HeatmapOptions): PlotSpec {
+  const n = o.cells.length;
+  const m = n ? o.cells[0].length : 0;
+  if (n === 0 || m === 0 || o.cells.some((r) => r.length !== m)) throw new Error('heatmapSvg: cells must be a non-empty rectangular matrix');
+  const rows = o.rowLabels ?? o.cells.map((_, i) => String(i));
+  const cols = o.colLabels ?? o.cells[0].map((_, j) => String(j));
+  if (rows.length !== n || cols.length !== m) throw new Error(`heatmapSvg: ${rows.length} row and ${cols.length} column labels for a ${n}×${m} matrix`);
+  const values: Record<string, unknown>[] = [];
+  o.cells.forEach((r, i) => r.forEach((v, j) => {
+    if (Number.isFinite(v)) values.push({ r: rows[i], c: cols[j], v, t: o.cellText ? o.cellText(v, i, j) : '' });
+  }));
+  const cell = o.cell ?? 34;
+  const x = { field: 'c', type: 'ordinal', sort: cols, title: o.xLabel ?? null, axis: { labelAngle: 0, domain: false, ticks: false } };
+  const y = { field: 'r', type: 'ordinal', sort: rows, title: o.yLabel ?? null, axis: { domain: false, ticks: false } };
+  return {
+    ...frameSpec({ ...o, width: o.width ?? m * cell, height: o.height ?? n * cell }),
+    autosize: { type: 'pad' },
+    data: { values },
+    encoding: { x, y },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: '#dddddd', strokeWidth: 1, opacity: 1 },
+        encoding: { color: { field: 'v', type: 'quantitative', scale: { domain: [0, 1], range: ['#ffffff', o.color ?? '#08306b'], interpolate: 'rgb' }, legend: null } },
+      },
+      {
+        mark: { type: 'text', fontSize: 11 },
+        encoding: {
+          text: { field: 't', type: 'nominal' },
+          color: { condition: { test: 'datum.v > 0.5', value: '#ffffff' }, value: '#222222' },
+        },
+      },
+    ],
+  } as PlotSpec;
+}
+
+/** A heat map of a matrix of values in [0, 1] (white to `color`), optionally with text in each cell, as SVG. */
+export function heatmapSvg(o: HeatmapOptions): string {
+  return renderSpec(heatmapSpec(o));
+}
+
+// ------------------------------------------------------------------ rendering
+let renderer: { worker: Worker; port: MessagePort; flag: Int32Array } | null = null;
+
+/** Milliseconds renderSpec waits for the worker (the first call includes loading Vega). */
+const RENDER_TIMEOUT_MS = 60_000;
+
+/**
+ * Renders a Vega-Lite spec (or a Vega spec, with a Vega $schema) to an SVG string, synchronously. Throws an
+ * Error naming the problem when the spec does not compile or render.
+ */
+export function renderSpec(spec: PlotSpec): string {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new Error('renderSpec: the spec must be a Vega-Lite (or Vega) spec object');
+  if (!renderer) {
+    const { port1, port2 } = new MessageChannel();
+    const lock = new SharedArrayBuffer(4);
+    const worker = new Worker(new URL('./plot-worker.mjs', import.meta.url), { workerData: { port: port2, lock }, transferList: [port2] });
+    worker.unref();
+    port1.unref();
+    renderer = { worker, port: port1, flag: new Int32Array(lock) };
+    worker.on('error', () => {
+      renderer = null;
+    });
+  }
+  const r = renderer;
+  Atomics.store(r.flag, 0, 0);
+  r.port.postMessage({ spec });
+  const waited = Atomics.wait(r.flag, 0, 0, RENDER_TIMEOUT_MS);
+  const msg = receiveMessageOnPort(r.port)?.message as { svg?: string; error?: string } | undefined;
+  if (!msg) {
+    renderer = null;
+    void r.worker.terminate();
+    throw new Error(waited === 'timed-out' ? `renderSpec: no SVG within ${RENDER_TIMEOUT_MS / 1000} s` : 'renderSpec: the plot worker stopped');
+  }
+  if (msg.error !== undefined) throw new Error(`renderSpec: ${msg.error}`);
+  return msg.svg!;
 }
 
 /** Renders an SVG string to a PNG buffer (sharp/librsvg). `scale` multiplies the resolution (default 1). */

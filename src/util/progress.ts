@@ -1,5 +1,5 @@
 /**
- * A terminal progress bar with ETA and running values (losses, accuracy...).
+ * A terminal progress bar with ETA and running values (losses, accuracy...), drawn by cli-progress.
  *
  *   const bar = new ProgressBar({ total: steps, label: 'epoch 1/10' });
  *   bar.update(step, { mae: 0.041, d: 0.69 });   // or bar.tick({ ... })
@@ -8,7 +8,21 @@
  * On a TTY the bar redraws in place (at most ~10 times a second). When the stream is not a TTY (logs,
  * nohup), a plain line is printed every `intervalMs` (default 5 s) and at the end. GMMGEN_QUIET=1 or
  * `quiet: true` silences it entirely.
+ *
+ * cli-progress's GenericBar keeps the state and formats the line (its bar glyphs, template tokens, redraw
+ * only on change); this class schedules the redraws itself (on update, no timer left running, so a script
+ * that forgets done() still exits) and hands cli-progress a terminal that writes each redraw as one chunk
+ * ("\r", erase line, text), truncated to the terminal width.
  */
+import { createRequire } from 'node:module';
+import cliProgress, { type GenericBar as GenericBarType, type Options as BarOptions } from 'cli-progress';
+
+// cli-progress exports SingleBar (which redraws on a timer of its own); its timer-free base class and option
+// parser are plain CommonJS files of the package.
+const require = createRequire(import.meta.url);
+const GenericBar = require('cli-progress/lib/generic-bar.js') as typeof GenericBarType;
+const barOptions = require('cli-progress/lib/options.js') as { parse(o: BarOptions & { terminal: unknown }): BarOptions };
+
 export interface ProgressOptions {
   total: number;
   label?: string;
@@ -42,6 +56,36 @@ function fmtValue(v: number | string): string {
   return v.toFixed(a >= 100 ? 1 : 4);
 }
 
+type Stream = NonNullable<ProgressOptions['stream']>;
+
+/** The terminal cli-progress draws on: one write per redraw, "\r" + erase line on a TTY, whole lines otherwise. */
+class LineTerminal {
+  /** Set by done(): the next line ends with a newline. */
+  last = false;
+  constructor(
+    private readonly stream: Stream,
+    private readonly tty: boolean,
+  ) {}
+  isTTY(): boolean {
+    return this.tty;
+  }
+  getWidth(): number {
+    return (this.stream as { columns?: number }).columns ?? 200;
+  }
+  write(s: string): void {
+    if (!this.tty) {
+      this.stream.write(`${s}\n`);
+      return;
+    }
+    const cols = (this.stream as { columns?: number }).columns;
+    const line = cols && s.length > cols - 1 ? s.slice(0, cols - 1) : s;
+    this.stream.write(`\r\x1b[2K${line}${this.last ? '\n' : ''}`);
+  }
+  // Positioning is part of write(); the rest of cli-progress's terminal interface is not used here.
+  cursorTo(): void {}
+  clearRight(): void {}
+}
+
 export class ProgressBar {
   readonly total: number;
   private current: number;
@@ -51,11 +95,13 @@ export class ProgressBar {
   private lastLine = 0;
   private values: Record<string, number | string> = {};
   private finished = false;
-  private readonly stream: NonNullable<ProgressOptions['stream']>;
+  private readonly stream: Stream;
   private readonly tty: boolean;
   private readonly quiet: boolean;
   private readonly intervalMs: number;
-  private readonly width: number;
+  private readonly bar: GenericBarType;
+  private readonly options: BarOptions;
+  private readonly terminal: LineTerminal;
   label: string;
 
   constructor(opts: ProgressOptions) {
@@ -68,8 +114,22 @@ export class ProgressBar {
     this.tty = Boolean(this.stream.isTTY);
     this.quiet = opts.quiet ?? process.env.GMMGEN_QUIET === '1';
     this.intervalMs = opts.intervalMs ?? 5000;
-    this.width = opts.width ?? 28;
     this.lastLine = Date.now();
+    this.terminal = new LineTerminal(this.stream, this.tty);
+    const options = barOptions.parse({
+      // {head} {counts} {times} {vals} are filled per redraw (payload); {bar} is cli-progress's.
+      format: this.tty ? '{head}{bar} {counts} {times}{vals}' : '{head}{counts} {times}{vals}',
+      barsize: opts.width ?? 28,
+      barCompleteChar: '█',
+      barIncompleteChar: '░',
+      emptyOnZero: false,
+      linewrap: null,
+      stream: this.stream as NodeJS.WritableStream,
+      terminal: this.terminal,
+    });
+    this.options = options;
+    this.bar = new GenericBar(options);
+    this.bar.start(this.total, this.current, this.payload());
   }
 
   /** Seconds since the bar was created. */
@@ -84,17 +144,26 @@ export class ProgressBar {
     return ((this.total - this.current) * this.elapsed()) / done;
   }
 
-  /** The text of the current state (without terminal control characters). */
-  render(): string {
+  /** The tokens of the line: label, counts and percentage, elapsed and ETA (or total time), running values. */
+  private payload(): Record<string, string> {
     const frac = this.total > 0 ? Math.min(1, Math.max(0, this.current / this.total)) : 1;
-    const filled = Math.round(frac * this.width);
-    const bar = '█'.repeat(filled) + '░'.repeat(this.width - filled);
     const vals = Object.entries(this.values)
       .map(([k, v]) => `${k} ${fmtValue(v)}`)
       .join('  ');
-    const head = this.label ? `${this.label} ` : '';
     const eta = this.finished ? `in ${formatDuration(this.elapsed())}` : `ETA ${formatDuration(this.eta())}`;
-    return `${head}${this.tty ? bar + ' ' : ''}${this.current}/${this.total} ${(100 * frac).toFixed(1)}% ${formatDuration(this.elapsed())} ${eta}${vals ? '  ' + vals : ''}`;
+    return {
+      head: this.label ? `${this.label} ` : '',
+      counts: `${this.current}/${this.total} ${(100 * frac).toFixed(1)}%`,
+      times: `${formatDuration(this.elapsed())} ${eta}`,
+      vals: vals ? `  ${vals}` : '',
+    };
+  }
+
+  /** The text of the current state (without terminal control characters). */
+  render(): string {
+    const progress = this.total > 0 ? Math.min(1, Math.max(0, this.current / this.total)) : 1;
+    const params = { progress, eta: 0, startTime: this.t0, stopTime: null, total: this.total, value: this.current, maxWidth: this.terminal.getWidth() };
+    return cliProgress.Format.Formatter(this.options, params as unknown as Parameters<typeof cliProgress.Format.Formatter>[1], this.payload());
   }
 
   update(current: number, values?: Record<string, number | string>): void {
@@ -120,9 +189,11 @@ export class ProgressBar {
     if (this.finished) return;
     if (values) Object.assign(this.values, values);
     this.finished = true;
+    this.bar.stop();
     if (this.quiet) return;
-    if (this.tty) this.stream.write(`\r\x1b[2K${this.render()}\n`);
-    else this.stream.write(`${this.render()}\n`);
+    this.terminal.last = true;
+    this.bar.update(this.current, this.payload());
+    this.bar.render(true);
   }
 
   private draw(force: boolean): void {
@@ -131,14 +202,11 @@ export class ProgressBar {
     if (this.tty) {
       if (!force && now - this.lastDraw < 100) return;
       this.lastDraw = now;
-      let line = this.render();
-      const cols = (this.stream as { columns?: number }).columns;
-      if (cols && line.length > cols - 1) line = line.slice(0, cols - 1);
-      this.stream.write(`\r\x1b[2K${line}`);
     } else {
       if (!force && now - this.lastLine < this.intervalMs) return;
       this.lastLine = now;
-      this.stream.write(`${this.render()}\n`);
     }
+    this.bar.update(this.current, this.payload());
+    this.bar.render(true);
   }
 }

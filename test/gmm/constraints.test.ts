@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { GMM } from '../../src/gmm/gmm.ts';
 import { fitGMM, FIT_METHODS, type FitMethod } from '../../src/gmm/fit.ts';
 import { projectPSD, symEigen } from '../../src/gmm/linalg.ts';
-import { projectSimplex } from '../../src/gmm/sw.ts';
+import { flooredSoftmax } from '../../src/gmm/sw.ts';
 import { fitFixedBasis1D } from '../../src/gmm/fixed-basis.ts';
 import { normCdf } from '../../src/gmm/mixture1d.ts';
 
@@ -42,20 +42,29 @@ test('projectPSD: clips negative eigenvalues (to a floor when given), keeps PSD 
   close(Math.sqrt(dist), -ev[0], 1e-12, 'distance to the input');
 });
 
-test('projectSimplex (the SW weight step): clips negatives and NaN at 0, renormalises, uniform when nothing is left', () => {
-  const proj = (v: number[]) => {
-    const w = Float64Array.from(v);
-    projectSimplex(w);
-    return Array.from(w, (v) => +v.toFixed(14));
+test('flooredSoftmax (the SW weight map): softmax, every weight at least minWeight × the largest, never 0', () => {
+  const map = (v: number[], minWeight: number) => {
+    const z = Float64Array.from(v);
+    const w = new Float64Array(v.length);
+    flooredSoftmax(z, minWeight, w);
+    return { w: Array.from(w), z: Array.from(z) };
   };
-  // 0.5 and 0.3 are kept and renormalised by their sum 0.8; −0.2 and NaN become exactly 0.
-  assert.deepEqual(proj([0.5, -0.2, 0.3, NaN]), [0.625, 0, 0.375, 0]);
-  // Without the clip the sum would be 0.6 and the weights 5/6, −1/3, 1/2.
-  assert.deepEqual(proj([0.5, -0.2, 0.3]), [0.625, 0, 0.375]);
-  assert.deepEqual(proj([2, 2]), [0.5, 0.5]);
-  assert.deepEqual(proj([0.25, 0.75]), [0.25, 0.75]);
-  assert.deepEqual(proj([0, 1e-300]), [0, 1]);
-  assert.deepEqual(proj([-1, 0, -Infinity, NaN]), [0.25, 0.25, 0.25, 0.25]);
+  // Plain softmax when nothing is below the floor: logits log 1, log 3 → 1/4, 3/4.
+  const a = map([0, Math.log(3)], 1e-3);
+  close(a.w[0], 0.25, 1e-15, 'w0');
+  close(a.w[1], 0.75, 1e-15, 'w1');
+  // A logit 50 below the largest is raised to max + log(0.01): weights 1/1.01 and 0.01/1.01 (not e^-50 ≈ 2e-22).
+  const b = map([0, -50], 0.01);
+  close(b.w[0], 1 / 1.01, 1e-15, 'kept weight');
+  close(b.w[1], 0.01 / 1.01, 1e-15, 'floored weight');
+  close(b.z[1], Math.log(0.01), 1e-15, 'logit raised in place');
+  // -Infinity (a weight that was exactly 0) comes back at the floor; minWeight 0 is the plain softmax and lets it stay 0.
+  const c = map([1, -Infinity, 1], 1e-3);
+  close(c.w[1], 1e-3 / 2.001, 1e-15, 'revived weight');
+  assert.deepEqual(map([0, -Infinity], 0).w, [1, 0]);
+  // Huge logits do not overflow (the largest is subtracted first).
+  const d = map([1000, 1000], 1e-3);
+  assert.deepEqual(d.w, [0.5, 0.5]);
 });
 
 test('fixed-basis Algorithm 2: the final clip at 0 and renormalisation, against the closed form', () => {

@@ -142,7 +142,8 @@ test('invalid options are rejected with clear messages', () => {
   assert.throws(() => fitGMM('mmd', data, { k: 3, batchSize: 1e6 }), /option batchSize \(1000000\) exceeds the number of points n = 3000/);
   assert.throws(() => fitGMM('fixed-basis', data, { k: 3, algorithm: 3 }), /algorithm must be 1 or 2, got 3/);
   assert.throws(() => fitGMM('em', truth, { k: 3 }), /method 'em' fits a point set, got a GMM target/);
-  assert.throws(() => fitGMM('nll', data, { k: 3, init: start.toFull().withMeta({}), covarianceType: 'spherical' }), /option covarianceType must be one of 'full', 'diag', got "spherical"/);
+  assert.throws(() => fitGMM('nll', data, { k: 3, init: start.toFull().withMeta({}), covarianceType: 'spherical' }), /fitGMM\('nll'\): covarianceType 'spherical' is not supported; 'nll' fits 'full', 'diag' \(methods that fit 'spherical': 'em'\)/);
+  assert.throws(() => fitGMM('nll', data, { k: 3, covarianceType: 'blocky' }), /option covarianceType must be one of 'full', 'tied', 'diag', 'spherical', got "blocky"/);
   assert.throws(() => fitGMM('bogus' as FitMethod, data, { k: 3 }), /unknown method "bogus"/);
   assert.throws(() => fitGMM('sw', data, { k: 4, init: start }), /init is a GMM with k = 3 components, but option k = 4/);
   assert.throws(() => fitGMM('sw', data, 'fast' as never), /options must be an object/);

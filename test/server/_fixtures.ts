@@ -3,11 +3,13 @@
  *   <dir>/autoencoder/decoder/   a randomly initialised decoder (src/models/autoencoder.ts buildDecoder), saved
  *   <dir>/codes/train.{json,f32}  labelled 128-d codes (10 Gaussian blobs)
  *   <dir>/gmm/em/                 per-class GMMs fitted by EM to those codes (src/latent fitLatentSet)
- * and helpers to read PNGs back.
+ * and helpers to read PNGs back; a local stand-in for the download host and the options of a fresh clone
+ * (for the first-use download tests).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { initBackend } from '../../src/backend/index.ts';
@@ -15,6 +17,8 @@ import { writeCodes } from '../../src/latent/codes.ts';
 import { fitLatentSet } from '../../src/latent/index.ts';
 import { buildDecoder, LATENT_DIM } from '../../src/models/autoencoder.ts';
 import { saveModel } from '../../src/train/model-io.ts';
+import { defaultServerOptions, type ServerOptions } from '../../src/server/options.ts';
+import { sharedPath } from '../../src/util/paths.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 export async function makeModelsDir(opts: { perClass?: number; k?: number } = {}): Promise<{ dir: string; cleanup: () => void }> {
@@ -134,4 +138,63 @@ export function pngClaiming(width: number, height: number, rows = 2): Buffer {
   ihdr[8] = 8; // bit depth; colour type 0 (grey), no interlace
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(rows * (width + 1)))), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+export interface DownloadHost {
+  url: string;
+  /** Requests per URL path. */
+  hits: Map<string, number>;
+  /** URL paths served with other bytes (to fail a checksum). */
+  tampered: Map<string, Buffer>;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback HTTP server standing in for the public download hosts: /tfjs/mobilenet/* serves the shared
+ * MobileNet folder (the public shards, byte for byte) and /paintings/* the shared paintings, each response
+ * after `latencyMs`.
+ */
+export async function startDownloadHost(opts: { latencyMs?: number } = {}): Promise<DownloadHost> {
+  const served: [string, string][] = [
+    ['/tfjs/mobilenet/', sharedPath('models', 'mobilenet_v1_1.0_224')],
+    ['/paintings/', sharedPath('assets', 'styles')],
+  ];
+  const hits = new Map<string, number>();
+  const tampered = new Map<string, Buffer>();
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    hits.set(url, (hits.get(url) ?? 0) + 1);
+    for (const [prefix, dir] of served) {
+      if (!url.startsWith(prefix)) continue;
+      const f = normalize(join(dir, decodeURIComponent(url.slice(prefix.length))));
+      if (!f.startsWith(dir) || !existsSync(f) || !statSync(f).isFile()) break;
+      const body = tampered.get(url) ?? readFileSync(f);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+      setTimeout(() => res.end(body), opts.latencyMs ?? 0);
+      return;
+    }
+    res.writeHead(404);
+    res.end('not found');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    hits,
+    tampered,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/**
+ * The server options of a fresh clone, as `npm start` computes them: GMMGEN_SHARED at an empty folder
+ * (`<dir>/shared`), an empty download cache (`<dir>/cache`), and the given download URLs.
+ */
+export function freshCloneOptions(dir: string, mobilenetUrl: string, paintingsUrl: string): ServerOptions {
+  const shared = join(dir, 'shared');
+  mkdirSync(shared, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, GMMGEN_SHARED: shared, GMMGEN_CACHE: join(dir, 'cache'), GMMGEN_MOBILENET_URL: mobilenetUrl, GMMGEN_PAINTINGS_URL: paintingsUrl };
+  delete env.GMMGEN_MOBILENET;
+  delete env.GMMGEN_STYLES;
+  delete env.GMMGEN_OFFLINE;
+  return defaultServerOptions(env);
 }

@@ -11,14 +11,15 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server/app.ts';
 import { modelsPath, repoRoot } from '../../src/util/paths.ts';
-import { decodePng, makeModelsDir, regionVariance } from './_fixtures.ts';
+import { decodePng, freshCloneOptions, makeModelsDir, regionVariance, startDownloadHost } from './_fixtures.ts';
 
 const CHROMIUM = process.env.GMMGEN_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(repoRoot, 'artifacts', 'screenshots');
@@ -293,6 +294,42 @@ describe('the web app in Chromium', { skip }, () => {
     const expected = pageErrors.filter((e) => /status of 429/.test(e));
     assert.equal(expected.length, 3, JSON.stringify(pageErrors));
     for (const e of expected) pageErrors.splice(pageErrors.indexOf(e), 1);
+  });
+});
+
+/**
+ * A fresh clone (empty shared folder, empty download cache) with a local stand-in for the download host,
+ * slowed down so the download takes a few seconds: opening the Styles tab starts it, the page shows its
+ * progress (bar and MB), keeps Paint disabled, and when it ends shows the four paintings and enables Paint.
+ */
+describe('the Styles tab on first use', { skip }, () => {
+  it('downloads the style files when the tab opens, with progress, then offers the paintings', async () => {
+    const host = await startDownloadHost({ latencyMs: 60 });
+    const dir = mkdtempSync(join(tmpdir(), 'gmmgen-e2e-fresh-'));
+    const fresh = await startServer({
+      ...freshCloneOptions(dir, `${host.url}/tfjs/mobilenet/`, `${host.url}/paintings/`),
+      port: 0, log: false, modelsDir: srv.ctx.options.modelsDir,
+    });
+    const p3 = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    p3.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
+    try {
+      await p3.goto(`${fresh.url}/#styles`);
+      await p3.waitForSelector('#styles-setup:not([hidden])');
+      await p3.waitForFunction(() => /downloading the MobileNet weights \(2 of 2\) · [\d.]+ MB of [\d.]+ MB/.test(document.querySelector('#styles-setup-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      const width = await p3.$eval('#styles-setup-bar', (el) => (el as HTMLElement).style.width);
+      assert.ok(Number.parseInt(width, 10) > 0, `the bar moves (${width})`);
+      assert.equal(await p3.isDisabled('#styles-go'), true, 'Paint waits for the weights');
+      writeFileSync(join(SHOTS, 'styles-first-use.png'), await p3.screenshot());
+      await p3.waitForSelector('#styles-setup', { state: 'hidden', timeout: 60_000 });
+      await p3.waitForFunction(() => document.querySelectorAll('#styles-a button img').length === 4, undefined, { timeout: 10_000 });
+      assert.equal(await p3.isDisabled('#styles-go'), false, 'Paint is enabled once the files are there');
+      assert.equal(await p3.isHidden('#styles-notice'), true, 'no warning left');
+    } finally {
+      await p3.close();
+      await fresh.close();
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

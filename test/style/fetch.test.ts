@@ -12,7 +12,7 @@ import { join, normalize } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../src/backend/index.ts';
 import { saveLayersModelToDir, loadLayersModelFromDir } from '../../src/style/model-io.ts';
-import { fetchModel, fetchAssets, STYLE_ASSETS, DownloadError, sha256 } from '../../src/style/fetch.ts';
+import { fetchModel, fetchAssets, MOBILENET_SHARDS, STYLE_ASSETS, DownloadError, sha256 } from '../../src/style/fetch.ts';
 import { sharedPath } from '../../src/util/paths.ts';
 
 let tmp: string;
@@ -125,4 +125,20 @@ test('fetchAssets: the paintings verify against their pinned SHA-256 (through a 
     (e: Error) => e instanceof DownloadError && /SHA-256/.test(e.message) && e.message.includes(`${base}/bad/starry_night.jpg`));
   assert.ok(!existsSync(join(tmp, 'p2', 'starry_night.jpg')));
   await assert.rejects(fetchAssets({ dest, names: ['mona_lisa'] }), /unknown asset "mona_lisa"/);
+});
+
+test('fetchModel with pins: a file that is not pinned, or does not match its pin, is refused and not kept', async () => {
+  const dest = join(tmp, 'pinned');
+  // The app's pins (the published MobileNet shards): this small model's shards have the same names, other bytes.
+  await assert.rejects(fetchModel({ baseUrl: `${base}/models/mobilenet/`, dest, pins: MOBILENET_SHARDS }),
+    (e: Error) => e instanceof DownloadError && /group1-shard1of1: \d+ bytes with SHA-256 [0-9a-f]{64}, expected 3456 bytes with SHA-256 ac47f5e8/.test(e.message));
+  assert.ok(!existsSync(join(dest, 'model.json')));
+  assert.ok(!existsSync(join(dest, 'group1-shard1of1')));
+  // A model.json listing a file that is not pinned: refused before anything is downloaded.
+  const before = hits.length;
+  const onlyGroup2 = { 'group2-shard1of1': MOBILENET_SHARDS['group2-shard1of1'] };
+  await assert.rejects(fetchModel({ baseUrl: `${base}/models/mobilenet/`, dest, pins: onlyGroup2 }),
+    (e: Error) => e instanceof DownloadError && /"group1-shard1of1", which is not one of the pinned files/.test(e.message));
+  assert.deepEqual(hits.slice(before), ['/models/mobilenet/model.json'], 'only model.json was requested');
+  assert.ok(!existsSync(join(dest, 'group1-shard1of1')) && !existsSync(join(dest, 'model.json')));
 });

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { linePlotSvg, niceTicks, scatterPlotSvg, svgToPng } from '../../src/util/plot.ts';
+import { heatmapSvg, linePlotSvg, lineSpec, renderSpec, scatterPlotSvg, svgToPng } from '../../src/util/plot.ts';
+import { confusionMatrixSvg } from '../../src/eval/confusion-svg.ts';
 
 async function pixels(png: Buffer) {
   return sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
 }
-
-test('niceTicks gives round steps covering the range', () => {
-  const t = niceTicks(0, 1, 5);
-  assert.equal(t[0], 0);
-  assert.ok(Math.abs(t[t.length - 1] - 1) < 1e-12);
-  assert.ok(Math.abs(t[1] - 0.2) < 1e-12);
-  const u = niceTicks(-37, 912, 6);
-  const step = u[1] - u[0];
-  assert.ok([100, 200].includes(Math.round(step)), `step ${step}`);
-  assert.ok(u[0] >= -37 && u[u.length - 1] <= 912);
-  assert.throws(() => niceTicks(0, Infinity), /finite/);
-});
 
 test('linePlotSvg renders to a PNG of the requested size with the series colour and text drawn', async () => {
   const y = Array.from({ length: 50 }, (_, i) => Math.exp(-i / 10));
@@ -53,16 +42,83 @@ test('scatterPlotSvg draws points and a covariance ellipse where they belong', a
     yRange: [-1, 2],
   });
   const { data, info } = await pixels(await svgToPng(svg));
-  const at = (x: number, y: number) => Array.from(data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3));
-  // Plot area: left 70, right 20, top 16, bottom 32 → x ∈ [70, 280], y ∈ [16, 268].
-  const sx = (x: number) => Math.round(70 + ((x + 1) / 3) * 210);
-  const sy = (y: number) => Math.round(16 + 252 - ((y + 1) / 3) * 252);
-  const [r, g, b] = at(sx(1), sy(1));
-  assert.ok(b > 200 && r < 80 && g < 80, `point at (1,1) should be blue, got ${[r, g, b]}`);
-  // Ellipse radius 2·0.1 = 0.2 data units → the top of the circle at (0.25, 0.45) is green, the centre is white.
-  const top = at(sx(0.25), sy(0.45));
-  assert.ok(top[1] > 150 && top[0] < 120, `ellipse edge should be green, got ${top}`);
-  const centre = at(sx(0.25), sy(0.25));
-  assert.ok(centre.every((v) => v > 240), `ellipse centre should be white, got ${centre}`);
+  // Where the blue dots and the green ring landed (pixel centroids and extents), whatever the axes' layout.
+  const blue: [number, number][] = [];
+  const green: [number, number][] = [];
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      const [r, g, b] = data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3);
+      if (b > 200 && r < 80 && g < 80) blue.push([x, y]);
+      if (g > 200 && r < 80 && b < 80) green.push([x, y]);
+    }
+  }
+  assert.ok(blue.length > 20 && green.length > 20, `${blue.length} blue, ${green.length} green pixels`);
+  // The two blue dots: (0, 0) bottom left of (1, 1).
+  const bx = blue.map((p) => p[0]);
+  const by = blue.map((p) => p[1]);
+  const [bx0, bx1, by0, by1] = [Math.min(...bx), Math.max(...bx), Math.min(...by), Math.max(...by)];
+  const dotX = bx1 - bx0 - 10; // distance between the dot centres, x (dots are 10 px wide)
+  const dotY = by1 - by0 - 10;
+  // The ring: centre (0.25, 0.25), radius 2·0.1 = 0.2; the dots are 1 apart on each axis → ring radius = 0.2 × that.
+  const gx = green.map((p) => p[0]);
+  const gy = green.map((p) => p[1]);
+  const rx = (Math.max(...gx) - Math.min(...gx) - 3) / 2;
+  const ry = (Math.max(...gy) - Math.min(...gy) - 3) / 2;
+  assert.ok(Math.abs(rx / dotX - 0.2) < 0.02, `ring x radius ${rx} px vs dot spacing ${dotX} px`);
+  assert.ok(Math.abs(ry / dotY - 0.2) < 0.02, `ring y radius ${ry} px vs dot spacing ${dotY} px`);
+  const cx = (Math.max(...gx) + Math.min(...gx)) / 2;
+  const cy = (Math.max(...gy) + Math.min(...gy)) / 2;
+  assert.ok(Math.abs(cx - (bx0 + 5 + 0.25 * dotX)) < 2, `ring centre x ${cx}`);
+  assert.ok(Math.abs(cy - (by1 - 5 - 0.25 * dotY)) < 2, `ring centre y ${cy} (y grows upwards)`);
+  const centre = Array.from(data.subarray((Math.round(cy) * info.width + Math.round(cx)) * 3, (Math.round(cy) * info.width + Math.round(cx)) * 3 + 3));
+  assert.ok(centre.every((v) => v > 200), `the ellipse is not filled: centre ${centre}`);
   assert.throws(() => scatterPlotSvg({ series: [], ellipses: [{ cx: 0, cy: 0, cov: [1, 2, 1] }] }), /not positive semi-definite/);
+});
+
+test('line specs: a log axis, legend entries named by series, gaps at non-finite values; renderSpec draws any Vega-Lite spec', async () => {
+  const spec = lineSpec({ series: [{ name: 'train', y: [1, 0.1, NaN, 0.01] }, { name: 'test', y: [2, 0.2, 0.05, -1], dashed: true }], logY: true }) as any;
+  assert.equal(spec.encoding.y.scale.type, 'log');
+  assert.deepEqual(spec.data.values.filter((r: any) => r.y === null).length, 2, 'NaN and the non-positive value (log axis) are gaps');
+  const svg = renderSpec(spec);
+  assert.match(svg, />train</);
+  assert.match(svg, />test</);
+  assert.match(svg, />0\.01</, 'log ticks at powers of ten');
+  const bars = renderSpec({ data: { values: [{ k: 'a', v: 3 }, { k: 'b', v: 5 }] }, mark: 'bar', encoding: { x: { field: 'k', type: 'nominal' }, y: { field: 'v', type: 'quantitative' } }, width: 200, height: 100 });
+  assert.equal((bars.match(/role-mark[^"]*"/g) ?? []).length > 0, true);
+  assert.match(bars, /<path[^>]+aria-label="k: a; v: 3"/);
+  assert.throws(() => renderSpec({ mark: 'nonsense' } as any), /renderSpec: the Vega-Lite spec does not compile: /);
+  assert.throws(() => renderSpec([] as any), /must be a Vega-Lite/);
+});
+
+test('heatmapSvg: a cell of value 1 is filled dark and one of 0 white, in matrix order; cell text is drawn; bad shapes are rejected', async () => {
+  // 2×2: top-left 1, top-right 0, bottom-left 0, bottom-right 1 → dark on the diagonal.
+  const svg = heatmapSvg({ cells: [[1, 0], [0, 1]], rowLabels: ['a', 'b'], colLabels: ['a', 'b'], cell: 60, color: '#000080', cellText: (v) => (v ? 'one' : '') });
+  assert.match(svg, />one</);
+  const { data, info } = await pixels(await svgToPng(svg));
+  const navy: [number, number][] = [];
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      const o = (y * info.width + x) * 3;
+      if (data[o] < 10 && data[o + 1] < 10 && data[o + 2] > 110 && data[o + 2] < 150) navy.push([x, y]);
+    }
+  }
+  assert.ok(navy.length > 2 * 50 * 50, `two dark 60 px cells, got ${navy.length} dark pixels`);
+  const xs = navy.map((p) => p[0]);
+  const ys = navy.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  assert.ok(Math.abs(x1 - x0 - 119) <= 2 && Math.abs(y1 - y0 - 119) <= 2, `the dark cells span ${x1 - x0}×${y1 - y0} px`);
+  // The off-diagonal cells are white: the centre of the top-right cell.
+  const tr = ((y0 + 30) * info.width + (x0 + 90)) * 3;
+  assert.deepEqual([...data.subarray(tr, tr + 3)], [255, 255, 255]);
+  // The top-left one is dark.
+  const tl = ((y0 + 10) * info.width + (x0 + 10)) * 3;
+  assert.ok(data[tl + 2] > 110 && data[tl] < 10);
+  assert.throws(() => heatmapSvg({ cells: [[1, 0], [0]] }), /rectangular/);
+  assert.throws(() => heatmapSvg({ cells: [[1]], rowLabels: ['a', 'b'] }), /2 row and 1 column labels for a 1×1 matrix/);
+});
+
+test('confusionMatrixSvg: row shares as text, the labels, both axis titles', () => {
+  const svg = confusionMatrixSvg([[3, 1], [0, 4]], { title: 'cm', labels: ['zero', 'one'] });
+  for (const t of ['.75', '.25', '>1<', 'zero', 'one', 'predicted class', 'class sampled', '>cm<']) assert.ok(svg.includes(t), `the SVG shows ${t}`);
+  assert.throws(() => confusionMatrixSvg([[1, 2]]), /square/);
 });

@@ -68,3 +68,13 @@ test('quiet (GMMGEN_QUIET=1 or quiet: true) prints nothing', () => {
   assert.equal(s.chunks.length, 0);
   assert.throws(() => new ProgressBar({ total: -1 }), /total must be a finite number ≥ 0/);
 });
+
+test('a bar leaves no timer running (a script that never calls done() still exits)', () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const s = sink(true);
+  const bar = new ProgressBar({ total: 5, stream: s.stream, quiet: false });
+  bar.update(2, { loss: 1 });
+  assert.equal(timers(), before);
+  assert.ok(s.chunks.length >= 1);
+});

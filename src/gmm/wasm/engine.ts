@@ -15,9 +15,12 @@
  * Environment: GMMGEN_KERNELS = auto (default) | wasm | js; GMMGEN_THREADS = total threads (default: the available
  * parallelism on the main thread, 1 inside a worker thread; 1 = no worker threads).
  */
-import type { CovarianceType, Points } from '../types.ts';
+import type { Points } from '../types.ts';
 import { EM_WASM_BASE64 } from './em-module.ts';
 import { TaskPool, threadCount } from './pool.ts';
+
+/** The kernels' two covariance layouts (tied and spherical fits run on full and diag: ../em.ts). */
+type KernelLayout = 'full' | 'diag';
 
 const PAGE = 65536;
 const MAX_PAGES = 32768;
@@ -168,7 +171,7 @@ class Layout {
   readonly off: Record<string, number> = {};
   readonly bytes: number;
 
-  constructor(n: number, d: number, k: number, covarianceType: CovarianceType, slots: number, heapBase: number) {
+  constructor(n: number, d: number, k: number, covarianceType: KernelLayout, slots: number, heapBase: number) {
     const diag = covarianceType === 'diag';
     const dp = (this.dp = (d + 3) & ~3);
     const nb = dp >> 2;
@@ -208,7 +211,7 @@ export class WasmEM {
   readonly n: number;
   readonly d: number;
   readonly k: number;
-  readonly covarianceType: CovarianceType;
+  readonly covarianceType: KernelLayout;
   private readonly kern: Kernels;
   private readonly job: number;
   private readonly f64: Float64Array;
@@ -220,7 +223,7 @@ export class WasmEM {
   private closed = false;
 
   /** The fit's state, or null when the WebAssembly path cannot take it (see the module comment). */
-  static open(points: Points, k: number, covarianceType: CovarianceType): WasmEM | null {
+  static open(points: Points, k: number, covarianceType: KernelLayout): WasmEM | null {
     const choice = kernelChoice();
     if (choice === 'js' || busy) return null;
     const kern = loadKernels();
@@ -245,7 +248,7 @@ export class WasmEM {
     return new WasmEM(points, k, covarianceType, kern, pool, layout);
   }
 
-  private constructor(points: Points, k: number, covarianceType: CovarianceType, kern: Kernels, pool: TaskPool | null, layout: Layout) {
+  private constructor(points: Points, k: number, covarianceType: KernelLayout, kern: Kernels, pool: TaskPool | null, layout: Layout) {
     const { n, d } = points;
     this.n = n; this.d = d; this.k = k; this.covarianceType = covarianceType; this.kern = kern; this.pool = pool;
     const { dp, chunks, packLen, scratchDoubles } = layout;

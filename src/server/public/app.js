@@ -796,13 +796,84 @@ async function loadRing() {
   document.querySelectorAll('.rings figure').forEach((fig) => drawRing(fig, null));
 }
 
+// ------------------------------------------------------------------ style files on first use
+// When the MobileNet weights or the paintings are missing, the server downloads them the first time the
+// Styles tab opens (POST /api/style/setup); the page follows /api/style/setup/events and shows the progress.
+async function loadPaintings() {
+  paintingList = (await (await fetch('/api/style/paintings')).json()).paintings;
+  if (!styleChoice.a && paintingList[0]) styleChoice.a = { painting: paintingList[0].name };
+  if (!styleChoice.b && paintingList[1]) styleChoice.b = { painting: paintingList[1].name };
+  renderPaintings();
+}
+function styleReadiness() {
+  if (status.style.missing.length) notice($('styles-notice'), `Style painting is limited on this server: ${status.style.missing.join('; ')}`);
+  else notice($('styles-notice'), '');
+  // A running job keeps Paint disabled (its Cancel button is enabled).
+  $('styles-go').disabled = !status.style.ready || !$('styles-cancel').disabled;
+}
+function showSetup(s) {
+  const box = $('styles-setup');
+  box.hidden = s.state === 'ready';
+  box.dataset.state = s.state;
+  $('styles-setup-bar').style.width = `${Math.round(s.fraction * 100)}%`;
+  $('styles-setup-status').textContent = s.state === 'failed' ? 'The download did not finish.' : s.message;
+  $('styles-setup-error').hidden = s.state !== 'failed';
+  if (s.state === 'failed') {
+    $('styles-setup-why').textContent = s.error;
+    $('styles-setup-manual').textContent = s.manual.join(' && ');
+  }
+}
+let setupEvents = null;
+async function styleSetup() {
+  if (!status?.style?.setup || status.style.setup.state === 'ready' || setupEvents) return;
+  let s;
+  try {
+    const res = await fetch('/api/style/setup', { method: 'POST' });
+    if (!res.ok) throw new Error(await apiError(res));
+    s = await res.json();
+  } catch (err) {
+    notice($('styles-notice'), `cannot start the download of the style files: ${err.message}`, 'error');
+    return;
+  }
+  showSetup(s);
+  if (s.state === 'ready') return setupFinished();
+  setupEvents = new EventSource('/api/style/setup/events');
+  setupEvents.addEventListener('setup', async (e) => {
+    const d = JSON.parse(e.data);
+    showSetup(d);
+    // The paintings come first: show them as soon as they are there.
+    if (!paintingList.length && !d.items.some((i) => i.name === 'paintings')) await loadPaintings();
+    if (d.state === 'ready' || d.state === 'failed') {
+      setupEvents.close();
+      setupEvents = null;
+      if (d.state === 'ready') await setupFinished();
+    }
+  });
+  setupEvents.onerror = () => {
+    if (!setupEvents) return;
+    setupEvents.close();
+    setupEvents = null;
+    $('styles-setup-status').textContent = 'connection to the server lost; reopen the page to follow the download';
+  };
+}
+async function setupFinished() {
+  status = await (await fetch('/api/status')).json();
+  await loadPaintings();
+  styleReadiness();
+  $('styles-setup').hidden = true;
+}
+$('styles-setup-retry').addEventListener('click', () => {
+  status.style.setup.state = 'failed';
+  styleSetup();
+});
+
 // ------------------------------------------------------------------ startup
 const onFirstOpen = {
   digits: () => {
     if (status?.digits?.ready || status?.digits?.methods?.length) generateDigits();
   },
   mixing: () => mixPreview(),
-  styles: () => {},
+  styles: () => styleSetup(),
   explore: () => {
     loadLatent();
     loadRing();
@@ -828,14 +899,10 @@ async function init() {
     notice($('digits-notice'), msg);
     notice($('mixing-notice'), msg);
   }
-  if (status.style.missing.length) notice($('styles-notice'), `Style painting is limited on this server: ${status.style.missing.join('; ')}`);
-  if (!status.style.ready) $('styles-go').disabled = true;
+  styleReadiness();
   setupStyleControls(status.caps);
   try {
-    paintingList = (await (await fetch('/api/style/paintings')).json()).paintings;
-    if (paintingList[0]) styleChoice.a = { painting: paintingList[0].name };
-    if (paintingList[1]) styleChoice.b = { painting: paintingList[1].name };
-    renderPaintings();
+    await loadPaintings();
     const presets = (await (await fetch('/api/style/contents')).json()).presets;
     const sel = $('styles-preset');
     for (const p of presets) sel.appendChild(Object.assign(document.createElement('option'), { value: p.name, textContent: p.title }));

@@ -1,9 +1,9 @@
 /**
- * Runs a TypeScript module in a worker thread (through boot.mjs, which registers tsx there), so CPU-bound
+ * Runs one of gmmgen's modules in a worker thread (src/util/worker.ts: from the sources or compiled), so CPU-bound
  * work (GMM fits, style synthesis) never blocks the server's event loop. The worker gets `data` as
  * workerData; every message it posts goes to `onMessage`. `terminate()` stops it at once, wherever it is.
  */
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../util/worker.ts';
 
 export interface WorkerRun {
   /** Resolves when the worker exits (code 0 or terminated); rejects on an uncaught error in it. */
@@ -13,8 +13,8 @@ export interface WorkerRun {
 }
 
 export function runWorker(entry: URL, data: Record<string, unknown>, onMessage: (m: any) => void, transferList: ArrayBuffer[] = []): WorkerRun {
-  const worker = new Worker(new URL('./boot.mjs', import.meta.url), {
-    workerData: { ...data, __entry: entry.href },
+  const worker = startWorker(entry, {
+    workerData: data,
     transferList,
     env: { ...process.env, GMMGEN_QUIET: '1' },
   });
