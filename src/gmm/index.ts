@@ -19,7 +19,7 @@ export {
   type CholeskyOptions, type SymEigen,
 } from './linalg.ts';
 export { estimateLogProb, factorLayout, logSumExpRows, precisionFactors, weightedScatter, type PrecisionFactors, type ScatterScratch } from './density.ts';
-export { initGMM, kmeansPlusPlus, lloyd, resolveInit, type InitOptions } from './init.ts';
+export { initGMM, kmeansPlusPlus, lloyd, resolveInit, type InitMethod, type InitOptions } from './init.ts';
 export { createOptimizer, OPTIMIZER_NAMES, type Optimizer, type OptimizerName, type OptimizerOptions } from './optim.ts';
 export {
   COMMON_OPTION_KEYS, GMMOptionError, PER_COMPONENT_TYPES, booleanOption, finiteNumber, nonNegativeInt, nonNegativeNumber, oneOf, optional,
@@ -40,7 +40,7 @@ export { fitSC2, SC2_OPTION_KEYS, type SC2FitOptions } from './sc2.ts';
 export { fitMMD, MMD_OPTION_KEYS, mmd2, mmd2Grad, medianHeuristic, type MedianHeuristicOptions, type MMDGrad, type MMDOptions } from './mmd.ts';
 export {
   fitFixedBasis, fitFixedBasis1D, fixedBasisLoss, FixedBasisProduct, FIXED_BASIS_JSON_FORMAT, FIXED_BASIS_JSON_VERSION, FIXED_BASIS_OPTION_KEYS,
-  logMixturePdf, type FixedBasis1D, type FixedBasis1DOptions, type FixedBasisProductJson,
+  logMixturePdf, type FixedBasis1D, type FixedBasis1DOptions, type FixedBasisMarginalJson, type FixedBasisProductJson,
 } from './fixed-basis.ts';
 export { slicedCramer2, slicedCramer2Grad, cramer2, type CramerForm, type SlicedCramerGrad, type SlicedCramerOptions } from './cramer.ts';
 export {

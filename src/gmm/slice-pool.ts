@@ -13,7 +13,8 @@
  * Threads: GMMGEN_THREADS (src/gmm/wasm/pool.ts threadCount: by default the available parallelism on the main
  * thread, 1 inside a worker thread). Small jobs (n·L below MIN_WORK) run on the calling thread alone.
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { siblingModule, startWorker } from '../util/worker.ts';
 import { threadCount } from './wasm/pool.ts';
 import type { SliceJob } from './wasserstein.ts';
 
@@ -41,8 +42,7 @@ export function jobScalars(ints: Int32Array, ctl: SharedArrayBuffer): { n: numbe
   };
 }
 
-const BOOT = new URL('../latent/worker-boot.mjs', import.meta.url);
-const ENTRY = new URL('./slice-worker.ts', import.meta.url).href;
+const ENTRY = siblingModule('./slice-worker', import.meta.url);
 
 export class SlicePool {
   readonly workers: Worker[] = [];
@@ -59,7 +59,7 @@ export class SlicePool {
   constructor(nWorkers: number, private readonly task: (job: SliceJob, l: number) => void) {
     for (let s = 0; s < nWorkers; s++) {
       const { port1, port2 } = new MessageChannel();
-      const w = new Worker(BOOT, { workerData: { __entry: ENTRY, ctl: this.ctl, port: port2 }, transferList: [port2], name: `gmmgen-slices-${s + 1}` });
+      const w = startWorker(ENTRY, { workerData: { ctl: this.ctl, port: port2 }, transferList: [port2], name: `gmmgen-slices-${s + 1}` });
       w.unref();
       port1.unref();
       w.on('error', (e) => { this.broken = e instanceof Error ? e : new Error(String(e)); });

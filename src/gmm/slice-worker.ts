@@ -1,6 +1,6 @@
 /**
  * A slice-pool worker thread (slice-pool.ts): waits for published directions, claims them one at a time and runs
- * wasserstein.ts sliceTask on the shared job buffer. Started by slice-pool.ts through src/latent/worker-boot.mjs.
+ * wasserstein.ts sliceTask on the shared job buffer. Started by slice-pool.ts through src/util/worker.ts startWorker.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { sliceTask, type SliceJob } from './wasserstein.ts';

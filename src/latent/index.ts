@@ -6,7 +6,7 @@
  */
 export {
   LatentModelSet, LatentSetError, loadAllLatentSets, parseManifest, streamSeed, LATENT_SET_FORMAT, LATENT_SET_VERSION, MANIFEST_FILE,
-  type Codes, type ComponentSamples, type LatentClassEntry, type LatentSetManifest,
+  classModelFromJSON, modelTypeOf, type Codes, type ComponentSamples, type LatentClassEntry, type LatentClassModel, type LatentModelType, type LatentSetManifest,
 } from './model-set.ts';
 export { MIX_MODES, MixWeightsError, mixClasses, normalizeClassWeights, parseClassWeights, type ClassWeights, type ClassWeightsInput, type MixMode, type MixResult } from './mixing.ts';
 export { fitLatentSet, fitClassCodes, splitByClass, classFile, classSeed, LATENT_FIT_DEFAULTS, type FitLatentOptions, type FitProgress, type LabeledCodes, type ClassFitTask } from './fit.ts';

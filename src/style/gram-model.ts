@@ -46,7 +46,7 @@ export interface GramModelOptions {
   covarianceType?: 'full' | 'diag';
 }
 
-interface EntryLayer {
+export interface EntryLayer {
   c: number;
   D: number;
   bins: number;
@@ -58,7 +58,7 @@ interface EntryLayer {
   cum: Float32Array;
 }
 
-interface PcaLayer {
+export interface PcaLayer {
   c: number;
   D: number;
   p: number;
@@ -67,7 +67,7 @@ interface PcaLayer {
   basis: Float64Array;
 }
 
-interface Part<L> {
+export interface Part<L> {
   weight: number;
   layers: L[];
 }

@@ -15,7 +15,7 @@ export { ModelFileError } from './model-io.ts';
 export { StyleImageError, loadImage, encodePng, resizeImage, randomCropBoxes, cropImage, type RgbImage, type ImageSource, type LoadImageOptions } from './images.ts';
 export { gramMatrix, gramMatrices, gramToTri, triToGram, triLength, symmetricPSD } from './gram.ts';
 export { gramDataset, blendDatasets, concatDatasets, selectDatasetRows, datasetMean, pixelMoments, paletteOfMoments, PIXEL_LAYER, type GramDataset, type CropOptions } from './dataset.ts';
-export { fitGramModel, mixGramModels, gramModelSnapshot, gramModelFromSnapshot, GRAM_METHODS, type GramMethod, type GramModel, type GramModelOptions, type GramModelSnapshot, type SampledGrams } from './gram-model.ts';
+export { fitGramModel, mixGramModels, gramModelSnapshot, gramModelFromSnapshot, GRAM_METHODS, type GramMethod, type GramModel, type GramModelOptions, type GramModelSnapshot, type SampledGrams, type EntryLayer, type PcaLayer, type Part } from './gram-model.ts';
 export { synthesize, styleLoss, colourLoss, transferColours, paletteNoise, imagePalette, type SynthOptions, type SynthProgress, type SynthResult, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
 export { minimizeLbfgs, lbfgsDirection, type LbfgsOptions, type LbfgsResult, type ValueAndGradient } from './lbfgs.ts';
 export { totalVariation, ycbcrTotalVariation, softmaxSmoothing, rangePenalty } from './regularize.ts';
@@ -24,4 +24,4 @@ export {
   fetchModel, fetchAssets, fetchBytes, STYLE_ASSETS, MOBILENET_URL, DownloadError, type AssetSpec, type DownloadOptions, type FetchAssetsOptions,
   type FetchModelOptions, type FilePin,
 } from './fetch.ts';
-export { symEigenRows, projectPSDRows, projectPSDSelected, eigenpairsBelow, tridiagonalize, type SymEigenT } from './psd.ts';
+export { symEigenRows, projectPSDRows, projectPSDSelected, eigenpairsBelow, tridiagonalize, type SymEigenT, type Tridiagonal } from './psd.ts';
