@@ -650,7 +650,7 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
   if (finishIter > 0) {
     const pointsTarget = target as Points;
     const onStep: OnStep | undefined = common.onStep ? (s) => common.onStep!({ ...s, step: steps + s.step }) : undefined;
-    const ft = fitEM(pointsTarget, { k, init: gmm, maxIter: finishIter, tol: finishTol, regCovar: common.regCovar, ...(onStep ? { onStep } : {}) });
+    const ft = fitEM(pointsTarget, { k, init: gmm, covarianceType, maxIter: finishIter, tol: finishTol, regCovar: common.regCovar, ...(onStep ? { onStep } : {}) });
     gmm = ft.gmm.withMeta({ ...meta, swSteps: steps, finishIter: ft.history.iterations });
     history.fineTune = ft.history;
     history.wallTime += ft.history.wallTime;

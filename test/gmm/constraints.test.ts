@@ -146,3 +146,10 @@ test('EM with diagonal covariances recovers each component\'s own variances (une
     }
   }
 });
+
+test('fitFixedBasis1D: points that are all equal have no grid range and are refused unless a range is given', () => {
+  assert.throws(() => fitFixedBasis1D([2, 2, 2, 2], { n: 8, t: 2 }), /all points are equal; the grid range is empty \(pass range\)/);
+  const fb = fitFixedBasis1D([2, 2, 2, 2], { n: 8, t: 2, range: [0, 4] });
+  assert.equal(fb.mixture.weights.length, 8);
+  close(Array.from(fb.mixture.weights).reduce((a, b) => a + b, 0), 1, 1e-12, 'weights sum');
+});

@@ -89,3 +89,15 @@ test('PlateauMonitor stops on a noisy plateau, not while the smoothed loss still
   const never = new PlateauMonitor(0, 50);
   for (let t = 0; t < 500; t++) assert.equal(never.update(t, 1), false);
 });
+
+test('sw and sc2 keep the asked covariance type through their likelihood phases (diag stays diag)', () => {
+  const truth = new GMM({ k: 2, d: 3, covarianceType: 'diag', weights: Float64Array.from([0.5, 0.5]), means: Float64Array.from([0, 0, 0, 4, 4, 4]), covariances: Float64Array.from([1, 0.5, 2, 1, 1, 0.3]) });
+  const pts = truth.sample(400, new Rng(3)).points;
+  const sw = fitGMM('sw', pts, { k: 2, covarianceType: 'diag', seed: 1, maxIter: 40, finishIter: 5 });
+  assert.equal(sw.gmm.covarianceType, 'diag');
+  assert.equal(sw.gmm.covariances.length, 2 * 3);
+  assert.ok(sw.history.fineTune, 'the EM finish ran');
+  const sc2 = fitGMM('sc2', pts, { k: 2, covarianceType: 'diag', seed: 1, maxIter: 20, nllSteps: 5 });
+  assert.equal(sc2.gmm.covarianceType, 'diag');
+  assert.equal(sc2.gmm.covariances.length, 2 * 3);
+});
