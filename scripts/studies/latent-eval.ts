@@ -27,7 +27,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { keyValues, parseCli, UsageError } from '../../src/cli/args.ts';
 import { FIT_METHODS, type FitMethod } from '../../src/gmm/fit.ts';
-import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
+import { claimOutput, writeFileAtomic, claimOutputDir } from '../../src/util/output.ts';
 import { modelsPath, repoRoot } from '../../src/util/paths.ts';
 import type { DecodedImages } from '../../src/latent/index.ts';
 
@@ -97,7 +97,7 @@ if (!values.report) {
     ...(skip.has('reference') ? [] : ['reconstructions.png']),
     ...methods.flatMap((m) => [...(skip.has('class') ? [] : [`confusion-${m}.png`, `samples-${m}.png`]), ...(skip.has('unsup') ? [] : [`unsup-${m}.png`])]),
   ];
-  for (const f of pictures) claimOutput(join(imgDir, f), { flag: '--img', meta: 'DIR', explicit: cli.given.has('img'), force: values.force, update: values.append });
+  claimOutputDir(imgDir, pictures, { flag: '--img', explicit: cli.given.has('img'), force: values.force, update: values.append });
   mkdirSync(dirname(outPath), { recursive: true });
   mkdirSync(imgDir, { recursive: true });
 }

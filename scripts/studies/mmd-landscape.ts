@@ -14,7 +14,7 @@
  */
 import { join, resolve } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
-import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
+import { claimOutput, writeFileAtomic, claimOutputDir } from '../../src/util/output.ts';
 import { repoRoot } from '../../src/util/paths.ts';
 
 const cli = parseCli({
@@ -32,7 +32,7 @@ const args = cli.values;
 const out = claimOutput(resolve(repoRoot, args.out), { explicit: cli.given.has('out'), force: args.force });
 const imgDir = resolve(repoRoot, args.img);
 const FIGS = ['landscape-mean.png', 'landscape-cov.png', 'landscape-gmm.png'];
-for (const f of FIGS) claimOutput(join(imgDir, f), { flag: '--img', meta: 'DIR', explicit: cli.given.has('img'), force: args.force });
+claimOutputDir(imgDir, FIGS, { flag: '--img', explicit: cli.given.has('img'), force: args.force });
 
 const { mmd2, medianHeuristic } = await import('../../src/gmm/mmd.ts');
 const { GMM } = await import('../../src/gmm/gmm.ts');

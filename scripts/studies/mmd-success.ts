@@ -29,7 +29,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
-import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
+import { claimOutput, writeFileAtomic, claimOutputDir } from '../../src/util/output.ts';
 import { repoRoot } from '../../src/util/paths.ts';
 
 const EXPS = ['mean', 'gmm-mean', 'cov', 'gmm-cov', 'eps'] as const;
@@ -65,7 +65,7 @@ const imgDir = resolve(repoRoot, args.img);
 const update = args.resume || args.report;
 claimOutput(out, { explicit: cli.given.has('out'), force: args.force, update });
 const FIGS = [...EXPS.filter((e) => e !== 'eps').map((e) => `success-${e}.png`), 'success-eps.png'];
-for (const f of FIGS) claimOutput(join(imgDir, f), { flag: '--img', meta: 'DIR', explicit: cli.given.has('img'), force: args.force, update });
+claimOutputDir(imgDir, FIGS, { flag: '--img', explicit: cli.given.has('img'), force: args.force, update });
 if (args.report && !existsSync(out)) throw new Error(`--report: no results file at ${out}`);
 
 const { Rng } = await import('../../src/util/rng.ts');

@@ -18,7 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
-import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
+import { claimOutput, writeFileAtomic, claimOutputDir } from '../../src/util/output.ts';
 import { repoRoot } from '../../src/util/paths.ts';
 
 const cli = parseCli({
@@ -41,7 +41,7 @@ const imgDir = resolve(repoRoot, args.img);
 const update = args.resume || args.report;
 claimOutput(out, { explicit: cli.given.has('out'), force: args.force, update });
 const FIGS = ['sc2-curves-sc2.png', 'sc2-curves-nll.png'];
-for (const f of FIGS) claimOutput(join(imgDir, f), { flag: '--img', meta: 'DIR', explicit: cli.given.has('img'), force: args.force, update });
+claimOutputDir(imgDir, FIGS, { flag: '--img', explicit: cli.given.has('img'), force: args.force, update });
 if (args.report && !existsSync(out)) throw new Error(`--report: no results file at ${out}`);
 
 const { sharedPath } = await import('../../src/util/paths.ts');
