@@ -18,12 +18,11 @@
 import type { Points } from '../types.ts';
 import { EM_WASM_BASE64 } from './em-module.ts';
 import { TaskPool, threadCount } from './pool.ts';
+import { MAX_PAGES, PAGE, instantiateKernels } from './instance.ts';
 
 /** The kernels' two covariance layouts (tied and spherical fits run on full and diag: ../em.ts). */
 type KernelLayout = 'full' | 'diag';
 
-const PAGE = 65536;
-const MAX_PAGES = 32768;
 /** Rows per E-step task. */
 const ROW_BLOCK = 64;
 /** Rows gathered per rank-T update of the scatter. */
@@ -97,13 +96,8 @@ export function kernelChoice(): KernelChoice {
 function loadKernels(): Kernels | null {
   if (kernels !== undefined) return kernels;
   try {
-    const bytes = Uint8Array.from(atob(EM_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    const module = new WebAssembly.Module(bytes);
-    const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
-    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as { runTask: Kernels['runTask']; heapBase: () => number };
-    const heapBase = ex.heapBase();
-    if (heapBase > PAGE) throw new Error(`the module's static data ends at ${heapBase}, above the first page`);
-    kernels = { module, memory, runTask: ex.runTask, heapBase, pool: null, poolTried: false };
+    const { module, memory, exports, heapBase } = instantiateKernels<{ runTask: Kernels['runTask']; heapBase: () => number }>(EM_WASM_BASE64);
+    kernels = { module, memory, runTask: exports.runTask, heapBase, pool: null, poolTried: false };
   } catch (e) {
     unavailable = (e as Error).message;
     kernels = null;

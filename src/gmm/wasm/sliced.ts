@@ -12,9 +12,7 @@
  */
 import { SLICED_WASM_BASE64 } from './sliced-module.ts';
 import { kernelChoice } from './engine.ts';
-
-const PAGE = 65536;
-const MAX_PAGES = 32768;
+import { MAX_PAGES, PAGE, instantiateKernels } from './instance.ts';
 
 interface SlicedExports {
   heapBase(): number;
@@ -72,12 +70,8 @@ let unavailable = '';
 function load(): Arena | null {
   if (arena !== undefined) return arena;
   try {
-    const bytes = Uint8Array.from(atob(SLICED_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as SlicedExports;
-    const heapBase = ex.heapBase();
-    if (heapBase > PAGE) throw new Error(`the module's static data ends at ${heapBase}, above the first page`);
-    arena = new Arena(memory, PAGE, ex);
+    const { memory, exports } = instantiateKernels<SlicedExports>(SLICED_WASM_BASE64);
+    arena = new Arena(memory, PAGE, exports);
   } catch (e) {
     unavailable = (e as Error).message;
     arena = null;
