@@ -33,11 +33,11 @@
  *
  * Results go to the JSON after every repetition (atomic write); --resume continues, --report only redraws.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
-import { claimOutput, writeFileAtomic, claimOutputDir } from '../../src/util/output.ts';
-import { repoRoot } from '../../src/util/paths.ts';
+import { writeFileAtomic } from '../../src/util/output.ts';
+import { claimStudyOutputs, studyFileFlags } from '../../src/studies/study-cli.ts';
 
 const EXPS = ['mean', 'gmm-mean', 'cov', 'gmm-cov', 'eps'] as const;
 type Exp = (typeof EXPS)[number];
@@ -65,21 +65,12 @@ const cli = parseCli({
     'eps-grid': { type: 'list', of: 'number', min: 0, default: [1e-5, 1e-3, 1e-1, 1], help: 'eps values of the eps comparison' },
     'eps-reps': { type: 'int', min: 1, max: 10_000, default: 5 },
     seed: { type: 'int', min: 0, max: 2 ** 31, default: 0 },
-    out: { type: 'string', meta: 'FILE', default: 'docs/results/mmd-success.json', help: 'results JSON (relative to the repository)' },
-    img: { type: 'string', meta: 'DIR', default: 'docs/img/mmd', help: 'figures folder' },
-    resume: { type: 'boolean', help: 'continue the runs in --out' },
-    report: { type: 'boolean', help: 'only print the tables and draw the figures from --out' },
-    force: { type: 'boolean', help: 'replace an existing --out / figures' },
+    ...studyFileFlags('docs/results/mmd-success.json', 'docs/img/mmd'),
   },
 });
 const args = cli.values;
-const out = resolve(repoRoot, args.out);
-const imgDir = resolve(repoRoot, args.img);
-const update = args.resume || args.report;
-claimOutput(out, { explicit: cli.given.has('out'), force: args.force, update });
 const FIGS = [...EXPS.filter((e) => e !== 'eps').map((e) => `success-${e}.png`), 'success-eps.png'];
-claimOutputDir(imgDir, FIGS, { flag: '--img', explicit: cli.given.has('img'), force: args.force, update });
-if (args.report && !existsSync(out)) throw new Error(`--report: no results file at ${out}`);
+const { out, imgDir, update } = claimStudyOutputs(cli, FIGS);
 
 const { Rng } = await import('../../src/util/rng.ts');
 type Rng = import('../../src/util/rng.ts').Rng;
@@ -289,7 +280,7 @@ async function report() {
     const series = new Map<string, { x: number[]; y: number[]; n: number[] }>();
     for (const k of keys) {
       const p = parse(k);
-      const w2 = cells[k][0]?.width2;
+      const w2 = Number(cells[k][0]?.width2?.toPrecision(3));
       const wName = p.width === 'paper' ? `σ²=${w2} (table)` : p.width === 'median' ? 'median heur.' : `σ²=${w2} (hold-out)`;
       const name = p.method === 'mle' ? 'MLE' : `${p.method === 'mmd' ? 'MMD' : 'OSMMD'} ${wName}`;
       const s = series.get(name) ?? { x: [], y: [], n: [] };

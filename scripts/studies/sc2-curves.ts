@@ -15,11 +15,11 @@
  *   nice -n 10 npx tsx scripts/studies/sc2-curves.ts [--seeds 123,456,789] [--every 10] [--out FILE] [--img DIR]
  *        [--resume | --report | --force]
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
-import { claimOutput, writeFileAtomic, claimOutputDir } from '../../src/util/output.ts';
-import { repoRoot } from '../../src/util/paths.ts';
+import { writeFileAtomic } from '../../src/util/output.ts';
+import { claimStudyOutputs, studyFileFlags } from '../../src/studies/study-cli.ts';
 
 const cli = parseCli({
   name: 'study:sc2-curves',
@@ -28,21 +28,12 @@ const cli = parseCli({
   flags: {
     seeds: { type: 'list', of: 'int', min: 0, max: 2 ** 31, default: [123, 456, 789] },
     every: { type: 'int', min: 1, max: 1000, default: 10, help: 'evaluate both losses every N steps' },
-    out: { type: 'string', meta: 'FILE', default: 'docs/results/sc2-curves.json' },
-    img: { type: 'string', meta: 'DIR', default: 'docs/img/gmm' },
-    resume: { type: 'boolean', help: 'continue the runs in --out' },
-    report: { type: 'boolean', help: 'only draw the figures from --out' },
-    force: { type: 'boolean', help: 'replace an existing --out / figures' },
+    ...studyFileFlags('docs/results/sc2-curves.json', 'docs/img/gmm'),
   },
 });
 const args = cli.values;
-const out = resolve(repoRoot, args.out);
-const imgDir = resolve(repoRoot, args.img);
-const update = args.resume || args.report;
-claimOutput(out, { explicit: cli.given.has('out'), force: args.force, update });
 const FIGS = ['sc2-curves-sc2.png', 'sc2-curves-nll.png'];
-claimOutputDir(imgDir, FIGS, { flag: '--img', explicit: cli.given.has('img'), force: args.force, update });
-if (args.report && !existsSync(out)) throw new Error(`--report: no results file at ${out}`);
+const { out, imgDir, update } = claimStudyOutputs(cli, FIGS);
 
 const { sharedPath } = await import('../../src/util/paths.ts');
 const { pointsFromRows } = await import('../../src/gmm/points.ts');

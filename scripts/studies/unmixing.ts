@@ -21,11 +21,11 @@
  * Trials run in order (trial 0 for every noise variance, then trial 1, …), so a stopped run holds whole trials;
  * results are written after every fit (atomically); --resume continues, --report only prints and draws.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
-import { claimOutput, claimOutputDir, writeFileAtomic } from '../../src/util/output.ts';
-import { repoRoot } from '../../src/util/paths.ts';
+import { writeFileAtomic } from '../../src/util/output.ts';
+import { claimStudyOutputs, studyFileFlags } from '../../src/studies/study-cli.ts';
 
 const SETUPS = { mmd1: [1e-2, 1e-2], mmd2: [1e-2, 1e-1], mmd3: [1e-2, 1], mmd4: [1e-1, 1e-2], mmd5: [1e-1, 1e-1], mmd6: [1e-1, 1] } as const;
 const METHODS = [...Object.keys(SETUPS), 'mle'] as const;
@@ -44,21 +44,12 @@ const cli = parseCli({
     r: { type: 'int', min: 2, max: 8, default: 3 },
     n: { type: 'int', min: 4, max: 1_000_000, default: 100 },
     seed: { type: 'int', min: 0, max: 2 ** 31, default: 0 },
-    out: { type: 'string', meta: 'FILE', default: 'docs/results/unmixing.json', help: 'results JSON (relative to the repository)' },
-    img: { type: 'string', meta: 'DIR', default: 'docs/img/papers', help: 'figures folder' },
-    resume: { type: 'boolean', help: 'continue the runs in --out' },
-    report: { type: 'boolean', help: 'only print the table and draw the figure from --out' },
-    force: { type: 'boolean', help: 'replace an existing --out / figure' },
+    ...studyFileFlags('docs/results/unmixing.json', 'docs/img/papers'),
   },
 });
 const args = cli.values;
-const out = resolve(repoRoot, args.out);
-const imgDir = resolve(repoRoot, args.img);
-const update = args.resume || args.report;
-claimOutput(out, { explicit: cli.given.has('out'), force: args.force, update });
 const FIG = 'unmixing.png';
-claimOutputDir(imgDir, [FIG], { flag: '--img', explicit: cli.given.has('img'), force: args.force, update });
-if (args.report && !existsSync(out)) throw new Error(`--report: no results file at ${out}`);
+const { out, imgDir, update } = claimStudyOutputs(cli, [FIG]);
 
 const { Rng } = await import('../../src/util/rng.ts');
 const { mmdSample, mmdRealTerm } = await import('../../src/gmm/mmd-sample.ts');
