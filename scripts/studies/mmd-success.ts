@@ -281,7 +281,7 @@ async function report() {
     for (const k of keys) {
       const p = parse(k);
       const w2 = Number(cells[k][0]?.width2?.toPrecision(3));
-      const wName = p.width === 'paper' ? `σ²=${w2} (table)` : p.width === 'median' ? 'median heur.' : `σ²=${w2} (hold-out)`;
+      const wName = p.width === 'paper' ? `σ²=${w2} table` : p.width === 'median' ? 'median' : `σ²=${w2} h-o`;
       const name = p.method === 'mle' ? 'MLE' : `${p.method === 'mmd' ? 'MMD' : 'OSMMD'} ${wName}`;
       const s = series.get(name) ?? { x: [], y: [], n: [] };
       s.x.push(exp === 'eps' ? Math.log10(p.eps!) : Math.log2(p.m)); s.y.push(rate(cells[k])); s.n.push(cells[k].length);
