@@ -176,8 +176,9 @@ function holdoutWidth(exp: Exclude<Exp, 'eps'>, method: 'mmd' | 'osmmd', progres
     const held: Points = { n: Y.n - nFit, d, data: Y.data.slice(nFit * d) };
     const judge = medianHeuristic(fitPart, { maxPoints: 1000, seed: rep });
     for (const width2 of args['holdout-grid']) {
+      const fitRng = rng.fork(); // forked for every width, run or not, so a resumed pilot draws what a whole one does
       if (list.some((r) => r.rep === rep && r.width2 === width2)) continue;
-      const theta = run(model, fitPart, start, method, s, Math.sqrt(width2), rng.fork());
+      const theta = run(model, fitPart, start, method, s, Math.sqrt(width2), fitRng);
       const score = theta.every(Number.isFinite) ? mmd2(model.gmm(theta), held, { bandwidth: judge }) : Infinity;
       list.push({ rep, width2, score, err: model.error(theta, truth) });
       save();
