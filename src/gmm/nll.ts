@@ -42,6 +42,7 @@ import { validatePoints } from './points.ts';
 import type { FitResult } from './fit.ts';
 import { identityFrame, paramsFrame, pointsToFrame, standardFrame } from './sw.ts';
 import { WasmEM, WasmFactorError } from './wasm/engine.ts';
+import { nllFullProductsWasm } from './wasm/sliced.ts';
 
 export const NLL_OPTION_KEYS = [
   'optimizer', 'lr', 'lrWeights', 'lrMeans', 'lrFactors', 'beta1', 'beta2', 'decay', 'momentum', 'eps', 'weightDecay', 'batchSize', 'standardize',
@@ -167,6 +168,8 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
     const nkAll = new Float64Array(wasm ? k : 0);
     const sxAll = new Float64Array(wasm ? k * d : 0);
     const scatterAll = new Float64Array(wasm ? k * fLen : 0);
+  const precAll = new Float64Array(wasm && full ? k * d * d : 0);
+  const glAll = new Float64Array(wasm && full ? k * d * d : 0);
     const scatter = new Float64Array(fLen);
     const precision = new Float64Array(d * d);
     const AS = new Float64Array(d * d);
@@ -234,6 +237,8 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
         wasm.momentSums(nkAll, sxAll, full ? null : scatterAll);
         if (full) wasm.scatterAboutMeans(scatterAll);
       }
+      // Full: Σ⁻¹, and G L with G = (N Σ⁻¹ − Σ⁻¹ S Σ⁻¹)/(2m), for every component by the sliced kernels' products.
+      const products = wasm !== null && full && nllFullProductsWasm(k, d, pf!.prec, scatterAll, nkAll, 1 / (2 * m), theta.subarray(oL), precAll, glAll);
       for (let c = 0; c < k; c++) {
         let Nc = 0;
         if (wasm) {
@@ -260,6 +265,16 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
             grad[oMu + c * d + j] = (-iv * sx[j]) / m;
             const g = (Nc * iv - scatter[j] * iv * iv) / (2 * m);
             grad[Lo + j] = 2 * g * theta[Lo + j];
+          }
+          continue;
+        }
+        if (products) {
+          const po = c * d * d;
+          for (let a = 0; a < d; a++) {
+            let v = 0;
+            for (let j = 0; j < d; j++) v += precAll[po + a * d + j] * sx[j];
+            grad[oMu + c * d + a] = -v / m;
+            for (let b = 0; b <= a; b++) grad[Lo + a * d + b] = 2 * glAll[po + a * d + b];
           }
           continue;
         }
