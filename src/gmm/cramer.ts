@@ -43,7 +43,7 @@
  */
 import type { CovarianceType, GMMParams, Mixture1D, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
-import { INV_SQRT2PI, erf, lastNormPdf, normCdf, normPdf, normSf, normSfPdf, validateMixture1D } from './mixture1d.ts';
+import { INV_SQRT2PI, erf, normCdf, normPdf, normSf, validateMixture1D } from './mixture1d.ts';
 import { backProjectCovariances, checkGMMParamsShape, checkPoints, projectGMM, projectGMMAll, projectPointsAll, randomDirections } from './wasserstein.ts';
 import { factorGradFullWasm, gramFullWasm } from './wasm/sliced.ts';
 
@@ -232,8 +232,8 @@ export function cramer2Core(g1: Mixture1D, g2: Mixture1D, withGrad: boolean, g2S
         const t = (mua - mb.means[b]) / s;
         const at = Math.abs(t);
         if (at > 38) continue;
-        const tail = normSfPdf(at); // Phi(-|t|), and phi(t) from the same exponential
-        const phi = lastNormPdf();
+        const phi = INV_SQRT2PI * Math.exp(-0.5 * t * t);
+        const tail = normSf(at); // Phi(-|t|)
         const wb = mb.weights[b];
         accB += wb * s * (phi - at * tail);
         if (gradFactor) {

@@ -101,24 +101,6 @@ function erfcExp(x: number, wantExp: boolean): number {
   return x < 0 ? 2 - r : r;
 }
 
-/**
- * Φ(−z) = erfc(z/√2)/2, the standard normal survival function, and φ(z) (read with lastNormPdf) from the same
- * exponential: Cody's erfc needs exp(−z²/2) for z/√2 > 0.46875 and computes it in split form (expNegSquare), so
- * the pair costs one or two exponentials instead of three (normSf + Math.exp).
- */
-export function normSfPdf(z: number): number {
-  const sf = 0.5 * erfcExp(z / SQRT2, true);
-  lastPdf = INV_SQRT2PI * erfcExpFactor;
-  return sf;
-}
-
-let lastPdf = 0;
-
-/** φ(z) of the last normSfPdf(z) call. */
-export function lastNormPdf(): number {
-  return lastPdf;
-}
-
 /** Error function erf(x). */
 export function erf(x: number): number {
   if (Math.abs(x) <= 0.46875) return 1 - erfc(x);
