@@ -23,6 +23,11 @@
  * replacement per epoch. Stops after maxIter steps, or (full batch only) when an exponential average (factor 0.9)
  * of |J_t − J_{t−1}| falls below tol after at least 10 steps.
  *
+ * Kernels: with a full batch the E-step, N_c, Σ_i γ_ic (x_i − μ_c) and S_c run on the EM WebAssembly kernels and their
+ * worker threads (wasm/engine.ts; full covariances also take the d³ products Σ⁻¹ = PᵀP, Σ⁻¹SΣ⁻¹ and G·L from
+ * wasm/sliced.ts), otherwise (minibatches, GMMGEN_KERNELS=js, no WebAssembly) the JavaScript kernels of density.ts.
+ * The two paths agree to rounding, and 1 and 2 threads give the same bits (test/gmm/nll-kernels.test.ts).
+ *
  * Best iterate: a descent with a fixed step can overshoot and end above where it started. The fitter returns the
  * iterate with the lowest mean NLL on the training points among those it evaluated — every step with a full
  * batch (the step's loss is exactly that NLL), the start, every epoch and the end with minibatches — so the
