@@ -173,8 +173,8 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
     const nkAll = new Float64Array(wasm ? k : 0);
     const sxAll = new Float64Array(wasm ? k * d : 0);
     const scatterAll = new Float64Array(wasm ? k * fLen : 0);
-  const precAll = new Float64Array(wasm && full ? k * d * d : 0);
-  const glAll = new Float64Array(wasm && full ? k * d * d : 0);
+    const precAll = new Float64Array(wasm && full ? k * d * d : 0);
+    const glAll = new Float64Array(wasm && full ? k * d * d : 0);
     const scatter = new Float64Array(fLen);
     const precision = new Float64Array(d * d);
     const AS = new Float64Array(d * d);
