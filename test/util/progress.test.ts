@@ -159,3 +159,49 @@ test('formatDuration at its edges', () => {
   assert.equal(formatDuration(-1), '--:--');
   assert.equal(formatDuration(Infinity), '--:--');
 });
+
+test('render(): the exact text of the state; eta() NaN until progress; done() ends the line once', (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+  const s = sink(true);
+  const bar = new ProgressBar({ total: 4, label: 'fit', stream: s.stream, width: 8, quiet: false });
+  t.mock.timers.tick(2000);
+  assert.ok(Number.isNaN(bar.eta()), 'no ETA before any progress, even after time has passed');
+  assert.equal(bar.render(), 'fit ░░░░░░░░ 0/4 0.0% 00:02 ETA --:--');
+  bar.update(1, { loss: 0.5 });
+  assert.equal(bar.eta(), 6);
+  assert.equal(bar.render(), 'fit ██░░░░░░ 1/4 25.0% 00:02 ETA 00:06  loss 0.5000');
+  bar.update(6);
+  assert.equal(bar.render(), 'fit ████████ 6/4 100.0% 00:02 ETA --:--  loss 0.5000');
+  bar.update(-2);
+  assert.equal(bar.render(), 'fit ░░░░░░░░ -2/4 0.0% 00:02 ETA --:--  loss 0.5000');
+  bar.update(3);
+  const n = s.chunks.length;
+  bar.done({ loss: 0.25 });
+  assert.equal(s.chunks.length, n + 1);
+  assert.equal(s.chunks.at(-1), '\r\x1b[2Kfit ██████░░ 3/4 75.0% 00:02 in 00:02  loss 0.2500\n');
+  bar.done();
+  bar.update(4);
+  assert.equal(s.chunks.length, n + 1, 'nothing drawn after done()');
+  // One step of a one-step bar: 0 % at 0, 100 % at 1; an empty bar (total 0) is drawn full.
+  const one = new ProgressBar({ total: 1, stream: s.stream, width: 4, quiet: false });
+  assert.equal(one.render(), '░░░░ 0/1 0.0% 00:00 ETA --:--');
+  const zero = new ProgressBar({ total: 0, stream: sink(true).stream, width: 4, quiet: false });
+  assert.equal(zero.render(), '████ 0/0 100.0% 00:00 ETA --:--');
+  const zs = sink(true);
+  new ProgressBar({ total: 0, stream: zs.stream, width: 4, quiet: false }).update(0);
+  assert.equal(zs.chunks[0], '\r\x1b[2K████ 0/0 100.0% 00:00 ETA --:--');
+});
+
+test('a TTY line is cut to the terminal width − 1 exactly when longer', (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+  const line = (columns: number) => {
+    const chunks: string[] = [];
+    new ProgressBar({ total: 4, label: 'abc', width: 4, quiet: false, stream: { isTTY: true, columns, write: (x: string) => chunks.push(x) } }).update(1);
+    return chunks[0].slice('\r\x1b[2K'.length);
+  };
+  const full = 'abc █░░░ 1/4 25.0% 00:00 ETA 00:00';
+  assert.equal(line(200), full);
+  assert.equal(line(full.length + 1), full);
+  assert.equal(line(full.length), full.slice(0, -1));
+  assert.equal(line(full.length - 1), full.slice(0, -2));
+});
