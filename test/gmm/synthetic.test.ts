@@ -10,7 +10,8 @@ import { Rng } from '../../src/util/rng.ts';
 
 test('randomMixture: weights, means and every covariance by the documented recipe, in draw order', () => {
   for (const [d, k, scale] of [[3, 4, 0.25], [2, 2, 3]] as const) {
-    const g = randomMixture(d, k, new Rng(9), ...(scale === 0.25 ? [] : [scale]));
+    const used = new Rng(9);
+    const g = randomMixture(d, k, used, ...(scale === 0.25 ? [] : [scale]));
     const rng = new Rng(9);
     const u = Array.from({ length: k }, () => 0.5 + rng.uniform());
     const sum = u.reduce((a, b) => a + b, 0);
@@ -32,5 +33,7 @@ test('randomMixture: weights, means and every covariance by the documented recip
         }
       }
     }
+    // It draws exactly these numbers: the caller's stream continues where the recipe ends.
+    assert.equal(used.uniform(), rng.uniform());
   }
 });
