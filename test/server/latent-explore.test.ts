@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GMM } from '../../src/gmm/gmm.ts';
 import { LatentModelSet } from '../../src/latent/model-set.ts';
+import { Rng } from '../../src/util/rng.ts';
 import { pca2, projectGMM, projectLatentSet } from '../../src/server/latent-explore.ts';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
@@ -89,10 +90,15 @@ test('projectLatentSet: maxPoints keeps every ⌈n / max⌉-th point, maxPca eve
   assert.deepEqual(every3.points, [0, 3].flatMap((i) => all.points.slice(2 * i, 2 * i + 2)));
   assert.deepEqual(projectLatentSet(setOf(3), codes, { maxPoints: 6 }).points, all.points, 'maxPoints = n keeps all');
   // maxPca 3 → rows 0, 2, 4 ((−4, 1), (−4, −1), (0, 0)) define the axes: mean (−8/3, 0), first axis e, second f → (0, 0, 1).
-  const sub = projectLatentSet(setOf(3), codes, { maxPca: 3 });
+  const sub = projectLatentSet(setOf(3), { ...codes, labels: Int32Array.of(0, 1, 1, 0, 1, 0) }, { maxPca: 3 });
   const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
   assert.deepEqual(sub.points, [[-4, 1], [-4, -1], [0, 0]].flatMap(([a, b]) => [r4(a + 8 / 3), r4(-b)]).map((v) => v + 0));
-  assert.deepEqual(sub.labels, [0, 0, 0]);
+  assert.deepEqual(sub.labels, [0, 1, 1], 'the labels of rows 0, 2, 4');
+  // Default maxPoints 3000: 3001 codes are thinned to every 2nd (1501 points), 3000 are all kept.
+  const rng = new Rng(1);
+  const many = (n: number) => ({ n, d: 3, data: Float64Array.from({ length: 3 * n }, () => rng.normal()), labels: new Int32Array(n) });
+  assert.equal(projectLatentSet(setOf(3), many(3001)).points.length, 2 * 1501);
+  assert.equal(projectLatentSet(setOf(3), many(3000)).points.length, 2 * 3000);
   assert.throws(() => projectLatentSet(setOf(4), codes), /the codes are 3-d but the 'hand' GMMs are 4-d/);
 });
 
