@@ -74,7 +74,8 @@ test('randomTarget and sampleTarget: the documented draws, replayed from the sam
   assert.deepEqual(randomTarget(new Rng(4), false), randomTarget(new Rng(4), false, [0.5, 2]), 'scales 0.5–2 by default');
   // The sampler: one categorical draw, then the component's own draws.
   const T: Target = { w: [0.2, 0.3, 0.5], comps: [{ kind: 'normal', m: 5, s: 2 }, { kind: 'uniform', a: -2, b: -1 }, { kind: 't', m: 1, s: 0.5, nu: 3 }] };
-  const x = sampleTarget(T, 50, new Rng(8));
+  const used = new Rng(8);
+  const x = sampleTarget(T, 50, used);
   const rng = new Rng(8);
   for (let i = 0; i < 50; i++) {
     const c = T.comps[rng.categorical(T.w)];
@@ -88,6 +89,8 @@ test('randomTarget and sampleTarget: the documented draws, replayed from the sam
     }
     assert.equal(x[i], want, `sample ${i}`);
   }
+  assert.equal(x.length, 50);
+  assert.equal(used.uniform(), rng.uniform(), 'the caller\'s stream continues where the 50 draws end');
 });
 
 test('lossL (Eq. 9) by hand: a uniform target against a point mass; 0 for identical CDFs', () => {
