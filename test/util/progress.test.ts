@@ -97,36 +97,32 @@ test('tick() without an argument advances by exactly 1, tick(values, by) by `by`
   assert.equal(shown(s.chunks.at(-1)!), 5);
 });
 
+/** Updates after ms − 1 more milliseconds (nothing drawn) and after 1 more (one more chunk drawn). */
+function drawsAfter(t: { mock: { timers: { tick(ms: number): void } } }, bar: ProgressBar, chunks: string[], ms: number, value: number): void {
+  const n = chunks.length;
+  t.mock.timers.tick(ms - 1);
+  bar.update(value);
+  assert.equal(chunks.length, n, `nothing drawn before ${ms} ms`);
+  t.mock.timers.tick(1);
+  bar.update(value);
+  assert.equal(chunks.length, n + 1, `drawn at ${ms} ms`);
+}
+
 test('documented throttles: a plain line every 5000 ms by default, a TTY redraw at most every 100 ms; ETA from start 0', (t) => {
   t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
   const s = sink(false);
   const bar = new ProgressBar({ total: 10, stream: s.stream, quiet: false });
-  t.mock.timers.tick(4999);
-  bar.update(5);
-  assert.equal(s.chunks.length, 0, 'no line before 5000 ms');
-  t.mock.timers.tick(1);
-  bar.update(5);
-  assert.equal(s.chunks.length, 1, 'a line at 5000 ms');
+  drawsAfter(t, bar, s.chunks, 5000, 5);
   // Half done after 5 s from the default start 0: 5 s left exactly.
   assert.equal(bar.elapsed(), 5);
   assert.equal(bar.eta(), 5);
-  t.mock.timers.tick(4999);
-  bar.update(6);
-  assert.equal(s.chunks.length, 1);
-  t.mock.timers.tick(1);
-  bar.update(6);
-  assert.equal(s.chunks.length, 2);
+  drawsAfter(t, bar, s.chunks, 5000, 6);
 
   const tty = sink(true);
   const tb = new ProgressBar({ total: 4, stream: tty.stream, quiet: false });
   tb.update(1);
   assert.equal(tty.chunks.length, 1, 'the first update draws');
-  t.mock.timers.tick(99);
-  tb.update(2);
-  assert.equal(tty.chunks.length, 1, 'no redraw within 100 ms');
-  t.mock.timers.tick(1);
-  tb.update(2);
-  assert.equal(tty.chunks.length, 2, 'a redraw at 100 ms');
+  drawsAfter(t, tb, tty.chunks, 100, 2);
   // Default width 28: 2/4 done is 14 full and 14 empty cells.
   assert.match(tty.chunks[1], /(?<!█)█{14}░{14}(?!░) 2\/4 50\.0%/);
   tb.log('note');
