@@ -151,14 +151,16 @@ export function candidates(file: string, text: string): Mutation[] {
 }
 
 /** Generated files (their source is mutated instead; see BUILDS). */
-const GENERATED = new Set(['src/gmm/wasm/em-module.ts']);
+const GENERATED = new Set(['src/gmm/wasm/em-module.ts', 'src/gmm/wasm/sliced-module.ts']);
 
 /**
  * Sources that run only after a build step: a mutant there is built first (so the tests run the mutated kernel,
  * and the test that checks the shipped build is reproducible stays green); a build that fails counts as caught.
  */
-const BUILDS: { under: string; script: string; output: string }[] = [
-  { under: 'src/gmm/wasm/assembly/', script: 'scripts/build-wasm.ts', output: 'src/gmm/wasm/em-module.ts' },
+// Every file the build writes is restored after the mutant (the wasm build writes both modules: a sliced-kernel
+// mutant left in sliced-module.ts would fail the unmutated re-check and every later mutant's tests).
+const BUILDS: { under: string; script: string; outputs: string[] }[] = [
+  { under: 'src/gmm/wasm/assembly/', script: 'scripts/build-wasm.ts', outputs: ['src/gmm/wasm/em-module.ts', 'src/gmm/wasm/sliced-module.ts'] },
 ];
 
 function srcFiles(dir: string): string[] {
@@ -362,7 +364,7 @@ async function main(): Promise<void> {
       writeFileSync(path, lines.join('\n'));
       const rel = relevantTests(m.file, tests);
       const build = BUILDS.find((b) => m.file.startsWith(b.under));
-      const built = build ? readFileSync(join(dir, build.output), 'utf8') : '';
+      const built = build ? build.outputs.map((o) => [o, readFileSync(join(dir, o), 'utf8')] as const) : [];
       let r = { ok: true, timedOut: false, failed: [] as string[], files: [] as string[], seconds: 0 };
       try {
         const buildError = build ? await runBuild(dir, build.script) : null;
@@ -370,7 +372,7 @@ async function main(): Promise<void> {
         else r = await runUntilCaught(dir, rel, args.timeout);
       } finally {
         writeFileSync(path, original);
-        if (build) writeFileSync(join(dir, build.output), built);
+        for (const [o, text] of built) writeFileSync(join(dir, o), text);
       }
       const outcome: Outcome = { ...m, tests: rel, caught: !r.ok, timedOut: r.timedOut, failed: r.failed, seconds: r.seconds, confirmed: null };
       if (outcome.caught && !r.timedOut && r.seconds > 0) {

@@ -35,7 +35,7 @@ export interface StyleJobOptions {
   method?: GramMethod;
   /** Long side of the output (default 256). */
   size?: number;
-  /** Optimisation iterations per image, over all scales (default 100). */
+  /** Optimisation iterations per image, over all scales (default 80, STYLE_DEFAULTS). */
   iterations?: number;
   /** Seed of the sampled Gram sets, palettes and start images (default 0). */
   seed?: number;

@@ -119,6 +119,38 @@ test('a fit gives identical results on 1 and 2 threads, the worker taking part',
   assert.deepEqual(a.gmm.covariances, b.gmm.covariances);
 });
 
+test('each phase writes only its own arrays: an M-step leaves the points, responsibilities and moments bit for bit', () => {
+  // The kernels' memory is one flat buffer (points, γ, moments, parameters, the scatter's partial blocks one after
+  // another): a task writing past its block changes a neighbour that the next phase may not rewrite.
+  for (const type of ['full', 'diag'] as const) {
+    const { points, init } = problem(2100, 5, 3, type, 11); // d = 5 (padded to 8), 3 scatter chunks per component
+    withEnv({ GMMGEN_KERNELS: 'wasm', GMMGEN_THREADS: '1' }, () => {
+      const em = WasmEM.open(points, 3, type);
+      assert.ok(em, 'the WebAssembly path takes the fit');
+      try {
+        const inner = em as unknown as { f64: Float64Array; off: Record<string, number> };
+        const starts = Object.entries(inner.off).sort((a, b) => a[1] - b[1]);
+        const region = (name: string) => {
+          const i = starts.findIndex(([n]) => n === name);
+          return Float64Array.from(inner.f64.subarray(starts[i][1] >> 3, starts[i + 1][1] >> 3));
+        };
+        const snap = (names: string[]) => Object.fromEntries(names.map((n) => [n, region(n)]));
+        em.setComponents(init.means, init.covariances);
+        em.setWeights(init.weights);
+        const beforeE = snap(['X', 'means', 'covs', 'pack', 'b', 'logdet']);
+        em.eStep(true);
+        assert.deepEqual(snap(Object.keys(beforeE)), beforeE, `${type}: the E-step changed an array it only reads`);
+        const kept = snap(['X', 'R', 'lse', 'mom']);
+        assert.ok(kept.mom.some((v) => v !== 0), 'the moments are set');
+        em.mStep(1e-6, new Float64Array(3));
+        assert.deepEqual(snap(Object.keys(kept)), kept, `${type}: the M-step changed an array it only reads`);
+      } finally {
+        em.close();
+      }
+    });
+  }
+});
+
 test('a degenerate fit fails with the same message on both paths', () => {
   // Two groups of identical points and no regularisation: the M-step's covariances are exactly 0.
   const rows: number[] = [];

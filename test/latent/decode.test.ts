@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { initBackend } from '../../src/backend/index.ts';
 import { buildDecoder, LATENT_DIM } from '../../src/models/autoencoder.ts';
-import { codesGridPng, componentGridPng, decodeCodes, mixClasses } from '../../src/latent/index.ts';
+import { codesGridPng, componentGridPng, decodeCodes, imagesGridPng, mixClasses } from '../../src/latent/index.ts';
+import { imageGridPixels } from '../../src/util/png.ts';
 import { handSet } from './_synthetic.ts';
 
 test('decode → PNG grid: shapes, determinism per seed, per-component rows', async () => {
@@ -36,4 +37,15 @@ test('decode → PNG grid: shapes, determinism per seed, per-component rows', as
   assert.equal(decodeCodes(decoder, mixed).n, 4);
   assert.throws(() => decodeCodes(decoder, { n: 1, d: 8, data: new Float32Array(8) }), /decoder takes 128-d codes, got 8-d/);
   decoder.dispose();
+});
+
+test('imagesGridPng defaults: ⌈√n⌉ columns, 1-pixel padding, scale 2 (size and every pixel)', async () => {
+  const n = 5, data = new Float32Array(n * 28 * 28);
+  for (let i = 0; i < data.length; i++) data[i] = (i % 251) / 250;
+  const png = await imagesGridPng({ n, h: 28, w: 28, c: 1, data });
+  const { data: got, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  // 3 columns, 2 rows: (3·28 + 4)·2 = 176 by (2·28 + 3)·2 = 118.
+  assert.deepEqual([info.width, info.height], [176, 118]);
+  const want = imageGridPixels(data, { n, h: 28, w: 28, c: 1, cols: 3, pad: 1, scale: 2 });
+  for (let p = 0; p < want.data.length; p++) if (got[p * info.channels] !== want.data[p]) assert.fail(`pixel ${p}: ${got[p * info.channels]} vs ${want.data[p]}`);
 });

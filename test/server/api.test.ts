@@ -109,6 +109,19 @@ describe('digits', () => {
     const cls = await getPng('/api/digits?class=7&count=9&seed=5&method=em');
     assert.ok(!cls.png.equals(png), 'another class, another grid');
   });
+  it('documented defaults: 16 digits, seed 0, ⌈√16⌉ = 4 columns (sample and mix)', async () => {
+    const { res, png } = await getPng('/api/digits?class=3');
+    assert.equal(res.headers.get('x-count'), '16');
+    assert.equal(res.headers.get('x-cols'), '4');
+    assert.ok((await getPng('/api/digits?class=3&count=16&seed=0&cols=4')).png.equals(png), 'defaults = count 16, seed 0');
+    assert.ok(!(await getPng('/api/digits?class=3&count=16&seed=1')).png.equals(png));
+    const mix = (body: object) => getPng('/api/digits/mix', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const m = await mix({ mode: 'blend', weights: { 3: 1, 8: 1 } });
+    assert.equal(m.res.headers.get('x-count'), '16');
+    assert.equal(m.res.headers.get('x-cols'), '4');
+    assert.ok((await mix({ mode: 'blend', weights: { 3: 1, 8: 1 }, count: 16, seed: 0, cols: 4 })).png.equals(m.png));
+    assert.ok(!(await mix({ mode: 'blend', weights: { 3: 1, 8: 1 }, seed: 1 })).png.equals(m.png));
+  });
   it('lays out cols as asked', async () => {
     const { png } = await getPng('/api/digits?class=0&count=8&cols=8');
     await assertGridNonBlank(png, 8, 8);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { heatmapSvg, linePlotSvg, lineSpec, renderSpec, scatterPlotSvg, svgToPng } from '../../src/util/plot.ts';
+import { heatmapSpec, heatmapSvg, linePlotSvg, lineSpec, renderSpec, scatterPlotSvg, scatterSpec, svgToPng } from '../../src/util/plot.ts';
 import { confusionMatrixSvg } from '../../src/eval/confusion-svg.ts';
 
 async function pixels(png: Buffer) {
@@ -121,4 +121,31 @@ test('confusionMatrixSvg: row shares as text, the labels, both axis titles', () 
   const svg = confusionMatrixSvg([[3, 1], [0, 4]], { title: 'cm', labels: ['zero', 'one'] });
   for (const t of ['.75', '.25', '>1<', 'zero', 'one', 'predicted class', 'class sampled', '>cm<']) assert.ok(svg.includes(t), `the SVG shows ${t}`);
   assert.throws(() => confusionMatrixSvg([[1, 2]]), /square/);
+});
+
+test('plot defaults as values: 640 × 400 figures, line width 1.5, points of radius 2 at opacity 0.7, ellipses at 2σ, 34-px heatmap cells, PNG at scale 1', async () => {
+  const spec = lineSpec({ series: [{ name: 'a', y: [1, 2] }] }) as any;
+  assert.equal(spec.width, 640);
+  assert.equal(spec.height, 400);
+  const rows = spec.layer?.[0]?.data?.values ?? spec.data?.values;
+  assert.deepEqual(rows.map((r: any) => [r.w, r.ms, r.m]), [[1.5, Math.PI * 9, false], [1.5, Math.PI * 9, false]]);
+  const sc = scatterSpec({ series: [{ name: 'p', points: [[0, 0]] }], ellipses: [{ cx: 1, cy: 2, cov: [4, 0, 1] }] }) as any;
+  assert.equal(sc.width, 640);
+  assert.equal(sc.height, 400);
+  const layers = JSON.stringify(sc);
+  assert.ok(layers.includes(JSON.stringify({ s: 0, x: 0, y: 0, size: Math.PI * 4, op: 0.7 })), 'point of radius 2, opacity 0.7');
+  // 2σ ellipse of cov diag(4, 1) centred at (1, 2): first point (1 + 2·2, 2), quarter turn (1, 2 + 2·1).
+  const curve = sc.layer.find((l: any) => l.data.values.some((v: any) => 'e' in v)).data.values;
+  assert.equal(curve.length, 65);
+  assert.deepEqual([curve[0].x, curve[0].y, curve[0].w], [5, 2, 1.5]);
+  assert.ok(Math.abs(curve[16].x - 1) < 1e-12 && Math.abs(curve[16].y - 4) < 1e-12, `${curve[16].x}, ${curve[16].y}`);
+  const hm = heatmapSpec({ cells: [[0, 1, 0.5], [1, 0, 0]] }) as any;
+  assert.deepEqual([hm.width, hm.height], [3 * 34, 2 * 34]);
+  const svg = linePlotSvg({ series: [{ name: 'a', y: [1, 2, 3] }] });
+  assert.match(svg, /<svg[^>]+width="640"[^>]+height="400"/);
+  const meta = await sharp(await svgToPng(svg)).metadata();
+  assert.deepEqual([meta.width, meta.height], [640, 400]);
+  const meta2 = await sharp(await svgToPng(svg, 2)).metadata();
+  assert.deepEqual([meta2.width, meta2.height], [1280, 800]);
+  await assert.rejects(svgToPng(svg, 0), /scale must be > 0, got 0/);
 });

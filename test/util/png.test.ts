@@ -61,6 +61,30 @@ test('imageGridPixels: every pixel of a scaled, padded grid, padding included', 
   }
 });
 
+test('imageGridPixels defaults: ⌈√n⌉ columns, padding 1 of grey 0.5 (128), scale 1', () => {
+  // 5 one-pixel images of values k/4 → 3 columns, 2 rows: 7 × 5 pixels.
+  const px = imageGridPixels(Float32Array.from([0, 0.25, 0.5, 0.75, 1]), { n: 5, h: 1, w: 1, c: 1 });
+  assert.deepEqual([px.width, px.height, px.channels], [7, 5, 1]);
+  const P = 128;
+  assert.deepEqual([...px.data], [
+    P, P, P, P, P, P, P,
+    P, 0, P, 64, P, 128, P,
+    P, P, P, P, P, P, P,
+    P, 191, P, 255, P, P, P,
+    P, P, P, P, P, P, P,
+  ]);
+  // Nine images: exactly 3 columns; ten: 4.
+  assert.equal(imageGridPixels(new Float32Array(9), { n: 9, h: 1, w: 1, c: 1 }).width, 7);
+  assert.equal(imageGridPixels(new Float32Array(10), { n: 10, h: 1, w: 1, c: 1 }).width, 9);
+  // padValue is clamped to [0, 1].
+  assert.equal(imageGridPixels(new Float32Array(1), { n: 1, h: 1, w: 1, c: 1, padValue: 2 }).data[0], 255);
+  assert.equal(imageGridPixels(new Float32Array(1), { n: 1, h: 1, w: 1, c: 1, padValue: -1 }).data[0], 0);
+  assert.throws(() => imageGridPixels(new Float32Array(1), { n: 1, h: 1, w: 1, c: 1, pad: -1 }), /pad must be an integer ≥ 0, got -1/);
+  assert.throws(() => imageGridPixels(new Float32Array(1), { n: 1, h: 1, w: 1, c: 1, cols: 0 }), /cols must be an integer ≥ 1, got 0/);
+  assert.throws(() => imageGridPixels(new Float32Array(0), { n: 0, h: 1, w: 1, c: 1 }), /n must be an integer ≥ 1, got 0/);
+  assert.doesNotThrow(() => imageGridPixels(new Float32Array(1), { n: 1, h: 1, w: 1, c: 1, pad: 0, cols: 1, scale: 1 }));
+});
+
 test('imageGridPng: RGB, clamping and NaN', async () => {
   const imgs = Float32Array.from([1.5, 0, -2, NaN, 0.5, 1]); // 2 pixels, 3 channels
   const { data, info } = await decode(await imageGridPng(imgs, { n: 1, h: 1, w: 2, c: 3, pad: 0 }));

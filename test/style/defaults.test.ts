@@ -1,0 +1,85 @@
+/**
+ * The style library's documented defaults, asserted as values: fitting a Gram model without options gives
+ * exactly the model of the documented settings written out (GramModelOptions: method 'pca-sw', k 3, pcaDim 4,
+ * seed 0, covariance 'full', 200 SW/SC2 steps; fixed-basis: bins 32, t 2), and each documented value is one
+ * the result depends on (a different value gives a different model), so a changed default cannot pass.
+ * Synthetic Gram datasets (no network, no images): two layers of 3 and 4 channels.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fitGramModel, gramModelSnapshot, type GramModelOptions } from '../../src/style/gram-model.ts';
+import { type GramDataset } from '../../src/style/dataset.ts';
+import { triLength } from '../../src/style/gram.ts';
+import { Rng } from '../../src/util/rng.ts';
+
+/**
+ * n rows of isometric upper triangles for layers of 3 and 4 channels, from three tight clusters far apart: the
+ * SW fit on them does not reach its plateau stop before step 200, so the step count shows in the result.
+ */
+function dataset(n: number, seed: number): GramDataset {
+  const rng = new Rng(seed);
+  const channels = [3, 4];
+  const vectors = channels.map((c) => {
+    const D = triLength(c);
+    const v = new Float32Array(n * D);
+    for (let i = 0; i < n; i++) for (let e = 0; e < D; e++) v[i * D + e] = (i % 3) * 5 * Math.sin(e + 1) + 0.1 * rng.normal();
+    return v;
+  });
+  return { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
+}
+
+/** A model as comparable plain data (typed arrays → arrays). */
+function plain(m: ReturnType<typeof fitGramModel>): unknown {
+  return JSON.parse(JSON.stringify(gramModelSnapshot(m), (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)));
+}
+
+const ds = dataset(16, 5);
+
+test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 4, seed 0, full, 200 steps)', () => {
+  const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 4, seed: 0, covarianceType: 'full', maxIter: 200 };
+  const byDefault = fitGramModel(ds);
+  const snap = gramModelSnapshot(byDefault);
+  assert.equal(byDefault.method, 'pca-sw');
+  assert.equal(snap.kind, 'pca');
+  if (snap.kind !== 'pca') return;
+  assert.equal(snap.gmms[0].k, 3);
+  assert.equal(snap.gmms[0].d, 8, 'pcaDim 4 per layer × 2 layers');
+  assert.equal(snap.gmms[0].covarianceType, 'full');
+  assert.deepEqual(plain(byDefault), plain(fitGramModel(ds, documented)));
+  // Each documented value matters: one more step, another seed give other models.
+  for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }] as GramModelOptions[]) {
+    assert.notDeepEqual(plain(byDefault), plain(fitGramModel(ds, { ...documented, ...other })), JSON.stringify(other));
+  }
+});
+
+test('fitGramModel: pca-sc2 also defaults to 200 steps; pca-em to EM\'s own default', () => {
+  const sc2 = fitGramModel(ds, { method: 'pca-sc2', k: 2, pcaDim: 2 });
+  assert.deepEqual(plain(sc2), plain(fitGramModel(ds, { method: 'pca-sc2', k: 2, pcaDim: 2, maxIter: 200 })));
+  assert.notDeepEqual(plain(sc2), plain(fitGramModel(ds, { method: 'pca-sc2', k: 2, pcaDim: 2, maxIter: 201 })));
+  const em = fitGramModel(ds, { method: 'pca-em', k: 2, pcaDim: 2 });
+  assert.deepEqual(plain(em), plain(fitGramModel(ds, { method: 'pca-em', k: 2, pcaDim: 2, maxIter: 100 })), "EM's default maxIter is 100");
+});
+
+test('fitGramModel: pcaDim is capped at n − 1 and k at n', () => {
+  const small = dataset(3, 2);
+  const snap = gramModelSnapshot(fitGramModel(small, { method: 'pca-em', k: 5, pcaDim: 9 }));
+  assert.equal(snap.kind, 'pca');
+  if (snap.kind !== 'pca') return;
+  assert.equal(snap.gmms[0].d, 2 * 2, 'pcaDim min(9, n − 1 = 2) per layer');
+  assert.equal(snap.gmms[0].k, 3, 'k min(5, n = 3)');
+  assert.throws(() => fitGramModel(dataset(1, 2)), /at least 2 crops, got 1/);
+  assert.throws(() => fitGramModel(small, { pcaDim: 0 }), /pcaDim must be a positive integer, got 0/);
+});
+
+test('fitGramModel fixed-basis defaults: 32 bins per entry, t = 2', () => {
+  const m = fitGramModel(ds, { method: 'fixed-basis' });
+  const snap = gramModelSnapshot(m);
+  assert.equal(snap.kind, 'entrywise');
+  if (snap.kind !== 'entrywise') return;
+  for (const L of snap.parts[0].layers) {
+    assert.equal(L.bins, 32);
+    assert.equal(L.cum.length, L.D * 32);
+  }
+  assert.deepEqual(plain(m), plain(fitGramModel(ds, { method: 'fixed-basis', bins: 32, t: 2 })));
+  assert.notDeepEqual(plain(m), plain(fitGramModel(ds, { method: 'fixed-basis', bins: 32, t: 3 })));
+});
