@@ -42,42 +42,12 @@ const { gramDataset, datasetMean, blendDatasets, PIXEL_LAYER } = await import('.
 const { fitGramModel } = await import('../../src/style/gram-model.ts');
 const { gramToTri, triLength } = await import('../../src/style/gram.ts');
 const { STYLE_DEFAULTS } = await import('../../src/style/defaults.ts');
+const { relDist, meanPairwise } = await import('../../src/style/metrics.ts');
 type GramDataset = Awaited<ReturnType<typeof gramDataset>>;
 
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-/** Symmetric relative distance of two Gram sets (tri vectors per layer), averaged over layers (as style-eval.ts). */
-function pairDist(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
-  let tot = 0;
-  for (let l = 0; l < a.length; l++) {
-    let num = 0, na = 0, nb = 0;
-    for (let i = 0; i < a[l].length; i++) {
-      num += (a[l][i] - b[l][i]) ** 2;
-      na += a[l][i] ** 2;
-      nb += b[l][i] ** 2;
-    }
-    tot += Math.sqrt(num) / (0.5 * (Math.sqrt(na) + Math.sqrt(nb)));
-  }
-  return tot / a.length;
-}
-function relDist(a: ArrayLike<number>[], m: ArrayLike<number>[]): number {
-  let tot = 0;
-  for (let l = 0; l < m.length; l++) {
-    let num = 0, den = 0;
-    for (let i = 0; i < m[l].length; i++) {
-      num += (a[l][i] - m[l][i]) ** 2;
-      den += m[l][i] ** 2;
-    }
-    tot += Math.sqrt(num / den);
-  }
-  return tot / m.length;
-}
-function diversity(sets: ArrayLike<number>[][]): number {
-  const d: number[] = [];
-  for (let i = 0; i < sets.length; i++) for (let j = i + 1; j < sets.length; j++) d.push(pairDist(sets[i], sets[j]));
-  return mean(d);
-}
 /** The rows of a dataset as Gram sets (CNN layers only). */
 function rows(ds: GramDataset): Float32Array[][] {
   const ls = ds.layers.map((l, i) => (l === PIXEL_LAYER ? -1 : i)).filter((i) => i >= 0);
@@ -104,8 +74,8 @@ async function main(): Promise<void> {
   }
   const mA = cnnMean(ds[0]), mB = cnnMean(ds[1]);
   const reference = {
-    cropDiversityA: diversity(rows(ds[0])), heldOutCropDiversityA: diversity(rows(held[0])),
-    cropDiversityB: diversity(rows(ds[1])), heldOutCropDiversityB: diversity(rows(held[1])),
+    cropDiversityA: meanPairwise(rows(ds[0])), heldOutCropDiversityA: meanPairwise(rows(held[0])),
+    cropDiversityB: meanPairwise(rows(ds[1])), heldOutCropDiversityB: meanPairwise(rows(held[1])),
     dMeanAtoMeanB: relDist(mA, mB),
   };
   log(JSON.stringify(reference));
@@ -131,7 +101,7 @@ async function main(): Promise<void> {
       const side = dA.map((a, i) => (a <= dB[i] ? 'A' : 'B'));
       const components = model.method === 'fixed-basis' ? null : componentsOf(model, args.n, 12345 + 1);
       const row = {
-        case: c.name, ...v, n: args.n, fitSeconds, diversity: diversity(sets), cropDiversity: diversity(cropSets),
+        case: c.name, ...v, n: args.n, fitSeconds, diversity: meanPairwise(sets), cropDiversity: meanPairwise(cropSets),
         meanDA: mean(dA), meanDB: mean(dB), shareSideA: side.filter((s) => s === 'A').length / side.length,
         cropShareSideA: cropSide.filter((s) => s === 'A').length / cropSide.length,
         psdClipped: mean(sampled.map((s) => mean(s.psdClipped))),
