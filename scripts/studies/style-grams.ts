@@ -1,7 +1,7 @@
 /**
  * Gram-level study of the style Gram models (issue 12, third pass): no synthesis, only the sampled target Grams.
  *
- *   nice -n 10 node --import tsx scripts/studies/style-grams.ts [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--out FILE]
+ *   nice -n 10 npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--out FILE]
  *
  * For The Starry Night alone (ratio 0) and for the 20/80 blend of The Starry Night and The Scream (dataset
  * blending, as runStyleJob: round(0.8 · 24) crops of B, the rest of A), with the job's crops (24 crops of the
@@ -20,7 +20,7 @@ import { repoRoot, sharedPath } from '../../src/util/paths.ts';
 
 const cli = parseCli({
   name: 'style-grams',
-  usage: 'node --import tsx scripts/studies/style-grams.ts [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--out FILE] [--force]',
+  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--out FILE] [--force]',
   description: 'Diversity and painting of origin of sampled target Gram sets (no synthesis).',
   flags: {
     size: { type: 'int', min: 32, max: 1024, default: 256, help: 'crop side (the output size of a job)' },
