@@ -31,7 +31,7 @@ const cli = parseCli({
     samples: { type: 'int', min: 1, max: L.maxSamples, help: `output images, each from its own sampled Gram set (default ${D.samples})` },
     mode: { type: 'choice', choices: ['sampled', 'mean'], help: 'sampled Grams (default) or deterministic Gatys with the mean Gram' },
     method: { type: 'choice', choices: GRAM_METHODS, help: `Gram model (default ${D.method}; fixed-basis is the paper's per-entry model)` },
-    size: { type: 'int', min: L.minSize, max: L.maxSize, help: `long side of the output in pixels (default ${D.size})` },
+    size: { type: 'int', min: L.minSize, max: L.maxSize, help: `long side of the output in pixels, sides rounded to multiples of 16 (default ${D.size})` },
     iterations: { type: 'int', min: 1, max: L.maxIterations, help: `optimisation iterations per image over all scales (default ${D.iterations})` },
     optimizer: { type: 'choice', choices: ['lbfgs', 'adam'], help: `(default ${D.optimizer})` },
     scales: { type: 'list', of: 'number', gt: 0, max: 1, meta: '0.5,1', help: `coarse-to-fine sizes as fractions of --size (default ${D.scales.join(',')})` },

@@ -80,7 +80,7 @@ const { getExtractor, runStyleJob } = await import('../../src/style/job.ts');
 const { loadImage, imageTensor } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean } = await import('../../src/style/dataset.ts');
 const { gramMatrices, gramToTri, triLength } = await import('../../src/style/gram.ts');
-const { colourStats, colourStatsGap, hfEnergy, mixColourStats } = await import('../../src/style/metrics.ts');
+const { colourStats, colourStatsGap, hfEnergy, mixColourStats, relDist, pairDist, meanPairwise } = await import('../../src/style/metrics.ts');
 
 const A = sharedPath('assets', 'styles', 'starry_night.jpg');
 const B = sharedPath('assets', 'styles', 'the_scream.jpg');
@@ -88,38 +88,6 @@ const C = sharedPath('assets', 'styles', 'shipwreck.jpg');
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-/** Relative Gram distance averaged over layers (isometric tri vectors: Euclidean = Frobenius). */
-function relDist(a: ArrayLike<number>[], m: ArrayLike<number>[]): number {
-  let tot = 0;
-  for (let l = 0; l < m.length; l++) {
-    let num = 0, den = 0;
-    for (let i = 0; i < m[l].length; i++) {
-      num += (a[l][i] - m[l][i]) ** 2;
-      den += m[l][i] ** 2;
-    }
-    tot += Math.sqrt(num / den);
-  }
-  return tot / m.length;
-}
-/** Symmetric relative distance between two Gram sets (normalised by the mean of their norms). */
-function pairDist(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
-  let tot = 0;
-  for (let l = 0; l < a.length; l++) {
-    let num = 0, na = 0, nb = 0;
-    for (let i = 0; i < a[l].length; i++) {
-      num += (a[l][i] - b[l][i]) ** 2;
-      na += a[l][i] ** 2;
-      nb += b[l][i] ** 2;
-    }
-    tot += Math.sqrt(num) / (0.5 * (Math.sqrt(na) + Math.sqrt(nb)));
-  }
-  return tot / a.length;
-}
-function meanPairwise(sets: ArrayLike<number>[][]): number {
-  const d: number[] = [];
-  for (let i = 0; i < sets.length; i++) for (let j = i + 1; j < sets.length; j++) d.push(pairDist(sets[i], sets[j]));
-  return mean(d);
-}
 /** Gram tri vectors of an image at the extractor's (CNN) style layers. */
 function imageGrams(ex: FeatureExtractor, img: RgbImage): Float32Array[] {
   const gs = tf.tidy(() => ex.features(imageTensor(img)).style.map((f) => gramMatrices(f)));

@@ -58,6 +58,13 @@ export interface FeatureExtractor {
   readonly contentLayer: string | null;
   /** Channel count of each style layer. */
   readonly styleChannels: readonly number[];
+  /**
+   * Total stride (input pixels per feature position) of the deepest style or content layer: 16 for MobileNet's
+   * conv_pw_7/11 and VGG19's block5. Images whose sides are multiples of it are padded by every strided 'same'
+   * convolution as the crops and the ImageNet training images are (nothing above or left of the image); other
+   * sides put a zero row above the first one at some layer (synth.ts snaps its image sizes to this multiple).
+   */
+  readonly stride: number;
   /** The activation smoothing applied to the style features (null: none). */
   readonly smoothing: { temperature: number } | null;
   /**
@@ -93,6 +100,7 @@ class PlanExtractor implements FeatureExtractor {
     readonly styleLayers: readonly string[],
     readonly contentLayer: string | null,
     readonly styleChannels: readonly number[],
+    readonly stride: number,
     readonly smoothing: { temperature: number } | null,
     private readonly plan: ForwardPlan,
     private readonly model: { dispose(): unknown },
@@ -149,7 +157,31 @@ async function buildExtractor(
   if (smoothing && !(Number.isFinite(smoothing.temperature) && smoothing.temperature > 0)) {
     throw new RangeError(`${what}: smoothing temperature must be a positive number, got ${smoothing.temperature}`);
   }
-  return new PlanExtractor(name, dir, [...styleLayers], contentLayer, styleChannels, smoothing, plan, model, preprocess, styleIdx, contentIdx);
+  return new PlanExtractor(name, dir, [...styleLayers], contentLayer, styleChannels, totalStride(model, outputs), smoothing, plan, model, preprocess, styleIdx, contentIdx);
+}
+
+/**
+ * Total stride of the deepest of `outputs`: along each path from the input, the product of the strides of
+ * the convolutions and poolings (largest over a layer's inputs).
+ */
+export function totalStride(model: { layers: { name: string; getClassName(): string; getConfig(): unknown; inboundNodes: unknown[] }[] }, outputs: string[]): number {
+  const stride = new Map<string, number>();
+  for (const l of model.layers) {
+    const nodes = l.inboundNodes as { inboundLayers: { name: string }[] }[];
+    const ins = nodes.length ? nodes[0].inboundLayers.map((x) => stride.get(x.name) ?? 1) : [1];
+    const cls = l.getClassName();
+    const cfg = l.getConfig() as Record<string, unknown>;
+    let own = 1;
+    if (cls === 'Conv2D' || cls === 'DepthwiseConv2D') own = strideOf(cfg.strides, 1);
+    else if (cls === 'MaxPooling2D' || cls === 'AveragePooling2D') own = strideOf(cfg.strides ?? cfg.pool_size ?? cfg.poolSize, 2);
+    stride.set(l.name, Math.max(1, ...ins) * own);
+  }
+  return Math.max(1, ...outputs.map((o) => stride.get(o) ?? 1));
+}
+
+function strideOf(v: unknown, fallback: number): number {
+  if (Array.isArray(v)) return Math.max(...v.map(Number));
+  return typeof v === 'number' ? v : fallback;
 }
 
 /** MobileNet v1 extractor (input RGB [0,1] → [-1,1]). */

@@ -115,3 +115,42 @@ export function colourStatsGap(a: ColourStats, b: ColourStats): { mean: number; 
   }
   return { mean: dm, std: ds };
 }
+
+/**
+ * Relative distance of a Gram set to a reference set, averaged over layers: mean_l ||a_l − m_l|| / ||m_l||.
+ * Sets are per-layer vectors (upper-triangle "tri" vectors are isometric: Euclidean = Frobenius); 0 for a = m.
+ */
+export function relDist(a: ArrayLike<number>[], m: ArrayLike<number>[]): number {
+  let tot = 0;
+  for (let l = 0; l < m.length; l++) {
+    let num = 0, den = 0;
+    for (let i = 0; i < m[l].length; i++) {
+      num += (a[l][i] - m[l][i]) ** 2;
+      den += m[l][i] ** 2;
+    }
+    tot += Math.sqrt(num / den);
+  }
+  return tot / m.length;
+}
+
+/** Symmetric relative distance of two Gram sets: mean_l ||a_l − b_l|| / ((||a_l|| + ||b_l||) / 2). */
+export function pairDist(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  let tot = 0;
+  for (let l = 0; l < a.length; l++) {
+    let num = 0, na = 0, nb = 0;
+    for (let i = 0; i < a[l].length; i++) {
+      num += (a[l][i] - b[l][i]) ** 2;
+      na += a[l][i] ** 2;
+      nb += b[l][i] ** 2;
+    }
+    tot += Math.sqrt(num) / (0.5 * (Math.sqrt(na) + Math.sqrt(nb)));
+  }
+  return tot / a.length;
+}
+
+/** Diversity of Gram sets: the mean pairDist over all pairs (0 for fewer than two sets). */
+export function meanPairwise(sets: ArrayLike<number>[][]): number {
+  let s = 0, k = 0;
+  for (let i = 0; i < sets.length; i++) for (let j = i + 1; j < sets.length; j++) { s += pairDist(sets[i], sets[j]); k++; }
+  return k ? s / k : 0;
+}

@@ -52,7 +52,11 @@ export type SynthInit = 'content' | 'noise' | 'palette';
 export type SynthOptimizer = 'lbfgs' | 'adam';
 
 export interface SynthOptions {
-  /** Long side of the output in pixels (default 256). The content image sets the aspect ratio. */
+  /**
+   * Long side of the output in pixels (default 256). The content image sets the aspect ratio. Both sides are
+   * rounded to the nearest multiple of the extractor's stride (16 for MobileNet and VGG19: a 960×662 content
+   * image at 256 gives 256×176).
+   */
   size?: number;
   /** Content image (resized to `size`); null or absent: texture mode (no content loss). */
   content?: RgbImage | null;
@@ -344,13 +348,22 @@ export function gaussianBlur(z: Float64Array, w: number, h: number, sigma: numbe
   return out;
 }
 
-interface Level {
+export interface Level {
   width: number;
   height: number;
   iterations: number;
 }
 
-function levelsOf(width: number, height: number, scales: number[], iterations: number, split?: number[]): Level[] {
+/** v rounded to the nearest positive multiple of m. */
+export function snapToMultiple(v: number, m: number): number {
+  return Math.max(m, Math.round(v / m) * m);
+}
+
+/**
+ * The optimisation levels: image sizes (each side a multiple of `multiple`, at least 16, so that the network pads
+ * every level as it pads the style crops; see FeatureExtractor.stride) and iterations per level.
+ */
+export function levelsOf(width: number, height: number, scales: number[], iterations: number, split?: number[], multiple = 1): Level[] {
   if (scales.length === 0 || scales.some((s, i) => !(s > 0 && s <= 1) || (i > 0 && s <= scales[i - 1])) || scales[scales.length - 1] !== 1) {
     throw new RangeError(`scales must be ascending fractions in (0, 1] ending at 1, got [${scales.join(', ')}]`);
   }
@@ -363,9 +376,10 @@ function levelsOf(width: number, height: number, scales: number[], iterations: n
   } else {
     its = scales.map((_, i) => Math.floor(iterations / scales.length) + (i < iterations % scales.length ? 1 : 0));
   }
+  const side = (v: number) => snapToMultiple(Math.max(16, v), multiple);
   return scales.map((s, i) => ({
-    width: Math.max(16, Math.round(width * s)),
-    height: Math.max(16, Math.round(height * s)),
+    width: side(width * s),
+    height: side(height * s),
     iterations: its[i],
   }));
 }
@@ -406,7 +420,10 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
   if (contentWeight > 0 && !extractor.contentLayer) throw new RangeError(`the ${extractor.name} extractor has no content layer`);
 
   const full = content ? fitLongSide(content.width, content.height, size) : { width: size, height: size };
-  const levels = levelsOf(full.width, full.height, opts.scales ?? [1], iterations, opts.scaleIterations);
+  // Every level's sides are multiples of the network's stride: with other sides (a 256×177 content image) the
+  // strided 'same' convolutions put a zero row above the image that the style crops never had, and the
+  // optimisation filled the top rows with colour speckle (docs/RESULTS.md, issue 12, third pass).
+  const levels = levelsOf(full.width, full.height, opts.scales ?? [1], iterations, opts.scaleIterations, extractor.stride ?? 1);
   const rng = new Rng(seed);
   const first = levels[0];
   // The start image at the coarsest level.

@@ -8,9 +8,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/backend/index.ts';
 import { loadMobileNet, type FeatureExtractor } from '../../src/style/extractor.ts';
-import { loadImage, imageTensor, type RgbImage } from '../../src/style/images.ts';
+import { loadImage, imageTensor, resizeImage, type RgbImage } from '../../src/style/images.ts';
 import { gramMatrix } from '../../src/style/gram.ts';
-import { imagePalette, synthesize, type SynthProgress } from '../../src/style/synth.ts';
+import { imagePalette, levelsOf, snapToMultiple, synthesize, type SynthProgress } from '../../src/style/synth.ts';
+import { gramDataset, datasetMean } from '../../src/style/dataset.ts';
+import { triToGram } from '../../src/style/gram.ts';
 import { sharedPath } from '../../src/util/paths.ts';
 
 let ex: FeatureExtractor;
@@ -50,7 +52,7 @@ test('texture mode: 12 iterations from noise reduce the style loss, no tensors l
 test('content mode: starts at the content image, style loss falls, content loss stays moderate', async () => {
   const r = await synthesize(ex, targets, { size: 64, content, iterations: 10, seed: 2 });
   assert.equal(r.image.width, 64);
-  assert.equal(r.image.height, Math.round((662 * 64) / 960));
+  assert.equal(r.image.height, 48); // 64 · 662 / 960 = 44.1, rounded to a multiple of the stride 16
   assert.ok(r.contentLoss[0] < 0.05, `content loss starts near 0, got ${r.contentLoss[0]}`);
   assert.ok(r.styleLoss[9] < 0.8 * r.styleLoss[0], `style loss ${r.styleLoss[0]} → ${r.styleLoss[9]}`);
   assert.ok(r.loss[9] < r.loss[0]);
@@ -98,4 +100,39 @@ test('abort: the signal stops the optimisation with its reason; bad targets are 
   assert.equal(tf.memory().numTensors, before);
   await assert.rejects(synthesize(ex, targets.slice(1), { size: 64 }), /4 target Grams for 5 style layers/);
   await assert.rejects(synthesize(ex, [targets[1], ...targets.slice(1)], { size: 64 }), /conv_pw_1_relu/);
+});
+
+test('image sides are snapped to multiples of the network stride (16 for MobileNet), per level', () => {
+  assert.equal(ex.stride, 16);
+  assert.deepEqual([snapToMultiple(177, 16), snapToMultiple(184, 16), snapToMultiple(5, 16), snapToMultiple(177, 1)], [176, 192, 16, 177]);
+  assert.deepEqual(levelsOf(256, 177, [0.5, 1], 80, undefined, 16), [{ width: 128, height: 96, iterations: 40 }, { width: 256, height: 176, iterations: 40 }]);
+  assert.deepEqual(levelsOf(256, 177, [0.5, 1], 80), [{ width: 128, height: 89, iterations: 40 }, { width: 256, height: 177, iterations: 40 }]);
+});
+
+/** Mean |horizontal second difference| of the luminance of each row. */
+function rowEnergy(img: RgbImage): number[] {
+  const { width: w, height: h, data: d } = img;
+  const Y = (x: number, y: number) => 0.299 * d[(y * w + x) * 3] + 0.587 * d[(y * w + x) * 3 + 1] + 0.114 * d[(y * w + x) * 3 + 2];
+  return Array.from({ length: h }, (_, y) => {
+    let s = 0;
+    for (let x = 1; x < w - 1; x++) s += Math.abs(Y(x - 1, y) - 2 * Y(x, y) + Y(x + 1, y));
+    return s / (w - 2);
+  });
+}
+
+test('content mode at an odd height (128×81 asked): no speckled top rows', async () => {
+  // Before the sides were snapped to multiples of 16, a 128×81 image (81 → 41 → 21 → 11 rows: a zero row above
+  // the image at every strided layer, which the square crops never had) ended with its top two rows at 1.3–1.5×
+  // the median row's high-frequency energy (colour speckle); at 128×80 they are below it.
+  const big = await loadImage(sharedPath('assets', 'styles', 'starry_night.jpg'), { maxSide: 256, enlarge: true });
+  const ds = await gramDataset(ex, big, { crops: 4, cropSize: 128, seed: 1, pixelMoments: false });
+  const mean = datasetMean(ds);
+  const t = ds.channels.map((c, l) => Float32Array.from(triToGram(mean[l], c)));
+  const ship = await loadImage(sharedPath('assets', 'styles', 'shipwreck.jpg'), { maxSide: 256 });
+  const c81 = await resizeImage(ship, 256, 162);
+  const r = await synthesize(ex, t, { size: 128, content: c81, init: 'palette', palette: imagePalette(big), colourWeight: 10, tvChromaWeight: 0.3, iterations: 40, seed: 1 });
+  assert.deepEqual([r.image.width, r.image.height], [128, 80]);
+  const e = rowEnergy(r.image);
+  const med = [...e].sort((a, b) => a - b)[e.length >> 1];
+  assert.ok(e[0] < med && e[1] < med, `top rows' energy ${(e[0] / med).toFixed(2)}, ${(e[1] / med).toFixed(2)} × the median row's`);
 });

@@ -1,0 +1,144 @@
+/**
+ * Gram-level study of the style Gram models (issue 12, third pass): no synthesis, only the sampled target Grams.
+ *
+ *   nice -n 10 npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--out FILE]
+ *
+ * For The Starry Night alone (ratio 0) and for the 20/80 blend of The Starry Night and The Scream (dataset
+ * blending, as runStyleJob: round(0.8 · 24) crops of B, the rest of A), with the job's crops (24 crops of the
+ * output size from the painting resized to twice that, the job's model seed 0):
+ * - diversity of n sampled Gram sets (mean pairwise relative Gram distance over the CNN style layers, after the PSD
+ *   projection, as the blend study measures outputs) against the diversity among the 24 crops themselves and among
+ *   24 other crops (another seed: a held-out reference);
+ * - per sampled set (blend): the GMM component it came from, the painting whose crops' mean Gram is nearer, and
+ *   its distances to A's and B's mean Grams.
+ * Rows per Gram model (pca-sw with each --pca-dims and --ks value; fixed-basis with --fixed-basis).
+ */
+import { resolve } from 'node:path';
+import { parseCli } from '../../src/cli/args.ts';
+import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
+import { repoRoot, sharedPath } from '../../src/util/paths.ts';
+
+const cli = parseCli({
+  name: 'style-grams',
+  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--out FILE] [--force]',
+  description: 'Diversity and painting of origin of sampled target Gram sets (no synthesis).',
+  flags: {
+    size: { type: 'int', min: 32, max: 1024, default: 256, help: 'crop side (the output size of a job)' },
+    n: { type: 'int', min: 4, max: 1000, default: 40, help: 'sampled Gram sets per model' },
+    'pca-dims': { type: 'list', of: 'int', min: 1, max: 64, default: [4, 8, 16, 23], help: 'PCA components per layer to compare' },
+    'fixed-basis': { type: 'boolean', help: 'also the fixed-basis model (slow: one 1-D fit per Gram entry)' },
+    ks: { type: 'list', of: 'int', min: 1, max: 24, default: [3], help: 'GMM components to compare' },
+    out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-grams.json)' },
+    force: { type: 'boolean', help: 'replace an existing results file' },
+  },
+});
+const args = cli.values;
+const OUT = claimOutput(resolve(args.out ?? resolve(repoRoot, 'docs', 'results', 'style-grams.json')), { flag: '--out', explicit: cli.given.has('out'), force: args.force, meta: 'FILE' });
+
+const { initBackend } = await import('../../src/backend/index.ts');
+const { getExtractor } = await import('../../src/style/job.ts');
+const { loadImage } = await import('../../src/style/images.ts');
+const { gramDataset, datasetMean, blendDatasets, PIXEL_LAYER } = await import('../../src/style/dataset.ts');
+const { fitGramModel } = await import('../../src/style/gram-model.ts');
+const { gramToTri, triLength } = await import('../../src/style/gram.ts');
+const { STYLE_DEFAULTS } = await import('../../src/style/defaults.ts');
+const { relDist, meanPairwise } = await import('../../src/style/metrics.ts');
+type GramDataset = Awaited<ReturnType<typeof gramDataset>>;
+
+const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/** The rows of a dataset as Gram sets (CNN layers only). */
+function rows(ds: GramDataset): Float32Array[][] {
+  const ls = ds.layers.map((l, i) => (l === PIXEL_LAYER ? -1 : i)).filter((i) => i >= 0);
+  return Array.from({ length: ds.n }, (_, r) => ls.map((l) => ds.vectors[l].subarray(r * triLength(ds.channels[l]), (r + 1) * triLength(ds.channels[l]))));
+}
+function cnnMean(ds: GramDataset): Float64Array[] {
+  const m = datasetMean(ds);
+  return m.filter((_, l) => ds.layers[l] !== PIXEL_LAYER);
+}
+
+async function main(): Promise<void> {
+  const info = await initBackend({ prefer: 'wasm', quiet: true });
+  const ex = await getExtractor('mobilenet');
+  const size = args.size, crops = STYLE_DEFAULTS.crops;
+  const paintings = ['starry_night.jpg', 'the_scream.jpg'].map((f) => sharedPath('assets', 'styles', f));
+  const imgs = await Promise.all(paintings.map((p) => loadImage(p, { maxSide: 2 * size, enlarge: true })));
+  // The job's crops (model seed 0: seed 0 · 7919 + 101 · (i + 1)) and held-out crops (another seed).
+  const ds = [];
+  const held = [];
+  for (const [i, img] of imgs.entries()) {
+    ds.push(await gramDataset(ex, img, { crops, cropSize: size, seed: 101 * (i + 1), sourceIndex: i }));
+    held.push(await gramDataset(ex, img, { crops, cropSize: size, seed: 99991 + i, sourceIndex: i }));
+    log(`crops of ${paintings[i]} done`);
+  }
+  const mA = cnnMean(ds[0]), mB = cnnMean(ds[1]);
+  const reference = {
+    cropDiversityA: meanPairwise(rows(ds[0])), heldOutCropDiversityA: meanPairwise(rows(held[0])),
+    cropDiversityB: meanPairwise(rows(ds[1])), heldOutCropDiversityB: meanPairwise(rows(held[1])),
+    dMeanAtoMeanB: relDist(mA, mB),
+  };
+  log(JSON.stringify(reference));
+  const cases = [
+    { name: 'A', data: ds[0] },
+    { name: 'blend-20-80', data: blendDatasets(ds[0], ds[1], 0.8, crops) },
+  ];
+  const variants: { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; k?: number }[] = [
+    ...args['pca-dims'].flatMap((p) => args.ks.map((k) => ({ method: 'pca-sw' as const, pcaDim: p, k }))),
+    ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
+  ];
+  const out: Record<string, unknown>[] = [];
+  for (const c of cases) {
+    const cropSets = rows(c.data);
+    const cropSide = cropSets.map((g) => (relDist(g, mA) <= relDist(g, mB) ? 'A' : 'B'));
+    for (const v of variants) {
+      const t0 = performance.now();
+      const model = fitGramModel(c.data, { method: v.method, seed: 0, pcaDim: v.pcaDim, k: v.k });
+      const fitSeconds = (performance.now() - t0) / 1000;
+      const sampled = model.sample(args.n, 12345 + 1);
+      const sets = sampled.map((s) => s.grams.flatMap((g, l) => (model.layers[l] === PIXEL_LAYER ? [] : [gramToTri(g, model.channels[l])])));
+      const dA = sets.map((g) => relDist(g, mA)), dB = sets.map((g) => relDist(g, mB));
+      const side = dA.map((a, i) => (a <= dB[i] ? 'A' : 'B'));
+      const components = model.method === 'fixed-basis' ? null : componentsOf(model, args.n, 12345 + 1);
+      const row = {
+        case: c.name, ...v, n: args.n, fitSeconds, diversity: meanPairwise(sets), cropDiversity: meanPairwise(cropSets),
+        meanDA: mean(dA), meanDB: mean(dB), shareSideA: side.filter((s) => s === 'A').length / side.length,
+        cropShareSideA: cropSide.filter((s) => s === 'A').length / cropSide.length,
+        psdClipped: mean(sampled.map((s) => mean(s.psdClipped))),
+        perSample: sets.map((_, i) => ({ dA: dA[i], dB: dB[i], side: side[i], component: components?.[i] })),
+        componentSides: components ? summariseComponents(components, side) : null,
+      };
+      out.push(row);
+      log(JSON.stringify({ ...row, perSample: undefined }));
+    }
+  }
+  writeFileAtomic(OUT, JSON.stringify({ date: new Date().toISOString(), backend: info.choice, size, crops, n: args.n, reference, rows: out }, null, 2));
+  log(`wrote ${OUT}`);
+}
+
+/** Which GMM component each of the n samples (same seed as model.sample) came from (one-part PCA models). */
+function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: number): number[] {
+  const m = model as unknown as { gmms: { sample(n: number, r: unknown): { components: Int32Array } }[]; parts: unknown[] };
+  if (m.parts.length !== 1) return [];
+  // PcaModel.sampleTri draws each sample with rng.fork() of one Rng(seed); replay that.
+  return replayComponents(m.gmms[0], n, seed);
+}
+function replayComponents(gmm: { sample(n: number, r: unknown): { components: Int32Array } }, n: number, seed: number): number[] {
+  const out: number[] = [];
+  const rng = new RngCtor(seed);
+  for (let s = 0; s < n; s++) out.push(gmm.sample(1, rng.fork()).components[0]);
+  return out;
+}
+function summariseComponents(comp: number[], side: string[]): Record<string, { n: number; sideA: number }> {
+  const r: Record<string, { n: number; sideA: number }> = {};
+  comp.forEach((c, i) => {
+    const k = String(c);
+    r[k] ??= { n: 0, sideA: 0 };
+    r[k].n++;
+    if (side[i] === 'A') r[k].sideA++;
+  });
+  return r;
+}
+const { Rng: RngCtor } = await import('../../src/util/rng.ts');
+
+await main();
