@@ -36,7 +36,7 @@ import { resolveInit } from './init.ts';
 import { GMMOptionError, optional, optionsObject, positiveInt, validateCommon } from './options.ts';
 import { bestOfStarts } from './starts.ts';
 import { validatePoints } from './points.ts';
-import type { FitResult } from './fit.ts';
+import type { FitResult } from './contract.ts';
 
 export const EM_OPTION_KEYS = ['nInit'] as const;
 /** EM fits all four covariance types. */

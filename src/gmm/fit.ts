@@ -21,10 +21,10 @@
  *   const more = fitGMM('em', points, { k: gmm.k, init: gmm, covarianceType: gmm.covarianceType, maxIter: 50 });
  * The fit starts from exactly that mixture (converted with GMM.withCovarianceType when covarianceType differs).
  */
-import type { CovarianceType, FitHistory, Points } from './types.ts';
+import type { CovarianceType, Points } from './types.ts';
 import { COVARIANCE_TYPES, GMM } from './gmm.ts';
 import { factorLayout } from './density.ts';
-import { GMMOptionError, optional, optionsObject, PER_COMPONENT_TYPES, positiveInt, type OnStep } from './options.ts';
+import { GMMOptionError, optional, optionsObject, PER_COMPONENT_TYPES, positiveInt } from './options.ts';
 import { bestOfStarts } from './starts.ts';
 import { describe } from './points.ts';
 import { EM_COVARIANCE_TYPES, fitEM } from './em.ts';
@@ -33,38 +33,10 @@ import { fitSW } from './sw.ts';
 import { fitSC2 } from './sc2.ts';
 import { fitMMD } from './mmd.ts';
 import { fitFixedBasis } from './fixed-basis.ts';
+import { FIT_METHODS, type FitMethod, type FitResult, type Fitter } from './contract.ts';
 
-export type FitMethod = 'em' | 'nll' | 'sw' | 'sc2' | 'fixed-basis' | 'mmd';
-export const FIT_METHODS: readonly FitMethod[] = ['em', 'nll', 'sw', 'sc2', 'fixed-basis', 'mmd'];
+export { FIT_METHODS, type CommonFitOptions, type FitMethod, type FitResult, type Fitter } from './contract.ts';
 
-export interface CommonFitOptions {
-  /** Number of components. */
-  k: number;
-  /** Seed of every random choice (init, minibatches, directions). Default 0. */
-  seed?: number;
-  /**
-   * Initialisation (init.ts): k-means++ (+ Lloyd), random data points, small components around the data mean
-   * (the SW-GMM authors' demo start), or a given GMM. Default 'kmeans++'.
-   */
-  init?: 'kmeans++' | 'random' | 'small' | GMM;
-  /** 'full' (default), 'diag', 'tied' or 'spherical' (types.ts); each method declares which it fits. */
-  covarianceType?: CovarianceType;
-  /** Seeded starts (seed, seed + 1, …); the one with the lowest NLL is returned (starts.ts). Default 1. */
-  nInit?: number;
-  maxIter?: number;
-  tol?: number;
-  /** Added to covariance diagonals (default 1e-6, like scikit-learn). */
-  regCovar?: number;
-  /** Called after every step; return false to stop. */
-  onStep?: OnStep;
-}
-
-export interface FitResult {
-  gmm: GMM;
-  history: FitHistory;
-}
-
-export type Fitter = (target: Points | GMM, options: Record<string, unknown>) => FitResult;
 
 const registry = new Map<FitMethod, { fit: Fitter; covarianceTypes: readonly CovarianceType[] }>();
 

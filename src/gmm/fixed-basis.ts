@@ -43,7 +43,7 @@ import { symEigen } from './linalg.ts';
 import { HistoryRecorder } from './history.ts';
 import { GMMOptionError, oneOf, optional, positiveInt, validateCommon } from './options.ts';
 import { describe, pointsMoments, validatePoints } from './points.ts';
-import type { FitResult } from './fit.ts';
+import type { FitResult } from './contract.ts';
 
 export interface FixedBasis1DOptions {
   /** Number of basis components n (grid size). Default 200. */

@@ -33,7 +33,7 @@ import { resolveInit } from './init.ts';
 import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from './optim.ts';
 import { GMMOptionError, booleanOption, nonNegativeInt, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon } from './options.ts';
 import { selectRows } from './points.ts';
-import type { FitResult } from './fit.ts';
+import type { FitResult } from './contract.ts';
 import { covarianceGradToFactorGrad, factorsToCovariances, weightGradToLogitGrad } from './cramer.ts';
 import { FactorParams, PlateauMonitor, SW_DEFAULTS, checkTarget, scaledStep, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, type Frame } from './sw.ts';
 

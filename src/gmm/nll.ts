@@ -39,7 +39,7 @@ import { resolveInit } from './init.ts';
 import { createOptimizer, OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from './optim.ts';
 import { GMMOptionError, booleanOption, nonNegativeNumber, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon } from './options.ts';
 import { validatePoints } from './points.ts';
-import type { FitResult } from './fit.ts';
+import type { FitResult } from './contract.ts';
 import { identityFrame, paramsFrame, pointsToFrame, standardFrame } from './sw.ts';
 
 export const NLL_OPTION_KEYS = [

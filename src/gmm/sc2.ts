@@ -53,7 +53,7 @@ import { createOptimizer, type Optimizer } from './optim.ts';
 import {
   GMMOptionError, booleanOption, nonNegativeInt, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon, type OnStep,
 } from './options.ts';
-import type { CommonFitOptions, FitResult } from './fit.ts';
+import type { CommonFitOptions, FitResult } from './contract.ts';
 import { circleDirections, randomDirections } from './wasserstein.ts';
 import {
   covarianceGradToFactorGrad, cramerTargetSlices, factorsToCovariances, slicedCramer2GradWithSlices, weightGradToLogitGrad,

@@ -16,7 +16,9 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { siblingModule, startWorker } from '../util/worker.ts';
 import { threadCount } from './wasm/pool.ts';
-import type { SliceJob } from './wasserstein.ts';
+import type { SliceJob } from './slice-job.ts';
+
+export type { SliceJob };
 
 /** Below this many projected values per call (n·L), the directions run on the calling thread. */
 const MIN_WORK = 40_000;

@@ -3,8 +3,8 @@
  * wasserstein.ts sliceTask on the shared job buffer. Started by slice-pool.ts through src/util/worker.ts startWorker.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { sliceTask, type SliceJob } from './wasserstein.ts';
-import { C, jobScalars, jobViews } from './slice-pool.ts';
+import { sliceTask } from './wasserstein.ts';
+import { C, jobScalars, jobViews, type SliceJob } from './slice-pool.ts';
 
 const { ctl, port } = workerData as { ctl: SharedArrayBuffer; port: MessagePort };
 const T = new BigInt64Array(ctl, 0, 1), I = new Int32Array(ctl, 0, 16);

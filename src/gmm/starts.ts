@@ -20,7 +20,7 @@ import type { FitHistory, Points } from './types.ts';
 import { GMM } from './gmm.ts';
 import { finiteNumber, GMMOptionError, optional } from './options.ts';
 import { Rng } from '../util/rng.ts';
-import type { FitResult } from './fit.ts';
+import type { FitResult } from './contract.ts';
 
 /** Points drawn from a target GMM to compare the starts. */
 export const SELECTION_SAMPLE = 10_000;

@@ -76,7 +76,7 @@ import {
   type OnStep,
 } from './options.ts';
 import { pointsMoments, validatePoints } from './points.ts';
-import type { CommonFitOptions, FitResult } from './fit.ts';
+import type { CommonFitOptions, FitResult } from './contract.ts';
 import { randomDirections, slicedGradUnchecked, type Wasserstein1DMethod } from './wasserstein.ts';
 import { fisherFullWasm } from './wasm/sliced.ts';
 

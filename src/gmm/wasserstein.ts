@@ -47,6 +47,9 @@ import {
 } from './mixture1d.ts';
 import { outerSumsWasm, projectRowsWasm, sliceComponentsWasm } from './wasm/sliced.ts';
 import { setSliceTask, slicePoolFor } from './slice-pool.ts';
+import type { SliceJob } from './slice-job.ts';
+
+export type { SliceJob };
 
 // ---------------------------------------------------------------------------------------------
 // Directions and projections (shared by the sliced distances)
@@ -554,6 +557,8 @@ export function backProjectCovariances(k: number, d: number, full: boolean, dirs
   }
 }
 
+const levelsCache = new Map<number, Float64Array>();
+
 /**
  * The per-direction work of a sliced W_p^p gradient, for direction l of a SliceJob: sort the data's projections
  * (in place), take the empirical quantiles at the levels, and the 1-D value and gradient (midpointGrad or exactW2)
@@ -561,26 +566,6 @@ export function backProjectCovariances(k: number, d: number, full: boolean, dirs
  * slice means) and gs[c·L + l] = dL/ds / (2 s) (0 when s = 0). Directions are independent, so any thread may run
  * any l (slice-pool.ts); the caller sums the outputs over l in order.
  */
-export interface SliceJob {
-  n: number;
-  k: number;
-  L: number;
-  p: number;
-  exact: boolean;
-  /** Quantile levels (midpoint only; 0 or >= n: one per point). */
-  nLevels: number;
-  proj: Float64Array;
-  weights: Float64Array;
-  means: Float64Array;
-  sds: Float64Array;
-  value: Float64Array;
-  dW: Float64Array;
-  dM: Float64Array;
-  gs: Float64Array;
-}
-
-const levelsCache = new Map<number, Float64Array>();
-
 export function sliceTask(job: SliceJob, l: number): void {
   const { n, k, L, nLevels } = job;
   const proj = job.proj.subarray(l * n, (l + 1) * n);
