@@ -15,8 +15,8 @@ export {
 export { pointsFromRows, pointsFromFlat, validatePoints, PointsError, pointsMoments, selectRows, sliceRows } from './points.ts';
 export {
   cholesky, choleskyInto, choleskySolve, identity, inverseFromCholesky, invertLower, logDetFromCholesky, matmul, matvec,
-  NotPositiveDefiniteError, projectPSD, solve, solveLower, solveLowerRows, solveLowerT, symEigen, symmetrize, transpose,
-  type CholeskyOptions, type SymEigen,
+  NotPositiveDefiniteError, projectPSD, solve, solveLower, solveLowerRows, solveLowerT, symEigen, symEigenRows, symmetrize,
+  transpose, type CholeskyOptions, type SymEigen, type SymEigenRows,
 } from './linalg.ts';
 export { estimateLogProb, factorLayout, logSumExpRows, precisionFactors, weightedScatter, type PrecisionFactors, type ScatterScratch } from './density.ts';
 export { initGMM, kmeansPlusPlus, lloyd, resolveInit, type InitMethod, type InitOptions } from './init.ts';

@@ -7,7 +7,8 @@
  *  - Triangular solves L x = b (forward) and Lᵀ x = b (backward), batched over the rows of a matrix.
  *  - log det A = 2 Σ_i log L_ii from the Cholesky factor.
  *  - Symmetric eigen-decomposition A = V diag(λ) Vᵀ by Householder tridiagonalisation followed by the
- *    implicit QL algorithm (tred2/tql2, as in EISPACK/JAMA): O(d³), ~10 d³ flops, exact to rounding.
+ *    implicit QL algorithm (tred2/tql2, as in EISPACK/JAMA): O(d³), ~9 d³ flops, exact to rounding. One solver,
+ *    symEigenRows (eigenvectors as rows, the contiguous layout); symEigen gives the same with vectors as columns.
  *  - projectPSD: V diag(max(λ, minEig)) Vᵀ, the Frobenius-nearest symmetric matrix with spectrum ≥ minEig.
  */
 
@@ -288,34 +289,68 @@ export interface SymEigen {
   vectors: Float64Array;
 }
 
+/** The same decomposition with the eigenvectors as rows (symEigenRows). */
+export interface SymEigenRows {
+  /** Eigenvalues, ascending. */
+  values: Float64Array;
+  /** Row p (rows[p * n .. p * n + n)) is the unit eigenvector of values[p]. */
+  rows: Float64Array;
+}
+
 /**
- * Eigen-decomposition A = V diag(λ) Vᵀ of a symmetric d×d matrix (its lower triangle is used after
- * symmetrisation). Householder reduction to tridiagonal form, then implicit QL with Wilkinson-like
- * shifts (tred2/tql2). Eigenvalues ascending; V orthogonal.
+ * Eigen-decomposition A = V diag(λ) Vᵀ of a symmetric d×d matrix (symmetrised first, (A + Aᵀ)/2). Eigenvalues
+ * ascending; V orthogonal, its columns the eigenvectors. The solver is symEigenRows; V is its rows transposed.
+ * Throws RangeError / TypeError for a bad d or a matrix shorter than d × d.
  */
 export function symEigen(a: Float64Array, d: number): SymEigen {
   checkSquare(a, d, 'symEigen');
-  // Work on V as a d×d row-major array V[i][j].
-  const V = a.slice();
-  symmetrize(V, d);
-  const dd = new Float64Array(d);
-  const e = new Float64Array(d);
-  tred2(V, dd, e, d);
-  tql2(V, dd, e, d);
-  return { values: dd, vectors: V };
+  const { values, rows } = eigenRows(a, d);
+  return { values, vectors: transpose(rows, d, d) };
 }
 
-function tred2(V: Float64Array, dd: Float64Array, e: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) dd[j] = V[(n - 1) * n + j];
+/**
+ * Eigen-decomposition of a symmetric n × n matrix (row-major, symmetrised first) with the eigenvectors stored as
+ * rows, W = Vᵀ: Householder reduction to tridiagonal form, then implicit QL with Wilkinson-like shifts (tred2/tql2
+ * of EISPACK, as in JAMA; Golub & Van Loan, Matrix Computations, 4th ed., §8.3). Storing W = Vᵀ keeps the inner
+ * loops of both phases on contiguous memory, which is what makes large matrices (the 512 × 512 Gram matrices of
+ * the style pipeline) fast. About 9 n³ flops. Throws RangeError when a.length ≠ n².
+ */
+export function symEigenRows(a: ArrayLike<number>, n: number): SymEigenRows {
+  if (a.length !== n * n) throw new RangeError(`symEigenRows: expected ${n}×${n} = ${n * n} entries, got ${a.length}`);
+  return eigenRows(a, n);
+}
+
+function eigenRows(a: ArrayLike<number>, n: number): SymEigenRows {
+  const W = new Float64Array(n * n);
+  // Symmetrise (W starts as the matrix itself; it is symmetric, so W = Vᵀ holds at the start).
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) W[i * n + j] = 0.5 * (a[i * n + j] + a[j * n + i]);
+  const dd = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n === 1) {
+    dd[0] = W[0];
+    W[0] = 1;
+    return { values: dd, rows: W };
+  }
+  tred2Rows(W, dd, e, n);
+  tridiagonalQL(W, dd, e, n);
+  return { values: dd, rows: W };
+}
+
+/**
+ * Householder tridiagonalisation (tred2) of the symmetric matrix in W, accumulating the orthogonal transform
+ * transposed in W; returns the diagonal in dd and the off-diagonal in e (e[i] couples i − 1 and i).
+ */
+function tred2Rows(W: Float64Array, dd: Float64Array, e: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) dd[j] = W[j * n + (n - 1)];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0, h = 0;
     for (let k = 0; k < i; k++) scale += Math.abs(dd[k]);
     if (scale === 0) {
       e[i] = dd[i - 1];
       for (let j = 0; j < i; j++) {
-        dd[j] = V[(i - 1) * n + j];
-        V[i * n + j] = 0;
-        V[j * n + i] = 0;
+        dd[j] = W[j * n + (i - 1)];
+        W[j * n + i] = 0;
+        W[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) { dd[k] /= scale; h += dd[k] * dd[k]; }
@@ -328,11 +363,11 @@ function tred2(V: Float64Array, dd: Float64Array, e: Float64Array, n: number): v
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = dd[j];
-        V[j * n + i] = f;
-        g = e[j] + V[j * n + j] * f;
+        W[i * n + j] = f;
+        g = e[j] + W[j * n + j] * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += V[k * n + j] * dd[k];
-          e[k] += V[k * n + j] * f;
+          g += W[j * n + k] * dd[k];
+          e[k] += W[j * n + k] * f;
         }
         e[j] = g;
       }
@@ -343,36 +378,42 @@ function tred2(V: Float64Array, dd: Float64Array, e: Float64Array, n: number): v
       for (let j = 0; j < i; j++) {
         f = dd[j];
         g = e[j];
-        for (let k = j; k <= i - 1; k++) V[k * n + j] -= f * e[k] + g * dd[k];
-        dd[j] = V[(i - 1) * n + j];
-        V[i * n + j] = 0;
+        for (let k = j; k <= i - 1; k++) W[j * n + k] -= f * e[k] + g * dd[k];
+        dd[j] = W[j * n + (i - 1)];
+        W[j * n + i] = 0;
       }
     }
     dd[i] = h;
   }
   for (let i = 0; i < n - 1; i++) {
-    V[(n - 1) * n + i] = V[i * n + i];
-    V[i * n + i] = 1;
+    W[i * n + (n - 1)] = W[i * n + i];
+    W[i * n + i] = 1;
     const h = dd[i + 1];
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) dd[k] = V[k * n + i + 1] / h;
+      for (let k = 0; k <= i; k++) dd[k] = W[(i + 1) * n + k] / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += V[k * n + i + 1] * V[k * n + j];
-        for (let k = 0; k <= i; k++) V[k * n + j] -= g * dd[k];
+        for (let k = 0; k <= i; k++) g += W[(i + 1) * n + k] * W[j * n + k];
+        for (let k = 0; k <= i; k++) W[j * n + k] -= g * dd[k];
       }
     }
-    for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
+    for (let k = 0; k <= i; k++) W[(i + 1) * n + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    dd[j] = V[(n - 1) * n + j];
-    V[(n - 1) * n + j] = 0;
+    dd[j] = W[j * n + (n - 1)];
+    W[j * n + (n - 1)] = 0;
   }
-  V[(n - 1) * n + n - 1] = 1;
+  W[(n - 1) * n + (n - 1)] = 1;
   e[0] = 0;
 }
 
-function tql2(V: Float64Array, dd: Float64Array, e: Float64Array, n: number): void {
+/**
+ * Implicit QL on a symmetric tridiagonal matrix (tql2): on entry dd is its diagonal and e[i] couples i − 1 and i
+ * (e[0] unused); on return dd holds the eigenvalues ascending. With W (n × n, row-stored: row p is a vector) the
+ * same plane rotations are applied to W's rows, so W = Qᵀ from tred2Rows becomes the eigenvector rows. Throws an
+ * Error when an eigenvalue takes more than 60·n iterations.
+ */
+export function tridiagonalQL(W: Float64Array | null, dd: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0, tst1 = 0;
@@ -414,11 +455,10 @@ function tql2(V: Float64Array, dd: Float64Array, e: Float64Array, n: number): vo
           c = p / r;
           p = c * dd[i] - s * g;
           dd[i + 1] = h + s * (c * g + s * dd[i]);
-          for (let k = 0; k < n; k++) {
-            const kn = k * n;
-            h = V[kn + i + 1];
-            V[kn + i + 1] = s * V[kn + i] + c * h;
-            V[kn + i] = c * V[kn + i] - s * h;
+          if (W) for (let k = 0; k < n; k++) {
+            h = W[(i + 1) * n + k];
+            W[(i + 1) * n + k] = s * W[i * n + k] + c * h;
+            W[i * n + k] = c * W[i * n + k] - s * h;
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
@@ -429,14 +469,14 @@ function tql2(V: Float64Array, dd: Float64Array, e: Float64Array, n: number): vo
     dd[l] = dd[l] + f;
     e[l] = 0;
   }
-  // Sort ascending (selection sort on values, swapping eigenvector columns).
+  // Sort ascending (selection sort on values, swapping eigenvector rows).
   for (let i = 0; i < n - 1; i++) {
     let k = i, p = dd[i];
     for (let j = i + 1; j < n; j++) if (dd[j] < p) { k = j; p = dd[j]; }
     if (k !== i) {
       dd[k] = dd[i];
       dd[i] = p;
-      for (let j = 0; j < n; j++) { const t = V[j * n + i]; V[j * n + i] = V[j * n + k]; V[j * n + k] = t; }
+      if (W) for (let j = 0; j < n; j++) { const t = W[i * n + j]; W[i * n + j] = W[k * n + j]; W[k * n + j] = t; }
     }
   }
 }
