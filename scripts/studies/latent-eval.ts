@@ -14,11 +14,15 @@
  *   nice -n 15 npm run latent-eval -- [--methods em,sw,sc2,fixed-basis,mmd] [--sets models/gmm] [--codes artifacts/codes]
  *       [--autoencoder models/autoencoder] [--classifier models/classifier] [--per-class 1000] [--per-component 10000]
  *       [--runs 5] [--fool-n 5000] [--fool-epochs 10] [--unsup-k 10] [--unsup-limit 10000] [--unsup-cov full|diag]
- *       [--unsup-iter-scale 1] [--unsup-opt method:key=value ...] [--class-fooling] [--append] [--report] [--skip class,unsup,fool,reference]
+ *       [--unsup-iter-scale 1] [--unsup-opt method:key=value ...] [--unsup-start default|classes] [--class-fooling] [--append] [--report] [--skip class,unsup,fool,reference]
  *       [--out docs/results/latent-eval.json] [--img docs/img/latent] [--seed 0] [--backend wasm]
  *
  * The unsupervised fits use LATENT_FIT_DEFAULTS (src/latent/fit.ts) overridden by UNSUP_FIT_DEFAULTS below and by
- * --unsup-opt (e.g. --unsup-opt sw:L=64); every fit runs to its own convergence rule.
+ * --unsup-opt (e.g. --unsup-opt sw:L=64); every fit runs to its own convergence rule. --unsup-start classes starts
+ * every unsupervised fit from the class Gaussians of its codes (mean and full covariance of each digit's codes,
+ * weights = class frequencies): the labels choose the start only. That start itself is scored too (results
+ * `unsupStart`): it tells whether a class-aligned K = 10 GMM is a better or worse likelihood optimum than the one the
+ * fitters find from their own starts, i.e. whether purity is bounded by the fitter or by the latent space.
  *
  * Results are written to --out after every step (JSON), so an interrupted run keeps what it measured; --append
  * adds to an existing results file (per method) instead of starting a new one.
@@ -52,6 +56,7 @@ const cli = parseCli({
     'unsup-cov': { type: 'choice', choices: ['full', 'diag'], default: 'full' },
     'unsup-iter-scale': { type: 'number', gt: 0, max: 10, default: 1, help: 'scales the fitters\' default iterations' },
     'unsup-opt': { type: 'strings', meta: 'METHOD:KEY=VALUE', help: 'an option of one method\'s unsupervised fit (e.g. sw:L=64)' },
+    'unsup-start': { type: 'choice', choices: ['default', 'classes'], default: 'default', help: "start of the unsupervised fits: the fitter's own, or the class Gaussians of the labelled codes (labels used for the start only: an oracle bound)" },
     'unsup-save': { type: 'string', meta: 'DIR', help: 'also write each unsupervised GMM (JSON) and its fit history to DIR' },
     'class-fooling': { type: 'boolean', help: 'also the fooling rate of the class-conditional sets' },
     skip: { type: 'list', choices: SKIPPABLE, default: [], help: 'parts to skip' },
@@ -108,7 +113,7 @@ const {
   classifyImages, confusionMatrix, confusionMatrixSvg, featuresOfImages, foolingRate, gaussianStats, frechetFromStats,
   gmmPurity, perClassAccuracy, perClassAccuracyOf,
 } = await import('../../src/eval/index.ts');
-const { fitGMM } = await import('../../src/gmm/index.ts');
+const { fitGMM, GMM } = await import('../../src/gmm/index.ts');
 const { decodeCodes, imagesGridPng, LATENT_FIT_DEFAULTS, LatentModelSet, mixClasses, splitByClass } = await import('../../src/latent/index.ts');
 const { loadCodesFile } = await import('../../src/latent/load-codes.ts');
 const { featureModel } = await import('../../src/models/classifier.ts');
@@ -245,6 +250,41 @@ unsupIdx.forEach((r, i) => {
 const unsupPoints = { n: unsupIdx.length, d: train.d, data: unsupData };
 const realCodes = { n: train.n, d: train.d, data: train.data };
 const testPoints = { n: testCodes.n, d: testCodes.d, data: Float64Array.from(testCodes.data) };
+let classStart: InstanceType<typeof GMM> | undefined;
+if (values['unsup-start'] === 'classes') {
+  if (unsupCov !== 'full') throw new UsageError('--unsup-start classes needs --unsup-cov full');
+  const labels = Array.from(unsupIdx, (r) => train.labels[r]);
+  const classes = [...new Set(labels)].sort((a, b) => a - b);
+  if (classes.length !== unsupK) throw new UsageError(`--unsup-start classes needs --unsup-k ${classes.length} (the classes in the codes), got ${unsupK}`);
+  const d = train.d, k = classes.length;
+  const weights = new Float64Array(k), means = new Float64Array(k * d), covariances = new Float64Array(k * d * d);
+  classes.forEach((c, ci) => {
+    const rows = labels.flatMap((l, i) => (l === c ? [i] : []));
+    weights[ci] = rows.length / labels.length;
+    const mu = means.subarray(ci * d, (ci + 1) * d);
+    for (const i of rows) for (let j = 0; j < d; j++) mu[j] += unsupData[i * d + j] / rows.length;
+    const S = covariances.subarray(ci * d * d, (ci + 1) * d * d);
+    for (const i of rows) {
+      for (let a = 0; a < d; a++) {
+        const xa = unsupData[i * d + a] - mu[a];
+        for (let b = 0; b <= a; b++) S[a * d + b] += (xa * (unsupData[i * d + b] - mu[b])) / rows.length;
+      }
+    }
+    for (let a = 0; a < d; a++) {
+      S[a * d + a] += 1e-6;
+      for (let b = 0; b < a; b++) S[b * d + a] = S[a * d + b];
+    }
+  });
+  classStart = new GMM({ k, d, covarianceType: 'full', weights, means, covariances }, { method: 'class Gaussians (labels used)' });
+  const pur = gmmPurity(classStart, decoder, classifier, { perComponent, seed: seed + 11 });
+  results.unsupStart = {
+    what: 'class Gaussians of the unsupervised codes (labels used): the start of every unsupervised fit',
+    trainNll: classStart.nll(unsupPoints), testNll: classStart.nll(testPoints),
+    purity: { mean: pur.mean, weightedMean: pur.weightedMean, distinctMajorities: pur.distinctMajorities, perComponent, components: pur.components.map((c) => ({ majority: c.majority, purity: c.purity, weight: c.weight })) },
+  };
+  log(`class-Gaussian start: train NLL ${classStart.nll(unsupPoints).toFixed(3)}, test NLL ${classStart.nll(testPoints).toFixed(3)}, purity ${pct(pur.mean)}`);
+  save();
+}
 
 for (const method of methods) {
   const r: Record<string, unknown> = (perMethod[method] ??= {});
@@ -292,11 +332,12 @@ for (const method of methods) {
     const base: Record<string, unknown> = { ...(LATENT_FIT_DEFAULTS[method] ?? {}), ...(UNSUP_FIT_DEFAULTS[method] ?? {}), ...(unsupOpts[method] ?? {}) };
     if (typeof base.maxIter === 'number' && iterScale !== 1) base.maxIter = Math.max(1, Math.round(base.maxIter * iterScale));
     if (typeof base.batchSize === 'number' && base.batchSize > unsupPoints.n) base.batchSize = unsupPoints.n;
-    const opts = { ...base, k: unsupK, seed: seed + 7, covarianceType: unsupCov };
+    const opts = { ...base, k: unsupK, seed: seed + 7, covarianceType: unsupCov, ...(classStart ? { init: 'classes' } : {}) };
     log(`${method}: fitting the unsupervised K=${unsupK} ${unsupCov} GMM on ${unsupPoints.n} training codes (${JSON.stringify(opts)})`);
     let lastLog = 0;
     const { gmm, history } = fitGMM(method, unsupPoints, {
       ...opts,
+      ...(classStart ? { init: classStart } : {}),
       onStep: ({ step, loss }: { step: number; loss: number }) => {
         if (performance.now() - lastLog > 15_000) {
           lastLog = performance.now();

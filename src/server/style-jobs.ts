@@ -22,6 +22,7 @@ export const STYLE_JOB_DEFAULTS = {
   blend: 'data' as const,
   mode: 'sampled' as const,
   ratio: 0.5,
+  seed: 0,
 };
 
 const imageSource = z.union([
@@ -44,6 +45,7 @@ export function styleJobSchema(caps: Caps) {
       iterations: z.number().int().min(1).max(caps.maxStyleIterations).optional(),
       /** Images to generate (each from its own Gram sample). */
       samples: z.number().int().min(1).max(caps.maxStyleSamples).optional(),
+      /** Seed of the Gram samples and of the start images (default 0). */
       seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
       /** 'sampled' (default): each image from Gram matrices sampled from the style mixture; 'mean': the average style. */
       mode: z.enum(['sampled', 'mean']).optional(),
@@ -90,6 +92,25 @@ const GRACE_MS = 1500;
  */
 export const styleCache = new StyleMemoryCache();
 
+/** The worker's settings for a job: the request's values, each absent one filled from STYLE_JOB_DEFAULTS. */
+export function styleWorkerInput(opts: { styles: ResolvedImage[]; content: ResolvedImage | null; params: StyleJobParams; mobilenetDir: string; crops?: number }): StyleWorkerInput {
+  const p = opts.params;
+  return {
+    styles: opts.styles,
+    content: opts.content,
+    ratio: p.ratio ?? STYLE_JOB_DEFAULTS.ratio,
+    size: p.size ?? STYLE_JOB_DEFAULTS.size,
+    iterations: p.iterations ?? STYLE_JOB_DEFAULTS.iterations,
+    samples: p.samples ?? STYLE_JOB_DEFAULTS.samples,
+    seed: p.seed ?? STYLE_JOB_DEFAULTS.seed,
+    mode: p.mode ?? STYLE_JOB_DEFAULTS.mode,
+    method: p.method ?? STYLE_JOB_DEFAULTS.method,
+    blend: p.blend ?? STYLE_JOB_DEFAULTS.blend,
+    mobilenetDir: opts.mobilenetDir,
+    ...(opts.crops !== undefined ? { crops: opts.crops } : {}),
+  };
+}
+
 /**
  * Runs one style job in a worker thread. Messages from the worker: progress, preview, result, error,
  * finished, and cache-get {id, key} (answered with cache-reply {id, entry}) / cache-put {key, entry}.
@@ -97,21 +118,7 @@ export const styleCache = new StyleMemoryCache();
 export function styleRunner(opts: { styles: ResolvedImage[]; content: ResolvedImage | null; params: StyleJobParams; mobilenetDir: string; crops?: number; cache?: StyleMemoryCache | null }): JobRunner {
   const cache = opts.cache === undefined ? styleCache : opts.cache;
   return async (_params, ctx) => {
-    const p = opts.params;
-    const input: StyleWorkerInput = {
-      styles: opts.styles,
-      content: opts.content,
-      ratio: p.ratio ?? STYLE_JOB_DEFAULTS.ratio,
-      size: p.size ?? STYLE_JOB_DEFAULTS.size,
-      iterations: p.iterations ?? STYLE_JOB_DEFAULTS.iterations,
-      samples: p.samples ?? STYLE_JOB_DEFAULTS.samples,
-      seed: p.seed ?? 0,
-      mode: p.mode ?? STYLE_JOB_DEFAULTS.mode,
-      method: p.method ?? STYLE_JOB_DEFAULTS.method,
-      blend: p.blend ?? STYLE_JOB_DEFAULTS.blend,
-      mobilenetDir: opts.mobilenetDir,
-      ...(opts.crops !== undefined ? { crops: opts.crops } : {}),
-    };
+    const input = styleWorkerInput(opts);
     let error: string | null = null;
     const w = runWorker(siblingModule('./workers/style-worker', import.meta.url), { input }, (m) => {
       if (m.type === 'progress') ctx.progress({ fraction: m.fraction, message: m.message, values: m.values });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GMM } from '../../src/gmm/gmm.ts';
-import { slicedWasserstein, wasserstein1D } from '../../src/gmm/wasserstein.ts';
+import { checkPoints, slicedWasserstein, wasserstein1D } from '../../src/gmm/wasserstein.ts';
 import { slicedCramer2 } from '../../src/gmm/cramer.ts';
 import { mmd2, mmd2Grad, mmdPointsTerm, mmdSelfTerm, pointsKernelMean } from '../../src/gmm/mmd.ts';
 import { fitFixedBasis1D, fixedBasisLoss, FixedBasisProduct } from '../../src/gmm/fixed-basis.ts';
@@ -99,4 +99,16 @@ test('fixed-basis d > 1: PCA product model samples deterministically and matches
   }
   assert.ok(Number.isFinite(r.product!.nll(pts)));
   assert.equal(r.gmm.k, 4);
+});
+
+test('checkPoints rejects a non-finite value at every position of the data, first and last included', () => {
+  const d = 3, n = 4;
+  assert.doesNotThrow(() => checkPoints({ n, d, data: new Float64Array(n * d).fill(0.5) }, 'x', d));
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    for (const i of [0, 1, d, n * d - 1]) {
+      const data = new Float64Array(n * d).fill(0.5);
+      data[i] = bad;
+      assert.throws(() => checkPoints({ n, d, data }, 'x'), new RegExp(`^RangeError: x\\.data\\[${i}\\] \\(point ${Math.floor(i / d)}\\) is not finite`), `data[${i}] = ${bad}`);
+    }
+  }
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { imageGridPng, writePng } from '../../src/util/png.ts';
+import { imageGridPixels, imageGridPng, writePng } from '../../src/util/png.ts';
 
 async function decode(png: Buffer) {
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
@@ -37,6 +37,28 @@ test('imageGridPng: layout, size, pixel values and scaling of a grey grid', asyn
   assert.equal(at(2, 8), Math.round((255 * 3) / 4));
   // the empty 4th cell stays padding.
   assert.equal(at(10, 8), 0);
+});
+
+test('imageGridPixels: every pixel of a scaled, padded grid, padding included', () => {
+  // 5 images 2×3 on 3 columns (2 rows, one empty cell), pad 2, scale 3: each output pixel is checked against the
+  // cell it falls in, computed from its own coordinates (so a tile writing one row or column too far shows up).
+  const n = 5, h = 2, w = 3, cols = 3, pad = 2, scale = 3;
+  const imgs = new Float32Array(n * h * w);
+  for (let k = 0; k < n; k++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) imgs[(k * h + y) * w + x] = (1 + k * h * w + y * w + x) / 40;
+  const px = imageGridPixels(imgs, { n, h, w, c: 1, cols, pad, scale, padValue: 0 });
+  assert.equal(px.width, (cols * w + (cols + 1) * pad) * scale);
+  assert.equal(px.height, (2 * h + 3 * pad) * scale);
+  for (let Y = 0; Y < px.height; Y++) {
+    for (let X = 0; X < px.width; X++) {
+      const u = Math.floor(X / scale), v = Math.floor(Y / scale);
+      const cx = Math.floor((u - pad) / (w + pad)), ix = u - pad - cx * (w + pad);
+      const cy = Math.floor((v - pad) / (h + pad)), iy = v - pad - cy * (h + pad);
+      const k = cy * cols + cx;
+      const inside = u >= pad && v >= pad && ix < w && iy < h && k < n;
+      const want = inside ? Math.round(255 * imgs[(k * h + iy) * w + ix]) : 0;
+      assert.equal(px.data[Y * px.width + X], want, `pixel (${X}, ${Y})`);
+    }
+  }
 });
 
 test('imageGridPng: RGB, clamping and NaN', async () => {
