@@ -46,6 +46,7 @@ import { Rng } from '../util/rng.ts';
 import { INV_SQRT2PI, erf, normCdf, normPdf, normSf, validateMixture1D } from './mixture1d.ts';
 import { backProjectCovariances, checkGMMParamsShape, checkPoints, projectGMM, projectGMMAll, projectPointsAll, randomDirections } from './wasserstein.ts';
 import { factorGradFullWasm, gramFullWasm } from './wasm/sliced.ts';
+import { isPoints } from './points.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Scalar kernels
@@ -301,9 +302,6 @@ export interface SlicedCramerGrad {
   dCovariances: Float64Array;
 }
 
-function isPoints(t: GMMParams | Points): t is Points {
-  return (t as Points).data !== undefined;
-}
 
 /** Pre-computed target slices for repeated evaluation along the same directions. */
 export interface CramerTargetSlices {

@@ -160,16 +160,8 @@ export function invertLower(L: Float64Array, d: number, out: Float64Array = new 
 
 /** A⁻¹ = L⁻ᵀ L⁻¹ from the Cholesky factor of A. */
 export function inverseFromCholesky(L: Float64Array, d: number, out: Float64Array = new Float64Array(d * d)): Float64Array {
-  const Li = invertLower(L, d);
   // (L⁻ᵀ L⁻¹)_ij = Σ_{p ≥ max(i,j)} Li_pi Li_pj
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let p = i; p < d; p++) s += Li[p * d + i] * Li[p * d + j];
-      out[i * d + j] = s;
-      out[j * d + i] = s;
-    }
-  }
+  lowerGram(invertLower(L, d), 0, d, out);
   return out;
 }
 
@@ -479,6 +471,22 @@ export function tridiagonalQL(W: Float64Array | null, dd: Float64Array, e: Float
       if (W) for (let j = 0; j < n; j++) { const t = W[i * n + j]; W[i * n + j] = W[k * n + j]; W[k * n + j] = t; }
     }
   }
+}
+
+/**
+ * out = Lᵀ L for the lower-triangular d×d matrix L stored row-major at L[off …] (upper part ignored), e.g. a
+ * precision Σ⁻¹ = Pᵀ P from its factor P (density.ts precisionFactors). Returns out.
+ */
+export function lowerGram(L: Float64Array, off: number, d: number, out: Float64Array): Float64Array {
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b <= a; b++) {
+      let v = 0;
+      for (let p = a; p < d; p++) v += L[off + p * d + a] * L[off + p * d + b];
+      out[a * d + b] = v;
+      out[b * d + a] = v;
+    }
+  }
+  return out;
 }
 
 /**

@@ -26,16 +26,15 @@ import type { GMMParams, Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
 import { checkGMMParamsShape, checkPoints } from './wasserstein.ts';
 import { GMM } from './gmm.ts';
-import { choleskyInto } from './linalg.ts';
+import { invertLower, lowerGram } from './linalg.ts';
 import { precisionFactors, quadFull, weightedScatter, type ScatterScratch } from './density.ts';
 import { HistoryRecorder } from './history.ts';
 import { resolveInit } from './init.ts';
 import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from './optim.ts';
 import { GMMOptionError, booleanOption, nonNegativeInt, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon } from './options.ts';
-import { selectRows } from './points.ts';
+import { isPoints, selectRows } from './points.ts';
 import type { FitResult } from './contract.ts';
-import { covarianceGradToFactorGrad, factorsToCovariances, weightGradToLogitGrad } from './cramer.ts';
-import { FactorParams, PlateauMonitor, SW_DEFAULTS, checkTarget, scaledStep, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, type Frame } from './sw.ts';
+import { FactorParams, FactorSteps, PlateauMonitor, SW_DEFAULTS, batchBuffer, checkTarget, drawBatch, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, type Frame } from './sw.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Small dense SPD helpers (d x d, row-major)
@@ -56,26 +55,8 @@ export function spdInverseLogDet(M: Float64Array, d: number, where = 'spdInverse
   }
   let logDet = 0;
   for (let i = 0; i < d; i++) logDet += 2 * Math.log(Lm[i * d + i]);
-  // inverse of L (lower), then inv = L^{-T} L^{-1}
-  const Li = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    Li[i * d + i] = 1 / Lm[i * d + i];
-    for (let j = 0; j < i; j++) {
-      let s = 0;
-      for (let t = j; t < i; t++) s -= Lm[i * d + t] * Li[t * d + j];
-      Li[i * d + j] = s / Lm[i * d + i];
-    }
-  }
-  const inv = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let t = i; t < d; t++) s += Li[t * d + i] * Li[t * d + j];
-      inv[i * d + j] = s;
-      inv[j * d + i] = s;
-    }
-  }
-  return { inv, logDet };
+  // inv = L^{-T} L^{-1}
+  return { inv: lowerGram(invertLower(Lm, d), 0, d, new Float64Array(d * d)), logDet };
 }
 
 /** Covariance of component c as a full d x d matrix (expanding 'diag'). */
@@ -145,9 +126,6 @@ export interface MMDGrad {
   dCovariances: Float64Array;
 }
 
-function isPoints(t: GMMParams | Points): t is Points {
-  return (t as Points).data !== undefined;
-}
 
 /** (1/n^2) sum_ij exp(-|x_i - x_j|^2 / (2 h^2)): the model-independent point-point term. */
 export function pointsKernelMean(points: Points, h: number): number {
@@ -225,20 +203,7 @@ function crossTerm(
   for (let i = 0; i < P.k; i++) {
     const Si = fullCov(P, i);
     for (let j = 0; j < Q.k; j++) {
-      const Sj = fullCov(Q, j);
-      const M = new Float64Array(d * d);
-      for (let t = 0; t < d * d; t++) M[t] = Si[t] + Sj[t];
-      for (let t = 0; t < d; t++) M[t * d + t] += h2;
-      const { inv: A, logDet } = spdInverseLogDet(M, d, 'mmd: Sigma_i + Sigma_j + h^2 I');
-      for (let t = 0; t < d; t++) delta[t] = P.means[i * d + t] - Q.means[j * d + t];
-      let q = 0;
-      for (let a = 0; a < d; a++) {
-        let r = 0;
-        for (let b = 0; b < d; b++) r += A[a * d + b] * delta[b];
-        Ad[a] = r;
-        q += delta[a] * r;
-      }
-      const K = Math.exp(hd - 0.5 * logDet - 0.5 * q);
+      const { K, A } = pairKernel(Si, fullCov(Q, j), P.means, i, Q.means, j, d, h2, hd, new Float64Array(d * d), delta, Ad);
       const wi = P.weights[i], vj = Q.weights[j];
       value += mult * wi * vj * K;
       if (grad) {
@@ -252,6 +217,29 @@ function crossTerm(
     }
   }
   return value;
+}
+
+/**
+ * One pair's Gaussian-kernel integral K = h^d |M|^(-1/2) exp(-(1/2) delta^T M^-1 delta), M = Sigma_i + Sigma_j + h^2 I,
+ * delta = mu_i - mu_j (means rows i of `mi` and j of `mj`): the closed form of the module comment. Fills M (scratch),
+ * delta and u = A delta, and returns K and A = M^-1. Throws (spdInverseLogDet) when M is not positive-definite.
+ */
+function pairKernel(
+  Si: Float64Array, Sj: Float64Array, mi: Float64Array, i: number, mj: Float64Array, j: number, d: number, h2: number, hd: number,
+  M: Float64Array, delta: Float64Array, u: Float64Array,
+): { K: number; A: Float64Array } {
+  for (let t = 0; t < d * d; t++) M[t] = Si[t] + Sj[t];
+  for (let t = 0; t < d; t++) M[t * d + t] += h2;
+  const { inv: A, logDet } = spdInverseLogDet(M, d, 'mmd: Sigma_i + Sigma_j + h^2 I');
+  for (let t = 0; t < d; t++) delta[t] = mi[i * d + t] - mj[j * d + t];
+  let q = 0;
+  for (let a = 0; a < d; a++) {
+    let r = 0;
+    for (let b = 0; b < d; b++) r += A[a * d + b] * delta[b];
+    u[a] = r;
+    q += delta[a] * r;
+  }
+  return { K: Math.exp(hd - 0.5 * logDet - 0.5 * q), A };
 }
 
 /** dC_i += scale * (1/2) (A S A - sK A), S = sum K delta delta^T; diag keeps the diagonal. */
@@ -348,19 +336,7 @@ export function mmdSelfTerm(P: GMMParams, h: number, grad: GradAcc | null): numb
   for (let i = 0; i < k; i++) {
     const Si = fullCov(P, i);
     for (let i2 = i; i2 < k; i2++) {
-      const Sj = fullCov(P, i2);
-      for (let t = 0; t < d * d; t++) M[t] = Si[t] + Sj[t];
-      for (let t = 0; t < d; t++) M[t * d + t] += h2;
-      const { inv: A, logDet } = spdInverseLogDet(M, d, 'mmd: Sigma_i + Sigma_j + h^2 I');
-      for (let t = 0; t < d; t++) delta[t] = P.means[i * d + t] - P.means[i2 * d + t];
-      let q = 0;
-      for (let a = 0; a < d; a++) {
-        let r = 0;
-        for (let b = 0; b < d; b++) r += A[a * d + b] * delta[b];
-        u[a] = r;
-        q += delta[a] * r;
-      }
-      const K = Math.exp(hd - 0.5 * logDet - 0.5 * q);
+      const { K, A } = pairKernel(Si, fullCov(P, i2), P.means, i, P.means, i2, d, h2, hd, M, delta, u);
       const wi = P.weights[i], wj = P.weights[i2];
       const same = i === i2;
       value += (same ? 1 : 2) * wi * wj * K;
@@ -433,15 +409,7 @@ export function mmdPointsTerm(P: GMMParams, X: Points, h: number, grad: GradAcc 
     }
     for (let t = 0; t < d; t++) sKd[t] = sK * P.means[c * d + t] - sKx[t];
     // A = M^{-1} = P^T P (P lower triangular).
-    const Pm = pf.prec, po = c * d * d;
-    for (let a = 0; a < d; a++) {
-      for (let b = 0; b <= a; b++) {
-        let v = 0;
-        for (let p = a; p < d; p++) v += Pm[po + p * d + a] * Pm[po + p * d + b];
-        A[a * d + b] = v;
-        A[b * d + a] = v;
-      }
-    }
+    lowerGram(pf.prec, c * d * d, d, A);
     for (let a = 0; a < d; a++) {
       let r = 0;
       for (let b = 0; b < d; b++) r += A[a * d + b] * sKd[b];
@@ -506,17 +474,12 @@ export function fitMMD(target: Points | GMM, options: Record<string, unknown>): 
   const { k, covarianceType } = init;
   const fLen = covarianceType === 'full' ? d * d : d;
   const fp = new FactorParams(init, common.regCovar / (frame.scale * frame.scale), new Float64Array(0), 'fitMMD');
-  const { z, S, weights, params } = fp;
-  const mu = params.means;
-  const optZ = createOptimizer({ name: optName, lr: lrW, ...extras }, k);
-  const optM = createOptimizer({ name: optName, lr, ...extras }, k * d);
-  const optS = createOptimizer({ name: optName, lr, ...extras }, k * fLen);
-  const gZ = new Float64Array(k), gS = new Float64Array(k * fLen);
-  const scrZ = new Float64Array(k), scrM = new Float64Array(k * d), scrS = new Float64Array(k * fLen);
+  const { params } = fp;
+  const stepper = new FactorSteps(fp, (rate, size) => createOptimizer({ name: optName, lr: rate, ...extras }, size), { weights: lrW, means: lr, factors: lr });
   const rng = new Rng(common.seed).fork();
   const targetParams = isGMM ? paramsFrame(target.params(), frame, 1) : null;
   const pts = isGMM ? null : pointsToFrame(target, frame);
-  const batch: Points | null = pts && batchSize < pts.n ? { n: batchSize, d, data: new Float64Array(batchSize * d) } : pts;
+  const batch = pts && batchBuffer(pts, batchSize);
   // Target-target term (constant): closed form for a GMM, else estimated on <= 2000 points.
   const ttPts = pts ? (pts.n > 2000 ? selectRows(pts, rng.permutation(pts.n).subarray(0, 2000)) : pts) : null;
   const tt = targetParams ? mmdSelfTerm(targetParams, h, null) : pointsKernelMean(ttPts!, h);
@@ -528,10 +491,7 @@ export function fitMMD(target: Points | GMM, options: Record<string, unknown>): 
   let steps = 0, converged = false;
   for (let step = 0; step < common.maxIter; step++) {
     fp.sync();
-    if (pts && batch !== pts) {
-      const perm = rng.permutation(pts.n);
-      for (let r = 0; r < batchSize; r++) batch!.data.set(pts.data.subarray(perm[r] * d, perm[r] * d + d), r * d);
-    }
+    if (pts) drawBatch(pts, batch!, rng);
     grad.dW.fill(0); grad.dM.fill(0); grad.dC.fill(0);
     let value: number;
     try {
@@ -544,12 +504,7 @@ export function fitMMD(target: Points | GMM, options: Record<string, unknown>): 
     const go = rec.record(value, snapshot);
     if (monitor.update(step, value)) { converged = true; break; }
     if (!go) break;
-    weightGradToLogitGrad(weights, grad.dW, gZ);
-    covarianceGradToFactorGrad(S, grad.dC, k, d, covarianceType, gS);
-    const factor = scheduleFactor(schedule, step, common.maxIter, lrFinal);
-    scaledStep(optZ, z, gZ, factor, scrZ);
-    scaledStep(optM, mu, grad.dM, factor, scrM);
-    scaledStep(optS, S, gS, factor, scrS);
+    stepper.step(grad.dW, grad.dM, grad.dC, scheduleFactor(schedule, step, common.maxIter, lrFinal));
   }
   fp.sync();
   const gmm = snapshot();

@@ -32,7 +32,7 @@
 import type { Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
 import { GMM } from './gmm.ts';
-import { choleskyInto } from './linalg.ts';
+import { choleskyInto, lowerGram } from './linalg.ts';
 import { estimateLogProb, logSumExpRows, precisionFactors, weightedScatter, type PrecisionFactors, type ScatterScratch } from './density.ts';
 import { HistoryRecorder } from './history.ts';
 import { resolveInit } from './init.ts';
@@ -226,15 +226,7 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
         continue;
       }
       // Σ⁻¹ = Pᵀ P with P = pf.prec (lower triangular).
-      const P = pf!.prec, po = c * d * d;
-      for (let a = 0; a < d; a++) {
-        for (let b = 0; b <= a; b++) {
-          let v = 0;
-          for (let p = a; p < d; p++) v += P[po + p * d + a] * P[po + p * d + b];
-          precision[a * d + b] = v;
-          precision[b * d + a] = v;
-        }
-      }
+      lowerGram(pf!.prec, c * d * d, d, precision);
       for (let a = 0; a < d; a++) {
         let v = 0;
         for (let j = 0; j < d; j++) v += precision[a * d + j] * sx[j];

@@ -70,17 +70,21 @@ export function createOptimizer(opts: OptimizerOptions, size: number): Optimizer
   const block = optional('blockSize', opts.blockSize, 1, positiveInt);
   if (block > 1 && name !== 'rmsprop') throw new GMMOptionError(`createOptimizer: option blockSize applies to 'rmsprop' only, got optimizer '${name}'`);
   if (size % block !== 0) throw new GMMOptionError(`createOptimizer: blockSize ${block} does not divide the parameter count ${size}`);
-  const check = (p: Float64Array, g: Float64Array) => {
-    if (p.length !== size || g.length !== size) throw new RangeError(`${name}.step: params and grad must have length ${size}, got ${p.length} and ${g.length}`);
-  };
+  /** The optimiser from its update (run after the length check) and its state reset. */
+  const make = (update: (p: Float64Array, g: Float64Array) => void, reset: () => void): Optimizer => ({
+    name,
+    step(p, g) {
+      if (p.length !== size || g.length !== size) throw new RangeError(`${name}.step: params and grad must have length ${size}, got ${p.length} and ${g.length}`);
+      update(p, g);
+    },
+    reset,
+  });
   switch (name) {
     case 'sgd': {
       const mu = optional('momentum', opts.momentum, 0, unitInterval);
       const v = new Float64Array(size);
-      return {
-        name,
-        step(p, g) {
-          check(p, g);
+      return make(
+        (p, g) => {
           for (let i = 0; i < size; i++) {
             const gi = g[i] + wd * p[i];
             const vi = mu * v[i] + gi;
@@ -88,18 +92,16 @@ export function createOptimizer(opts: OptimizerOptions, size: number): Optimizer
             p[i] -= lr * vi;
           }
         },
-        reset() { v.fill(0); },
-      };
+        () => { v.fill(0); },
+      );
     }
     case 'rmsprop': {
       const rho = optional('decay', opts.decay, 0.95, unitInterval);
       const kappa = optional('momentum', opts.momentum, 0.9, unitInterval);
       const eps = optional('eps', opts.eps, 1e-4, positiveNumber);
       const m = new Float64Array(size), gbar = new Float64Array(size), delta = new Float64Array(size);
-      return {
-        name,
-        step(p, g) {
-          check(p, g);
+      return make(
+        (p, g) => {
           if (block === 1) {
             for (let i = 0; i < size; i++) {
               const gi = g[i] + wd * p[i];
@@ -133,8 +135,8 @@ export function createOptimizer(opts: OptimizerOptions, size: number): Optimizer
             }
           }
         },
-        reset() { m.fill(0); gbar.fill(0); delta.fill(0); },
-      };
+        () => { m.fill(0); gbar.fill(0); delta.fill(0); },
+      );
     }
     case 'adam': {
       const b1 = optional('beta1', opts.beta1, 0.9, unitInterval);
@@ -142,10 +144,8 @@ export function createOptimizer(opts: OptimizerOptions, size: number): Optimizer
       const eps = optional('eps', opts.eps, 1e-8, positiveNumber);
       const m = new Float64Array(size), v = new Float64Array(size);
       let t = 0;
-      return {
-        name,
-        step(p, g) {
-          check(p, g);
+      return make(
+        (p, g) => {
           t++;
           const c1 = 1 / (1 - b1 ** t), c2 = 1 / (1 - b2 ** t);
           for (let i = 0; i < size; i++) {
@@ -157,17 +157,15 @@ export function createOptimizer(opts: OptimizerOptions, size: number): Optimizer
             p[i] -= lr * ((mi * c1) / (Math.sqrt(vi * c2) + eps) + wd * p[i]);
           }
         },
-        reset() { m.fill(0); v.fill(0); t = 0; },
-      };
+        () => { m.fill(0); v.fill(0); t = 0; },
+      );
     }
     case 'lion': {
       const b1 = optional('beta1', opts.beta1, 0.9, unitInterval);
       const b2 = optional('beta2', opts.beta2, 0.99, unitInterval);
       const m = new Float64Array(size);
-      return {
-        name,
-        step(p, g) {
-          check(p, g);
+      return make(
+        (p, g) => {
           for (let i = 0; i < size; i++) {
             const gi = g[i];
             const c = b1 * m[i] + (1 - b1) * gi;
@@ -175,8 +173,8 @@ export function createOptimizer(opts: OptimizerOptions, size: number): Optimizer
             m[i] = b2 * m[i] + (1 - b2) * gi;
           }
         },
-        reset() { m.fill(0); },
-      };
+        () => { m.fill(0); },
+      );
     }
   }
 }

@@ -165,7 +165,8 @@ function closest(key: string, allowed: readonly string[]): string | undefined {
   return bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance between two strings (insertions, deletions and substitutions each cost 1). */
+export function editDistance(a: string, b: string): number {
   const prev = new Array(b.length + 1).fill(0).map((_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0];

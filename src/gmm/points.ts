@@ -1,7 +1,7 @@
 /**
  * Construction and validation of point sets (`Points`: n rows of dimension d, row-major float64).
  */
-import type { Points } from './types.ts';
+import type { GMMParams, Points } from './types.ts';
 
 /** Thrown for malformed point sets; the message names the offending row/column. */
 export class PointsError extends RangeError {
@@ -117,4 +117,9 @@ export function describe(v: unknown): string {
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${(v as unknown as ArrayLike<number>).length}`;
   if (typeof v === 'function') return 'a function';
   return `an object (${(v as object).constructor?.name ?? 'Object'})`;
+}
+
+/** Whether a distance's target is a point set (it has `data`) rather than mixture parameters. */
+export function isPoints(t: GMMParams | Points): t is Points {
+  return (t as Points).data !== undefined;
 }

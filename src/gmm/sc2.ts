@@ -43,10 +43,9 @@
  * subset of the points per step: E_batch C_2^2(G, batch) = C_2^2(G, data) + a term that does not depend on G
  * (the batch CDF is unbiased for the data CDF), so minibatches leave the minimiser unchanged — unlike SW.
  */
-import type { GMMParams, Points } from './types.ts';
+import type { Points } from './types.ts';
 import { Rng } from '../util/rng.ts';
 import { GMM } from './gmm.ts';
-import { choleskyInto } from './linalg.ts';
 import { HistoryRecorder } from './history.ts';
 import { resolveInit } from './init.ts';
 import { createOptimizer, type Optimizer } from './optim.ts';
@@ -55,11 +54,9 @@ import {
 } from './options.ts';
 import type { CommonFitOptions, FitResult } from './contract.ts';
 import { circleDirections, randomDirections } from './wasserstein.ts';
+import { cramerTargetSlices, slicedCramer2GradWithSlices } from './cramer.ts';
 import {
-  covarianceGradToFactorGrad, cramerTargetSlices, factorsToCovariances, slicedCramer2GradWithSlices, weightGradToLogitGrad,
-} from './cramer.ts';
-import {
-  FactorParams, PlateauMonitor, SW_DEFAULTS, checkTarget, scaledStep, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame,
+  FactorParams, FactorSteps, PlateauMonitor, SW_DEFAULTS, batchBuffer, checkTarget, drawBatch, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame,
   standardFrame, targetPoints, varianceFloor, type Frame,
 } from './sw.ts';
 import { fitNLL } from './nll.ts';
@@ -143,18 +140,13 @@ export function fitSC2(target: Points | GMM, options: SC2FitOptions | Record<str
   const frame: Frame = standardize ? standardFrame(target) : identityFrame(d);
   const init = paramsFrame(resolveInit(target, common).params(), frame, 1);
   const { k, covarianceType } = init;
-  const fLen = covarianceType === 'full' ? d * d : d;
   const fp = new FactorParams(init, common.regCovar / (frame.scale * frame.scale), varianceFloor(target, frame, minVariance), 'fitSC2');
-  const { z, S, weights, params } = fp;
-  const mu = params.means;
-  const opt = (lr: number, size: number): Optimizer => createOptimizer({ name: optName, lr, ...extras }, size);
-  const optZ = opt(lrW, k), optM = opt(lrM, k * d), optS = opt(lrS, k * fLen);
-  const gZ = new Float64Array(k), gS = new Float64Array(k * fLen);
-  const scrZ = new Float64Array(k), scrM = new Float64Array(k * d), scrS = new Float64Array(k * fLen);
+  const { params } = fp;
+  const stepper = new FactorSteps(fp, (lr, size): Optimizer => createOptimizer({ name: optName, lr, ...extras }, size), { weights: lrW, means: lrM, factors: lrS });
   const rng = new Rng(common.seed).fork();
   const targetParams = isGMM ? paramsFrame(target.params(), frame, 1) : null;
   const pts = isGMM ? null : pointsToFrame(target, frame);
-  const batch: Points | null = pts && batchSize < pts.n ? { n: batchSize, d, data: new Float64Array(batchSize * d) } : pts;
+  const batch = pts && batchBuffer(pts, batchSize);
   const snapshot = () => new GMM(paramsFrame(params, frame, -1), { method: 'sc2', L, seed: common.seed });
   const rec = new HistoryRecorder('sc2', common.onStep);
   const monitor = new PlateauMonitor(common.tol, window, minIter);
@@ -162,10 +154,7 @@ export function fitSC2(target: Points | GMM, options: SC2FitOptions | Record<str
   let steps = 0, converged = false;
   for (let step = 0; step < common.maxIter; step++) {
     fp.sync();
-    if (pts && batch !== pts) {
-      const perm = rng.permutation(pts.n);
-      for (let r = 0; r < batchSize; r++) batch!.data.set(pts.data.subarray(perm[r] * d, perm[r] * d + d), r * d);
-    }
+    if (pts) drawBatch(pts, batch!, rng);
     const dirs = dirMode === 'circle' ? circleDirections(L, (rng.uniform() * Math.PI) / L) : randomDirections(L, d, rng);
     const slices = cramerTargetSlices(targetParams ?? batch!, dirs);
     const g = slicedCramer2GradWithSlices(params, slices, true);
@@ -175,12 +164,7 @@ export function fitSC2(target: Points | GMM, options: SC2FitOptions | Record<str
     const go = rec.record(loss, snapshot);
     if (monitor.update(step, loss)) { converged = true; break; }
     if (!go) break;
-    weightGradToLogitGrad(weights, g.dWeights, gZ);
-    covarianceGradToFactorGrad(S, g.dCovariances, k, d, covarianceType, gS);
-    const factor = scheduleFactor(schedule, step, common.maxIter, lrFinal);
-    scaledStep(optZ, z, gZ, factor, scrZ);
-    scaledStep(optM, mu, g.dMeans, factor, scrM);
-    scaledStep(optS, S, gS, factor, scrS);
+    stepper.step(g.dWeights, g.dMeans, g.dCovariances, scheduleFactor(schedule, step, common.maxIter, lrFinal));
     fp.project();
   }
   fp.sync();

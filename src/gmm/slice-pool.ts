@@ -14,7 +14,7 @@
  * thread, 1 inside a worker thread). Small jobs (n·L below MIN_WORK) run on the calling thread alone.
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { siblingModule, startWorker } from '../util/worker.ts';
+import { siblingModule, startWorker, whenReady } from '../util/worker.ts';
 import { threadCount } from './wasm/pool.ts';
 import type { SliceJob } from './slice-job.ts';
 
@@ -82,13 +82,8 @@ export class SlicePool {
   }
 
   /** Resolves when every worker is ready, or after `timeoutMs` (then false). For tests and benchmarks. */
-  async whenReady(timeoutMs = 20000): Promise<boolean> {
-    const until = performance.now() + timeoutMs;
-    while (this.readyWorkers < this.workers.length) {
-      if (this.broken || performance.now() > until) return false;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return true;
+  whenReady(timeoutMs = 20000): Promise<boolean> {
+    return whenReady(() => this.readyWorkers >= this.workers.length, () => this.broken !== null, timeoutMs);
   }
 
   /** The job for sizes (n, k, L) on the shared buffer (grown, and sent to the workers, when too small). */

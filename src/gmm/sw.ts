@@ -69,7 +69,7 @@ import { choleskyInto, projectPSD } from './linalg.ts';
 import { HistoryRecorder } from './history.ts';
 import { resolveInit } from './init.ts';
 import { createOptimizer, OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from './optim.ts';
-import { factorsToCovariances, weightGradToLogitGrad } from './cramer.ts';
+import { covarianceGradToFactorGrad, factorsToCovariances, weightGradToLogitGrad } from './cramer.ts';
 import { fitEM } from './em.ts';
 import {
   GMMOptionError, booleanOption, nonNegativeInt, nonNegativeNumber, oneOf, optional, positiveInt, positiveNumber, unitInterval, validateCommon,
@@ -173,6 +173,18 @@ export function scaledStep(opt: Optimizer, params: Float64Array, grad: Float64Ar
   scratch.set(params);
   opt.step(scratch, grad);
   for (let i = 0; i < params.length; i++) params[i] += factor * (scratch[i] - params[i]);
+}
+
+/** A minibatch buffer of batchSize rows of `pts`, or `pts` itself when the batch is the whole set. */
+export function batchBuffer(pts: Points, batchSize: number): Points {
+  return batchSize >= pts.n ? pts : { n: batchSize, d: pts.d, data: new Float64Array(batchSize * pts.d) };
+}
+
+/** Fills `batch` (from batchBuffer) with rows of `pts` drawn without replacement; nothing when batch is pts. */
+export function drawBatch(pts: Points, batch: Points, rng: Rng): void {
+  if (batch === pts) return;
+  const perm = rng.permutation(pts.n), d = pts.d;
+  for (let r = 0; r < batch.n; r++) batch.data.set(pts.data.subarray(perm[r] * d, perm[r] * d + d), r * d);
 }
 
 /** Common defaults and checks of the distance-based fitters' target. */
@@ -344,6 +356,48 @@ export class FactorParams {
     for (let c = 0; c < k; c++) this.weights[c] /= s;
     factorsToCovariances(this.S, k, d, covarianceType, this.params.covariances);
     if (this.reg > 0) for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) this.params.covariances[c * this.fLen + (full ? j * d + j : j)] += this.reg;
+  }
+}
+
+/**
+ * The first-order step of a fit on FactorParams (sc2.ts, mmd.ts): the loss gradient in the weights and covariances
+ * is carried to the free parameters (weight logits z by the softmax chain rule, weightGradToLogitGrad; covariance
+ * factors S by covarianceGradToFactorGrad), then the three blocks z, means and S each take one step of their own
+ * optimiser, scaled by the learning-rate schedule's factor (scaledStep).
+ */
+export class FactorSteps {
+  private readonly optZ: Optimizer;
+  private readonly optM: Optimizer;
+  private readonly optS: Optimizer;
+  private readonly gZ: Float64Array;
+  private readonly gS: Float64Array;
+  private readonly scrZ: Float64Array;
+  private readonly scrM: Float64Array;
+  private readonly scrS: Float64Array;
+
+  /** `optimizer(lr, size)` makes each block's optimiser; `lr` holds the three blocks' rates. */
+  constructor(private readonly fp: FactorParams, optimizer: (lr: number, size: number) => Optimizer, lr: { weights: number; means: number; factors: number }) {
+    const { k, d } = fp.params;
+    const sLen = fp.S.length;
+    this.optZ = optimizer(lr.weights, k);
+    this.optM = optimizer(lr.means, k * d);
+    this.optS = optimizer(lr.factors, sLen);
+    this.gZ = new Float64Array(k);
+    this.gS = new Float64Array(sLen);
+    this.scrZ = new Float64Array(k);
+    this.scrM = new Float64Array(k * d);
+    this.scrS = new Float64Array(sLen);
+  }
+
+  /** One step from dL/dweights (k), dL/dmeans (k·d) and dL/dcovariances (k·d·d full, k·d diag), lr × factor. */
+  step(dWeights: Float64Array, dMeans: Float64Array, dCovariances: Float64Array, factor: number): void {
+    const { fp } = this;
+    const { k, d, covarianceType } = fp.params;
+    weightGradToLogitGrad(fp.weights, dWeights, this.gZ);
+    covarianceGradToFactorGrad(fp.S, dCovariances, k, d, covarianceType, this.gS);
+    scaledStep(this.optZ, fp.z, this.gZ, factor, this.scrZ);
+    scaledStep(this.optM, fp.params.means, dMeans, factor, this.scrM);
+    scaledStep(this.optS, fp.S, this.gS, factor, this.scrS);
   }
 }
 
@@ -612,7 +666,7 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
   const optM = createOptimizer({ name: optName, lr, ...optExtras, ...(byComponent ? { blockSize: d } : {}) }, k * d);
   const optC = createOptimizer({ name: optName, lr: lrC, ...optExtras, ...(byComponent ? { blockSize: cLen } : {}) }, k * cLen);
   const rng = new Rng(common.seed).fork();
-  const batch: Points = batchSize === pts.n ? pts : { n: batchSize, d, data: new Float64Array(batchSize * d) };
+  const batch = batchBuffer(pts, batchSize);
   const meta = { method: 'sw', p, L, seed: common.seed };
   const snapshot = () => new GMM(paramsFrame(params, frame, -1), meta);
   const rec = new HistoryRecorder(`sw${p}`, common.onStep);
@@ -620,10 +674,7 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
   const lossScale = frame.scale ** p;
   let steps = 0, converged = false;
   for (let step = 0; step < common.maxIter; step++) {
-    if (batch !== pts) {
-      const perm = rng.permutation(pts.n);
-      for (let r = 0; r < batchSize; r++) batch.data.set(pts.data.subarray(perm[r] * d, perm[r] * d + d), r * d);
-    }
+    drawBatch(pts, batch, rng);
     const dirs = randomDirections(L, d, rng);
     const g = slicedGradUnchecked(params, batch, dirs, p, method, levels);
     if (!Number.isFinite(g.value)) throw new GMMOptionError(`fitSW: the loss became ${g.value} at step ${step}; lower lr`);
