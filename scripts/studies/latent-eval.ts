@@ -114,7 +114,7 @@ const {
   gmmPurity, perClassAccuracy, perClassAccuracyOf,
 } = await import('../../src/eval/index.ts');
 const { fitGMM, GMM } = await import('../../src/gmm/index.ts');
-const { decodeCodes, imagesGridPng, LATENT_FIT_DEFAULTS, LatentModelSet, mixClasses, splitByClass } = await import('../../src/latent/index.ts');
+const { classGaussians, decodeCodes, imagesGridPng, LATENT_FIT_DEFAULTS, LatentModelSet, mixClasses, splitByClass } = await import('../../src/latent/index.ts');
 const { loadCodesFile } = await import('../../src/latent/load-codes.ts');
 const { featureModel } = await import('../../src/models/classifier.ts');
 const { loadAutoencoder, loadClassifier } = await import('../../src/models/load.ts');
@@ -254,28 +254,9 @@ let classStart: InstanceType<typeof GMM> | undefined;
 if (values['unsup-start'] === 'classes') {
   if (unsupCov !== 'full') throw new UsageError('--unsup-start classes needs --unsup-cov full');
   const labels = Array.from(unsupIdx, (r) => train.labels[r]);
-  const classes = [...new Set(labels)].sort((a, b) => a - b);
-  if (classes.length !== unsupK) throw new UsageError(`--unsup-start classes needs --unsup-k ${classes.length} (the classes in the codes), got ${unsupK}`);
-  const d = train.d, k = classes.length;
-  const weights = new Float64Array(k), means = new Float64Array(k * d), covariances = new Float64Array(k * d * d);
-  classes.forEach((c, ci) => {
-    const rows = labels.flatMap((l, i) => (l === c ? [i] : []));
-    weights[ci] = rows.length / labels.length;
-    const mu = means.subarray(ci * d, (ci + 1) * d);
-    for (const i of rows) for (let j = 0; j < d; j++) mu[j] += unsupData[i * d + j] / rows.length;
-    const S = covariances.subarray(ci * d * d, (ci + 1) * d * d);
-    for (const i of rows) {
-      for (let a = 0; a < d; a++) {
-        const xa = unsupData[i * d + a] - mu[a];
-        for (let b = 0; b <= a; b++) S[a * d + b] += (xa * (unsupData[i * d + b] - mu[b])) / rows.length;
-      }
-    }
-    for (let a = 0; a < d; a++) {
-      S[a * d + a] += 1e-6;
-      for (let b = 0; b < a; b++) S[b * d + a] = S[a * d + b];
-    }
-  });
-  classStart = new GMM({ k, d, covarianceType: 'full', weights, means, covariances }, { method: 'class Gaussians (labels used)' });
+  const classes = new Set(labels).size;
+  if (classes !== unsupK) throw new UsageError(`--unsup-start classes needs --unsup-k ${classes} (the classes in the codes), got ${unsupK}`);
+  classStart = classGaussians({ ...unsupPoints, labels });
   const pur = gmmPurity(classStart, decoder, classifier, { perComponent, seed: seed + 11 });
   results.unsupStart = {
     what: 'class Gaussians of the unsupervised codes (labels used): the start of every unsupervised fit',

@@ -90,6 +90,39 @@ export function splitByClass(codes: LabeledCodes, classes: readonly number[], li
   return out;
 }
 
+/**
+ * The mixture of the class Gaussians: one full-covariance component per class present in `codes` (classes in
+ * ascending order), with the class's mean, its maximum-likelihood covariance (divided by the class count) plus
+ * `regCovar`·I, and its share of the codes as weight. Labels choose the components: it is the "oracle" start
+ * and reference of the unsupervised protocol (docs/RESULTS.md).
+ * @throws LatentSetError on malformed codes.
+ */
+export function classGaussians(codes: LabeledCodes, regCovar = 1e-6): GMM {
+  checkCodes(codes);
+  const classes = [...new Set(Array.from(codes.labels))].sort((a, b) => a - b);
+  const byClass = splitByClass(codes, classes);
+  const { d } = codes, k = classes.length;
+  const weights = new Float64Array(k), means = new Float64Array(k * d), covariances = new Float64Array(k * d * d);
+  classes.forEach((c, ci) => {
+    const { n, data } = byClass.get(c)!;
+    weights[ci] = n / codes.n;
+    const mu = means.subarray(ci * d, (ci + 1) * d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j] += data[i * d + j] / n;
+    const S = covariances.subarray(ci * d * d, (ci + 1) * d * d);
+    for (let i = 0; i < n; i++) {
+      for (let a = 0; a < d; a++) {
+        const xa = (data[i * d + a] - mu[a]) / n;
+        for (let b = 0; b <= a; b++) S[a * d + b] += xa * (data[i * d + b] - mu[b]);
+      }
+    }
+    for (let a = 0; a < d; a++) {
+      S[a * d + a] += regCovar;
+      for (let b = 0; b < a; b++) S[b * d + a] = S[a * d + b];
+    }
+  });
+  return new GMM({ k, d, covarianceType: 'full', weights, means, covariances }, { method: 'class Gaussians', classes });
+}
+
 export function checkCodes(codes: LabeledCodes): void {
   if (codes === null || typeof codes !== 'object') throw new LatentSetError('codes must be an object {n, d, data, labels}');
   const { n, d, data, labels } = codes;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableFitMethods, FixedBasisProduct, GMM } from '../../src/gmm/index.ts';
-import { fitLatentSet, LatentModelSet, LatentSetError, splitByClass } from '../../src/latent/index.ts';
+import { classGaussians, fitLatentSet, LatentModelSet, LatentSetError, splitByClass } from '../../src/latent/index.ts';
 import { LATENT_FIT_DEFAULTS } from '../../src/latent/fit.ts';
 import { blobCodes } from './_synthetic.ts';
 
@@ -178,4 +178,16 @@ test('a fixed-basis set holds the per-coordinate product model: samples, log-den
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('classGaussians: one component per class with its mean, ML covariance + regCovar and share, by hand', () => {
+  // 2-D codes: class 3 at (0,0), (2,0), (0,2), (2,2) → mean (1,1), covariance diag(1, 1); class 7 at (5,5), (7,9) →
+  // mean (6,7), covariance [[1, 2], [2, 4]]. Labels given out of order: components follow ascending class labels.
+  const data = Float64Array.from([5, 5, 0, 0, 2, 0, 7, 9, 0, 2, 2, 2]);
+  const g = classGaussians({ n: 6, d: 2, data, labels: [7, 3, 3, 7, 3, 3] }, 0.5);
+  assert.equal(g.k, 2);
+  assert.deepEqual(g.meta?.classes, [3, 7]);
+  assert.deepEqual([...g.weights], [4 / 6, 2 / 6]);
+  assert.deepEqual([...g.means], [1, 1, 6, 7]);
+  assert.deepEqual([...g.covariances], [1.5, 0, 0, 1.5, 1.5, 2, 2, 4.5]);
 });
