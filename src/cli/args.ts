@@ -19,7 +19,7 @@
  */
 import { parseArgs } from 'node:util';
 import { describeRule, listCapped, mustBe, numberProblem, oneOf, showValue, type NumberRule } from '../util/wording.ts';
-import { editDistance } from '../gmm/options.ts';
+import { editDistance } from '../gmm/fit/options.ts';
 
 interface Common {
   help?: string;

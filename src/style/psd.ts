@@ -1,7 +1,7 @@
 /**
  * Symmetric eigensolvers and PSD projections for Gram matrices (c up to 512 and more).
  *
- * - `projectPSDRows`: every eigenpair, from the GMM library's one symmetric eigensolver, src/gmm/linalg.ts
+ * - `projectPSDRows`: every eigenpair, from the GMM library's one symmetric eigensolver, src/gmm/linalg/dense.ts
  *   symEigenRows (Householder tridiagonalisation + implicit QL, eigenvectors stored as rows so that the inner loops
  *   run over contiguous memory; re-exported here).
  * - `projectPSDSelected`: the same projection from only the eigenpairs it changes, the way LAPACK's dsyevx
@@ -14,7 +14,7 @@
  *   models has a few dozen negative eigenvalues out of 512 (docs/RESULTS.md, issue 12).
  */
 import { Rng } from '../util/rng.ts';
-import { symEigenRows, tridiagonalQL, type SymEigenRows } from '../gmm/linalg.ts';
+import { symEigenRows, tridiagonalQL, type SymEigenRows } from '../gmm/linalg/dense.ts';
 
 /** symEigenRows's result: eigenvalues ascending, row p of `rows` the unit eigenvector of values[p]. */
 export type SymEigenT = SymEigenRows;

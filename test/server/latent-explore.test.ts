@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GMM } from '../../src/gmm/gmm.ts';
+import { GMM } from '../../src/gmm/model/gmm.ts';
 import { pca2, projectGMM } from '../../src/server/latent-explore.ts';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);

@@ -1,5 +1,5 @@
 /**
- * The symmetric eigensolver (src/gmm/linalg.ts symEigenRows, and symEigen, its column view) checked against the
+ * The symmetric eigensolver (src/gmm/linalg/dense.ts symEigenRows, and symEigen, its column view) checked against the
  * definition of the decomposition (A v = λ v, orthonormal vectors, ascending eigenvalues), the PSD projections of
  * both libraries against the definition of the projection, and the selected-eigenpair solver of src/style/psd.ts
  * (tridiagonalisation, inverse iteration, Rayleigh–Ritz) against the full one.
