@@ -46,7 +46,7 @@ import { Rng } from '../../util/rng.ts';
 import { INV_SQRT2PI, erf, normCdf, normPdf, normSf, validateMixture1D } from '../model/mixture1d.ts';
 import { backProjectCovariances, checkGMMParamsShape, checkPoints, projectGMM, projectGMMAll, projectPointsAll, randomDirections } from './wasserstein.ts';
 import { factorGradFullWasm, gramFullWasm } from '../wasm/sliced.ts';
-import { isPoints } from '../model/points.ts';
+import { countAtMost, isPoints } from '../model/points.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Scalar kernels
@@ -168,15 +168,6 @@ function countBelow(v: Float64Array, x: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (v[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function countAtMost(v: Float64Array, x: number): number {
-  let lo = 0, hi = v.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (v[mid] <= x) lo = mid + 1;
     else hi = mid;
   }
   return lo;

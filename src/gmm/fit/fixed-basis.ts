@@ -42,7 +42,7 @@ import { GMM } from '../model/gmm.ts';
 import { symEigen } from '../linalg/dense.ts';
 import { HistoryRecorder } from './history.ts';
 import { GMMOptionError, oneOf, optional, positiveInt, validateCommon } from './options.ts';
-import { describe, pointsMoments, validatePoints } from '../model/points.ts';
+import { countAtMost, describe, pointsMoments, validatePoints } from '../model/points.ts';
 import type { FitResult } from './contract.ts';
 
 export interface FixedBasis1DOptions {
@@ -643,7 +643,7 @@ function slabCuts(fb: FixedBasis1D, k: number, z: Float64Array, d: number, n: nu
     const edges = [-Infinity, ...cuts, Infinity];
     let best = 0, bestCount = -1, bestLo = 0, bestHi = 0;
     for (let s = 0; s < edges.length - 1; s++) {
-      const lo = upperBound(zs, edges[s]), hi = upperBound(zs, edges[s + 1]);
+      const lo = countAtMost(zs, edges[s]), hi = countAtMost(zs, edges[s + 1]);
       if (hi - lo > bestCount) { bestCount = hi - lo; best = s; bestLo = lo; bestHi = hi; }
     }
     if (bestCount < 2) {
@@ -659,15 +659,3 @@ function slabCuts(fb: FixedBasis1D, k: number, z: Float64Array, d: number, n: nu
   return cuts;
 }
 
-/** Number of entries <= x in a sorted array. */
-function upperBound(a: Float64Array, x: number): number {
-  if (x === Infinity) return a.length;
-  if (x === -Infinity) return 0;
-  let lo = 0, hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -123,3 +123,16 @@ export function describe(v: unknown): string {
 export function isPoints(t: GMMParams | Points): t is Points {
   return (t as Points).data !== undefined;
 }
+
+/** Number of entries <= x in an ascending array (binary search; ±Infinity answered directly). */
+export function countAtMost(a: Float64Array, x: number): number {
+  if (x === Infinity) return a.length;
+  if (x === -Infinity) return 0;
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
