@@ -39,7 +39,7 @@ const METHODS: Record<string, { method: FitMethod; opts: Record<string, unknown>
   sw: { method: 'sw', opts: { finishIter: 0 }, label: 'SW (Kolouri), then its EM finish' },
   em: { method: 'em', opts: { maxIter: 500, tol: 1e-6 }, label: 'EM' },
   sc2: { method: 'sc2', opts: { tol: 0 }, label: 'SC2 (Zhang, 1200 steps)' },
-  sc2nll: { method: 'sc2', opts: { tol: 0, nllSteps: 200 }, label: 'SC2 + 200 NLL steps (Lion, the SC2 rates)' },
+  sc2nll: { method: 'sc2', opts: { tol: 0, nllSteps: 200 }, label: 'SC2 + 200 NLL steps (Adam 0.01, the NLL-phase default)' },
   mmd: { method: 'mmd', opts: {}, label: 'MMD (median-heuristic bandwidth)' },
   nll: { method: 'nll', opts: { maxIter: 1200, lr: 0.01 }, label: 'NLL gradient descent (Adam)' },
   'fixed-basis': { method: 'fixed-basis', opts: {}, label: 'fixed-basis (PCA slabs, deterministic)' },

@@ -14,7 +14,7 @@
  * Prints one JSON line: n, d, k, steps, seconds per step (phase time / steps), the phase times (SW/SC2 phase,
  * finish / NLL phase, the rest: initialisation and final NLL) and the total fit time, the final NLL, the kernels. The kernels are chosen by the
  * environment (GMMGEN_KERNELS=auto|wasm|js, GMMGEN_THREADS). Profile with `node --cpu-prof --import tsx` on this
- * script.
+ * script. --test-nll (class case) adds the mean NLL of the class's test codes, after the timed fit.
  */
 import { parseCli, keyValues } from '../../src/cli/args.ts';
 
@@ -33,6 +33,7 @@ const cli = parseCli({
     seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 0 },
     codes: { type: 'string', meta: 'PATH', help: 'codes file (default artifacts/codes/train)' },
     opt: { type: 'strings', meta: 'KEY=VALUE', help: 'fitter option override (repeatable)' },
+    'test-nll': { type: 'boolean', help: 'class case: also the mean NLL of the class\'s test codes (artifacts/codes/test)' },
   },
 });
 const a = cli.values;
@@ -80,6 +81,7 @@ const line = {
   phase_s: +phase.toFixed(3), secondPhase_s: +second.toFixed(3), total_s: +total.toFixed(3),
   other_s: +(total - history.wallTime).toFixed(3), // initialisation and the final NLL
   finalLoss: history.loss[history.loss.length - 1], nll: gmm.nll(points),
+  ...(a['test-nll'] && a.case === 'class' ? { testNll: gmm.nll(splitByClass(readCodes(join(repoRoot, 'artifacts', 'codes', 'test')), [a.class]).get(a.class)!) } : {}),
   kernels: process.env.GMMGEN_KERNELS ?? 'auto', threads: process.env.GMMGEN_THREADS ?? 'auto', options: { ...opts },
 };
 console.log(JSON.stringify(line));

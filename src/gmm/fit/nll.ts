@@ -23,6 +23,11 @@
  * replacement per epoch. Stops after maxIter steps, or (full batch only) when an exponential average (factor 0.9)
  * of |J_t − J_{t−1}| falls below tol after at least 10 steps.
  *
+ * Kernels: with a full batch the E-step, N_c, Σ_i γ_ic (x_i − μ_c) and S_c run on the EM WebAssembly kernels and their
+ * worker threads (wasm/engine.ts; full covariances also take the d³ products Σ⁻¹ = PᵀP, Σ⁻¹SΣ⁻¹ and G·L from
+ * wasm/sliced.ts), otherwise (minibatches, GMMGEN_KERNELS=js, no WebAssembly) the JavaScript kernels of density.ts.
+ * The two paths agree to rounding, and 1 and 2 threads give the same bits (test/gmm/nll-kernels.test.ts).
+ *
  * Best iterate: a descent with a fixed step can overshoot and end above where it started. The fitter returns the
  * iterate with the lowest mean NLL on the training points among those it evaluated — every step with a full
  * batch (the step's loss is exactly that NLL), the start, every epoch and the end with minibatches — so the
@@ -41,6 +46,8 @@ import { GMMOptionError, booleanOption, nonNegativeNumber, oneOf, optional, posi
 import { validatePoints } from '../model/points.ts';
 import type { FitResult } from './contract.ts';
 import { identityFrame, paramsFrame, pointsToFrame, standardFrame } from './core.ts';
+import { WasmEM, WasmFactorError } from '../wasm/engine.ts';
+import { nllFullProductsWasm } from '../wasm/sliced.ts';
 
 export const NLL_OPTION_KEYS = [
   'optimizer', 'lr', 'lrWeights', 'lrMeans', 'lrFactors', 'beta1', 'beta2', 'decay', 'momentum', 'eps', 'weightDecay', 'batchSize', 'standardize',
@@ -131,155 +138,207 @@ export function fitNLL(points: Points, options: Record<string, unknown>): FitRes
       }
     }
     pf = precisionFactors(type, k, d, means, covs, { name: 'NLL covariances', reuse: pf });
+    if (wasm) {
+      try {
+        wasm.setComponents(means, covs);
+      } catch (e) {
+        if (!(e instanceof WasmFactorError)) throw e;
+        throw new GMMOptionError(`NLL covariances[${e.component}] (component ${e.component}) is not positive-definite (Cholesky failed at pivot ${e.pivot})`);
+      }
+      wasm.setLogWeights(logW);
+    }
   };
   const meta = { method: 'nll', seed: common.seed };
   const snapshot = () => new GMM(paramsFrame({ k, d, covarianceType: type, weights, means, covariances: covs }, frame, -1), meta);
 
   const rng = new Rng(common.seed).fork();
   const fullBatch = batchSize === n;
-  const batch: Points = fullBatch ? X : { n: batchSize, d, data: new Float64Array(batchSize * d) };
-  let perm = fullBatch ? new Int32Array(0) : rng.permutation(n);
-  let cursor = 0;
-  const m = batchSize;
-  const logProb = new Float64Array(m * k);
-  const lse = new Float64Array(m);
-  const quad = new Float64Array(m);
-  const scatter = new Float64Array(fLen);
-  const precision = new Float64Array(d * d);
-  const AS = new Float64Array(d * d);
-  const G = new Float64Array(d * d);
-  const sx = new Float64Array(d);
-  const u = new Float64Array(d);
-  let scratch: ScatterScratch | undefined;
-  const group = (rate: number, len: number): Optimizer => createOptimizer({ name: optName, lr: rate, ...extras }, len);
-  const opts = [group(lrW, k), group(lrM, k * d), group(lrF, k * fLen)];
-  const spans: [number, number][] = [[0, oMu], [oMu, oL], [oL, size]];
-  const rec = new HistoryRecorder('nll', common.onStep);
-  const logScale = d * Math.log(frame.scale); // NLL(original units) = NLL(frame) + d log s
+  // Full batch: the E-step and the moments about the current means on the EM WebAssembly kernels (wasm/engine.ts),
+  // when available; the JavaScript kernels of density.ts otherwise (minibatches, GMMGEN_KERNELS=js, no WebAssembly).
+  const wasm = fullBatch ? WasmEM.open(X, k, full ? 'full' : 'diag') : null;
+  try {
+    return descend();
+  } finally {
+    wasm?.close();
+  }
 
-  /** Mean NLL of all training points (frame units) at the unpacked parameters. */
-  const fullNll = (): number => {
-    const lp = new Float64Array(n * k), l = new Float64Array(n), q = new Float64Array(n);
-    estimateLogProb(X, pf!, logW, lp, q);
-    logSumExpRows(lp, n, k, l);
-    let s = 0;
-    for (let i = 0; i < n; i++) s -= l[i];
-    return s / n;
-  };
-  const best = { loss: Infinity, theta: theta.slice(), step: 0 };
-  const consider = (loss: number, step: number) => {
-    if (loss < best.loss) { best.loss = loss; best.theta.set(theta); best.step = step; }
-  };
-  const unpackOrThrow = (step: number) => {
-    try {
-      unpack();
-    } catch (e) {
-      throw new GMMOptionError(`fitNLL: ${(e as Error).message} at step ${step}; lower lr or increase regCovar`);
-    }
-  };
+  function descend(): FitResult {
+    const batch: Points = fullBatch ? X : { n: batchSize, d, data: new Float64Array(batchSize * d) };
+    let perm = fullBatch ? new Int32Array(0) : rng.permutation(n);
+    let cursor = 0;
+    const m = batchSize;
+    const logProb = new Float64Array(wasm ? 0 : m * k);
+    const lse = new Float64Array(wasm ? 0 : m);
+    const quad = new Float64Array(wasm ? 0 : m);
+    const nkAll = new Float64Array(wasm ? k : 0);
+    const sxAll = new Float64Array(wasm ? k * d : 0);
+    const scatterAll = new Float64Array(wasm ? k * fLen : 0);
+    const precAll = new Float64Array(wasm && full ? k * d * d : 0);
+    const glAll = new Float64Array(wasm && full ? k * d * d : 0);
+    const scatter = new Float64Array(fLen);
+    const precision = new Float64Array(d * d);
+    const AS = new Float64Array(d * d);
+    const G = new Float64Array(d * d);
+    const sx = new Float64Array(d);
+    const u = new Float64Array(d);
+    let scratch: ScatterScratch | undefined;
+    const group = (rate: number, len: number): Optimizer => createOptimizer({ name: optName, lr: rate, ...extras }, len);
+    const opts = [group(lrW, k), group(lrM, k * d), group(lrF, k * fLen)];
+    const spans: [number, number][] = [[0, oMu], [oMu, oL], [oL, size]];
+    const rec = new HistoryRecorder('nll', common.onStep);
+    const logScale = d * Math.log(frame.scale); // NLL(original units) = NLL(frame) + d log s
 
-  let prevLoss = NaN, ema = Infinity, converged = false, steps = 0;
-  const stepsPerEpoch = Math.ceil(n / m);
-  for (let step = 0; step < common.maxIter; step++) {
-    unpackOrThrow(step);
-    if (!fullBatch) {
-      if (step % stepsPerEpoch === 0) consider(fullNll(), step);
-      for (let r = 0; r < m; r++) {
-        if (cursor === n) { perm = rng.permutation(n); cursor = 0; }
-        const i = perm[cursor++];
-        batch.data.set(X.data.subarray(i * d, i * d + d), r * d);
+    /** Mean NLL of all training points (frame units) at the unpacked parameters. */
+    const fullNll = (): number => {
+      if (wasm) return -wasm.eStep(false);
+      const lp = new Float64Array(n * k), l = new Float64Array(n), q = new Float64Array(n);
+      estimateLogProb(X, pf!, logW, lp, q);
+      logSumExpRows(lp, n, k, l);
+      let s = 0;
+      for (let i = 0; i < n; i++) s -= l[i];
+      return s / n;
+    };
+    const best = { loss: Infinity, theta: theta.slice(), step: 0 };
+    const consider = (loss: number, step: number) => {
+      if (loss < best.loss) { best.loss = loss; best.theta.set(theta); best.step = step; }
+    };
+    const unpackOrThrow = (step: number) => {
+      try {
+        unpack();
+      } catch (e) {
+        throw new GMMOptionError(`fitNLL: ${(e as Error).message} at step ${step}; lower lr or increase regCovar`);
       }
-    }
-    estimateLogProb(batch, pf!, logW, logProb, quad);
-    logSumExpRows(logProb, m, k, lse, true);
-    let loss = 0;
-    for (let i = 0; i < m; i++) loss -= lse[i];
-    loss /= m;
-    if (!Number.isFinite(loss)) {
-      // Keep the best iterate found so far rather than failing after progress was made.
-      if (best.loss < Infinity) break;
-      throw new GMMOptionError(`fitNLL: the loss became ${loss} at step ${step}; lower lr or increase regCovar`);
-    }
-    if (fullBatch) consider(loss, step);
-    grad.fill(0);
-    for (let c = 0; c < k; c++) {
-      let Nc = 0;
-      sx.fill(0);
-      for (let i = 0; i < m; i++) {
-        const r = logProb[i * k + c];
-        if (r === 0) continue;
-        Nc += r;
-        for (let j = 0; j < d; j++) sx[j] += r * batch.data[i * d + j];
-      }
-      grad[c] = (m * weights[c] - Nc) / m;
-      // r_c = Σ γ (x − μ) = sx − N μ
-      for (let j = 0; j < d; j++) sx[j] -= Nc * means[c * d + j];
-      scratch = weightedScatter(batch, logProb, k, c, means, c * d, type, scatter, scratch);
-      const Lo = oL + c * fLen;
-      if (!full) {
-        for (let j = 0; j < d; j++) {
-          const iv = 1 / covs[c * d + j];
-          grad[oMu + c * d + j] = (-iv * sx[j]) / m;
-          const g = (Nc * iv - scatter[j] * iv * iv) / (2 * m);
-          grad[Lo + j] = 2 * g * theta[Lo + j];
+    };
+
+    let prevLoss = NaN, ema = Infinity, converged = false, steps = 0;
+    const stepsPerEpoch = Math.ceil(n / m);
+    for (let step = 0; step < common.maxIter; step++) {
+      unpackOrThrow(step);
+      if (!fullBatch) {
+        if (step % stepsPerEpoch === 0) consider(fullNll(), step);
+        for (let r = 0; r < m; r++) {
+          if (cursor === n) { perm = rng.permutation(n); cursor = 0; }
+          const i = perm[cursor++];
+          batch.data.set(X.data.subarray(i * d, i * d + d), r * d);
         }
-        continue;
       }
-      // Σ⁻¹ = Pᵀ P with P = pf.prec (lower triangular).
-      lowerGram(pf!.prec, c * d * d, d, precision);
-      for (let a = 0; a < d; a++) {
-        let v = 0;
-        for (let j = 0; j < d; j++) v += precision[a * d + j] * sx[j];
-        u[a] = v;
-        grad[oMu + c * d + a] = -v / m;
+      let loss = 0;
+      if (wasm) loss = -wasm.eStep(true);
+      else {
+        estimateLogProb(batch, pf!, logW, logProb, quad);
+        logSumExpRows(logProb, m, k, lse, true);
+        for (let i = 0; i < m; i++) loss -= lse[i];
+        loss /= m;
       }
-      // G = (N Σ⁻¹ − Σ⁻¹ S Σ⁻¹) / (2m)
-      mul(precision, scatter, d, AS);
-      mul(AS, precision, d, G);
-      const f = 1 / (2 * m);
-      for (let a = 0; a < d * d; a++) G[a] = (Nc * precision[a] - G[a]) * f;
-      // ∂J/∂L = 2 G L, lower triangle: (GL)_ab = Σ_{p ≥ b} G_ap L_pb
-      for (let a = 0; a < d; a++) {
-        for (let b = 0; b <= a; b++) {
+      if (!Number.isFinite(loss)) {
+        // Keep the best iterate found so far rather than failing after progress was made.
+        if (best.loss < Infinity) break;
+        throw new GMMOptionError(`fitNLL: the loss became ${loss} at step ${step}; lower lr or increase regCovar`);
+      }
+      if (fullBatch) consider(loss, step);
+      grad.fill(0);
+      if (wasm) {
+        // Moments about the current means, summed by the kernels: N_c, Σ γ (x − μ_c), and the scatter S_c.
+        wasm.momentSums(nkAll, sxAll, full ? null : scatterAll);
+        if (full) wasm.scatterAboutMeans(scatterAll);
+      }
+      // Full: Σ⁻¹, and G L with G = (N Σ⁻¹ − Σ⁻¹ S Σ⁻¹)/(2m), for every component by the sliced kernels' products.
+      const products = wasm !== null && full && nllFullProductsWasm(k, d, pf!.prec, scatterAll, nkAll, 1 / (2 * m), theta.subarray(oL), precAll, glAll);
+      for (let c = 0; c < k; c++) {
+        let Nc = 0;
+        if (wasm) {
+          Nc = nkAll[c];
+          sx.set(sxAll.subarray(c * d, (c + 1) * d));
+          scatter.set(scatterAll.subarray(c * fLen, (c + 1) * fLen));
+        } else {
+          sx.fill(0);
+          for (let i = 0; i < m; i++) {
+            const r = logProb[i * k + c];
+            if (r === 0) continue;
+            Nc += r;
+            for (let j = 0; j < d; j++) sx[j] += r * batch.data[i * d + j];
+          }
+          // r_c = Σ γ (x − μ) = sx − N μ
+          for (let j = 0; j < d; j++) sx[j] -= Nc * means[c * d + j];
+          scratch = weightedScatter(batch, logProb, k, c, means, c * d, type, scatter, scratch);
+        }
+        grad[c] = (m * weights[c] - Nc) / m;
+        const Lo = oL + c * fLen;
+        if (!full) {
+          for (let j = 0; j < d; j++) {
+            const iv = 1 / covs[c * d + j];
+            grad[oMu + c * d + j] = (-iv * sx[j]) / m;
+            const g = (Nc * iv - scatter[j] * iv * iv) / (2 * m);
+            grad[Lo + j] = 2 * g * theta[Lo + j];
+          }
+          continue;
+        }
+        if (products) {
+          const po = c * d * d;
+          for (let a = 0; a < d; a++) {
+            let v = 0;
+            for (let j = 0; j < d; j++) v += precAll[po + a * d + j] * sx[j];
+            grad[oMu + c * d + a] = -v / m;
+            for (let b = 0; b <= a; b++) grad[Lo + a * d + b] = 2 * glAll[po + a * d + b];
+          }
+          continue;
+        }
+        // Σ⁻¹ = Pᵀ P with P = pf.prec (lower triangular).
+        lowerGram(pf!.prec, c * d * d, d, precision);
+        for (let a = 0; a < d; a++) {
           let v = 0;
-          for (let p = b; p < d; p++) v += G[a * d + p] * theta[Lo + p * d + b];
-          grad[Lo + a * d + b] = 2 * v;
+          for (let j = 0; j < d; j++) v += precision[a * d + j] * sx[j];
+          u[a] = v;
+          grad[oMu + c * d + a] = -v / m;
+        }
+        // G = (N Σ⁻¹ − Σ⁻¹ S Σ⁻¹) / (2m)
+        mul(precision, scatter, d, AS);
+        mul(AS, precision, d, G);
+        const f = 1 / (2 * m);
+        for (let a = 0; a < d * d; a++) G[a] = (Nc * precision[a] - G[a]) * f;
+        // ∂J/∂L = 2 G L, lower triangle: (GL)_ab = Σ_{p ≥ b} G_ap L_pb
+        for (let a = 0; a < d; a++) {
+          for (let b = 0; b <= a; b++) {
+            let v = 0;
+            for (let p = b; p < d; p++) v += G[a * d + p] * theta[Lo + p * d + b];
+            grad[Lo + a * d + b] = 2 * v;
+          }
         }
       }
+      steps = step + 1;
+      const go = rec.record(loss + logScale, snapshot);
+      if (fullBatch && step > 0) {
+        const delta = Math.abs(loss - prevLoss);
+        ema = Number.isFinite(ema) ? 0.9 * ema + 0.1 * delta : delta;
+        if (step >= 10 && ema < common.tol) { converged = true; break; }
+      }
+      prevLoss = loss;
+      if (!go) break;
+      for (let g = 0; g < 3; g++) {
+        const [a, b] = spans[g];
+        opts[g].step(theta.subarray(a, b), grad.subarray(a, b));
+      }
     }
-    steps = step + 1;
-    const go = rec.record(loss + logScale, snapshot);
-    if (fullBatch && step > 0) {
-      const delta = Math.abs(loss - prevLoss);
-      ema = Number.isFinite(ema) ? 0.9 * ema + 0.1 * delta : delta;
-      if (step >= 10 && ema < common.tol) { converged = true; break; }
+    // The iterate after the last step has not been evaluated yet.
+    if (steps > 0 && !converged) {
+      let ok = true;
+      try {
+        unpack();
+      } catch {
+        ok = false;
+      }
+      if (ok) {
+        const last = fullNll();
+        if (Number.isFinite(last)) consider(last, steps);
+      }
     }
-    prevLoss = loss;
-    if (!go) break;
-    for (let g = 0; g < 3; g++) {
-      const [a, b] = spans[g];
-      opts[g].step(theta.subarray(a, b), grad.subarray(a, b));
-    }
+    theta.set(best.theta);
+    unpack();
+    const gmm = snapshot();
+    const history = rec.finish({ iterations: steps, converged, finalNll: gmm.nll(points) });
+    history.bestStep = best.step;
+    return { gmm, history };
   }
-  // The iterate after the last step has not been evaluated yet.
-  if (steps > 0 && !converged) {
-    let ok = true;
-    try {
-      unpack();
-    } catch {
-      ok = false;
-    }
-    if (ok) {
-      const last = fullNll();
-      if (Number.isFinite(last)) consider(last, steps);
-    }
-  }
-  theta.set(best.theta);
-  unpack();
-  const gmm = snapshot();
-  const history = rec.finish({ iterations: steps, converged, finalNll: gmm.nll(points) });
-  history.bestStep = best.step;
-  return { gmm, history };
 }
 
 /** C = A B for d×d row-major matrices (i-p-j order). */

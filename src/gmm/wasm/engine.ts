@@ -307,6 +307,62 @@ export class WasmEM {
     for (let c = 0; c < this.k; c++) cst[c] = Math.log(weights[c]) + logdet[c] + half;
   }
 
+  /** cst_c = logW_c + log det P_c − ½ d log 2π from given log-weights (the NLL descent's log-softmax). */
+  setLogWeights(logWeights: Float64Array): void {
+    const cst = this.view('cst', this.k), logdet = this.view('logdet', this.k);
+    const half = -0.5 * this.d * Math.log(2 * Math.PI);
+    for (let c = 0; c < this.k; c++) cst[c] = logWeights[c] + logdet[c] + half;
+  }
+
+  /**
+   * The moments of the last eStep(true) about the means of the last setComponents (m_c), each summed over the
+   * E-step's row blocks in block order: nk[c] = Σ_i γ_ic, a[c·d + j] = Σ_i γ_ic (x_ij − m_cj) and, diagonal
+   * layout only, sq[c·d + j] = Σ_i γ_ic (x_ij − m_cj)². Call before mStep (which replaces the means).
+   */
+  momentSums(nk: Float64Array, a: Float64Array, sq: Float64Array | null): void {
+    const { n, d, k, dp } = this;
+    const diag = this.covarianceType === 'diag';
+    const stride = diag ? 2 + 2 * dp : 2 + dp;
+    const blocks = Math.ceil(n / ROW_BLOCK);
+    const mom = this.view('mom', blocks * k * stride);
+    nk.fill(0, 0, k);
+    a.fill(0, 0, k * d);
+    if (sq) sq.fill(0, 0, k * d);
+    for (let b = 0; b < blocks; b++) {
+      for (let c = 0; c < k; c++) {
+        const o = (b * k + c) * stride;
+        nk[c] += mom[o];
+        for (let j = 0; j < d; j++) a[c * d + j] += mom[o + 2 + j];
+        if (diag && sq) for (let j = 0; j < d; j++) sq[c * d + j] += mom[o + 2 + dp + j];
+      }
+    }
+  }
+
+  /**
+   * Full layout: the scatter of the last eStep's responsibilities about the means of the last setComponents,
+   * out[c] = Σ_i γ_ic (x_i − m_c)(x_i − m_c)ᵀ (k × d × d, symmetric), from the M-step's scatter kernel (row chunks
+   * summed in chunk order). Call before mStep (which replaces the means).
+   */
+  scatterAboutMeans(out: Float64Array): void {
+    if (this.covarianceType !== 'full') throw new Error('WasmEM.scatterAboutMeans: full covariances only');
+    const { d, k, dp, chunks } = this;
+    this.run(PHASE.SCATTER, k * chunks);
+    const dd = dp * dp;
+    const part = this.view('part', k * chunks * dd);
+    for (let c = 0; c < k; c++) {
+      const first = c * chunks * dd, oc = c * d * d;
+      for (let a = 0; a < d; a++) {
+        for (let b = a; b < d; b++) {
+          const o = first + a * dp + b;
+          let s = part[o];
+          for (let ch = 1; ch < chunks; ch++) s += part[o + ch * dd];
+          out[oc + a * d + b] = s;
+          out[oc + b * d + a] = s;
+        }
+      }
+    }
+  }
+
   /**
    * E-step: responsibilities into R; returns Σ_i ℓ_i / n (summed in row order). With `moments` the tasks also sum
    * the moments the next mStep needs (set it for every E-step followed by an M-step).

@@ -202,3 +202,33 @@ export function gramFullWasm(k: number, d: number, S: Float64Array, out: Float64
   out.set(a.view(o, k * d * d));
   return true;
 }
+
+/**
+ * The d³ products of the NLL gradient of full covariances (nll.ts), per component c with P_c the lower-triangular
+ * precision factor (Σ_c⁻¹ = P_cᵀ P_c), S_c the scatter about the current means, N_c and f = 1/(2m):
+ *   precision_c = P_cᵀ P_c,  G_c = (N_c Σ_c⁻¹ − Σ_c⁻¹ S_c Σ_c⁻¹) f,  gl_c = G_c L_c  (L_c lower triangular).
+ * Each entry is one sum in the order of nll.ts's loops (over all d terms; the extra ones are products with the
+ * triangles' zeros), so both paths give the same bits. False when the kernels are not in use.
+ */
+export function nllFullProductsWasm(
+  k: number, d: number, P: Float64Array, scatter: Float64Array, nk: Float64Array, f: number, L: Float64Array,
+  precision: Float64Array, gl: Float64Array,
+): boolean {
+  const a = kernels();
+  if (!a) return false;
+  const dd = d * d, dd8 = dd * 8;
+  const Pp = a.put(P, k * dd), Sp = a.put(scatter, k * dd), Lp = a.put(L, k * dd);
+  const prec = a.alloc(k * dd), A = a.alloc(dd), G = a.alloc(dd), out = a.alloc(k * dd);
+  for (let c = 0; c < k; c++) {
+    const pc = prec + c * dd8;
+    a.ex.gemm(Pp + c * dd8, 1, d, Pp + c * dd8, pc, d, d, d);
+    a.ex.gemm(pc, d, 1, Sp + c * dd8, A, d, d, d);
+    a.ex.gemm(A, d, 1, pc, G, d, d, d);
+    const gv = a.view(G, dd), pv = a.view(pc, dd), n = nk[c];
+    for (let i = 0; i < dd; i++) gv[i] = (n * pv[i] - gv[i]) * f;
+    a.ex.gemm(G, d, 1, Lp + c * dd8, out + c * dd8, d, d, d);
+  }
+  precision.set(a.view(prec, k * dd));
+  gl.set(a.view(out, k * dd));
+  return true;
+}
