@@ -218,9 +218,9 @@ function importClosure(entry: string): string[] {
   return [...seen];
 }
 
-const CHILD_FIT = (emPath: string, enginePath: string) => `
+const CHILD_FIT = (emPath: string, enginePath: string, gmmPath: string) => `
 import { runEM } from '${emPath}';
-import { GMM } from '${emPath.replace(/em\.(ts|js)$/, 'gmm.$1')}';
+import { GMM } from '${gmmPath}';
 import { kernelWorkerCount, kernelWorkerTasks } from '${enginePath}';
 const d = 16, k = 3;
 const cov = new Float64Array(k * d * d);
@@ -240,7 +240,7 @@ test('the pool does not keep a process alive, from tsx and from compiled JavaScr
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { nll: number; workers: number; loss: number[] };
     return { ...out, sec: (performance.now() - t) / 1000 };
   };
-  const viaTsx = run(['--import', 'tsx', '--input-type=module', '-e', CHILD_FIT(join(repoRoot, 'src/gmm/fit/em.ts'), join(repoRoot, 'src/gmm/wasm/engine.ts'))], repoRoot);
+  const viaTsx = run(['--import', 'tsx', '--input-type=module', '-e', CHILD_FIT(join(repoRoot, 'src/gmm/fit/em.ts'), join(repoRoot, 'src/gmm/wasm/engine.ts'), join(repoRoot, 'src/gmm/model/gmm.ts'))], repoRoot);
   assert.equal(viaTsx.workers, 1);
   // Compiled JavaScript: the closure of em.ts transpiled by TypeScript, run by plain node (no loader).
   const out = mkdtempSync(join(tmpdir(), 'gmmgen-cjs-'));
@@ -254,7 +254,7 @@ test('the pool does not keep a process alive, from tsx and from compiled JavaScr
       writeFileSync(dest, js);
     }
     writeFileSync(join(out, 'package.json'), '{"type":"module"}');
-    writeFileSync(join(out, 'child.mjs'), CHILD_FIT('./src/gmm/em.js', './src/gmm/wasm/engine.js'));
+    writeFileSync(join(out, 'child.mjs'), CHILD_FIT('./src/gmm/fit/em.js', './src/gmm/wasm/engine.js', './src/gmm/model/gmm.js'));
     const compiled = run(['child.mjs'], out);
     assert.equal(compiled.workers, 1);
     assert.deepEqual(compiled.loss, viaTsx.loss);
