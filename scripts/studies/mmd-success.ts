@@ -16,62 +16,66 @@
  *             (Table 5)
  *   eps       the cov model at one m (--eps-m) over an eps grid, OSMMD vs MLE with Table 6's settings
  * Widths: 'paper' = the table's bandwidth, read as the paper's width sigma^2 (k = exp(-|x-y|^2 / (2 sigma^2)));
- * 'median' = the median heuristic on the real sample (h = median pairwise distance, sigma^2 = h^2).
+ * 'median' = the median heuristic on the real sample (h = median pairwise distance, sigma^2 = h^2);
+ * 'holdout' = the paper's own rule (its footnote 3: "chosen via holdout from range of powers of ten"), made concrete
+ * here as one width per experiment and method: on --holdout-reps pilot problems (their own seeds, m = --holdout-m)
+ * the real sample is split (1 - --holdout-frac) / --holdout-frac, each sigma^2 of --holdout-grid is fitted on the
+ * first part, and the fit is scored by the closed-form squared MMD (the library's mmd2) between the fitted model and
+ * the held-out part at the median-heuristic width of the fitting part (one judge for every candidate); the width
+ * with the lowest mean score is used for every m. When it is the table's width the 'paper' cells stand for it.
  *
  *   nice -n 10 npx tsx scripts/studies/mmd-success.ts [--exps mean,gmm-mean,cov,gmm-cov,eps] [--m 32,64,128,256]
- *        [--reps 10] [--reps-large 5] [--large-m 128] [--widths paper,median] [--mmd-widths paper] [--d 20]
- *        [--out FILE] [--img DIR] [--resume | --report | --force]
+ *        [--reps 10] [--reps-large 5] [--large-m 128] [--mmd-max-m 512] [--widths paper,median,holdout]
+ *        [--mmd-widths paper,holdout] [--d 20] [--out FILE] [--img DIR] [--resume | --report | --force]
  *
- * Cells run cheapest first (a stopped run holds the small-m end of every experiment).
+ * Cells run cheapest first (a stopped run holds the small-m end of every experiment); the hold-out pilots of the
+ * experiments run (resumably) before the cells.
  *
  * Results go to the JSON after every repetition (atomic write); --resume continues, --report only redraws.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
-import { claimOutput, writeFileAtomic, claimOutputDir } from '../../src/util/output.ts';
-import { repoRoot } from '../../src/util/paths.ts';
+import { writeFileAtomic } from '../../src/util/output.ts';
+import { claimStudyOutputs, studyFileFlags } from '../../src/studies/study-cli.ts';
 
 const EXPS = ['mean', 'gmm-mean', 'cov', 'gmm-cov', 'eps'] as const;
 type Exp = (typeof EXPS)[number];
+const WIDTHS = ['paper', 'median', 'holdout'] as const;
 const cli = parseCli({
   name: 'study:mmd-success',
-  usage: 'npx tsx scripts/studies/mmd-success.ts [--exps mean,...] [--m 32,64,...] [--reps 20] [--widths paper,median] [--out FILE] [--img DIR] [--resume | --report | --force]',
+  usage: 'npx tsx scripts/studies/mmd-success.ts [--exps mean,...] [--m 32,64,...] [--reps 10] [--widths paper,median,holdout] [--out FILE] [--img DIR] [--resume | --report | --force]',
   description: 'Success rate of MMD (Eq. 21), OSMMD (closed form) and MLE against the number of samples m, Alon et al. §4.1–4.2.',
   flags: {
     exps: { type: 'list', choices: EXPS, default: [...EXPS], help: 'experiments to run' },
-    m: { type: 'list', of: 'int', min: 4, max: 100_000, help: 'real sample sizes m (n = m generated); default per experiment: 32,64,128,256 (means), 4,16,64 (covariances)' },
+    m: { type: 'list', of: 'int', min: 4, max: 100_000, help: 'real sample sizes m (n = m generated); default per experiment: 32,...,1024 (means), 4,16,64,256 (covariances)' },
     reps: { type: 'int', min: 1, max: 10_000, default: 10, help: 'repetitions per cell' },
     'reps-large': { type: 'int', min: 1, max: 10_000, default: 5, help: 'repetitions per MMD (Eq. 21) cell with m >= --large-m (O(m^2) per step)' },
     'large-m': { type: 'int', min: 4, max: 100_000, default: 128 },
-    widths: { type: 'list', choices: ['paper', 'median'], default: ['paper', 'median'], help: 'widths of OSMMD' },
-    'mmd-widths': { type: 'list', choices: ['paper', 'median'], default: ['paper'], help: 'widths of MMD (Eq. 21)' },
+    'mmd-max-m': { type: 'int', min: 4, max: 100_000, default: 512, help: 'largest m of the MMD (Eq. 21) cells (O(m^2 d) per step)' },
+    widths: { type: 'list', choices: WIDTHS, default: [...WIDTHS], help: 'widths of OSMMD' },
+    'mmd-widths': { type: 'list', choices: WIDTHS, default: ['paper', 'holdout'], help: 'widths of MMD (Eq. 21)' },
+    'holdout-grid': { type: 'list', of: 'number', min: 1e-12, default: [0.1, 1, 10, 100, 1000], help: 'candidate widths sigma^2 of the hold-out choice' },
+    'holdout-m': { type: 'int', min: 8, max: 100_000, default: 64, help: 'real sample size of the hold-out pilots' },
+    'holdout-reps': { type: 'int', min: 1, max: 1000, default: 3, help: 'pilot problems per experiment and method' },
+    'holdout-frac': { type: 'number', min: 0.05, max: 0.95, default: 0.25, help: 'held-out fraction of the real sample' },
     methods: { type: 'list', choices: ['mmd', 'osmmd', 'mle'], default: ['mmd', 'osmmd', 'mle'] },
     d: { type: 'int', min: 1, max: 1000, default: 20, help: 'dimension' },
     'eps-m': { type: 'int', min: 4, max: 100_000, default: 64, help: 'm of the eps comparison' },
     'eps-grid': { type: 'list', of: 'number', min: 0, default: [1e-5, 1e-3, 1e-1, 1], help: 'eps values of the eps comparison' },
     'eps-reps': { type: 'int', min: 1, max: 10_000, default: 5 },
     seed: { type: 'int', min: 0, max: 2 ** 31, default: 0 },
-    out: { type: 'string', meta: 'FILE', default: 'docs/results/mmd-success.json', help: 'results JSON (relative to the repository)' },
-    img: { type: 'string', meta: 'DIR', default: 'docs/img/mmd', help: 'figures folder' },
-    resume: { type: 'boolean', help: 'continue the runs in --out' },
-    report: { type: 'boolean', help: 'only print the tables and draw the figures from --out' },
-    force: { type: 'boolean', help: 'replace an existing --out / figures' },
+    ...studyFileFlags('docs/results/mmd-success.json', 'docs/img/mmd'),
   },
 });
 const args = cli.values;
-const out = resolve(repoRoot, args.out);
-const imgDir = resolve(repoRoot, args.img);
-const update = args.resume || args.report;
-claimOutput(out, { explicit: cli.given.has('out'), force: args.force, update });
 const FIGS = [...EXPS.filter((e) => e !== 'eps').map((e) => `success-${e}.png`), 'success-eps.png'];
-claimOutputDir(imgDir, FIGS, { flag: '--img', explicit: cli.given.has('img'), force: args.force, update });
-if (args.report && !existsSync(out)) throw new Error(`--report: no results file at ${out}`);
+const { out, imgDir, update } = claimStudyOutputs(cli, FIGS);
 
 const { Rng } = await import('../../src/util/rng.ts');
 type Rng = import('../../src/util/rng.ts').Rng;
 const { mmdSample, mmdRealTerm } = await import('../../src/gmm/distances/mmd-sample.ts');
-const { mmd2GradUnchecked, medianHeuristic } = await import('../../src/gmm/distances/mmd.ts');
+const { mmd2, mmd2GradUnchecked, medianHeuristic } = await import('../../src/gmm/distances/mmd.ts');
 const { createOptimizer } = await import('../../src/gmm/fit/optim.ts');
 const { linePlotSvg, svgToPng, PALETTE } = await import('../../src/util/plot.ts');
 const { meanModel, covModel } = await import('../../src/studies/mmd-models.ts');
@@ -92,7 +96,10 @@ const TABLES: Record<Exclude<Exp, 'eps'>, Record<Method, Setting>> = {
 };
 const EPS_SETTING: Record<'osmmd' | 'mle', Setting> = { osmmd: { lr: 10, iters: 5000, width2: 1e4 }, mle: { lr: 0.1, iters: 10000 } };
 const COV_EPS = 1e-5;
-const DEFAULT_M: Record<Exclude<Exp, 'eps'>, number[]> = { mean: [32, 64, 128, 256], 'gmm-mean': [32, 64, 128, 256], cov: [4, 16, 64], 'gmm-cov': [4, 16, 64] };
+/** Success thresholds of §4.1–4.2 (the mean models' 0.02 is also in meanModel). */
+const THRESHOLD: Record<Exclude<Exp, 'eps'>, number> = { mean: 0.02, 'gmm-mean': 0.02, cov: 0.05, 'gmm-cov': 0.1 };
+const MEANS_M = [32, 64, 128, 256, 512, 1024], COV_M = [4, 16, 64, 256];
+const DEFAULT_M: Record<Exclude<Exp, 'eps'>, number[]> = { mean: MEANS_M, 'gmm-mean': MEANS_M, cov: COV_M, 'gmm-cov': COV_M };
 
 const d = args.d;
 const expCode = (e: string) => [...e].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7);
@@ -106,7 +113,7 @@ function problem(exp: Exclude<Exp, 'eps'> | 'eps', m: number, rep: number, eps =
   const start = normals(isCov ? 1 / Math.sqrt(d) : 1);
   const mu = exp === 'gmm-cov' ? normals(1) : null;
   const model = exp === 'mean' ? meanModel(d, false) : exp === 'gmm-mean' ? meanModel(d, true)
-    : covModel(d, exp === 'eps' ? eps : COV_EPS, mu, exp === 'gmm-cov' ? 0.1 : 0.05);
+    : covModel(d, exp === 'eps' ? eps : COV_EPS, mu, THRESHOLD[exp === 'eps' ? 'cov' : exp]);
   const Y = model.sample(truth, m, rng.fork()).X;
   return { model, truth, start, Y, rng };
 }
@@ -136,7 +143,8 @@ function run(model: Model, Y: Points, start: Float64Array, method: Method, s: Se
 // ---------------------------------------------------------------------------------------------------------------
 
 interface RepResult { rep: number; err: number; ok: boolean; seconds: number; width2: number | null }
-interface Results { meta: Record<string, unknown>; cells: Record<string, RepResult[]> }
+interface HoldoutRep { rep: number; width2: number; score: number; err: number }
+interface Results { meta: Record<string, unknown>; cells: Record<string, RepResult[]>; holdout?: Record<string, HoldoutRep[]> }
 const results: Results = update ? JSON.parse(readFileSync(out, 'utf8')) : { meta: {}, cells: {} };
 if (!update) {
   results.meta = {
@@ -150,17 +158,69 @@ const save = () => writeFileAtomic(out, JSON.stringify(results, null, 1) + '\n')
 const cellKey = (exp: string, method: string, width: string, m: number, eps?: number) =>
   `${exp}|${method}|${width}|m=${m}${eps === undefined ? '' : `|eps=${eps}`}`;
 
+// ---------------------------------------------------------------------------------------------------------------
+// Hold-out choice of the width (the paper's footnote 3)
+// ---------------------------------------------------------------------------------------------------------------
+
+const holdoutKey = (exp: string, method: string) => `${exp}|${method}`;
+const HOLDOUT_REP0 = 1_000_000; // pilot problems get repetition indices of their own (never a success-rate problem)
+
+/** Runs the missing pilot fits of (exp, method) and returns the chosen sigma^2 (lowest mean held-out score). */
+function holdoutWidth(exp: Exclude<Exp, 'eps'>, method: 'mmd' | 'osmmd', progress: (msg: string) => void): number {
+  const list = ((results.holdout ??= {})[holdoutKey(exp, method)] ??= []);
+  const s = TABLES[exp][method];
+  for (let rep = 0; rep < args['holdout-reps']; rep++) {
+    const { model, truth, start, Y, rng } = problem(exp, args['holdout-m'], HOLDOUT_REP0 + rep);
+    const nFit = Math.round(Y.n * (1 - args['holdout-frac']));
+    const fitPart: Points = { n: nFit, d, data: Y.data.slice(0, nFit * d) };
+    const held: Points = { n: Y.n - nFit, d, data: Y.data.slice(nFit * d) };
+    const judge = medianHeuristic(fitPart, { maxPoints: 1000, seed: rep });
+    for (const width2 of args['holdout-grid']) {
+      const fitRng = rng.fork(); // forked for every width, run or not, so a resumed pilot draws what a whole one does
+      if (list.some((r) => r.rep === rep && r.width2 === width2)) continue;
+      const theta = run(model, fitPart, start, method, s, Math.sqrt(width2), fitRng);
+      const score = theta.every(Number.isFinite) ? mmd2(model.gmm(theta), held, { bandwidth: judge }) : Infinity;
+      list.push({ rep, width2, score, err: model.error(theta, truth) });
+      save();
+      progress(`holdout ${exp} ${method} rep ${rep} sigma^2 ${width2}: held-out MMD^2 ${score.toExponential(3)}`);
+    }
+  }
+  return chooseWidth(list);
+}
+
+function chooseWidth(list: HoldoutRep[]): number {
+  const grid = [...new Set(list.map((r) => r.width2))].sort((a, b) => a - b);
+  const mean = (w: number) => { const rs = list.filter((r) => r.width2 === w); return rs.reduce((a, r) => a + r.score, 0) / rs.length; };
+  return grid.reduce((best, w) => (mean(w) < mean(best) ? w : best), grid[0]);
+}
+
 async function main() {
   if (!args.report) {
-    const jobs: { exp: Exp; method: Method; width: string; m: number; reps: number; eps?: number }[] = [];
+    const t0 = Date.now();
+    const progress = (msg: string) => process.stdout.write(`\r${msg} (${((Date.now() - t0) / 1000).toFixed(0)} s)`.padEnd(110));
+    const jobs: { exp: Exp; method: Method; width: string; width2?: number; m: number; reps: number; eps?: number }[] = [];
     for (const exp of args.exps) {
       if (exp === 'eps') {
         for (const eps of args['eps-grid']) for (const method of ['osmmd', 'mle'] as const) jobs.push({ exp, method, width: method === 'mle' ? '-' : 'paper', m: args['eps-m'], reps: args['eps-reps'], eps });
         continue;
       }
-      for (const m of args.m ?? DEFAULT_M[exp]) for (const method of args.methods as Method[]) {
+      for (const method of args.methods as Method[]) {
         const widths = method === 'mle' ? ['-'] : method === 'mmd' ? args['mmd-widths'] : args.widths;
-        for (const width of widths) jobs.push({ exp, method, width, m, reps: method === 'mmd' && m >= args['large-m'] ? args['reps-large'] : args.reps });
+        for (const width of widths) {
+          let width2: number | undefined;
+          if (width === 'holdout') {
+            width2 = holdoutWidth(exp, method as 'mmd' | 'osmmd', progress);
+            if (width2 === TABLES[exp][method].width2) {
+              console.log(`\n${exp} ${method}: the hold-out choice is the table's width sigma^2 = ${width2}; its cells are the 'paper' cells`);
+              continue;
+            }
+            console.log(`\n${exp} ${method}: hold-out chooses sigma^2 = ${width2} (table: ${TABLES[exp][method].width2})`);
+          }
+          for (const m of args.m ?? DEFAULT_M[exp]) {
+            if (method === 'mmd' && m > args['mmd-max-m']) continue;
+            jobs.push({ exp, method, width, width2, m, reps: method === 'mmd' && m >= args['large-m'] ? args['reps-large'] : args.reps });
+          }
+        }
       }
     }
     // Cheapest cells first, so that a stopped run has the small-m end of every experiment.
@@ -171,7 +231,6 @@ async function main() {
     jobs.sort((a, b) => cost(a) - cost(b));
     const total = jobs.reduce((s, j) => s + j.reps, 0);
     let done = 0;
-    const t0 = Date.now();
     for (const j of jobs) {
       const key = cellKey(j.exp, j.method, j.width, j.m, j.eps);
       const cell = (results.cells[key] ??= []);
@@ -180,14 +239,13 @@ async function main() {
         if (cell.some((r) => r.rep === rep)) continue;
         const { model, truth, start, Y, rng } = problem(j.exp, j.m, rep, j.eps);
         const s = j.exp === 'eps' ? EPS_SETTING[j.method as 'osmmd' | 'mle'] : TABLES[j.exp][j.method];
-        const h = j.width === 'median' ? medianHeuristic(Y, { maxPoints: 1000, seed: rep }) : Math.sqrt(s.width2 ?? 1);
+        const h = j.width === 'median' ? medianHeuristic(Y, { maxPoints: 1000, seed: rep }) : Math.sqrt(j.width2 ?? s.width2 ?? 1);
         const t = Date.now();
         const theta = run(model, Y, start, j.method, s, h, rng.fork());
         const err = model.error(theta, truth);
         cell.push({ rep, err, ok: err <= model.threshold, seconds: (Date.now() - t) / 1000, width2: j.method === 'mle' ? null : h * h });
         save();
-        const el = (Date.now() - t0) / 1000;
-        process.stdout.write(`\r[${done}/${total}] ${key} rep ${rep} err ${err.toExponential(2)} ${err <= model.threshold ? 'ok  ' : 'fail'} (${el.toFixed(0)} s)   `);
+        progress(`[${done}/${total}] ${key} rep ${rep} err ${err.toExponential(2)} ${err <= model.threshold ? 'ok  ' : 'fail'}`);
       }
     }
     process.stdout.write('\n');
@@ -203,13 +261,29 @@ async function report() {
   const cells = results.cells;
   const parse = (k: string) => { const [exp, method, width, m, eps] = k.split('|'); return { exp, method, width, m: Number(m.slice(2)), eps: eps ? Number(eps.slice(4)) : undefined }; };
   const rate = (rs: RepResult[]) => rs.filter((r) => r.ok).length / rs.length;
+  if (results.holdout) {
+    console.log(`\nHold-out widths (mean held-out MMD^2 over pilots, m = ${args['holdout-m']}; * = chosen; table width in brackets)`);
+    for (const [key, list] of Object.entries(results.holdout)) {
+      const [exp, method] = key.split('|') as [Exclude<Exp, 'eps'>, 'mmd' | 'osmmd'];
+      const grid = [...new Set(list.map((r) => r.width2))].sort((a, b) => a - b);
+      const chosen = chooseWidth(list);
+      const cellsText = grid.map((w) => {
+        const rs = list.filter((r) => r.width2 === w);
+        const score = rs.reduce((a, r) => a + r.score, 0) / rs.length;
+        return `${w === chosen ? '*' : ' '}${w}: ${score.toExponential(2)} (${rs.filter((r) => r.err <= THRESHOLD[exp]).length}/${rs.length} ok)`;
+      });
+      console.log(`  ${key.padEnd(16)} [${TABLES[exp]?.[method]?.width2}] ${cellsText.join('  ')}`);
+    }
+  }
   for (const exp of EXPS) {
     const keys = Object.keys(cells).filter((k) => parse(k).exp === exp && cells[k].length > 0);
     if (keys.length === 0) continue;
     const series = new Map<string, { x: number[]; y: number[]; n: number[] }>();
     for (const k of keys) {
       const p = parse(k);
-      const name = p.method === 'mle' ? 'MLE' : `${p.method === 'mmd' ? 'MMD (Eq. 21)' : 'OSMMD'}, ${p.width === 'paper' ? 'paper width' : 'median heuristic'}`;
+      const w2 = Number(cells[k][0]?.width2?.toPrecision(3));
+      const wName = p.width === 'paper' ? `σ²=${w2} table` : p.width === 'median' ? 'median' : `σ²=${w2} h-o`;
+      const name = p.method === 'mle' ? 'MLE' : `${p.method === 'mmd' ? 'MMD' : 'OSMMD'} ${wName}`;
       const s = series.get(name) ?? { x: [], y: [], n: [] };
       s.x.push(exp === 'eps' ? Math.log10(p.eps!) : Math.log2(p.m)); s.y.push(rate(cells[k])); s.n.push(cells[k].length);
       series.set(name, s);

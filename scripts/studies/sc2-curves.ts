@@ -15,11 +15,11 @@
  *   nice -n 10 npx tsx scripts/studies/sc2-curves.ts [--seeds 123,456,789] [--every 10] [--out FILE] [--img DIR]
  *        [--resume | --report | --force]
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
-import { claimOutput, writeFileAtomic, claimOutputDir } from '../../src/util/output.ts';
-import { repoRoot } from '../../src/util/paths.ts';
+import { writeFileAtomic } from '../../src/util/output.ts';
+import { claimStudyOutputs, studyFileFlags } from '../../src/studies/study-cli.ts';
 
 const cli = parseCli({
   name: 'study:sc2-curves',
@@ -28,21 +28,12 @@ const cli = parseCli({
   flags: {
     seeds: { type: 'list', of: 'int', min: 0, max: 2 ** 31, default: [123, 456, 789] },
     every: { type: 'int', min: 1, max: 1000, default: 10, help: 'evaluate both losses every N steps' },
-    out: { type: 'string', meta: 'FILE', default: 'docs/results/sc2-curves.json' },
-    img: { type: 'string', meta: 'DIR', default: 'docs/img/gmm' },
-    resume: { type: 'boolean', help: 'continue the runs in --out' },
-    report: { type: 'boolean', help: 'only draw the figures from --out' },
-    force: { type: 'boolean', help: 'replace an existing --out / figures' },
+    ...studyFileFlags('docs/results/sc2-curves.json', 'docs/img/gmm'),
   },
 });
 const args = cli.values;
-const out = resolve(repoRoot, args.out);
-const imgDir = resolve(repoRoot, args.img);
-const update = args.resume || args.report;
-claimOutput(out, { explicit: cli.given.has('out'), force: args.force, update });
 const FIGS = ['sc2-curves-sc2.png', 'sc2-curves-nll.png'];
-claimOutputDir(imgDir, FIGS, { flag: '--img', explicit: cli.given.has('img'), force: args.force, update });
-if (args.report && !existsSync(out)) throw new Error(`--report: no results file at ${out}`);
+const { out, imgDir, update } = claimStudyOutputs(cli, FIGS);
 
 const { sharedPath } = await import('../../src/util/paths.ts');
 const { pointsFromRows } = await import('../../src/gmm/model/points.ts');
@@ -59,6 +50,10 @@ const rows = readFileSync(sharedPath('data/ring-line-square.txt'), 'utf8').trim(
 const pts = pointsFromRows(rows, 'ring-line-square');
 const dirs = circleDirections(360);
 const PAPER = { optimizer: 'lion', lrWeights: 5e-6, lrMeans: 2e-2, lrFactors: 3e-3 } as const;
+// Every setting of the SC2 phase that the curves depend on, passed explicitly (not the library's defaults, which may change):
+// the paper's 7 rotated equidistant directions, constant rates, the full 850-point batch, no NLL phase inside fitSC2
+// (the NLL phases below are separate fitNLL calls with their optimiser named).
+const SC2_PHASE = { ...PAPER, L: 7, directions: 'circle', schedule: 'constant', batchSize: 850, nllSteps: 0 } as const;
 
 interface Curve { steps: number[]; sc2: number[]; nll: number[]; seconds: number }
 interface Results { meta: Record<string, unknown>; runs: Record<string, Curve>; sc2Final?: Record<string, unknown> }
@@ -91,7 +86,7 @@ async function main() {
       if (!results.runs[key('sc2')]) {
         const r = recorder();
         const t = Date.now();
-        const fit = fitSC2(pts, { ...common, maxIter: 1200, tol: 0, ...PAPER, onStep: r.onStep });
+        const fit = fitSC2(pts, { ...common, maxIter: 1200, tol: 0, ...SC2_PHASE, onStep: r.onStep });
         r.add(fit.history.iterations, fit.gmm);
         r.curve.seconds = (Date.now() - t) / 1000;
         results.runs[key('sc2')] = r.curve;
@@ -142,10 +137,13 @@ async function main() {
       for (const [si, seed] of args.seeds.entries()) {
         const c = results.runs[`${m}|seed=${seed}`];
         if (!c) continue;
-        series.push({ name: si === 0 ? m : '', x: c.steps, y: c[loss], color: PALETTE[mi], dashed: m.endsWith('adam'), width: 1.2 });
+        // The SC2+NLL runs share their first 1200 steps with the sc2 run: draw only their NLL phase (from step 1200).
+        const from = m.startsWith('sc2+') ? c.steps.findIndex((s) => s >= 1200) : 0;
+        series.push({ name: `${m}, ${seed}`, x: c.steps.slice(from), y: c[loss].slice(from), color: PALETTE[mi], dashed: m.endsWith('adam'), width: 1.2 });
       }
     }
-    const svg = linePlotSvg({ title: `Ring, K = 10, seeds ${args.seeds.join('/')}: ${label} over steps (Zhang Fig. 4)`, xLabel: 'step', yLabel: label, logY: loss === 'sc2', width: 760, height: 440, series });
+    const logY = series.every((s) => Array.prototype.every.call(s.y, (v: number) => v > 0));
+    const svg = linePlotSvg({ title: `Ring, K = 10, seeds ${args.seeds.join('/')}: ${label} over steps (Zhang Fig. 4)`, xLabel: 'step', yLabel: `${label}${logY ? ' (log scale)' : ''}`, logY, width: 820, height: 480, series });
     writeFileAtomic(join(imgDir, fig), await svgToPng(svg));
   }
   console.log('final values (seed: SC2 / NLL):');
