@@ -9,7 +9,7 @@
  *   npm run build:wasm -- --check      # rebuild in memory; exit 1 if a shipped file differs
  *
  * The compiler is the assemblyscript devDependency (exact version in package.json), so the build is reproducible:
- * test/gmm/em-kernels.test.ts and test/gmm/sliced-kernels.test.ts run the same build and compare it with the
+ * test/gmm/wasm/em-kernels.test.ts and test/gmm/wasm/sliced-kernels.test.ts run the same build and compare it with the
  * shipped files.
  */
 import { parseCli } from '../src/cli/args.ts';

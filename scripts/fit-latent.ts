@@ -11,7 +11,7 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { keyValues, parseCli, UsageError } from '../src/cli/args.ts';
-import { FIT_METHODS } from '../src/gmm/fit.ts';
+import { FIT_METHODS } from '../src/gmm/fit/registry.ts';
 import { claimOutputDir } from '../src/util/output.ts';
 import { modelsPath, repoRoot } from '../src/util/paths.ts';
 

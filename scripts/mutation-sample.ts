@@ -11,7 +11,7 @@
  * 2. Draws --n of them uniformly at random (seeded).
  * 3. For each, in a scratch copy of the repository (the working tree is never touched), applies the one-line
  *    change and runs the relevant tests one file at a time: every test file that imports the mutated module
- *    directly, then the rest of the mirrored folder (src/gmm → test/gmm). A mutant is caught at the first file
+ *    directly, then the mirrored folder (src/gmm/fit → test/gmm/fit), then the rest of the area (test/gmm). A mutant is caught at the first file
  *    that fails (or runs past --timeout seconds, not counting seconds its processes were paused with SIGSTOP);
  *    the failing tests are recorded. A survivor has run them all.
  *    A mutant of a source that runs only after a build (the AssemblyScript kernels) is built first, so that the
@@ -178,12 +178,17 @@ function testFiles(): string[] {
   return walk(join(repoRoot, 'test')).map((f) => relative(repoRoot, f)).sort();
 }
 
-/** Every test importing the module directly, then the rest of the mirrored folder's tests. */
+/**
+ * Every test importing the module directly, then the tests of the mirrored folder (src/gmm/fit/sw.ts → test/gmm/fit/),
+ * then the rest of the area's tests (test/gmm/).
+ */
 export function relevantTests(file: string, tests: readonly string[]): string[] {
   const area = file.split('/')[1];
   const mod = file.replace(/^src\//, '');
+  const folder = `test/${mod.split('/').slice(0, -1).join('/')}/`;
   const direct = tests.filter((t) => readFileSync(join(repoRoot, t), 'utf8').includes(`src/${mod}'`));
-  return [...direct, ...tests.filter((t) => t.startsWith(`test/${area}/`) && !direct.includes(t))];
+  const near = tests.filter((t) => t.startsWith(folder) && !direct.includes(t));
+  return [...direct, ...near, ...tests.filter((t) => t.startsWith(`test/${area}/`) && !direct.includes(t) && !near.includes(t))];
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ const FIG = 'table3.png';
 claimOutput(join(imgDir, FIG), { flag: '--img', meta: 'DIR', explicit: cli.given.has('img'), force: args.force });
 
 const { Rng } = await import('../../src/util/rng.ts');
-const { fitFixedBasis1D } = await import('../../src/gmm/fixed-basis.ts');
+const { fitFixedBasis1D } = await import('../../src/gmm/fit/fixed-basis.ts');
 const { empiricalCdf, lossL, randomTarget, sampleTarget, targetCdf } = await import('../../src/studies/fixed-basis-targets.ts');
 const { linePlotSvg, svgToPng, PALETTE } = await import('../../src/util/plot.ts');
 

@@ -14,7 +14,7 @@
  */
 import { parseCli } from '../../src/cli/args.ts';
 import { Rng } from '../../src/util/rng.ts';
-import { fitFixedBasis1D } from '../../src/gmm/fixed-basis.ts';
+import { fitFixedBasis1D } from '../../src/gmm/fit/fixed-basis.ts';
 import { empiricalCdf, lossL, randomTarget, sampleTarget, targetCdf } from '../../src/studies/fixed-basis-targets.ts';
 
 const { values: args } = parseCli({

@@ -37,12 +37,12 @@ const args = cli.values;
 const out = claimOutput(resolve(repoRoot, args.out), { explicit: cli.given.has('out'), force: args.force });
 
 const { readFileSync } = await import('node:fs');
-const { GMM } = await import('../../src/gmm/gmm.ts');
-const { fitSC2 } = await import('../../src/gmm/sc2.ts');
-const { slicedCramer2 } = await import('../../src/gmm/cramer.ts');
-const { randomDirections } = await import('../../src/gmm/wasserstein.ts');
+const { GMM } = await import('../../src/gmm/model/gmm.ts');
+const { fitSC2 } = await import('../../src/gmm/fit/sc2.ts');
+const { slicedCramer2 } = await import('../../src/gmm/distances/cramer.ts');
+const { randomDirections } = await import('../../src/gmm/distances/wasserstein.ts');
 const { readCodes } = await import('../../src/latent/codes.ts');
-const { initGMM } = await import('../../src/gmm/init.ts');
+const { initGMM } = await import('../../src/gmm/fit/init.ts');
 const { Rng } = await import('../../src/util/rng.ts');
 
 const target = GMM.fromJSONString(readFileSync(resolve(repoRoot, 'models/gmm', args.set, `class-${args.class}.json`), 'utf8'));

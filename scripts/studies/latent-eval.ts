@@ -30,7 +30,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { keyValues, parseCli, UsageError } from '../../src/cli/args.ts';
-import { FIT_METHODS, type FitMethod } from '../../src/gmm/fit.ts';
+import { FIT_METHODS, type FitMethod } from '../../src/gmm/fit/registry.ts';
 import { claimOutput, writeFileAtomic, claimOutputDir } from '../../src/util/output.ts';
 import { modelsPath, repoRoot } from '../../src/util/paths.ts';
 import type { DecodedImages } from '../../src/latent/index.ts';

@@ -1,5 +1,5 @@
 /**
- * MMD landscapes of Alon, Globerson & Wiesel (Figs. 1–3), from the library's closed-form MMD² (src/gmm/mmd.ts),
+ * MMD landscapes of Alon, Globerson & Wiesel (Figs. 1–3), from the library's closed-form MMD² (src/gmm/distances/mmd.ts),
  * for several widths sigma^2 (k = exp(-|x-y|^2 / (2 sigma^2))) and the median heuristic:
  *
  *   Fig. 1  N(mu, 1) against N(0, 1), over mu                         (Eq. 3)
@@ -34,10 +34,10 @@ const imgDir = resolve(repoRoot, args.img);
 const FIGS = ['landscape-mean.png', 'landscape-cov.png', 'landscape-gmm.png'];
 claimOutputDir(imgDir, FIGS, { flag: '--img', explicit: cli.given.has('img'), force: args.force });
 
-const { mmd2, medianHeuristic } = await import('../../src/gmm/mmd.ts');
-const { GMM } = await import('../../src/gmm/gmm.ts');
+const { mmd2, medianHeuristic } = await import('../../src/gmm/distances/mmd.ts');
+const { GMM } = await import('../../src/gmm/model/gmm.ts');
 const { linePlotSvg, svgToPng, PALETTE } = await import('../../src/util/plot.ts');
-type GMMParams = import('../../src/gmm/types.ts').GMMParams;
+type GMMParams = import('../../src/gmm/model/types.ts').GMMParams;
 
 const gauss1 = (means: number[], vars: number[]): GMMParams => ({
   k: means.length, d: 1, covarianceType: 'full', weights: new Float64Array(means.length).fill(1 / means.length),

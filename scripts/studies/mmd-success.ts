@@ -3,8 +3,8 @@
  * set-ups of their supplement's Tables 2–6). For each parametric model the unknown parameter is recovered from m
  * real samples by three losses, all with Adam as in the paper:
  *
- *   mmd    Eq. 21, n = m fresh generated samples per step (reparameterised: x = g(theta, z)), src/gmm/mmd-sample.ts;
- *   osmmd  the closed form with n = infinity (the library's mmd2Grad against the real points, src/gmm/mmd.ts);
+ *   mmd    Eq. 21, n = m fresh generated samples per step (reparameterised: x = g(theta, z)), src/gmm/distances/mmd-sample.ts;
+ *   osmmd  the closed form with n = infinity (the library's mmd2Grad against the real points, src/gmm/distances/mmd.ts);
  *   mle    gradient descent on the negative log-likelihood.
  *
  * Experiments (d = --d, default 20; theta* and theta_0 drawn afresh for every repetition, shared by all methods):
@@ -74,12 +74,12 @@ const { out, imgDir, update } = claimStudyOutputs(cli, FIGS);
 
 const { Rng } = await import('../../src/util/rng.ts');
 type Rng = import('../../src/util/rng.ts').Rng;
-const { mmdSample, mmdRealTerm } = await import('../../src/gmm/mmd-sample.ts');
-const { mmd2, mmd2GradUnchecked, medianHeuristic } = await import('../../src/gmm/mmd.ts');
-const { createOptimizer } = await import('../../src/gmm/optim.ts');
+const { mmdSample, mmdRealTerm } = await import('../../src/gmm/distances/mmd-sample.ts');
+const { mmd2, mmd2GradUnchecked, medianHeuristic } = await import('../../src/gmm/distances/mmd.ts');
+const { createOptimizer } = await import('../../src/gmm/fit/optim.ts');
 const { linePlotSvg, svgToPng, PALETTE } = await import('../../src/util/plot.ts');
 const { meanModel, covModel } = await import('../../src/studies/mmd-models.ts');
-type Points = import('../../src/gmm/types.ts').Points;
+type Points = import('../../src/gmm/model/types.ts').Points;
 type Model = import('../../src/studies/mmd-models.ts').Model;
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,12 +3,12 @@
  * 850 points of ../shared/data/ring-line-square.txt from --inits initialisations of two kinds, with every method:
  *
  *   init 'small'   the SW-GMM authors' demo start (small random components around the data mean, equal weights;
- *                  src/gmm/init.ts), seed r;
+ *                  src/gmm/fit/init.ts), seed r;
  *   init 'random'  k random data points as means, the data covariance for every component, equal weights, seed r.
  *
  * Run r of every method starts from the same initial GMM. SW is reported twice: after its SW phase alone
  * ('sw-phase', finishIter 0) and with its default EM finish ('sw' = the same SW phase, then fitEM from it with the
- * finish's default options — exactly what fitSW does with its defaults; test/gmm/sw.test.ts checks the two agree).
+ * finish's default options — exactly what fitSW does with its defaults; test/gmm/fit/sw.test.ts checks the two agree).
  * "At the optimum" = NLL within 1 % of the best NLL of any run of any method; SW₂ of every fit is measured with 360
  * equidistant directions on the half circle. A run that throws or ends with a non-finite NLL counts as non-finite.
  *
@@ -30,8 +30,8 @@ import { join, resolve } from 'node:path';
 import { exclusive, parseCli, UsageError } from '../../src/cli/args.ts';
 import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot } from '../../src/util/paths.ts';
-import type { FitMethod } from '../../src/gmm/fit.ts';
-import type { GMM, GMMJson } from '../../src/gmm/gmm.ts';
+import type { FitMethod } from '../../src/gmm/fit/registry.ts';
+import type { GMM, GMMJson } from '../../src/gmm/model/gmm.ts';
 
 type InitMode = 'small' | 'random';
 /** Options per method: the papers' settings where they give them (see docs/RESULTS.md, Study 1). */
@@ -92,7 +92,7 @@ if ((values.report || values.fooling || values.resume) && !existsSync(out)) thro
 
 const { sharedPath } = await import('../../src/util/paths.ts');
 const { fitEM, fitGMM, GMM: GMMClass, pointsFromRows, SW_DEFAULTS } = await import('../../src/gmm/index.ts');
-const { slicedWasserstein, circleDirections } = await import('../../src/gmm/wasserstein.ts');
+const { slicedWasserstein, circleDirections } = await import('../../src/gmm/distances/wasserstein.ts');
 const { linePlotSvg, scatterPlotSvg, svgToPng, PALETTE } = await import('../../src/util/plot.ts');
 const { writePng } = await import('../../src/util/png.ts');
 const { Rng } = await import('../../src/util/rng.ts');

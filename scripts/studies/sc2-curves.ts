@@ -10,7 +10,7 @@
  *
  * Along every run, every --every steps, both losses of the current GMM are evaluated the same way: SC2 with 360
  * equidistant directions on the half circle, and the mean NLL of the 850 points. Start: init 'small' (the SW-GMM
- * authors' demo start, src/gmm/init.ts) with the seed; the paper does not state its initialisation.
+ * authors' demo start, src/gmm/fit/init.ts) with the seed; the paper does not state its initialisation.
  *
  *   nice -n 10 npx tsx scripts/studies/sc2-curves.ts [--seeds 123,456,789] [--every 10] [--out FILE] [--img DIR]
  *        [--resume | --report | --force]
@@ -36,15 +36,15 @@ const FIGS = ['sc2-curves-sc2.png', 'sc2-curves-nll.png'];
 const { out, imgDir, update } = claimStudyOutputs(cli, FIGS);
 
 const { sharedPath } = await import('../../src/util/paths.ts');
-const { pointsFromRows } = await import('../../src/gmm/points.ts');
-const { fitSC2 } = await import('../../src/gmm/sc2.ts');
-const { fitNLL } = await import('../../src/gmm/nll.ts');
-const { slicedCramer2 } = await import('../../src/gmm/cramer.ts');
-const { circleDirections } = await import('../../src/gmm/wasserstein.ts');
+const { pointsFromRows } = await import('../../src/gmm/model/points.ts');
+const { fitSC2 } = await import('../../src/gmm/fit/sc2.ts');
+const { fitNLL } = await import('../../src/gmm/fit/nll.ts');
+const { slicedCramer2 } = await import('../../src/gmm/distances/cramer.ts');
+const { circleDirections } = await import('../../src/gmm/distances/wasserstein.ts');
 const { linePlotSvg, svgToPng, PALETTE } = await import('../../src/util/plot.ts');
-const { GMM } = await import('../../src/gmm/gmm.ts');
-type GMM = import('../../src/gmm/gmm.ts').GMM;
-type OnStep = import('../../src/gmm/options.ts').OnStep;
+const { GMM } = await import('../../src/gmm/model/gmm.ts');
+type GMM = import('../../src/gmm/model/gmm.ts').GMM;
+type OnStep = import('../../src/gmm/fit/options.ts').OnStep;
 
 const rows = readFileSync(sharedPath('data/ring-line-square.txt'), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
 const pts = pointsFromRows(rows, 'ring-line-square');

@@ -4,16 +4,16 @@
  *   nice -n 15 node_modules/.bin/tsx scripts/studies/speed-all.ts [--n 6000] [--d 128] [--k 10] [--iters 20]
  *        [--methods em,nll,sw,sc2,mmd,fixed-basis] [--seed 0]
  *
- * Data: randomMixture of src/gmm/synthetic.ts, as scripts/studies/speed-em.ts (means ~ N(0, 0.25² I), covariances AAᵀ/d + 0.1 I).
+ * Data: randomMixture of src/gmm/model/synthetic.ts, as scripts/studies/speed-em.ts (means ~ N(0, 0.25² I), covariances AAᵀ/d + 0.1 I).
  * Every method starts from the same k-means++ initial GMM (its time is reported separately). EM runs to
  * convergence (tol 1e-3, at most 100 iterations); the gradient methods run `--iters` steps with the options
  * below (LATENT column) and the table reports time per step and the projected time of the method's default
  * number of steps, so a starved CPU does not turn this into an hour-long run.
  */
 import { Rng } from '../../src/util/rng.ts';
-import { randomMixture } from '../../src/gmm/synthetic.ts';
-import { initGMM } from '../../src/gmm/init.ts';
-import { FIT_METHODS, fitGMM, type FitMethod } from '../../src/gmm/fit.ts';
+import { randomMixture } from '../../src/gmm/model/synthetic.ts';
+import { initGMM } from '../../src/gmm/fit/init.ts';
+import { FIT_METHODS, fitGMM, type FitMethod } from '../../src/gmm/fit/registry.ts';
 import { parseCli } from '../../src/cli/args.ts';
 
 const { values: args } = parseCli({

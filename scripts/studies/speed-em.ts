@@ -8,7 +8,7 @@
  *   npm run study:speed-em -- --summarize LOG_A LOG_B         medians and ratios from two logs of fit lines
  *   npm run study:speed-em -- [case flags] --profile [--modes js,wasm:1,wasm:2]
  *
- * Cases (--case): synthetic (randomMixture of src/gmm/synthetic.ts, --n × --d, --k components, --sep mean scale,
+ * Cases (--case): synthetic (randomMixture of src/gmm/model/synthetic.ts, --n × --d, --k components, --sep mean scale,
  * --seed), codes (the 60 000 × 128 training codes of the shipped autoencoder, artifacts/codes/train.*, float32 widened
  * to float64), ring (the 850 2-D points of the shared ring–line–square data). The initial mixture is our k-means++ +
  * Lloyd (seeded); --cov full|diag; --max-iter iterations with --tol (default 0: exactly --max-iter iterations).
@@ -118,9 +118,9 @@ if (a.summarize) {
   process.exit(0);
 }
 
-const { GMM } = await import('../../src/gmm/gmm.ts');
+const { GMM } = await import('../../src/gmm/model/gmm.ts');
 type GMMType = InstanceType<typeof GMM>;
-type Points = import('../../src/gmm/types.ts').Points;
+type Points = import('../../src/gmm/model/types.ts').Points;
 interface CaseMeta {
   case: string; n: number; d: number; k: number; seed: number; covarianceType: 'full' | 'diag';
   maxIter: number; tol: number; reg: number; repeats: number; gmm: ReturnType<GMMType['toJSON']>;
@@ -136,7 +136,7 @@ function readCase(dir: string): { meta: CaseMeta; points: Points; init: GMMType 
   return { meta, points: { n: meta.n, d: meta.d, data }, init: GMM.fromJSON(meta.gmm) };
 }
 
-const { runEM } = await import('../../src/gmm/em.ts');
+const { runEM } = await import('../../src/gmm/fit/em.ts');
 const engine = await import('../../src/gmm/wasm/engine.ts');
 
 if (a.fit !== undefined) {
@@ -155,8 +155,8 @@ if (a.fit !== undefined) {
 
 // The case: points and the k-means++ start.
 const { Rng } = await import('../../src/util/rng.ts');
-const { randomMixture } = await import('../../src/gmm/synthetic.ts');
-const { initGMM } = await import('../../src/gmm/init.ts');
+const { randomMixture } = await import('../../src/gmm/model/synthetic.ts');
+const { initGMM } = await import('../../src/gmm/fit/init.ts');
 const { repoRoot, sharedPath } = await import('../../src/util/paths.ts');
 let points: Points;
 if (a.case === 'synthetic') {

@@ -45,7 +45,7 @@ const { readCodes } = await import('../../src/latent/codes.ts');
 const { LATENT_FIT_DEFAULTS, classSeed, splitByClass } = await import('../../src/latent/fit.ts');
 const { fitGMM } = await import('../../src/gmm/index.ts');
 const { Rng } = await import('../../src/util/rng.ts');
-type Points = import('../../src/gmm/types.ts').Points;
+type Points = import('../../src/gmm/model/types.ts').Points;
 
 const codes = readCodes(a.codes ?? join(repoRoot, 'artifacts', 'codes', 'train'));
 let points: Points, seed: number;

@@ -8,7 +8,7 @@
  *
  *   random   a random A ~ U(0, 1)^{d × r} (the paper's "Random" column; its distribution is not stated)
  *   vca      the VCA estimate itself
- *   mmd1…6   MMD (Eq. 21, src/gmm/mmd-sample.ts) with --fakes fresh generated points x = A b + sigma_w w per step
+ *   mmd1…6   MMD (Eq. 21, src/gmm/distances/mmd-sample.ts) with --fakes fresh generated points x = A b + sigma_w w per step
  *            (sigma_w known), the supplement's Table 7 set-ups (learning rate, bandwidth read as the width sigma^2):
  *            1: 1e-2, 1e-2   2: 1e-2, 1e-1   3: 1e-2, 1   4: 1e-1, 1e-2   5: 1e-1, 1e-1   6: 1e-1, 1
  *   mle      not in the paper (it says MLE needs a high-dimensional integral): the Monte-Carlo likelihood,
@@ -52,11 +52,11 @@ const FIG = 'unmixing.png';
 const { out, imgDir, update } = claimStudyOutputs(cli, [FIG]);
 
 const { Rng } = await import('../../src/util/rng.ts');
-const { mmdSample, mmdRealTerm } = await import('../../src/gmm/mmd-sample.ts');
-const { createOptimizer } = await import('../../src/gmm/optim.ts');
+const { mmdSample, mmdRealTerm } = await import('../../src/gmm/distances/mmd-sample.ts');
+const { createOptimizer } = await import('../../src/gmm/fit/optim.ts');
 const { linePlotSvg, svgToPng, PALETTE } = await import('../../src/util/plot.ts');
 const { dirichletOnes, endmemberDistance, mcNllGrad, unmixingSample, vca } = await import('../../src/studies/unmixing.ts');
-type Points = import('../../src/gmm/types.ts').Points;
+type Points = import('../../src/gmm/model/types.ts').Points;
 type Rng = import('../../src/util/rng.ts').Rng;
 
 interface Fit { err: number; seconds: number; trace: number[] }

@@ -19,6 +19,7 @@
  */
 import { parseArgs } from 'node:util';
 import { describeRule, listCapped, mustBe, numberProblem, oneOf, showValue, type NumberRule } from '../util/wording.ts';
+import { editDistance } from '../gmm/fit/options.ts';
 
 interface Common {
   help?: string;
@@ -126,25 +127,12 @@ function takesValue(s: FlagSpec): boolean {
 }
 
 /** Levenshtein distance (small strings only). */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
 
 function suggestion(name: string, names: string[]): string {
   let best: string | null = null;
   let bestD = Infinity;
   for (const n of names) {
-    const d = n.startsWith(name) || name.startsWith(n) ? 1 : distance(name, n);
+    const d = n.startsWith(name) || name.startsWith(n) ? 1 : editDistance(name, n);
     if (d < bestD) {
       best = n;
       bestD = d;

@@ -31,7 +31,7 @@ export interface LabeledCodes {
 /**
  * Method options used for the latent sets unless overridden (fitOptions / --opt). Every method runs to
  * convergence: EM until the mean log-likelihood changes by less than 1e-3 (scikit-learn's tol; at most 200
- * iterations); SW, SC2 and MMD until their stopping rule (src/gmm/sw.ts PlateauMonitor: the smoothed loss falls
+ * iterations); SW, SC2 and MMD until their stopping rule (src/gmm/fit/sw.ts PlateauMonitor: the smoothed loss falls
  * by less than 0.2 % per 50 steps) — SW on all codes of the class (quantile levels, no minibatch bias) with its
  * EM finish, SC2 with Zhang's NLL phase (SC2+NLL, 200 Lion steps), MMD on minibatches of 512 codes (unbiased
  * for MMD, and its step is O(n)); fixed-basis is one pass and stores the paper's per-coordinate model.

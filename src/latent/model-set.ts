@@ -6,9 +6,9 @@
  * On disk (written by `fitLatentSet`, src/latent/fit.ts):
  *   models/gmm/<method>/index.json      the manifest (LatentSetManifest: format, version, method, options,
  *                                       per-class file names, sizes and fit timings)
- *   models/gmm/<method>/class-<c>.json  one density model per class: a GMM (GMM JSON, src/gmm/gmm.ts, with meta)
+ *   models/gmm/<method>/class-<c>.json  one density model per class: a GMM (GMM JSON, src/gmm/model/gmm.ts, with meta)
  *                                       or, for the fixed-basis method, the paper's product of per-coordinate
- *                                       fixed-basis densities (FixedBasisProduct JSON, src/gmm/fixed-basis.ts) —
+ *                                       fixed-basis densities (FixedBasisProduct JSON, src/gmm/fit/fixed-basis.ts) —
  *                                       a density that no k-component GMM can hold. The class file's `format`
  *                                       field says which; the manifest's `modelType` records it too.
  *

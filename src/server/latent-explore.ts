@@ -4,7 +4,7 @@
  * class GMM's components are projected with the same map (mean P(μ − m), covariance P Σ Pᵀ) and drawn as
  * ellipses by the page.
  */
-import { GMM, symEigen } from '../gmm/index.ts';
+import { GMM, pointsMoments, symEigen } from '../gmm/index.ts';
 import type { LatentModelSet } from '../latent/index.ts';
 
 export interface ProjectedComponent {
@@ -39,26 +39,7 @@ export interface LabeledRows {
 export function pca2(rows: LabeledRows): { mean: Float64Array; axes: [Float64Array, Float64Array]; explained: [number, number] } {
   const { n, d, data } = rows;
   if (n < 2) throw new Error(`PCA needs at least 2 points, got ${n}`);
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= n;
-  const cov = new Float64Array(d * d);
-  const x = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) x[j] = data[i * d + j] - mean[j];
-    for (let a = 0; a < d; a++) {
-      const xa = x[a];
-      if (xa === 0) continue;
-      const o = a * d;
-      for (let b = a; b < d; b++) cov[o + b] += xa * x[b];
-    }
-  }
-  for (let a = 0; a < d; a++) {
-    for (let b = a; b < d; b++) {
-      cov[a * d + b] /= n - 1;
-      cov[b * d + a] = cov[a * d + b];
-    }
-  }
+  const { mean, cov } = pointsMoments(rows, 1);
   const { values, vectors } = symEigen(cov, d);
   const order = Array.from(values, (v, i) => [v, i] as const).sort((p, q) => q[0] - p[0]);
   const total = values.reduce((s, v) => s + Math.max(v, 0), 0) || 1;

@@ -22,8 +22,10 @@ import { join, resolve } from 'node:path';
 import { parseFlags, UsageError, type CommandSpec, type FlagSpecs } from '../cli/args.ts';
 import { cacheDir, modelsPath, sharedDir } from '../util/paths.ts';
 import { mustBe, numberProblem } from '../util/wording.ts';
+import type { UploadCaps } from './uploads.ts';
 
-export interface Caps {
+/** The server's limits: the upload caps (uploads.ts UploadCaps) and these. */
+export interface Caps extends UploadCaps {
   /** Digit images per request. */
   maxSamples: number;
   /** Style image side in pixels. */
@@ -33,19 +35,6 @@ export interface Caps {
   maxStyleIterations: number;
   /** Style samples per job. */
   maxStyleSamples: number;
-  /** Upload size in bytes. */
-  maxUploadBytes: number;
-  /** Upload side in pixels (width and height), read from the image header before decoding. */
-  maxUploadSide: number;
-  /** Upload pixel count (width × height), read from the header before decoding: larger images get 413. */
-  maxUploadPixels: number;
-  /** Shortest upload side, and the largest ratio long side / short side (thinner images get 400). */
-  minUploadSide: number;
-  maxUploadAspect: number;
-  /** Uploads decoded at once (each decode holds the compressed bytes and a few rows); more wait in line. */
-  maxConcurrentDecodes: number;
-  /** Uploads kept in memory (oldest dropped first). */
-  maxUploads: number;
   /** Components of an Explore fit. */
   maxFitK: number;
   maxFitIter: number;

@@ -20,13 +20,20 @@ export interface Upload {
   createdAt: number;
 }
 
+/** What an upload may be (part of the server's Caps, options.ts). */
 export interface UploadCaps {
+  /** Upload size in bytes. */
   maxUploadBytes: number;
+  /** Upload side in pixels (width and height), read from the image header before decoding. */
   maxUploadSide: number;
+  /** Upload pixel count (width × height), read from the header before decoding: larger images get 413. */
   maxUploadPixels: number;
+  /** Shortest upload side, and the largest ratio long side / short side (thinner images get 400). */
   minUploadSide: number;
   maxUploadAspect: number;
+  /** Uploads decoded at once (each decode holds the compressed bytes and a few rows); more wait in line. */
   maxConcurrentDecodes: number;
+  /** Uploads kept in memory (oldest dropped first). */
   maxUploads: number;
 }
 

@@ -6,8 +6,8 @@
  * Components: N(m, s²); m + s·t_ν (ν ∈ 2…10); U(m − w/2, m + w/2) (w ~ U(1, 4)). Gaussian targets use only the first.
  */
 import type { Rng } from '../util/rng.ts';
-import { mixtureCdf, normCdf } from '../gmm/mixture1d.ts';
-import type { Mixture1D } from '../gmm/types.ts';
+import { mixtureCdf, normCdf } from '../gmm/model/mixture1d.ts';
+import type { Mixture1D } from '../gmm/model/types.ts';
 
 export type Comp = { kind: 'normal'; m: number; s: number } | { kind: 't'; m: number; s: number; nu: number } | { kind: 'uniform'; a: number; b: number };
 export interface Target { w: number[]; comps: Comp[] }

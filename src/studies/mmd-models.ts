@@ -3,7 +3,7 @@
  * each has a reparameterised sampler x = g(theta, z) with its chain rule, its GMM view (for the closed-form MMD),
  * the gradient of its mean negative log-likelihood and the paper's error measure.
  */
-import type { GMMParams, Points } from '../gmm/types.ts';
+import type { GMMParams, Points } from '../gmm/model/types.ts';
 import type { Rng } from '../util/rng.ts';
 
 

@@ -8,9 +8,9 @@
  * Here: the sampler, the paper's accuracy d(A, A*) (Eq. 23), Vertex Component Analysis (Nascimento & Dias 2005,
  * the paper's initialisation) and a Monte-Carlo likelihood (not in the paper; the likelihood-based baseline).
  */
-import type { Points } from '../gmm/types.ts';
+import type { Points } from '../gmm/model/types.ts';
 import type { Rng } from '../util/rng.ts';
-import { symEigen } from '../gmm/linalg.ts';
+import { symEigen } from '../gmm/linalg/dense.ts';
 
 /** One draw of Dirichlet(1_r) into out[o .. o + r): normalised Exp(1) variables (Gamma(1) = Exp(1)). */
 export function dirichletOnes(r: number, rng: Rng, out: Float64Array, o = 0): void {

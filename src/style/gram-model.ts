@@ -3,7 +3,7 @@
  * to drive synthesis.
  *
  * - 'fixed-basis' (the fixed-basis paper, §3.2.2): every upper-triangle entry of every layer's Gram
- *   gets its own 1-D fixed-basis GMM (Algorithm 2 of the paper, src/gmm/fixed-basis.ts: `bins`
+ *   gets its own 1-D fixed-basis GMM (Algorithm 2 of the paper, src/gmm/fit/fixed-basis.ts: `bins`
  *   evenly spaced components over the entry's range, common sd t·r, only the weights learned).
  *   Entries are sampled independently, so a blended sample mixes A-like and B-like entries.
  * - 'pca-sw' / 'pca-sc2' / 'pca-em': each layer's vectors are reduced by PCA to `pcaDim`
@@ -21,7 +21,7 @@
  */
 import { Rng } from '../util/rng.ts';
 import { GMM, availableFitMethods, fitGMM, symEigen, type FitMethod, type GMMParams } from '../gmm/index.ts';
-import { fitFixedBasis1D } from '../gmm/fixed-basis.ts';
+import { fitFixedBasis1D } from '../gmm/fit/fixed-basis.ts';
 import type { GramDataset } from './dataset.ts';
 import { symmetricPSD, triLength, triToGram } from './gram.ts';
 

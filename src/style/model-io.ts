@@ -15,6 +15,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tf } from '../backend/index.ts';
+import { concatBytes } from '../util/bytes.ts';
 
 export class ModelFileError extends Error {
   constructor(message: string) {
@@ -235,14 +236,7 @@ export function readWeights(file: ModelJsonFile, keep: (weightName: string) => b
       off += sizes[wi];
     }
   }
-  const total = parts.reduce((a, p) => a + p.length, 0);
-  const data = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    data.set(p, o);
-    o += p.length;
-  }
-  return { specs, data: data.buffer };
+  return { specs, data: concatBytes(parts).buffer };
 }
 
 export interface LoadLayersOptions {

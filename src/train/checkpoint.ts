@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tf } from '../backend/index.ts';
 import { writeFileAtomic } from '../util/png.ts';
+import { concatBytes } from '../util/bytes.ts';
 import { copyWeights, MODEL_FILE, sha256, serializeModel, WEIGHTS_FILE } from './model-io.ts';
 
 export const CHECKPOINT_FORMAT = 'gmmgen-checkpoint';
@@ -78,13 +79,7 @@ export async function saveCheckpoint<S>(
     }
     // getWeights() returns fresh copies of the iteration counter (and only that): free what is not a variable.
     for (const { tensor } of named) if (!(tensor instanceof tf.Variable)) tensor.dispose();
-    const total = arrays.reduce((s, a) => s + a.length, 0);
-    const flat = new Float32Array(total);
-    let off = 0;
-    for (const a of arrays) {
-      flat.set(a, off);
-      off += a.length;
-    }
+    const flat = concatBytes(arrays);
     put(`optim-${name}.bin`, Buffer.from(flat.buffer, flat.byteOffset, flat.byteLength));
     optimizers[name] = specs;
   }

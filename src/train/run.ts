@@ -21,7 +21,7 @@ import { linePlotSvg, svgToPng, type LineSeries } from '../util/plot.ts';
 import { imageGridPng, writeFileAtomic, writePng } from '../util/png.ts';
 import { AeTrainer, buildAeModels, DEFAULT_AE_CONFIG, meanAbsError, reconstruct, type AeLossConfig } from './autoencoder.ts';
 import { ClassifierTrainer } from './classifier.ts';
-import { trainLoop, stepsPerEpoch, type LoopState } from './loop.ts';
+import { trainLoop, stepsPerEpoch, type LoopResult, type LoopState } from './loop.ts';
 import { saveModel } from './model-io.ts';
 
 export interface RunOptions {
@@ -122,9 +122,38 @@ export async function reconstructionGrid(originals: Float32Array, recons: Float3
   return imageGridPng(grid, { n: 2 * pr * c, h: 28, w: 28, c: 1, cols: c, pad: 1, scale });
 }
 
-/** Summary of a run stopped by a signal before its last epoch. */
-function interruptedSummary(model: string, state: LoopState): Record<string, unknown> {
-  return { model, interrupted: true, date: new Date().toISOString(), steps: state.step, epochsCompleted: state.epoch, perEpoch: state.epochs, wallSeconds: state.wallSeconds, backend: backendName(), resume: `rerun the same command with --resume` };
+/** Writes (and returns) the summary.json of a run stopped by a signal before its last epoch. */
+function writeInterrupted(out: string, model: string, state: LoopState): Record<string, unknown> {
+  const summary = { model, interrupted: true, date: new Date().toISOString(), steps: state.step, epochsCompleted: state.epoch, perEpoch: state.epochs, wallSeconds: state.wallSeconds, backend: backendName(), resume: `rerun the same command with --resume` };
+  writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
+  return summary;
+}
+
+/** The trainLoop settings every run takes from its options (checkpoints in OUT/checkpoint). */
+function loopSettings(out: string, train: MnistSet, o: RunOptions) {
+  return { checkpointDir: join(out, 'checkpoint'), train, epochs: o.epochs, batch: o.batch, seed: o.seed, resume: o.resume ?? false, checkpointEvery: o.checkpointEvery };
+}
+
+/** The bookkeeping fields of a finished run's summary.json, after its results. */
+function summaryTail(res: LoopResult, sessionSeconds: number, seed: number): Record<string, unknown> {
+  const { state } = res;
+  return {
+    wallSeconds: state.wallSeconds,
+    secondsPerStep: state.step > 0 ? state.wallSeconds / state.step : null,
+    sessionSeconds,
+    resumedFromStep: res.resumedFrom,
+    interrupted: res.interrupted,
+    backend: backendName(),
+    seed,
+    config: state.config,
+  };
+}
+
+/** Writes a finished run's summary.json (into OUT and beside the final model) and its loss curves. */
+async function writeFinished(out: string, finalDir: string, summary: Record<string, unknown>, state: LoopState, title: string, evalKeys: string[]): Promise<void> {
+  writeFileAtomic(join(finalDir, 'summary.json'), JSON.stringify(summary, null, 2));
+  writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
+  await writeLossCurves(state, join(out, 'loss-curves.png'), title, evalKeys);
 }
 
 /** The fields every finished run's summary.json starts with. */
@@ -166,13 +195,7 @@ export async function runAutoencoder(o: AeRunOptions): Promise<{ summary: Record
   const t0 = performance.now();
   const res = await trainLoop({
     kind: 'autoencoder',
-    checkpointDir: join(out, 'checkpoint'),
-    train,
-    epochs: o.epochs,
-    batch: o.batch,
-    seed: o.seed,
-    resume: o.resume ?? false,
-    checkpointEvery: o.checkpointEvery,
+    ...loopSettings(out, train, o),
     models: { ...models },
     optimizers: { ae: trainer.optAe, disc: trainer.optDisc },
     config: { ...config, limit: o.limit ?? null },
@@ -189,8 +212,7 @@ export async function runAutoencoder(o: AeRunOptions): Promise<{ summary: Record
   const { state } = res;
   if (res.interrupted) {
     // Stopped by a signal: the checkpoint is saved; skip the (slow) final evaluation.
-    const summary = interruptedSummary('autoencoder', state);
-    writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
+    const summary = writeInterrupted(out, 'autoencoder', state);
     for (const m of Object.values(models)) m.dispose();
     return { summary, state, interrupted: true };
   }
@@ -224,20 +246,11 @@ export async function runAutoencoder(o: AeRunOptions): Promise<{ summary: Record
         return [k, last.length ? last.reduce((a, b) => a + b, 0) / last.length : null];
       }),
     ),
-    wallSeconds: state.wallSeconds,
-    secondsPerStep: state.step > 0 ? state.wallSeconds / state.step : null,
-    sessionSeconds,
-    resumedFromStep: res.resumedFrom,
-    interrupted: res.interrupted,
-    backend: backendName(),
-    seed: o.seed,
-    config: state.config,
+    ...summaryTail(res, sessionSeconds, o.seed),
     params: { encoder: countParams(models.encoder), decoder: countParams(models.decoder), discriminator: countParams(models.discriminator) },
   };
   await saveAeModels(models, join(out, 'final'), { run: out, steps: state.step, epochs: state.epoch });
-  writeFileAtomic(join(out, 'final', 'summary.json'), JSON.stringify(summary, null, 2));
-  writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
-  await writeLossCurves(state, join(out, 'loss-curves.png'), 'adversarial autoencoder: training losses', ['testMAE']);
+  await writeFinished(out, join(out, 'final'), summary, state, 'adversarial autoencoder: training losses', ['testMAE']);
   for (const m of Object.values(models)) m.dispose();
   return { summary, state, interrupted: res.interrupted };
 }
@@ -253,13 +266,7 @@ export async function runClassifier(o: ClassifierRunOptions): Promise<{ summary:
   try {
     const res = await trainLoop({
       kind: 'classifier',
-      checkpointDir: join(out, 'checkpoint'),
-      train,
-      epochs: o.epochs,
-      batch: o.batch,
-      seed: o.seed,
-      resume: o.resume ?? false,
-      checkpointEvery: o.checkpointEvery,
+      ...loopSettings(out, train, o),
       models: { classifier: model },
       optimizers: { adam: trainer.opt },
       config: { lr: o.lr ?? 1e-3, limit: o.limit ?? null },
@@ -277,8 +284,7 @@ export async function runClassifier(o: ClassifierRunOptions): Promise<{ summary:
     });
     const { state } = res;
     if (res.interrupted) {
-      const summary = interruptedSummary('classifier', state);
-      writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
+      const summary = writeInterrupted(out, 'classifier', state);
       return { summary, state, interrupted: true };
     }
     const testAccuracy = accuracy(model, xt, test.labels);
@@ -286,21 +292,12 @@ export async function runClassifier(o: ClassifierRunOptions): Promise<{ summary:
       ...summaryHead('classifier', state, o.epochs, train, test),
       testAccuracy,
       perEpoch: state.epochs,
-      wallSeconds: state.wallSeconds,
-      secondsPerStep: state.step > 0 ? state.wallSeconds / state.step : null,
-      sessionSeconds: (performance.now() - t0) / 1000,
-      resumedFromStep: res.resumedFrom,
-      interrupted: res.interrupted,
-      backend: backendName(),
-      seed: o.seed,
-      config: state.config,
+      ...summaryTail(res, (performance.now() - t0) / 1000, o.seed),
       params: countParams(model),
       expectedParams: CLASSIFIER_PARAMS,
     };
     await saveModel(model, join(out, 'final', 'classifier'), { run: out, steps: state.step, epochs: state.epoch });
-    writeFileAtomic(join(out, 'final', 'classifier', 'summary.json'), JSON.stringify(summary, null, 2));
-    writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2));
-    await writeLossCurves(state, join(out, 'loss-curves.png'), 'classifier: training loss', ['testError']);
+    await writeFinished(out, join(out, 'final', 'classifier'), summary, state, 'classifier: training loss', ['testError']);
     return { summary, state, interrupted: res.interrupted };
   } finally {
     xt.dispose();

@@ -25,3 +25,16 @@ export function startWorker(entry: URL, options: WorkerOptions = {}): Worker {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new TypeError('startWorker: workerData must be a plain object');
   return new Worker(BOOT, { ...options, workerData: { ...data, __entry: entry.href } });
 }
+
+/**
+ * Resolves true once `ready()` holds (a pool: every worker has reported ready), false when `failed()` holds first
+ * or after `timeoutMs`. Polls every 5 ms; for tests and benchmarks.
+ */
+export async function whenReady(ready: () => boolean, failed: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = performance.now() + timeoutMs;
+  while (!ready()) {
+    if (failed() || performance.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return true;
+}

@@ -12,7 +12,7 @@ import express from 'express';
 import sharp from 'sharp';
 import { startServer, type RunningServer } from '../../src/server/app.ts';
 import { errorHandler } from '../../src/server/http.ts';
-import { GMM } from '../../src/gmm/gmm.ts';
+import { GMM } from '../../src/gmm/model/gmm.ts';
 import { decodePng, makeModelsDir, readSse, regionVariance } from './_fixtures.ts';
 
 let srv: RunningServer;

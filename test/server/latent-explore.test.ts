@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GMM } from '../../src/gmm/gmm.ts';
+import { GMM } from '../../src/gmm/model/gmm.ts';
 import { LatentModelSet } from '../../src/latent/model-set.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { pca2, projectGMM, projectLatentSet } from '../../src/server/latent-explore.ts';

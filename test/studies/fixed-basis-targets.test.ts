@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { betacf, compCdf, empiricalCdf, ibeta, lgamma, lossL, randomTarget, sampleTarget, targetCdf, tCdf, type Target } from '../../src/studies/fixed-basis-targets.ts';
-import { mixture1D, normCdf } from '../../src/gmm/mixture1d.ts';
+import { mixture1D, normCdf } from '../../src/gmm/model/mixture1d.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 const near = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { covModel, meanModel, type Model } from '../../src/studies/mmd-models.ts';
-import { GMM } from '../../src/gmm/gmm.ts';
-import type { Points } from '../../src/gmm/types.ts';
+import { GMM } from '../../src/gmm/model/gmm.ts';
+import type { Points } from '../../src/gmm/model/types.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 const near = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);

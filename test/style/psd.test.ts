@@ -1,7 +1,8 @@
 /**
- * The row-stored symmetric eigensolver and PSD projection of src/style/psd.ts against the GMM library's
- * symEigen / projectPSD (same algorithm, different memory layout) and against their defining properties; the
- * selected-eigenpair solver (tridiagonalisation, inverse iteration, Rayleigh–Ritz) against the full one.
+ * The symmetric eigensolver (src/gmm/linalg/dense.ts symEigenRows, and symEigen, its column view) checked against the
+ * definition of the decomposition (A v = λ v, orthonormal vectors, ascending eigenvalues), the PSD projections of
+ * both libraries against the definition of the projection, and the selected-eigenpair solver of src/style/psd.ts
+ * (tridiagonalisation, inverse iteration, Rayleigh–Ritz) against the full one.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,28 +16,64 @@ function randomSym(n: number, rng: Rng): Float64Array {
   return a;
 }
 
-test('eigenvalues and the PSD projection agree with the GMM library (n = 1, 2, 7, 40, 120)', () => {
+/** Checks that (values, vector p = vec(p)) is an eigen-decomposition of the symmetric n × n matrix a. */
+function assertDecomposition(a: Float64Array, n: number, values: Float64Array, vec: (p: number) => Float64Array, name: string): void {
+  assert.equal(values.length, n, `${name}: number of eigenvalues`);
+  for (let p = 1; p < n; p++) assert.ok(values[p - 1] <= values[p], `${name}: eigenvalues ascending at ${p}`);
+  const scale = Math.max(1, ...Array.from(values, Math.abs));
+  const vs = Array.from({ length: n }, (_, p) => vec(p));
+  for (let p = 0; p < n; p++) {
+    const v = vs[p];
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += a[i * n + j] * v[j];
+      assert.ok(Math.abs(s - values[p] * v[i]) < 1e-12 * scale * n, `${name}: (A v - λ v)[${i}] for pair ${p}`);
+    }
+    for (let q = 0; q <= p; q++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += v[i] * vs[q][i];
+      assert.ok(Math.abs(s - (p === q ? 1 : 0)) < 1e-12 * n, `${name}: <v${p}, v${q}> = ${s}`);
+    }
+  }
+}
+
+test('the eigensolver: A v = λ v, orthonormal eigenvectors, eigenvalues ascending (n = 1, 2, 7, 40, 120; both layouts)', () => {
   const rng = new Rng(4);
   for (const n of [1, 2, 7, 40, 120]) {
     const a = randomSym(n, rng);
-    const ref = symEigen(a, n);
-    const ours = symEigenRows(a, n);
-    for (let i = 0; i < n; i++) assert.ok(Math.abs(ref.values[i] - ours.values[i]) < 1e-10 * n, `n=${n} eigenvalue ${i}`);
-    // A W_p = λ_p W_p, rows orthonormal.
-    for (const p of [0, n - 1]) {
-      const w = ours.rows.subarray(p * n, (p + 1) * n);
-      let nrm = 0;
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let j = 0; j < n; j++) s += a[i * n + j] * w[j];
-        assert.ok(Math.abs(s - ours.values[p] * w[i]) < 1e-9 * n, `n=${n} eigenvector ${p}`);
-        nrm += w[i] * w[i];
+    const rowsForm = symEigenRows(a, n);
+    assertDecomposition(a, n, rowsForm.values, (p) => rowsForm.rows.subarray(p * n, (p + 1) * n), `rows n=${n}`);
+    const cols = symEigen(a, n);
+    assertDecomposition(a, n, cols.values, (p) => Float64Array.from({ length: n }, (_, i) => cols.vectors[i * n + p]), `columns n=${n}`);
+  }
+  // A diagonal matrix: its entries, sorted, with unit vectors; a repeated eigenvalue still gives an orthonormal pair.
+  const diag = Float64Array.of(3, 0, 0, 0, -1, 0, 0, 0, 3);
+  const e = symEigenRows(diag, 3);
+  assert.deepEqual(Array.from(e.values), [-1, 3, 3]);
+  assertDecomposition(diag, 3, e.values, (p) => e.rows.subarray(p * 3, p * 3 + 3), 'diag(3, -1, 3)');
+  // Only the symmetric part counts: (A + Aᵀ)/2.
+  const skewed = Float64Array.of(2, 1, 3, 2);
+  const sym = Float64Array.of(2, 2, 2, 2);
+  assert.deepEqual(Array.from(symEigenRows(skewed, 2).values), Array.from(symEigenRows(sym, 2).values));
+});
+
+test('both PSD projections raise the negative eigenvalues to 0 and keep the eigenvectors (P v = max(λ, 0) v)', () => {
+  const rng = new Rng(6);
+  for (const n of [1, 2, 7, 40, 120]) {
+    const a = randomSym(n, rng);
+    const { values, rows } = symEigenRows(a, n);
+    for (const [name, P] of [['projectPSD', projectPSD(a, n)], ['projectPSDRows', projectPSDRows(a, n).matrix]] as [string, Float64Array][]) {
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) assert.equal(P[i * n + j], P[j * n + i], `${name} n=${n}: symmetric`);
+      for (let p = 0; p < n; p++) {
+        const v = rows.subarray(p * n, (p + 1) * n);
+        const lam = Math.max(values[p], 0);
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          for (let j = 0; j < n; j++) s += P[i * n + j] * v[j];
+          assert.ok(Math.abs(s - lam * v[i]) < 1e-10 * n, `${name} n=${n}: (P v - max(λ, 0) v)[${i}] for pair ${p}`);
+        }
       }
-      assert.ok(Math.abs(nrm - 1) < 1e-12 * n);
     }
-    const pr = projectPSD(a, n);
-    const po = projectPSDRows(a, n).matrix;
-    for (let i = 0; i < n * n; i++) assert.ok(Math.abs(pr[i] - po[i]) < 1e-10 * n, `n=${n} projection entry ${i}`);
   }
 });
 

@@ -2,7 +2,7 @@
 // assemblyscript 0.28.20, flags: -O3 --noAssert --runtime stub --enable simd --enable threads --importMemory --sharedMemory --initialMemory 1 --maximumMemory 32768
 
 /** SHA-256 of the AssemblyScript source this module was built from. */
-export const EM_WASM_SOURCE_SHA256 = '3958f76649a5cbfd34db6fe4917d763eb318ce594e23a74ef4e17791d694375b';
+export const EM_WASM_SOURCE_SHA256 = '2682eae531149d9cabf59a4e970a4dc1ceaca8b14e04154d7d5470a92d986b17';
 
 /** The module (14505 bytes), base64. */
 export const EM_WASM_BASE64 =

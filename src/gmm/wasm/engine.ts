@@ -15,7 +15,7 @@
  * Environment: GMMGEN_KERNELS = auto (default) | wasm | js; GMMGEN_THREADS = total threads (default: the available
  * parallelism on the main thread, 1 inside a worker thread; 1 = no worker threads).
  */
-import type { Points } from '../types.ts';
+import type { Points } from '../model/types.ts';
 import { EM_WASM_BASE64 } from './em-module.ts';
 import { TaskPool, threadCount } from './pool.ts';
 import { MAX_PAGES, PAGE, instantiateKernels } from './instance.ts';

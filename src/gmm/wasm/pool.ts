@@ -13,6 +13,7 @@
  */
 import { isMainThread, Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { whenReady } from '../../util/worker.ts';
 
 const I_JOB = 2, I_PHASE = 3, I_NTASKS = 4, I_DONE = 5, I_ERR = 6, I_STOP = 7, I_WORKER_TASKS = 8, I_READY = 9;
 const CTL_INTS = 10;
@@ -97,13 +98,8 @@ export class TaskPool {
   }
 
   /** Resolves when every worker is ready, or after `timeoutMs` (then false). For tests and benchmarks. */
-  async whenReady(timeoutMs = 10000): Promise<boolean> {
-    const until = performance.now() + timeoutMs;
-    while (this.readyWorkers < this.workers.length) {
-      if (this.broken || performance.now() > until) return false;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return true;
+  whenReady(timeoutMs = 10000): Promise<boolean> {
+    return whenReady(() => this.readyWorkers >= this.workers.length, () => this.broken !== null, timeoutMs);
   }
 
   /** Why the pool can no longer be used (a worker failed or exited), or null. */

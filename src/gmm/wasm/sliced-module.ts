@@ -2,7 +2,7 @@
 // assemblyscript 0.28.20, flags: -O3 --noAssert --runtime stub --enable simd --enable threads --importMemory --sharedMemory --initialMemory 1 --maximumMemory 32768
 
 /** SHA-256 of the AssemblyScript source this module was built from. */
-export const SLICED_WASM_SOURCE_SHA256 = '08f8d95f9b3e2f951b4df362feaae6c3fb17f26c298c6fa5751185f6f7325e48';
+export const SLICED_WASM_SOURCE_SHA256 = 'd6853285a66e4f4cb302c9d9e0863146a5a22d0b8645398a08fdadceef20f48f';
 
 /** The module (3696 bytes), base64. */
 export const SLICED_WASM_BASE64 =

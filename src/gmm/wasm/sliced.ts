@@ -5,7 +5,7 @@
  *
  * Each function returns false (or null) when the kernels are not in use — GMMGEN_KERNELS=js, or WebAssembly with
  * SIMD unavailable — and the caller runs its JavaScript loop instead. Both paths give the same bits: every kernel sums
- * each output in the JavaScript loop's order (see assembly/sliced.ts; test/gmm/sliced-kernels.test.ts checks it).
+ * each output in the JavaScript loop's order (see assembly/sliced.ts; test/gmm/wasm/sliced-kernels.test.ts checks it).
  *
  * Memory: one linear memory per thread (the module is instantiated lazily on first use), used as a scratch arena
  * that every call resets; inputs are copied in and results copied out (a copy is ~1 % of a kernel's time).

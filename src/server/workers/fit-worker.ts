@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { fitGMM, type FitMethod, type GMM } from '../../gmm/index.ts';
-import type { OnStep } from '../../gmm/options.ts';
+import type { OnStep } from '../../gmm/fit/options.ts';
 
 interface FitJob {
   method: FitMethod;

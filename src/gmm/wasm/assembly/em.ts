@@ -1,5 +1,5 @@
 // AssemblyScript source of gmmgen's WebAssembly EM kernels (float64, SIMD128). Built into ../em-module.ts by
-// `npm run build:wasm` (scripts/build-wasm.ts); test/gmm/em-kernels.test.ts checks that the shipped module is the build
+// `npm run build:wasm` (scripts/build-wasm.ts); test/gmm/wasm/em-kernels.test.ts checks that the shipped module is the build
 // of this file. The TypeScript side (../engine.ts) owns the memory layout: every pointer here is a byte offset into
 // the shared linear memory, read from a job block that the caller fills in. A task reads only its inputs and writes
 // only its own outputs, so any thread may run any task and the results do not depend on the number of threads.

@@ -1,7 +1,7 @@
 // AssemblyScript source of gmmgen's WebAssembly kernels for the sliced distances (SW, SC2): projections on many
 // directions, the rank-L back-projection of slice gradients, and the small dense products of the fitters (Fisher
 // preconditioning, Σ = SᵀS and its chain rule). Built into ../sliced-module.ts by `npm run build:wasm`
-// (scripts/build-wasm.ts); test/gmm/sliced-kernels.test.ts checks that the shipped module is the build of this file
+// (scripts/build-wasm.ts); test/gmm/wasm/sliced-kernels.test.ts checks that the shipped module is the build of this file
 // and that every kernel gives the same bits as the JavaScript loops it replaces (../../wasserstein.ts, cramer.ts,
 // sw.ts). The caller (../sliced.ts) owns the memory: every pointer is a byte offset into the linear memory.
 //
