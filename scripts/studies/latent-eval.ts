@@ -114,7 +114,7 @@ const {
   gmmPurity, perClassAccuracy, perClassAccuracyOf,
 } = await import('../../src/eval/index.ts');
 const { fitGMM, GMM } = await import('../../src/gmm/index.ts');
-const { classGaussians, decodeCodes, imagesGridPng, LATENT_FIT_DEFAULTS, LatentModelSet, mixClasses, splitByClass } = await import('../../src/latent/index.ts');
+const { classGaussians, decodeCodes, unsupervisedSubset, imagesGridPng, LATENT_FIT_DEFAULTS, LatentModelSet, mixClasses, splitByClass } = await import('../../src/latent/index.ts');
 const { loadCodesFile } = await import('../../src/latent/load-codes.ts');
 const { featureModel } = await import('../../src/models/classifier.ts');
 const { loadAutoencoder, loadClassifier } = await import('../../src/models/load.ts');
@@ -242,28 +242,23 @@ function classRows(images: DecodedImages, nPer: number, classes: number, per: nu
 }
 
 // ---- real training codes for the unsupervised protocol --------------------------------------------------------
-const unsupIdx = new Rng(seed * 64 + 17).permutation(train.n).subarray(0, Math.min(unsupLimit, train.n));
-const unsupData = new Float64Array(unsupIdx.length * train.d);
-unsupIdx.forEach((r, i) => {
-  for (let j = 0; j < train.d; j++) unsupData[i * train.d + j] = train.data[r * train.d + j];
-});
-const unsupPoints = { n: unsupIdx.length, d: train.d, data: unsupData };
+const { points: unsupPoints, labels: unsupLabels } = unsupervisedSubset(train, unsupLimit, seed);
 const realCodes = { n: train.n, d: train.d, data: train.data };
 const testPoints = { n: testCodes.n, d: testCodes.d, data: Float64Array.from(testCodes.data) };
 let classStart: InstanceType<typeof GMM> | undefined;
 if (values['unsup-start'] === 'classes') {
   if (unsupCov !== 'full') throw new UsageError('--unsup-start classes needs --unsup-cov full');
-  const labels = Array.from(unsupIdx, (r) => train.labels[r]);
-  const classes = new Set(labels).size;
+  const classes = new Set(unsupLabels).size;
   if (classes !== unsupK) throw new UsageError(`--unsup-start classes needs --unsup-k ${classes} (the classes in the codes), got ${unsupK}`);
-  classStart = classGaussians({ ...unsupPoints, labels });
+  classStart = classGaussians({ ...unsupPoints, labels: unsupLabels });
   const pur = gmmPurity(classStart, decoder, classifier, { perComponent, seed: seed + 11 });
+  const start = { trainNll: classStart.nll(unsupPoints), testNll: classStart.nll(testPoints) };
   results.unsupStart = {
     what: 'class Gaussians of the unsupervised codes (labels used): the start of every unsupervised fit',
-    trainNll: classStart.nll(unsupPoints), testNll: classStart.nll(testPoints),
+    ...start,
     purity: { mean: pur.mean, weightedMean: pur.weightedMean, distinctMajorities: pur.distinctMajorities, perComponent, components: pur.components.map((c) => ({ majority: c.majority, purity: c.purity, weight: c.weight })) },
   };
-  log(`class-Gaussian start: train NLL ${classStart.nll(unsupPoints).toFixed(3)}, test NLL ${classStart.nll(testPoints).toFixed(3)}, purity ${pct(pur.mean)}`);
+  log(`class-Gaussian start: train NLL ${start.trainNll.toFixed(3)}, test NLL ${start.testNll.toFixed(3)}, purity ${pct(pur.mean)}`);
   save();
 }
 

@@ -63,11 +63,10 @@ if (!v.resume) claimOutput(outPath, { explicit: cli.given.has('out'), force: v.f
 
 const { initBackend } = await import('../../src/backend/index.ts');
 const { gmmPurity } = await import('../../src/eval/index.ts');
-const { fitGMM, slicedWasserstein } = await import('../../src/gmm/index.ts');
-const { classGaussians, LATENT_FIT_DEFAULTS } = await import('../../src/latent/index.ts');
+const { fitGMM, slicedWasserstein, SW_DEFAULTS } = await import('../../src/gmm/index.ts');
+const { classGaussians, LATENT_FIT_DEFAULTS, unsupervisedSubset } = await import('../../src/latent/index.ts');
 const { loadCodesFile } = await import('../../src/latent/load-codes.ts');
 const { loadAutoencoder, loadClassifier } = await import('../../src/models/load.ts');
-const { Rng } = await import('../../src/util/rng.ts');
 type GMMT = InstanceType<typeof import('../../src/gmm/index.ts').GMM>;
 
 await initBackend({ quiet: true });
@@ -76,13 +75,9 @@ const clf = await loadClassifier();
 const codesDir = resolve(v.codes ?? join(repoRoot, 'artifacts', 'codes'));
 const train = loadCodesFile(join(codesDir, 'train'));
 const test = loadCodesFile(join(codesDir, 'test'));
-// The protocol's subset: the same permutation as latent-eval (seed 0).
-const idx = new Rng(17).permutation(train.n).subarray(0, Math.min(v.limit, train.n));
+// The protocol's subset (latent-eval's, seed 0).
+const { points, labels } = unsupervisedSubset(train, v.limit);
 const d = train.d;
-const data = new Float64Array(idx.length * d);
-idx.forEach((r, i) => data.set(train.data.subarray(r * d, (r + 1) * d), i * d));
-const points = { n: idx.length, d, data };
-const labels = Array.from(idx, (r) => train.labels[r]);
 const testPoints = { n: test.n, d, data: Float64Array.from(test.data) };
 
 const command = `${new Date().toISOString()}  npx tsx scripts/studies/unsup-objectives.ts ${process.argv.slice(2).join(' ')}`;
@@ -120,9 +115,9 @@ function fit(name: string, start: string, method: 'em' | 'sw', seed: number, ini
   const sec = (performance.now() - t0) / 1000;
   if (!done.has(name)) score(name, start, method, seed, gmm, history.iterations, sec);
   if (finishName) {
-    // fitSW's EM finish: fitEM from the SW phase's GMM with the finish defaults (finishIter 100, finishTol 1e-5).
+    // fitSW's EM finish: fitEM from the SW phase's GMM with the finish defaults.
     const t1 = performance.now();
-    const f = fitGMM('em', points, { k: 10, covarianceType: 'full', init: gmm, maxIter: 100, tol: 1e-5 });
+    const f = fitGMM('em', points, { k: 10, covarianceType: 'full', init: gmm, maxIter: SW_DEFAULTS.finishIter, tol: SW_DEFAULTS.finishTol });
     score(finishName, start, 'sw+em', seed, f.gmm, history.iterations + f.history.iterations, sec + (performance.now() - t1) / 1000);
   }
 }

@@ -91,6 +91,24 @@ export function splitByClass(codes: LabeledCodes, classes: readonly number[], li
 }
 
 /**
+ * The unsupervised protocol's codes: a seeded random subset of `limit` codes of all classes (all of them when
+ * limit ≥ n), in the order of a permutation drawn with Rng(seed·64 + 17), as float64 Points with their labels
+ * (the labels are for scoring and for classGaussians only). latent-eval and the unsupervised studies share it, so
+ * that they fit the same codes.
+ * @throws LatentSetError on malformed codes.
+ */
+export function unsupervisedSubset(codes: LabeledCodes, limit: number, seed = 0): { points: Points; labels: number[] } {
+  checkCodes(codes);
+  const idx = new Rng(seed * 64 + 17).permutation(codes.n).subarray(0, Math.min(limit, codes.n));
+  const d = codes.d;
+  const data = new Float64Array(idx.length * d);
+  idx.forEach((r, i) => {
+    for (let j = 0; j < d; j++) data[i * d + j] = codes.data[r * d + j];
+  });
+  return { points: { n: idx.length, d, data }, labels: Array.from(idx, (r) => codes.labels[r]) };
+}
+
+/**
  * The mixture of the class Gaussians: one full-covariance component per class present in `codes` (classes in
  * ascending order), with the class's mean, its maximum-likelihood covariance (divided by the class count) plus
  * `regCovar`·I, and its share of the codes as weight. Labels choose the components: it is the "oracle" start

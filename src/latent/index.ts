@@ -9,5 +9,5 @@ export {
   classModelFromJSON, modelTypeOf, type Codes, type ComponentSamples, type LatentClassEntry, type LatentClassModel, type LatentModelType, type LatentSetManifest,
 } from './model-set.ts';
 export { MIX_MODES, MixWeightsError, mixClasses, normalizeClassWeights, parseClassWeights, type ClassWeights, type ClassWeightsInput, type MixMode, type MixResult } from './mixing.ts';
-export { fitLatentSet, fitClassCodes, splitByClass, classGaussians, classFile, classSeed, LATENT_FIT_DEFAULTS, type FitLatentOptions, type FitProgress, type LabeledCodes, type ClassFitTask } from './fit.ts';
+export { fitLatentSet, fitClassCodes, splitByClass, classGaussians, unsupervisedSubset, classFile, classSeed, LATENT_FIT_DEFAULTS, type FitLatentOptions, type FitProgress, type LabeledCodes, type ClassFitTask } from './fit.ts';
 export { decodeCodes, codesGridPng, componentGridPng, imagesGridPng, type DecodedImages, type GridPngOptions } from './decode.ts';

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableFitMethods, FixedBasisProduct, GMM } from '../../src/gmm/index.ts';
-import { classGaussians, fitLatentSet, LatentModelSet, LatentSetError, splitByClass } from '../../src/latent/index.ts';
+import { Rng } from '../../src/util/rng.ts';
+import { classGaussians, fitLatentSet, LatentModelSet, LatentSetError, splitByClass, unsupervisedSubset } from '../../src/latent/index.ts';
 import { LATENT_FIT_DEFAULTS } from '../../src/latent/fit.ts';
 import { blobCodes } from './_synthetic.ts';
 
@@ -190,4 +191,25 @@ test('classGaussians: one component per class with its mean, ML covariance + reg
   assert.deepEqual([...g.weights], [4 / 6, 2 / 6]);
   assert.deepEqual([...g.means], [1, 1, 6, 7]);
   assert.deepEqual([...g.covariances], [1.5, 0, 0, 1.5, 1.5, 2, 2, 4.5]);
+});
+
+test('unsupervisedSubset: the documented seeded permutation, rows with their own labels, all codes when limit ≥ n', () => {
+  // Code i is (i, 10·i) with label i mod 3, so every returned row names the code it came from.
+  const n = 7;
+  const codes = { n, d: 2, data: Float32Array.from({ length: 2 * n }, (_, t) => (t % 2 === 0 ? t / 2 : 5 * t - 5)), labels: Array.from({ length: n }, (_, i) => i % 3) };
+  for (const seed of [0, 3]) {
+    const perm = new Rng(seed * 64 + 17).permutation(n);
+    const { points, labels } = unsupervisedSubset(codes, 4, seed);
+    assert.equal(points.n, 4);
+    assert.equal(points.d, 2);
+    for (let i = 0; i < 4; i++) {
+      const r = perm[i];
+      assert.deepEqual([points.data[2 * i], points.data[2 * i + 1]], [r, 10 * r], `row ${i} (seed ${seed})`);
+      assert.equal(labels[i], r % 3);
+    }
+  }
+  const all = unsupervisedSubset(codes, 100);
+  assert.equal(all.points.n, n);
+  assert.deepEqual([...all.points.data.filter((_, t) => t % 2 === 0)].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6]);
+  assert.throws(() => unsupervisedSubset({ ...codes, labels: [0] }, 3), LatentSetError);
 });
