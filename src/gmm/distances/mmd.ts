@@ -320,6 +320,7 @@ export interface GradAcc { dW: Float64Array; dM: Float64Array; dC: Float64Array 
  * costs one d x d Cholesky inverse plus O(d^2).
  */
 export function mmdSelfTerm(P: GMMParams, h: number, grad: GradAcc | null): number {
+  if (P.covarianceType === 'diag') return mmdSelfTermDiag(P, h, grad);
   const { k, d } = P;
   const h2 = h * h, hd = d * Math.log(h);
   const full = P.covarianceType === 'full';
@@ -362,6 +363,7 @@ export function mmdSelfTerm(P: GMMParams, h: number, grad: GradAcc | null): numb
  * Gram kernel of the M-step. O(k n d^2 / 2) per call.
  */
 export function mmdPointsTerm(P: GMMParams, X: Points, h: number, grad: GradAcc | null): number {
+  if (P.covarianceType === 'diag') return mmdPointsTermDiag(P, X, h, grad);
   const { k, d } = P;
   const { n } = X;
   const h2 = h * h;
@@ -411,6 +413,103 @@ export function mmdPointsTerm(P: GMMParams, X: Points, h: number, grad: GradAcc 
     scratch = weightedScatter(X, Kmat!, k, c, P.means, c * d, 'full', scatter, scratch);
     // dC = -(w/n) (A S A - sK A)
     addCovGrad(P, c, A, scatter, sK, -2 * wc * inv, grad.dC);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagonal covariances: M = Sigma + h^2 I is diagonal, so A = M^{-1} is the reciprocal of its entries and
+// every d x d product above reduces to entrywise ones. Same formulas, O(k^2 d) and O(k n d) instead of
+// O(k^2 d^3) and O(k n d^2); test/gmm/distances/mmd-diag.test.ts checks them against the full-matrix path.
+// ---------------------------------------------------------------------------------------------
+
+/** mmdSelfTerm for 'diag' covariances: the pair kernel with M = Sigma_i + Sigma_i' + h^2 I diagonal. */
+function mmdSelfTermDiag(P: GMMParams, h: number, grad: GradAcc | null): number {
+  const { k, d, means, covariances: cov, weights } = P;
+  const h2 = h * h, hd = d * Math.log(h);
+  const A = new Float64Array(d), u = new Float64Array(d);
+  let value = 0;
+  for (let i = 0; i < k; i++) {
+    for (let i2 = i; i2 < k; i2++) {
+      let logDet = 0, q = 0;
+      for (let t = 0; t < d; t++) {
+        const m = cov[i * d + t] + cov[i2 * d + t] + h2;
+        if (!(m > 0)) throw new RangeError(`mmd: Sigma_i + Sigma_j + h^2 I is not positive definite (entry ${t} = ${m})`);
+        const a = 1 / m;
+        const delta = means[i * d + t] - means[i2 * d + t];
+        A[t] = a;
+        u[t] = a * delta;
+        logDet += Math.log(m);
+        q += delta * u[t];
+      }
+      const K = Math.exp(hd - 0.5 * logDet - 0.5 * q);
+      const wi = weights[i], wj = weights[i2];
+      const same = i === i2;
+      value += (same ? 1 : 2) * wi * wj * K;
+      if (!grad) continue;
+      grad.dW[i] += 2 * wj * K;
+      if (!same) grad.dW[i2] += 2 * wi * K;
+      const f = wi * wj * K;
+      for (let t = 0; t < d; t++) {
+        const g = f * (u[t] * u[t] - A[t]);
+        grad.dC[i * d + t] += g;
+        if (!same) {
+          grad.dC[i2 * d + t] += g;
+          grad.dM[i * d + t] -= 2 * f * u[t];
+          grad.dM[i2 * d + t] += 2 * f * u[t];
+        }
+      }
+    }
+  }
+  return value;
+}
+
+/** mmdPointsTerm for 'diag' covariances: K_cj = h^d |M_c|^(-1/2) exp(-(1/2) sum_t (x_jt - mu_ct)^2 / M_c,tt). */
+function mmdPointsTermDiag(P: GMMParams, X: Points, h: number, grad: GradAcc | null): number {
+  const { k, d, means, covariances: cov, weights } = P;
+  const { n, data } = X;
+  const h2 = h * h, logH = d * Math.log(h), inv = 1 / n;
+  const A = new Float64Array(d), sKd = new Float64Array(d), S = new Float64Array(d), r = new Float64Array(d);
+  let value = 0;
+  for (let c = 0; c < k; c++) {
+    let logDet = 0;
+    for (let t = 0; t < d; t++) {
+      const m = cov[c * d + t] + h2;
+      if (!(m > 0)) throw new RangeError(`mmd: Sigma + h^2 I is not positive definite (entry ${t} = ${m})`);
+      A[t] = 1 / m;
+      logDet += Math.log(m);
+    }
+    const lc = logH - 0.5 * logDet;
+    const mu = c * d;
+    let sK = 0;
+    sKd.fill(0);
+    S.fill(0);
+    for (let j = 0; j < n; j++) {
+      const o = j * d;
+      let q = 0;
+      for (let t = 0; t < d; t++) {
+        const v = data[o + t] - means[mu + t];
+        r[t] = v;
+        q += v * v * A[t];
+      }
+      const K = Math.exp(lc - 0.5 * q);
+      sK += K;
+      if (!grad || K === 0) continue;
+      for (let t = 0; t < d; t++) {
+        sKd[t] += K * r[t];
+        S[t] += K * r[t] * r[t];
+      }
+    }
+    const wc = weights[c];
+    value -= 2 * wc * inv * sK;
+    if (!grad) continue;
+    grad.dW[c] -= 2 * inv * sK;
+    for (let t = 0; t < d; t++) {
+      // sKd above is sum_j K (x_j - mu); the full path's sum_j K (mu - x_j) is its negative.
+      grad.dM[mu + t] -= 2 * wc * inv * A[t] * sKd[t];
+      // dC = -(w/n) (A S A - sK A), diagonal
+      grad.dC[mu + t] += -wc * inv * (A[t] * A[t] * S[t] - sK * A[t]);
+    }
   }
   return value;
 }
