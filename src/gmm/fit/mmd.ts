@@ -32,7 +32,9 @@ export const MMD_OPTION_KEYS = [
  * Parameters: weight logits (softmax), means, factors S with Sigma = S^T S + regCovar I (as SC2).
  * Options: bandwidth h in data units (default: the median heuristic on the target points, or on nSamples
  * samples of a GMM target), optimizer (default 'adam'), lr (default 0.02, standardised units; lrWeights
- * defaults to lr), batchSize (points per step, seeded random subset; default min(n, 1024)), maxIter
+ * defaults to lr), batchSize (points per step, a seeded random subset; default all n points, so that the loss is
+ * deterministic and the stopping rule below measures a plateau rather than minibatch noise — with minibatches the
+ * estimate of MMD² near its optimum is mostly noise and the rule fires early), maxIter
  * (default 300; the stopping rule of sw.ts, PlateauMonitor with tol (default 2e-3) and window (default 50) steps,
  * ends it earlier once the loss has levelled off; tol = 0 runs every step), schedule ('cosine' default, decaying to
  * lrFinal·lr, or 'constant'), standardize (default true: the fit runs in sw.ts's standardised frame). The recorded loss
@@ -57,7 +59,7 @@ export function fitMMD(target: Points | GMM, options: Record<string, unknown>): 
   if (!isGMM && common.k > target.n) throw new GMMOptionError(`fitMMD: k = ${common.k} exceeds the number of points n = ${target.n}`);
   let batchSize = 0;
   if (!isGMM) {
-    batchSize = optional('batchSize', options.batchSize, Math.min(target.n, 1024), positiveInt);
+    batchSize = optional('batchSize', options.batchSize, target.n, positiveInt);
     if (batchSize > target.n) throw new GMMOptionError(`option batchSize (${batchSize}) exceeds the number of points n = ${target.n}`);
   } else if (options.batchSize !== undefined) throw new GMMOptionError('fitMMD: option batchSize applies to a point target only');
 

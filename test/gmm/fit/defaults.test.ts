@@ -80,3 +80,15 @@ test('sampling defaults to seed 0; SW_DEFAULTS holds the documented values', () 
     minWeight: 1e-3, minEig: 1e-4, levels: 256, finishIter: 100, finishTol: 1e-5,
   });
 });
+
+test('fitMMD uses every point per step by default (batchSize n), and the latent sets take that default', async () => {
+  const { fitMMD } = await import('../../../src/gmm/fit/mmd.ts');
+  const { LATENT_FIT_DEFAULTS } = await import('../../../src/latent/fit.ts');
+  const small = blobs(300, 4);
+  const base = { k: 2, covarianceType: 'diag', maxIter: 20, tol: 0, bandwidth: 1.5 };
+  const means = (o: Record<string, unknown>) => fitMMD(small, { ...base, ...o }).gmm.means;
+  const byDefault = means({}), all = means({ batchSize: 300 }), fewer = means({ batchSize: 299 });
+  for (let i = 0; i < byDefault.length; i++) assert.ok(Math.abs(byDefault[i] - all[i]) < 1e-12, `mean ${i}: ${byDefault[i]} vs ${all[i]}`);
+  assert.ok(byDefault.some((v, i) => Math.abs(v - fewer[i]) > 1e-6), 'a batch of n - 1 points gives another fit');
+  assert.deepEqual(LATENT_FIT_DEFAULTS.mmd, { maxIter: 3000 });
+});
