@@ -15,14 +15,14 @@ import {
 import { selectRows } from '../model/points.ts';
 import type { FitResult } from './contract.ts';
 import {
-  FactorParams, FactorSteps, PlateauMonitor, batchBuffer, checkTarget, drawBatch, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, type Frame,
+  FactorParams, FactorSteps, PlateauMonitor, batchBuffer, checkTarget, drawBatch, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, varianceFloor, type Frame,
 } from './core.ts';
 import { SW_DEFAULTS } from './sw.ts';
 import { crossTerm, medianHeuristic, mmdPointsTerm, mmdSelfTerm, pointsKernelMean, type GradAcc } from '../distances/mmd.ts';
 
 export const MMD_OPTION_KEYS = [
   'bandwidth', 'optimizer', 'lr', 'lrWeights', 'beta1', 'beta2', 'decay', 'momentum', 'eps', 'batchSize', 'nSamples', 'standardize',
-  'schedule', 'lrFinal', 'window', 'minIter',
+  'schedule', 'lrFinal', 'window', 'minIter', 'minVariance',
 ] as const;
 
 /**
@@ -37,7 +37,10 @@ export const MMD_OPTION_KEYS = [
  * estimate of MMD² near its optimum is mostly noise and the rule fires early), maxIter
  * (default 300; the stopping rule of sw.ts, PlateauMonitor with tol (default 2e-3) and window (default 50) steps,
  * ends it earlier once the loss has levelled off; tol = 0 runs every step), schedule ('cosine' default, decaying to
- * lrFinal·lr, or 'constant'), standardize (default true: the fit runs in sw.ts's standardised frame). The recorded loss
+ * lrFinal·lr, or 'constant'), standardize (default true: the fit runs in sw.ts's standardised frame), minVariance
+ * (default 0 = none, the paper's fit: every variance kept at or above minVariance × the target's variance of that
+ * coordinate, as fitSC2 does; with a kernel much wider than a component, as the median heuristic gives at d = 128,
+ * MMD² hardly depends on a component's variance along a coordinate and the fit lets it fall to regCovar). The recorded loss
  * is MMD² in original units with the point-point term estimated once on at most 2000 points.
  */
 export function fitMMD(target: Points | GMM, options: Record<string, unknown>): FitResult {
@@ -55,6 +58,7 @@ export function fitMMD(target: Points | GMM, options: Record<string, unknown>): 
   const schedule = optional('schedule', options.schedule, 'cosine' as const, (n, v) => oneOf(n, v, ['constant', 'cosine'] as const));
   const lrFinal = optional('lrFinal', options.lrFinal, 0.02, unitInterval);
   const extras = optimizerExtras(options);
+  const minVariance = optional('minVariance', options.minVariance, 0, unitInterval);
   const isGMM = target instanceof GMM;
   if (!isGMM && common.k > target.n) throw new GMMOptionError(`fitMMD: k = ${common.k} exceeds the number of points n = ${target.n}`);
   let batchSize = 0;
@@ -69,7 +73,7 @@ export function fitMMD(target: Points | GMM, options: Record<string, unknown>): 
   const init = paramsFrame(resolveInit(target, common).params(), frame, 1);
   const { k, covarianceType } = init;
   const fLen = covarianceType === 'full' ? d * d : d;
-  const fp = new FactorParams(init, common.regCovar / (frame.scale * frame.scale), new Float64Array(0), 'fitMMD');
+  const fp = new FactorParams(init, common.regCovar / (frame.scale * frame.scale), varianceFloor(target, frame, minVariance), 'fitMMD');
   const { params } = fp;
   const stepper = new FactorSteps(fp, (rate, size) => createOptimizer({ name: optName, lr: rate, ...extras }, size), { weights: lrW, means: lr, factors: lr });
   const rng = new Rng(common.seed).fork();
@@ -101,6 +105,7 @@ export function fitMMD(target: Points | GMM, options: Record<string, unknown>): 
     if (monitor.update(step, value)) { converged = true; break; }
     if (!go) break;
     stepper.step(grad.dW, grad.dM, grad.dC, scheduleFactor(schedule, step, common.maxIter, lrFinal));
+    fp.project();
   }
   fp.sync();
   const gmm = snapshot();

@@ -92,3 +92,28 @@ test('fitMMD uses every point per step by default (batchSize n), and the latent 
   assert.ok(byDefault.some((v, i) => Math.abs(v - fewer[i]) > 1e-6), 'a batch of n - 1 points gives another fit');
   assert.deepEqual(LATENT_FIT_DEFAULTS.mmd, { maxIter: 3000 });
 });
+
+test('fitMMD minVariance: none by default; a floor keeps every variance at or above that share of the data variance', async () => {
+  const { fitMMD } = await import('../../../src/gmm/fit/mmd.ts');
+  // 4-d points whose last coordinate barely matters to a wide kernel: the unfloored fit lets its variance fall.
+  const rng = new Rng(9);
+  const n = 400, d = 4;
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = (j < 3 ? 3 * (i % 2) : 0) + (j < 3 ? 1 : 0.05) * rng.normal();
+  const X = { n, d, data };
+  const dataVar = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    let m = 0; for (let i = 0; i < n; i++) m += data[i * d + j] / n;
+    for (let i = 0; i < n; i++) dataVar[j] += (data[i * d + j] - m) ** 2 / n;
+  }
+  const base = { k: 2, covarianceType: 'diag', maxIter: 150, tol: 0, bandwidth: 6, lr: 0.05 };
+  const plain = fitMMD(X, base).gmm, withZero = fitMMD(X, { ...base, minVariance: 0 }).gmm;
+  assert.deepEqual(Array.from(plain.covariances), Array.from(withZero.covariances), 'default = minVariance 0');
+  const floored = fitMMD(X, { ...base, minVariance: 0.5 }).gmm;
+  for (let c = 0; c < 2; c++) for (let j = 0; j < d; j++) {
+    // the floor binds the variance without regCovar (1e-6); the pivot-free diagonal keeps it to rounding
+    assert.ok(floored.covariances[c * d + j] >= 0.5 * dataVar[j] * (1 - 1e-9), `component ${c}, coordinate ${j}: ${floored.covariances[c * d + j]} < ${0.5 * dataVar[j]}`);
+  }
+  assert.ok(Array.from(plain.covariances).some((v, i) => v < 0.5 * dataVar[i % d]), 'the case needs the floor (some unfloored variance is below it)');
+  assert.throws(() => fitMMD(X, { ...base, minVariance: 2 }), /minVariance/);
+});
