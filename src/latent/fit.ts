@@ -35,7 +35,7 @@ export interface LabeledCodes {
  * by less than 0.2 % per 50 steps) — SW on all codes of the class (quantile levels, no minibatch bias) with its
  * EM finish, SC2 with Zhang's NLL phase (SC2+NLL, 200 NLL steps), MMD on all codes of the class (its default:
  * a deterministic loss, so that the stopping rule sees a plateau and not minibatch noise) with room for the
- * 500–1000 steps it takes at 128-d (maxIter 3000); fixed-basis is one pass
+ * 450–650 steps it took per class at 128-d (maxIter 3000); fixed-basis is one pass
  * and stores the paper's per-coordinate model.
  */
 export const LATENT_FIT_DEFAULTS: Partial<Record<FitMethod, Record<string, unknown>>> = {
