@@ -5,15 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { throwsExactly } from '../_assert.ts';
 import { blendDatasets, concatDatasets, datasetMean, paletteOfMoments, pixelMoments, selectDatasetRows, type GramDataset } from '../../src/style/dataset.ts';
 import { colourStats, colourStatsGap, hfEnergy, meanPairwise, mixColourStats, pairDist, relDist, rgbToYCbCr } from '../../src/style/metrics.ts';
 import { gramToTri, sqDist, triChannels, triLength, triToGram } from '../../src/style/gram.ts';
 
-const throwsExactly = (f: () => unknown, message: string) =>
-  assert.throws(f, (e: Error) => {
-    assert.equal(`${e.name}: ${e.message}`, message);
-    return true;
-  });
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) => {
   assert.equal(a.length, b.length, `${what}: lengths`);
   for (let i = 0; i < b.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol, `${what}[${i}]: ${a[i]} vs ${b[i]}`);

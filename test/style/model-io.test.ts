@@ -5,16 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { throwsExactly } from '../_assert.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseModelJson, readModelJson, readWeights, sliceTopology, topologyLayerNames } from '../../src/style/model-io.ts';
 
-const throwsExactly = (f: () => unknown, message: string) =>
-  assert.throws(f, (e: Error) => {
-    assert.equal(`${e.name}: ${e.message}`, message);
-    return true;
-  });
 
 /** in → a → b, in → c (a functional topology in Keras 2's nested-list inbound format). */
 function model(): Record<string, unknown> {

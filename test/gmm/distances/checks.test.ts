@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { throwsExactly } from '../../_assert.ts';
 import {
   checkGMMParamsShape, checkPoints, circleDirections, randomDirections, slicedWasserstein, slicedWassersteinGrad, wasserstein1D,
   wasserstein1DGrad,
@@ -17,12 +18,6 @@ import type { GMMParams, Points } from '../../../src/gmm/model/types.ts';
 import { Rng } from '../../../src/util/rng.ts';
 
 const f64 = (a: number[]) => Float64Array.from(a);
-/** assert.throws with the whole message (a string is matched exactly, type included). */
-const throwsExactly = (f: () => unknown, message: string) =>
-  assert.throws(f, (e: Error) => {
-    assert.equal(`${e.name}: ${e.message}`, message);
-    return true;
-  });
 
 const G: GMMParams = { k: 2, d: 2, covarianceType: 'diag', weights: f64([0.4, 0.6]), means: f64([0, 0, 1, 2]), covariances: f64([1, 2, 0.5, 1]) };
 const X: Points = { n: 3, d: 2, data: f64([0, 1, 2, -1, 0.5, 0.5]) };

@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { throwsExactly } from '../../_assert.ts';
 import {
   algorithm1Kernel, fitFixedBasis, fitFixedBasis1D, FixedBasisProduct, fixedBasisGrid, fixedBasisLoss, nearestCenterCounts,
   resolveFixedBasis1DOptions,
@@ -18,11 +19,6 @@ import { pointsFromRows } from '../../../src/gmm/model/points.ts';
 import { Rng } from '../../../src/util/rng.ts';
 
 const f64 = (a: number[]) => Float64Array.from(a);
-const throwsExactly = (f: () => unknown, message: string) =>
-  assert.throws(f, (e: Error) => {
-    assert.equal(`${e.name}: ${e.message}`, message);
-    return true;
-  });
 
 test('fixed-basis 1-D options: defaults, every bound at its edge, the range', () => {
   assert.deepEqual(resolveFixedBasis1DOptions({}), { n: 200, t: 3, dRatio: 0.25, algorithm: 2, lr: 'auto', range: undefined });

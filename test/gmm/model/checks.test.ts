@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { throwsExactly } from '../../_assert.ts';
 import { countAtMost, describe, pointsFromFlat, pointsFromRows, pointsMoments, selectRows, sliceRows, validatePoints } from '../../../src/gmm/model/points.ts';
 import { covarianceLength, GMM, isCovarianceType } from '../../../src/gmm/model/gmm.ts';
 import {
@@ -13,12 +14,6 @@ import {
 import type { GMMParams } from '../../../src/gmm/model/types.ts';
 
 const f64 = (a: number[]) => Float64Array.from(a);
-/** assert.throws with the whole message, error name included. */
-const throwsExactly = (f: () => unknown, message: string) =>
-  assert.throws(f, (e: Error) => {
-    assert.equal(`${e.name}: ${e.message}`, message);
-    return true;
-  });
 
 test('pointsFromRows: rows, lengths and finiteness named; first and last rows copied', () => {
   throwsExactly(() => pointsFromRows('x' as never), 'PointsError: points: expected an array of rows, got "x"');
