@@ -135,7 +135,7 @@ test('upper-triangle vectors: lengths, channel counts, isometric packing both wa
   close(v, [1, 2 * Math.SQRT2, 3 * Math.SQRT2, 4, 5 * Math.SQRT2, 6], 1e-15, 'tri');
   close(triToGram(v, 3), g, 1e-14, 'back');
   // Isometric: ‖v‖² = ‖G‖_F².
-  assert.ok(Math.abs(v.reduce((s, x) => s + x * x, 0) - g.reduce((s, x) => s + x * x, 0)) < 1e-12);
+  assert.ok(Math.abs(Array.from(v).reduce((s, x) => s + x * x, 0) - g.reduce((s, x) => s + x * x, 0)) < 1e-12);
   // Asymmetric input: the off-diagonals are averaged. Offsets on both sides.
   const off = gramToTri([1, 2, 4, 3], 2, new Float64Array(5), 2);
   close(off, [0, 0, 1, 3 * Math.SQRT2, 3], 1e-15, 'at offset 2');

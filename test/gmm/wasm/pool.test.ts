@@ -33,7 +33,7 @@ test('a failed worker task: run() throws, every task still ran once, and the wor
       local = 0;
       workerTasksAtStart = pool.workerTasks;
       assert.throws(() => pool!.run(0, UNKNOWN_PHASE, 40), /^Error: a WebAssembly kernel task failed in a worker thread$/, `phase ${phase}`);
-      const byWorkers = pool.workerTasks - workerTasksAtStart;
+      const byWorkers: number = pool.workerTasks - workerTasksAtStart;
       assert.ok(byWorkers >= 1, `phase ${phase}: the worker ran ${byWorkers} tasks`);
       assert.equal(local + byWorkers, 40, `phase ${phase}: every task once (${local} here, ${byWorkers} in the worker)`);
       assert.equal(pool.failure, null, 'a failed task is not a broken pool');
