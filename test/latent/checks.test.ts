@@ -88,3 +88,11 @@ test('fitLatentSet option checks, in order, each at its edge (the accepted value
   assert.equal(classFile(7), 'class-7.json');
   assert.deepEqual([classSeed(0, 0), classSeed(5, 0), classSeed(5, 3)], [0, 5, 5 + 3 * 1009]);
 });
+
+test('classModelFromJSON: a class file of any other JSON type is refused with the reader’s named error', async () => {
+  const { classModelFromJSON } = await import('../../src/latent/model-set.ts');
+  for (const [v, got] of [[null, 'null'], [5, '5'], ['x', '"x"'], [[], 'an array of length 0'], [true, 'true']] as const) {
+    assert.throws(() => classModelFromJSON(v), (e: Error) => e.name === 'GMMValidationError' && e.message === `GMM JSON: expected an object, got ${got}`, String(v));
+  }
+  assert.throws(() => classModelFromJSON({ format: 'other' }), /^LatentSetError: unknown class model format "other" \(expected 'gmmgen-gmm' or 'gmmgen-fixed-basis-product'\)$/);
+});

@@ -173,3 +173,11 @@ test('erfc, Φ⁻¹ and Φ against 20-digit references in every branch of their 
   assert.equal(normQuantile(0.5), 0);
   assert.ok(Math.abs(normPdf(1) - 0.24197072451914336) < 1e-17 && normPdf(0) === 1 / Math.sqrt(2 * Math.PI));
 });
+
+test('mixtureMoments normalises the weights on the fly (any positive scale gives the same moments)', () => {
+  // Weights 1 and 3 (sum 4): mean (0·1 + 4·3) / 4 = 3, variance (1·(1 + 9) + 3·(1 + 1)) / 4 = 4.
+  for (const scale of [1, 0.25, 1000]) {
+    const { mean, variance } = mixtureMoments(mix([scale, 3 * scale], [0, 4], [1, 1]));
+    assert.ok(Math.abs(mean - 3) < 1e-15 && Math.abs(variance - 4) < 1e-14, `scale ${scale}: ${mean}, ${variance}`);
+  }
+});
