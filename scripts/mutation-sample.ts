@@ -22,8 +22,8 @@
  * --pick re-runs chosen mutants of the same sample (e.g. the survivors, after tests were added).
  * --at COMMIT draws the sample from src/ as it was at COMMIT: the draw depends on every file's candidates, so an
  *    edit anywhere in src/ changes which mutants a seed picks. Each mutant is then applied to the line of the working
- *    copy that reads as the mutated line did at COMMIT (the nearest such line; a mutant whose line is gone is
- *    recorded as not applicable and not counted).
+ *    copy that reads as the mutated line did at COMMIT (the nearest such line; a mutant whose line or file is gone
+ *    is skipped with a message and not counted).
  *
  * Results (every mutant: file, line, before/after, caught, by which tests) go to --out after every mutant, so
  * an interrupted run keeps what it measured; --report prints the table of --out.
@@ -155,15 +155,6 @@ export function candidates(file: string, text: string): Mutation[] {
   return out;
 }
 
-/** Generated files (their source is mutated instead; see BUILDS). */
-const GENERATED = new Set(['src/gmm/wasm/em-module.ts', 'src/gmm/wasm/sliced-module.ts']);
-
-/**
- * Sources that run only after a build step: a mutant there is built first (so the tests run the mutated kernel,
- * and the test that checks the shipped build is reproducible stays green); a build that fails counts as caught.
- */
-// Every file the build writes is restored after the mutant (the wasm build writes both modules: a sliced-kernel
-// mutant left in sliced-module.ts would fail the unmutated re-check and every later mutant's tests).
 /** The 1-based line of `lines` that reads as the mutant's line did (nearest to its old number), or null. */
 export function applicableLine(lines: readonly string[], m: Mutation): number | null {
   let best: number | null = null;
@@ -173,6 +164,15 @@ export function applicableLine(lines: readonly string[], m: Mutation): number | 
   return best;
 }
 
+/** Generated files (their source is mutated instead; see BUILDS). */
+const GENERATED = new Set(['src/gmm/wasm/em-module.ts', 'src/gmm/wasm/sliced-module.ts']);
+
+/**
+ * Sources that run only after a build step: a mutant there is built first (so the tests run the mutated kernel,
+ * and the test that checks the shipped build is reproducible stays green); a build that fails counts as caught.
+ */
+// Every file the build writes is restored after the mutant (the wasm build writes both modules: a sliced-kernel
+// mutant left in sliced-module.ts would fail the unmutated re-check and every later mutant's tests).
 const BUILDS: { under: string; script: string; outputs: string[] }[] = [
   { under: 'src/gmm/wasm/assembly/', script: 'scripts/build-wasm.ts', outputs: ['src/gmm/wasm/em-module.ts', 'src/gmm/wasm/sliced-module.ts'] },
 ];
@@ -379,6 +379,10 @@ async function main(): Promise<void> {
   try {
     for (const [i, m] of picked.entries()) {
       const path = join(dir, m.file);
+      if (at && !existsSync(path)) {
+        console.error(`[${i + 1}/${picked.length}] ${m.file}: no longer in the working copy — not run`);
+        continue;
+      }
       const original = readFileSync(path, 'utf8');
       const lines = original.split('\n');
       const line = at ? applicableLine(lines, m) : m.line;
