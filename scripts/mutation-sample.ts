@@ -20,6 +20,10 @@
  *    mutant without running it).
  * 4. Runs the failing test files once more on the unmutated copy, so that a flaky test cannot count as a catch.
  * --pick re-runs chosen mutants of the same sample (e.g. the survivors, after tests were added).
+ * --at COMMIT draws the sample from src/ as it was at COMMIT: the draw depends on every file's candidates, so an
+ *    edit anywhere in src/ changes which mutants a seed picks. Each mutant is then applied to the line of the working
+ *    copy that reads as the mutated line did at COMMIT (the nearest such line; a mutant whose line or file is gone
+ *    is skipped with a message and not counted).
  *
  * Results (every mutant: file, line, before/after, caught, by which tests) go to --out after every mutant, so
  * an interrupted run keeps what it measured; --report prints the table of --out.
@@ -35,7 +39,7 @@ import { repoRoot, sharedDir } from '../src/util/paths.ts';
 
 const cli = parseCli({
   name: 'mutation-sample',
-  usage: 'npm run mutation-sample -- [--n 40] [--seed 1] [--only src/gmm,...] [--timeout 900] [--out FILE] [--pick 3,7-9] [--list | --report] [--force]',
+  usage: 'npm run mutation-sample -- [--n 40] [--seed 1] [--only src/gmm,...] [--timeout 900] [--out FILE] [--pick 3,7-9] [--at COMMIT] [--list | --report] [--force]',
   description: 'Puts sampled one-line bugs into src/ one at a time (in a scratch copy), runs the relevant tests, and reports the share caught.',
   flags: {
     n: { type: 'int', min: 1, max: 1000, default: 40, help: 'mutants to sample' },
@@ -47,6 +51,7 @@ const cli = parseCli({
     list: { type: 'boolean', help: 'only print the sampled mutants' },
     report: { type: 'boolean', help: 'only print the table of --out' },
     force: { type: 'boolean', help: 'replace an existing --out' },
+    at: { type: 'string', meta: 'COMMIT', help: 'draw the sample from src/ as of this commit (to finish or re-check an earlier sample after src/ changed); each mutant is applied to the line of the working copy that reads as its line did then' },
   },
 });
 const args = cli.values;
@@ -148,6 +153,15 @@ export function candidates(file: string, text: string): Mutation[] {
     if (REMOVABLE.test(code) && !/^\s*(const|let|var) /.test(code)) out.push({ file, line: i + 1, operator: 'remove statement', before: raw, after: '' });
   });
   return out;
+}
+
+/** The 1-based line of `lines` that reads as the mutant's line did (nearest to its old number), or null. */
+export function applicableLine(lines: readonly string[], m: Mutation): number | null {
+  let best: number | null = null;
+  lines.forEach((l, i) => {
+    if (l === m.before && (best === null || Math.abs(i + 1 - m.line) < Math.abs(best - m.line))) best = i + 1;
+  });
+  return best;
 }
 
 /** Generated files (their source is mutated instead; see BUILDS). */
@@ -330,11 +344,13 @@ async function main(): Promise<void> {
     console.log(report(JSON.parse(readFileSync(outPath, 'utf8'))));
     return;
   }
-  const files = srcFiles(join(repoRoot, 'src'))
-    .map((f) => relative(repoRoot, f))
-    .filter((f) => !GENERATED.has(f) && (!args.only || args.only.some((p) => f.startsWith(p))))
-    .sort();
-  const all = files.flatMap((f) => candidates(f, readFileSync(join(repoRoot, f), 'utf8')));
+  const at = args.at;
+  const listed = at
+    ? execFileSync('git', ['ls-tree', '-r', '--name-only', at, 'src'], { cwd: repoRoot, encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.ts') && !f.split('/').includes('public'))
+    : srcFiles(join(repoRoot, 'src')).map((f) => relative(repoRoot, f));
+  const files = listed.filter((f) => !GENERATED.has(f) && (!args.only || args.only.some((p) => f.startsWith(p)))).sort();
+  const source = (f: string) => (at ? execFileSync('git', ['show', `${at}:${f}`], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 26 }) : readFileSync(join(repoRoot, f), 'utf8'));
+  const all = files.flatMap((f) => candidates(f, source(f)));
   const rand = mulberry32(args.seed);
   const picked: Mutation[] = [];
   const pool = all.slice();
@@ -363,9 +379,18 @@ async function main(): Promise<void> {
   try {
     for (const [i, m] of picked.entries()) {
       const path = join(dir, m.file);
+      if (at && !existsSync(path)) {
+        console.error(`[${i + 1}/${picked.length}] ${m.file}: no longer in the working copy — not run`);
+        continue;
+      }
       const original = readFileSync(path, 'utf8');
       const lines = original.split('\n');
-      lines[m.line - 1] = m.after;
+      const line = at ? applicableLine(lines, m) : m.line;
+      if (line === null) {
+        console.error(`[${i + 1}/${picked.length}] ${m.file}:${m.line}: its line is no longer in the working copy — not run`);
+        continue;
+      }
+      lines[line - 1] = m.after;
       writeFileSync(path, lines.join('\n'));
       const rel = relevantTests(m.file, tests);
       const build = BUILDS.find((b) => m.file.startsWith(b.under));

@@ -158,6 +158,41 @@ test('non-square strides and kernels, batch 1, larger channels', () => {
   }
 });
 
+test('explicit pads wider than k − 1 on one side and narrower on the other (rows and columns): input and filter gradients', () => {
+  // The input gradient pads dilate(dy) by k − 1 − pad on each side; a pad above k − 1 makes that side negative
+  // (clamped, the surplus sliced off) while the other side stays positive.
+  const pads: tf.backend_util.ExplicitPadding[] = [
+    [[0, 0], [3, 0], [0, 3], [0, 0]],
+    [[0, 0], [0, 3], [3, 0], [0, 0]],
+    [[0, 0], [4, 1], [1, 4], [0, 0]],
+    [[0, 0], [1, 0], [0, 1], [0, 0]],
+  ];
+  let cases = 0;
+  for (const [kh, kw] of [[3, 3], [1, 1], [2, 3]]) {
+    for (const s of [1, 2]) {
+      for (const pad of pads) {
+        const label = `k${kh}x${kw} s${s} ${JSON.stringify(pad)}`;
+        const x = randn([2, 6, 7, 3]) as tf.Tensor4D;
+        const f = randn([kh, kw, 3, 4]) as tf.Tensor4D;
+        const y = tf.conv2d(x, f, s, pad);
+        const dy = randn(y.shape);
+        const common = { strides: [s, s], pad, dataFormat: 'NHWC' };
+        compare('Conv2DBackpropInput', { dy, filter: f }, { ...common, inputShape: x.shape }, `input ${label}`);
+        compare('Conv2DBackpropFilter', { x, dy }, { ...common, filterShape: f.shape }, `filter ${label}`);
+        const fd = randn([kh, kw, 3, 2]) as tf.Tensor4D;
+        const yd = tf.depthwiseConv2d(x, fd, s, pad);
+        const dyd = randn(yd.shape);
+        const dcommon = { strides: [s, s], pad, dilations: [1, 1] };
+        compare('DepthwiseConv2dNativeBackpropInput', { dy: dyd, filter: fd }, { ...dcommon, inputShape: x.shape }, `depthwise input ${label}`);
+        compare('DepthwiseConv2dNativeBackpropFilter', { x, dy: dyd }, { ...dcommon, filterShape: fd.shape }, `depthwise filter ${label}`);
+        tf.dispose([x, f, y, dy, fd, yd, dyd]);
+        cases++;
+      }
+    }
+  }
+  assert.equal(cases, 24);
+});
+
 test('DepthwiseConv2dNativeBackpropInput / Filter match cpu over a grid', () => {
   let cases = 0;
   for (const [h, w] of [[7, 7], [8, 8], [6, 9]]) {

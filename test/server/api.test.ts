@@ -98,9 +98,14 @@ describe('status and pages', () => {
 
 describe('digits', () => {
   it('generates a grid of digits, reproducible per seed', async () => {
+    const t0 = performance.now();
     const { res, png } = await getPng('/api/digits?class=3&count=9&seed=5');
+    const took = performance.now() - t0;
     assert.equal(res.headers.get('x-method'), 'em');
     assert.equal(res.headers.get('x-count'), '9');
+    // The server's own timing lies within the request's duration as the client saw it.
+    const elapsed = Number(res.headers.get('x-elapsed-ms'));
+    assert.ok(elapsed >= 0 && elapsed <= took, `X-Elapsed-Ms ${res.headers.get('x-elapsed-ms')} outside [0, ${took.toFixed(1)}]`);
     await assertGridNonBlank(png, 9, 3);
     const again = await getPng('/api/digits?class=3&count=9&seed=5');
     assert.ok(again.png.equals(png), 'same seed, same grid');

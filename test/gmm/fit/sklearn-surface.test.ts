@@ -31,18 +31,42 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: st
   assert.ok(diff <= tol * Math.max(scale, 1e-300), `${what}: max difference ${diff} (scale ${scale}, tolerance ${tol} relative)`);
 };
 
-test('tied and spherical models: same density, samples and projections as their full / diag expansions', () => {
-  for (const g of [tied, spherical]) {
+const diag = new GMM({ k: 3, d: 2, covarianceType: 'diag', weights, means, covariances: f64([0.5, 0.2, 0.3, 0.9, 0.8, 0.25]) });
+
+test('tied, diag and spherical models: same density, samples and projections as their full expansions', () => {
+  // Each component's covariance written out by hand (row-major 2×2).
+  const written = {
+    tied: [[0.5, 0.2, 0.2, 0.7], [0.5, 0.2, 0.2, 0.7], [0.5, 0.2, 0.2, 0.7]],
+    diag: [[0.5, 0, 0, 0.2], [0.3, 0, 0, 0.9], [0.8, 0, 0, 0.25]],
+    spherical: [[0.5, 0, 0, 0.5], [0.3, 0, 0, 0.3], [0.8, 0, 0, 0.8]],
+  };
+  for (const g of [tied, diag, spherical]) {
+    const type = g.covarianceType as keyof typeof written;
     const wide = g.toFull();
     assert.equal(wide.covarianceType, 'full');
-    for (let c = 0; c < g.k; c++) assert.deepEqual(Array.from(wide.componentCovariance(c)), Array.from(g.componentCovariance(c)));
-    close(g.logPdf(data), wide.logPdf(data), 1e-13, `${g.covarianceType} logPdf`);
-    close(g.predictProba(data), wide.predictProba(data), 1e-12, `${g.covarianceType} predictProba`);
-    // x = μ_c + L ε with the same L (tied: one Cholesky; spherical: σ_c), so the samples are the same bits.
-    assert.deepEqual(Array.from(g.sample(200, 9).points.data), Array.from(wide.sample(200, 9).points.data), `${g.covarianceType} samples`);
-    const p = g.project([0.6, -0.8]), q = wide.project([0.6, -0.8]);
-    close(p.sds, q.sds, 1e-14, `${g.covarianceType} projected sds`);
-    close(p.means, q.means, 1e-15, `${g.covarianceType} projected means`);
+    for (let c = 0; c < g.k; c++) {
+      assert.deepEqual(Array.from(g.componentCovariance(c)), written[type][c], `${type} component ${c}`);
+      assert.deepEqual(Array.from(wide.componentCovariance(c)), written[type][c], `${type} → full, component ${c}`);
+    }
+    close(g.logPdf(data), wide.logPdf(data), 1e-13, `${type} logPdf`);
+    close(g.componentLogPdf(data), wide.componentLogPdf(data), 1e-13, `${type} componentLogPdf`);
+    close(g.predictProba(data), wide.predictProba(data), 1e-12, `${type} predictProba`);
+    assert.deepEqual(Array.from(g.predict(data)), Array.from(wide.predict(data)), `${type} predict`);
+    // x = μ_c + L ε with the same L (tied: one Cholesky; diag, spherical: σ), so the samples are the same bits.
+    assert.deepEqual(Array.from(g.sample(200, 9).points.data), Array.from(wide.sample(200, 9).points.data), `${type} samples`);
+    for (let c = 0; c < g.k; c++) {
+      assert.deepEqual(Array.from(g.sampleComponent(c, 20, 4).data), Array.from(wide.sampleComponent(c, 20, 4).data), `${type} samples of component ${c}`);
+    }
+    // Projections: θᵀμ_c and √(θᵀΣ_cθ) from the written matrices, along a direction with no zero entry.
+    for (const theta of [[0.6, -0.8], [-1.5, 2]]) {
+      const p = g.project(theta), q = wide.project(theta);
+      const sds = written[type].map((S) => Math.sqrt(theta[0] * theta[0] * S[0] + 2 * theta[0] * theta[1] * S[1] + theta[1] * theta[1] * S[3]));
+      const mus = [0, 1, 2].map((c) => theta[0] * means[2 * c] + theta[1] * means[2 * c + 1]);
+      close(p.sds, sds, 1e-15, `${type} projected sds by hand`);
+      close(p.means, mus, 1e-15, `${type} projected means by hand`);
+      close(q.sds, sds, 1e-15, `${type} → full projected sds`);
+      assert.deepEqual(Array.from(p.weights), Array.from(weights));
+    }
   }
   // One point by the formula: log Σ_c w_c N(x | μ_c, σ²_c I).
   const x = [0.3, -0.7];

@@ -138,3 +138,46 @@ test('validation names the offending entry', () => {
   assert.ok(Math.abs(variance - (0.25 * (1 + 2.25) + 0.75 * (9 + 0.25))) < 1e-14);
   assert.ok(Math.abs(normPdf(0) - 1 / Math.sqrt(2 * Math.PI)) < 1e-17);
 });
+
+test('erfc, Φ⁻¹ and Φ against 20-digit references in every branch of their approximations (mpmath at 700 digits)', () => {
+  // Cody's erfc: |x| ≤ 0.46875, ≤ 4, < 27.3 and beyond, both signs.
+  const ERFC: [number, number][] = [
+    [-27, 2], [-6, 1.9999999999999999785], [-4, 1.9999999845827420997], [-3.5, 1.9999992569016276586],
+    [-2.5, 1.9995930479825550411], [-1.2, 1.9103139782296353684], [-0.46875, 1.4926134732179379916], [-0.2, 1.2227025892104784662],
+    [0, 1], [0.25, 0.72367360983176306701], [0.46875, 0.50738652678206200841], [0.47, 0.50625494911391788759],
+    [0.9, 0.20309178757716786034], [2.5, 0.00040695201744495893956], [3.1, 0.000011648657367199589313],
+    [3.99, 1.6739211364520814057e-8], [4, 1.5417257900280018852e-8], [4.01, 1.4196939421371051173e-8],
+    [4.5, 1.9661604415428874763e-10], [6, 2.1519736712498913117e-17], [8.5, 2.7623240713337714461e-33],
+    [12, 1.3562611692059042128e-64], [18, 6.0823692318163993077e-143], [26.5, 2.2109076642637342759e-307],
+  ];
+  for (const [x, want] of ERFC) assert.ok(rel(erfc(x), want) < 4e-15, `erfc(${x}) = ${erfc(x)} vs ${want} (relative ${rel(erfc(x), want)})`);
+  assert.equal(erfc(27.3), 0);
+  assert.equal(erfc(-27.3), 2);
+  assert.ok(Number.isNaN(erfc(NaN)));
+  // AS241: |p − ½| ≤ 0.425, then r = √(−log p) ≤ 5 and > 5, both tails.
+  const QUANTILE: [number, number][] = [
+    [1e-300, -37.047096299361199237], [1e-100, -21.273453560965324294], [1e-20, -9.2623400897984075796],
+    [1e-9, -5.9978070150076868614], [0.0001, -3.7190164854556805523], [0.02, -2.0537489106318230443],
+    [0.074, -1.4466320671589785099], [0.075, -1.4395314709384559349], [0.076, -1.4325027208258116188],
+    [0.3, -0.52440051270804081597], [0.6, 0.25334710313579974132], [0.925, 1.4395314709384562291],
+    [0.95, 1.6448536269514722843], [0.9999, 3.7190164854557083867], [0.999999999, 5.9978070196016374264],
+  ];
+  for (const [p, want] of QUANTILE) {
+    assert.ok(rel(normQuantile(p), want) < 2e-15, `Φ⁻¹(${p}) = ${normQuantile(p)} vs ${want}`);
+    assert.ok(rel(normSfInverse(p), -want) < 2e-15, `S⁻¹(${p}) = ${normSfInverse(p)} vs ${-want}`);
+    // Φ at a rounded z: relative error up to |z| · ulp(z) (the tails' conditioning).
+    const tol = 2e-15 + 4e-16 * want * want;
+    if (p <= 0.5) assert.ok(rel(normCdf(want), p) < tol, `Φ(${want}) = ${normCdf(want)} vs ${p}`);
+    else assert.ok(rel(normSf(want), 1 - p) < tol, `S(${want}) = ${normSf(want)} vs ${1 - p}`);
+  }
+  assert.equal(normQuantile(0.5), 0);
+  assert.ok(Math.abs(normPdf(1) - 0.24197072451914336) < 1e-17 && normPdf(0) === 1 / Math.sqrt(2 * Math.PI));
+});
+
+test('mixtureMoments normalises the weights on the fly (any positive scale gives the same moments)', () => {
+  // Weights 1 and 3 (sum 4): mean (0·1 + 4·3) / 4 = 3, variance (1·(1 + 9) + 3·(1 + 1)) / 4 = 4.
+  for (const scale of [1, 0.25, 1000]) {
+    const { mean, variance } = mixtureMoments(mix([scale, 3 * scale], [0, 4], [1, 1]));
+    assert.ok(Math.abs(mean - 3) < 1e-15 && Math.abs(variance - 4) < 1e-14, `scale ${scale}: ${mean}, ${variance}`);
+  }
+});

@@ -144,3 +144,20 @@ test('SW with the directions on the slice pool: same bits on 1 and 2 threads, an
     await shutdownSlicePool();
   }
 });
+
+test('Fisher preconditioning by hand (gradient and covariance entries 0 and 1 included), on both paths', () => {
+  // Component 0: Σ = [[2, 1], [1, 3]], g_μ = (1, 0) → Σ g_μ = (2, 1); G = [[1, 1], [0, 0]] → Σ G Σ = [[6, 8], [3, 4]].
+  // Component 1: Σ = I leaves both unchanged.
+  const p: GMMParams = { k: 2, d: 2, covarianceType: 'full', weights: Float64Array.from([0.5, 0.5]), means: new Float64Array(4), covariances: Float64Array.from([2, 1, 1, 3, 1, 0, 0, 1]) };
+  for (const choice of ['js', 'wasm'] as const) {
+    const m = Float64Array.from([1, 0, 1, -1]), C = Float64Array.from([1, 1, 0, 0, 0, 1, 1, 0]);
+    withKernels(choice, () => fisherPrecondition(p, m, C, { v: new Float64Array(2), A: new Float64Array(4) }));
+    assert.deepEqual(Array.from(m), [2, 1, 1, -1], `${choice}: means`);
+    assert.deepEqual(Array.from(C), [6, 8, 3, 4, 0, 1, 1, 0], `${choice}: covariances`);
+  }
+  // diag: Σ_jj g_j and Σ_jj² G_jj.
+  const q: GMMParams = { k: 1, d: 2, covarianceType: 'diag', weights: Float64Array.from([1]), means: new Float64Array(2), covariances: Float64Array.from([2, 3]) };
+  const m = Float64Array.from([1, 0]), C = Float64Array.from([1, 1]);
+  fisherPrecondition(q, m, C, { v: new Float64Array(2), A: new Float64Array(4) });
+  assert.deepEqual([Array.from(m), Array.from(C)], [[2, 0], [4, 9]]);
+});
