@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseCli, UsageError } from '../src/cli/args.ts';
 import { checkFilePath, writeFileAtomic } from '../src/util/output.ts';
 import { cachePath, sharedDir } from '../src/util/paths.ts';
-import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_DEFAULTS as D, STYLE_LIMITS as L } from '../src/style/defaults.ts';
+import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS as D, STYLE_LIMITS as L } from '../src/style/defaults.ts';
 import type { StyleJobOptions } from '../src/style/index.ts';
 
 const cli = parseCli({
@@ -26,7 +26,7 @@ const cli = parseCli({
   flags: {
     styles: { type: 'list', required: true, meta: 'A.jpg[,B.jpg]', help: 'one or two style images (paths, or painting names such as starry_night)' },
     ratio: { type: 'number', min: 0, max: 1, help: 'share of style B (default 0.5)' },
-    blend: { type: 'choice', choices: ['data', 'weights'], help: 'blend crop datasets in proportion (default) or mix two fitted GMMs' },
+    blend: { type: 'choice', choices: STYLE_BLENDS, help: `data: crop datasets in proportion (the paper's); weights: the two fitted GMMs as one mixture; grams: each image from the ratio's average of one Gram set per painting (default ${D.blend})` },
     content: { type: 'string', meta: 'FILE', help: 'content image (omit for texture synthesis)' },
     samples: { type: 'int', min: 1, max: L.maxSamples, help: `output images, each from its own sampled Gram set (default ${D.samples})` },
     mode: { type: 'choice', choices: ['sampled', 'mean'], help: 'sampled Grams (default) or deterministic Gatys with the mean Gram' },

@@ -6,6 +6,12 @@
 /** The Gram models (gram-model.ts): per-sample PCA + SW / SC2 / EM GMMs, or the paper's fixed basis per entry. */
 export type GramMethod = 'fixed-basis' | 'pca-sw' | 'pca-sc2' | 'pca-em';
 export const GRAM_METHODS: readonly GramMethod[] = ['fixed-basis', 'pca-sw', 'pca-sc2', 'pca-em'];
+/**
+ * How two styles are blended (runStyleJob): 'data' (crop datasets in proportion, the fixed-basis paper's), 'weights'
+ * (the two fitted models as one mixture), 'grams' (each sample the ratio's average of one Gram set per painting).
+ */
+export type StyleBlend = 'data' | 'weights' | 'grams';
+export const STYLE_BLENDS: readonly StyleBlend[] = ['data', 'weights', 'grams'];
 /** The feature extractors (extractor.ts). */
 export const EXTRACTOR_NAMES = ['mobilenet', 'vgg19'] as const;
 
@@ -15,6 +21,7 @@ export const STYLE_DEFAULTS = {
   iterations: 80,
   samples: 1,
   method: 'pca-sw' as GramMethod,
+  blend: 'data' as StyleBlend,
   optimizer: 'lbfgs' as 'lbfgs' | 'adam',
   scales: [0.5, 1],
   crops: 24,
