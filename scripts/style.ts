@@ -7,8 +7,13 @@
  * (the download cache's styles/ (npm run fetch-assets), then ../shared/assets/styles). Writes <out>/style-<i>.png and <out>/job.json.
  * Every flag is checked before any work (src/cli/args.ts, with the library's ranges from
  * src/style/defaults.ts); the rest (image sizes, non-finite losses) is checked by runStyleJob.
+ *
+ * On a machine with at most 2 processors the wasm backend runs on one thread unless GMMGEN_WASM_THREADS says
+ * otherwise: measured with the whole process, the two thread counts alternating, one thread took the same wall
+ * time for 1.3–1.4× less CPU and ~1 s less start-up (docs/RESULTS.md, issue 12).
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCli, UsageError } from '../src/cli/args.ts';
 import { checkFilePath, writeFileAtomic } from '../src/util/output.ts';
@@ -115,6 +120,8 @@ const opts: StyleJobOptions = {
   backend: values.backend,
 };
 
+// One wasm thread on ≤ 2 processors (see the top of this file); set before the backend is loaded.
+if (!process.env.GMMGEN_WASM_THREADS && cpus().length <= 2) process.env.GMMGEN_WASM_THREADS = '1';
 const { runStyleJob, checkStyleJobOptions } = await import('../src/style/index.ts');
 try {
   checkStyleJobOptions(opts);
