@@ -1,7 +1,7 @@
 /**
  * The style library's documented defaults, asserted as values: fitting a Gram model without options gives
- * exactly the model of the documented settings written out (GramModelOptions: method 'pca-sw', k 3, pcaDim 16,
- * fitDim 4, seed 0, covariance 'full', 200 SW/SC2 steps; fixed-basis: bins 32, t 2), and each documented value is one
+ * exactly the model of the documented settings written out (GramModelOptions: method 'pca-sw', k 3, pcaDim 4,
+ * fitDim 4 (no tail), seed 0, covariance 'full', 200 SW/SC2 steps; fixed-basis: bins 32, t 2), and each documented value is one
  * the result depends on (a different value gives a different model), so a changed default cannot pass.
  * Synthetic Gram datasets (no network, no images): two layers of 3 and 4 channels.
  */
@@ -35,25 +35,21 @@ function plain(m: ReturnType<typeof fitGramModel>): unknown {
 
 const ds = dataset(16, 5);
 
-test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 16, fitDim 4, seed 0, full, 200 steps)', () => {
-  const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 16, fitDim: 4, seed: 0, covarianceType: 'full', maxIter: 200 };
-  const big = dataset(20, 5); // n − 1 = 19 > 16: pcaDim itself, not the cap, sets the tail
-  for (const d of [ds, big]) {
-    const byDefault = fitGramModel(d);
-    const snap = gramModelSnapshot(byDefault);
-    assert.equal(byDefault.method, 'pca-sw');
-    assert.equal(snap.kind, 'pca');
-    if (snap.kind !== 'pca') return;
-    assert.equal(snap.gmms[0].k, 3);
-    assert.equal(snap.gmms[0].d, 8, 'fitDim 4 per layer × 2 layers');
-    assert.equal(snap.tails?.[0]?.T, 2 * (Math.min(16, d.n - 1) - 4), 'the other pcaDim − 4 per layer in the tail');
-    assert.equal(snap.gmms[0].covarianceType, 'full');
-    assert.deepEqual(plain(byDefault), plain(fitGramModel(d, documented)));
-  }
-  assert.notDeepEqual(plain(fitGramModel(big)), plain(fitGramModel(big, { ...documented, pcaDim: 15 })), 'pcaDim 15');
-  // Each documented value matters: one more step, another seed, another head give other models.
-  for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }, { fitDim: 3 }, { fitDim: 5 }] as GramModelOptions[]) {
-    assert.notDeepEqual(plain(fitGramModel(ds)), plain(fitGramModel(ds, { ...documented, ...other })), JSON.stringify(other));
+test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 4, fitDim 4, seed 0, full, 200 steps)', () => {
+  const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 4, fitDim: 4, seed: 0, covarianceType: 'full', maxIter: 200 };
+  const byDefault = fitGramModel(ds);
+  const snap = gramModelSnapshot(byDefault);
+  assert.equal(byDefault.method, 'pca-sw');
+  assert.equal(snap.kind, 'pca');
+  if (snap.kind !== 'pca') return;
+  assert.equal(snap.gmms[0].k, 3);
+  assert.equal(snap.gmms[0].d, 8, 'pcaDim 4 per layer × 2 layers');
+  assert.equal(snap.tails?.[0], null, 'no tail: fitDim = pcaDim');
+  assert.equal(snap.gmms[0].covarianceType, 'full');
+  assert.deepEqual(plain(byDefault), plain(fitGramModel(ds, documented)));
+  // Each documented value matters: one more step, another seed, more components or a smaller head give other models.
+  for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }, { pcaDim: 5 }, { fitDim: 3 }] as GramModelOptions[]) {
+    assert.notDeepEqual(plain(byDefault), plain(fitGramModel(ds, { ...documented, ...other })), JSON.stringify(other));
   }
 });
 
