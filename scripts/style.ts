@@ -8,9 +8,10 @@
  * Every flag is checked before any work (src/cli/args.ts, with the library's ranges from
  * src/style/defaults.ts); the rest (image sizes, non-finite losses) is checked by runStyleJob.
  *
- * On a machine with at most 2 processors the wasm backend runs on one thread unless GMMGEN_WASM_THREADS says
- * otherwise: measured with the whole process, the two thread counts alternating, one thread took the same wall
- * time for 1.3–1.4× less CPU and ~1 s less start-up (docs/RESULTS.md, issue 12).
+ * On a machine with at most 2 processors, jobs of at most 256 px run the wasm backend on one thread unless
+ * GMMGEN_WASM_THREADS says otherwise: measured with the whole process, the two thread counts alternating, one
+ * thread took the same wall time at 256 px for 1.3–1.4× less CPU and ~1 s less start-up, while at 512 px two
+ * threads were faster (60.6 vs 70.1 s) (docs/RESULTS.md, issue 12).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -18,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseCli, UsageError } from '../src/cli/args.ts';
 import { checkFilePath, writeFileAtomic } from '../src/util/output.ts';
 import { cachePath, sharedDir } from '../src/util/paths.ts';
-import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS as D, STYLE_LIMITS as L } from '../src/style/defaults.ts';
+import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS as D, STYLE_LIMITS as L, styleCliWasmThreads } from '../src/style/defaults.ts';
 import type { StyleJobOptions } from '../src/style/index.ts';
 
 const cli = parseCli({
@@ -120,8 +121,9 @@ const opts: StyleJobOptions = {
   backend: values.backend,
 };
 
-// One wasm thread on ≤ 2 processors (see the top of this file); set before the backend is loaded.
-if (!process.env.GMMGEN_WASM_THREADS && cpus().length <= 2) process.env.GMMGEN_WASM_THREADS = '1';
+// One wasm thread on ≤ 2 processors up to 256 px (see the top of this file); set before the backend is loaded.
+const threads = styleCliWasmThreads(process.env, cpus().length, values.size ?? D.size);
+if (threads) process.env.GMMGEN_WASM_THREADS = threads;
 const { runStyleJob, checkStyleJobOptions } = await import('../src/style/index.ts');
 try {
   checkStyleJobOptions(opts);

@@ -10,7 +10,7 @@
  * painting's model), with the job's crops (24 crops of the output size from the painting resized to twice that,
  * the job's model seed 0):
  * - diversity of n sampled Gram sets (mean pairwise relative Gram distance over the CNN style layers, after the PSD
- *   projection, as the blend study measures outputs) against the diversity among the 24 crops themselves and among
+ *   projection, as the blend study measures outputs; and of the same draws before it) against the diversity among the 24 crops themselves and among
  *   24 other crops (another seed: a held-out reference);
  * - per sampled set (blend): the GMM component it came from, the painting whose crops' mean Gram is nearer, and
  *   its distances to A's and B's mean Grams.
@@ -33,7 +33,8 @@ const cli = parseCli({
     'fit-dims': { type: 'list', of: 'int', min: 1, max: 64, help: 'components per layer fitted by SW, the rest a diagonal tail (default: each pca dim itself, no tail)' },
     ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0.8], help: 'blends: shares of The Scream' },
     blends: { type: 'list', choices: ['data', 'weights', 'grams'], default: ['data'], help: 'blends: how the two styles are blended (as runStyleJob)' },
-    'no-b': { type: 'boolean', help: 'leave out The Scream alone' },
+    cases: { type: 'list', choices: ['A', 'B', 'blend'], default: ['A', 'B', 'blend'], help: 'The Starry Night alone, The Scream alone, the blends' },
+    'tail-draw': { type: 'choice', choices: ['gaussian', 'rows'], help: "tail coordinates: the component's Gaussian (default) or one crop's (see PcaTail.draw)" },
     'fixed-basis': { type: 'boolean', help: 'also the fixed-basis model (slow: one 1-D fit per Gram entry)' },
     ks: { type: 'list', of: 'int', min: 1, max: 24, default: [3], help: 'GMM components to compare' },
     out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-grams.json)' },
@@ -89,16 +90,16 @@ async function main(): Promise<void> {
   log(JSON.stringify(reference));
   type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number };
   const cases: { name: string; data: GramDataset; blend?: string; ratio: number }[] = [
-    { name: 'A', data: ds[0], ratio: 0 },
-    ...(args['no-b'] ? [] : [{ name: 'B', data: ds[1], ratio: 1 }]),
-    ...args.ratios.flatMap((r) => args.blends.map((b) => ({ name: `blend-${Math.round(100 * (1 - r))}-${Math.round(100 * r)}`, data: blendDatasets(ds[0], ds[1], r, crops), blend: b, ratio: r }))),
+    ...(args.cases.includes('A') ? [{ name: 'A', data: ds[0], ratio: 0 }] : []),
+    ...(args.cases.includes('B') ? [{ name: 'B', data: ds[1], ratio: 1 }] : []),
+    ...(!args.cases.includes('blend') ? [] : args.ratios).flatMap((r) => args.blends.map((b) => ({ name: `blend-${Math.round(100 * (1 - r))}-${Math.round(100 * r)}`, data: blendDatasets(ds[0], ds[1], r, crops), blend: b, ratio: r }))),
   ];
   const variants: Variant[] = [
     ...args['pca-dims'].flatMap((p) => (args['fit-dims'] ?? [p]).filter((h) => h <= p).flatMap((h) => args.ks.map((k) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k })))),
     ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
   ];
   const fit = (c: (typeof cases)[number], v: Variant) => {
-    const o = { method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k };
+    const o = { method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k, tailDraw: args['tail-draw'] as 'gaussian' | 'rows' | undefined };
     if (!c.blend || c.blend === 'data') return fitGramModel(c.data, o);
     const both = [fitGramModel(ds[0], o), fitGramModel(ds[1], { ...o, seed: 1 })];
     return (c.blend === 'grams' ? mixGramSets : mixGramModels)(both, [1 - c.ratio, c.ratio]);
@@ -112,12 +113,17 @@ async function main(): Promise<void> {
       const model = fit(c, v);
       const fitSeconds = (performance.now() - t0) / 1000;
       const sampled = model.sample(args.n, 12345 + 1);
+      // The same draws before the PSD projection (sample() projects sampleTri's vectors with the same seed).
+      const raw = model.sampleTri(args.n, 12345 + 1);
+      const cnnLayers = model.layers.map((l, i) => (l === PIXEL_LAYER ? -1 : i)).filter((i) => i >= 0);
+      const rawSets = Array.from({ length: args.n }, (_, r) => cnnLayers.map((l) => raw[l].subarray(r * triLength(model.channels[l]), (r + 1) * triLength(model.channels[l]))));
       const sets = sampled.map((s) => s.grams.flatMap((g, l) => (model.layers[l] === PIXEL_LAYER ? [] : [gramToTri(g, model.channels[l])])));
       const dA = sets.map((g) => relDist(g, mA)), dB = sets.map((g) => relDist(g, mB));
       const side = dA.map((a, i) => (a <= dB[i] ? 'A' : 'B'));
       const components = model.method === 'fixed-basis' || c.blend === 'grams' ? null : componentsOf(model, args.n, 12345 + 1);
       const row = {
-        case: c.name, blend: c.blend ?? null, ratio: c.ratio, ...v, n: args.n, fitSeconds, diversity: meanPairwise(sets), cropDiversity: meanPairwise(cropSets),
+        case: c.name, blend: c.blend ?? null, ratio: c.ratio, ...v, tailDraw: args['tail-draw'] ?? null, n: args.n, fitSeconds,
+        diversity: meanPairwise(sets), diversityBeforePSD: meanPairwise(rawSets), cropDiversity: meanPairwise(cropSets),
         meanDA: mean(dA), meanDB: mean(dB), shareSideA: side.filter((s) => s === 'A').length / side.length,
         cropShareSideA: cropSide.filter((s) => s === 'A').length / cropSide.length,
         psdClipped: mean(sampled.map((s) => mean(s.psdClipped))),

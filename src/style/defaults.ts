@@ -47,3 +47,14 @@ export const STYLE_LIMITS = {
   /** Smallest side of the output image (a thin content image makes a thin output). */
   minOutputSide: 16,
 } as const;
+
+/**
+ * The wasm thread count the style CLI asks for: '1' on a machine with at most 2 processors for outputs of at most
+ * 256 px, unless GMMGEN_WASM_THREADS is set (then undefined: the backend's own rule applies). Measured whole-process,
+ * the two counts alternating (docs/RESULTS.md, issue 12): at 256 px one thread took the same wall time for 1.3–1.4×
+ * less CPU; at 512 px two threads were faster.
+ */
+export function styleCliWasmThreads(env: Record<string, string | undefined>, processors: number, size: number): string | undefined {
+  if (env.GMMGEN_WASM_THREADS) return undefined;
+  return processors <= 2 && size <= 256 ? '1' : undefined;
+}

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { fitGramModel, gramModelSnapshot, type GramModelOptions } from '../../src/style/gram-model.ts';
 import { type GramDataset } from '../../src/style/dataset.ts';
 import { triLength } from '../../src/style/gram.ts';
+import { styleCliWasmThreads } from '../../src/style/defaults.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 /**
@@ -84,4 +85,13 @@ test('fitGramModel fixed-basis defaults: 32 bins per entry, t = 2', () => {
   }
   assert.deepEqual(plain(m), plain(fitGramModel(ds, { method: 'fixed-basis', bins: 32, t: 2 })));
   assert.notDeepEqual(plain(m), plain(fitGramModel(ds, { method: 'fixed-basis', bins: 32, t: 3 })));
+});
+
+test('the style CLI asks for one wasm thread on ≤ 2 processors up to 256 px, and never overrides GMMGEN_WASM_THREADS', () => {
+  assert.equal(styleCliWasmThreads({}, 2, 256), '1');
+  assert.equal(styleCliWasmThreads({}, 1, 128), '1');
+  assert.equal(styleCliWasmThreads({}, 2, 257), undefined, 'larger images: the backend default (2 threads here)');
+  assert.equal(styleCliWasmThreads({}, 4, 256), undefined, 'more processors: the backend default');
+  assert.equal(styleCliWasmThreads({ GMMGEN_WASM_THREADS: '2' }, 2, 256), undefined);
+  assert.equal(styleCliWasmThreads({ GMMGEN_WASM_THREADS: '' }, 2, 256), '1', 'an empty value counts as unset (as the backend reads it)');
 });
