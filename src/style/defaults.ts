@@ -21,7 +21,8 @@ export const STYLE_DEFAULTS = {
   iterations: 80,
   samples: 1,
   method: 'pca-sw' as GramMethod,
-  blend: 'data' as StyleBlend,
+  /** 'grams': every sample between the paintings (docs/RESULTS.md, issue 12); 'data' is the paper's. */
+  blend: 'grams' as StyleBlend,
   optimizer: 'lbfgs' as 'lbfgs' | 'adam',
   scales: [0.5, 1],
   crops: 24,

@@ -55,7 +55,7 @@ test('styles, choices, palette share, scales and impossible combinations', () =>
   for (const styles of [[], ['a', 'b', 'c']]) bad({ styles }, 'styles: give one or two style images');
   assert.throws(() => checkStyleJobOptions(undefined as never), /styles: give one or two style images/);
   for (const [name, good, msg] of [
-    ['blend', ['data', 'weights'], "blend must be 'data' or 'weights', got x"],
+    ['blend', ['data', 'weights', 'grams'], 'blend must be one of data, weights, grams, got x'],
     ['mode', ['sampled', 'mean'], "mode must be 'sampled' or 'mean', got x"],
     ['method', ['fixed-basis', 'pca-sw', 'pca-sc2', 'pca-em'], 'method must be one of fixed-basis, pca-sw, pca-sc2, pca-em, got x'],
     ['optimizer', ['lbfgs', 'adam'], "optimizer must be 'lbfgs' or 'adam', got x"],
