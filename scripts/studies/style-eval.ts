@@ -5,7 +5,7 @@
  * jobs, so a stopped study resumes. Results are written atomically and never over a committed file
  * unless --force.
  *
- *   nice -n 10 npm run study:style -- --study quality [--sizes 192,256] [--samples 2]
+ *   nice -n 10 npm run study:style -- --study quality [--sizes 192,256] [--samples 2] [--cases blend-20-80,...]
  *   nice -n 10 npm run study:style -- --study blend [--size 256] [--samples 4] [--methods pca-sw,pca-sc2,fixed-basis]
  *       [--ratios 0,0.1,0.2,0.5,0.8,1] [--palette λ] [--blend data|weights|grams] [--sheet-suffix S]
  *
@@ -48,6 +48,7 @@ const cli = parseCli({
     ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0, 0.1, 0.2, 0.5, 0.8, 1], help: 'blend: shares of B' },
     iterations: { type: 'int', min: 1, max: 5000, help: `iterations per image (default: the library's, ${STYLE_DEFAULTS.iterations})` },
     seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1 },
+    cases: { type: 'list', choices: ['texture-A', 'texture-B', 'content-A', 'blend-20-80'], default: ['texture-A', 'texture-B', 'content-A', 'blend-20-80'], help: 'quality: the cases to run' },
     blend: { type: 'choice', choices: STYLE_BLENDS, help: `how the two styles are blended (default: the library's, ${STYLE_DEFAULTS.blend})` },
     'sheet-suffix': { type: 'string', meta: 'S', help: 'blend: contact sheets named contact-<method>S.png' },
     palette: { type: 'number', min: 0, max: 1, help: "blend: share of each sample's own colours in its palette (default: the library's, the painting's colours)" },
@@ -188,7 +189,7 @@ async function quality(): Promise<Record<string, unknown>> {
       { name: 'texture-B', opts: { styles: [B] }, ref: refB },
       { name: 'content-A', opts: { styles: [A], content: C }, ref: refA },
       { name: 'blend-20-80', opts: { styles: [A, B], ratio: 0.8, ...blendOpt }, ref: blendRef },
-    ];
+    ].filter((c) => (args.cases as string[]).includes(c.name));
     for (const c of cases) {
       const key = `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}`;
       const { rec, images } = await job(key, { ...c.opts, size, samples: SAMPLES, seed: SEED, ...(ITERS ? { iterations: ITERS } : {}) });
