@@ -402,17 +402,27 @@ export function fitPcaTail(r: Float64Array, x: Float64Array, n: number, k: numbe
   return { T, n, mean, factor };
 }
 
-/** The mixture of fitted models with the given weights (normalised); all models must be of one kind. */
-export function mixGramModels(models: GramModel[], weights: number[]): GramModel {
-  if (models.length === 0 || models.length !== weights.length) throw new RangeError('mixGramModels: need as many weights as models (at least one)');
-  if (weights.some((w) => !(Number.isFinite(w) && w >= 0))) throw new RangeError(`mixGramModels: weights must be finite and >= 0, got ${weights.join(', ')}`);
+/**
+ * The weights normalised to sum 1, after checking that there is one per model (at least one), that they are finite
+ * and >= 0 with a positive sum, and that the models have the same layers; `who` names the caller in the errors.
+ */
+function checkedMixWeights(who: string, models: GramModel[], weights: number[]): number[] {
+  if (models.length === 0 || models.length !== weights.length) throw new RangeError(`${who}: need as many weights as models (at least one)`);
+  if (weights.some((w) => !(Number.isFinite(w) && w >= 0))) throw new RangeError(`${who}: weights must be finite and >= 0, got ${weights.join(', ')}`);
   const sum = weights.reduce((a, b) => a + b, 0);
-  if (!(sum > 0)) throw new RangeError('mixGramModels: weights sum to 0');
+  if (!(sum > 0)) throw new RangeError(`${who}: weights sum to 0`);
   const first = models[0];
   for (const m of models) {
-    if (m.layers.join() !== first.layers.join() || m.channels.join() !== first.channels.join()) throw new RangeError('mixGramModels: models have different layers');
+    if (m.layers.join() !== first.layers.join() || m.channels.join() !== first.channels.join()) throw new RangeError(`${who}: models have different layers`);
   }
-  const keep = models.map((m, i) => ({ m, w: weights[i] / sum })).filter((x) => x.w > 0);
+  return weights.map((w) => w / sum);
+}
+
+/** The mixture of fitted models with the given weights (normalised); all models must be of one kind. */
+export function mixGramModels(models: GramModel[], weights: number[]): GramModel {
+  const normalised = checkedMixWeights('mixGramModels', models, weights);
+  const first = models[0];
+  const keep = models.map((m, i) => ({ m, w: normalised[i] })).filter((x) => x.w > 0);
   if (keep.length === 1) return keep[0].m;
   if (keep.every((x) => x.m instanceof EntrywiseModel)) {
     const parts = keep.flatMap(({ m, w }) => (m as EntrywiseModel).parts.map((p) => ({ weight: p.weight * w, layers: p.layers })));
@@ -443,15 +453,7 @@ export function mixGramModels(models: GramModel[], weights: number[]): GramModel
  * different layers or bad weights.
  */
 export function mixGramSets(models: GramModel[], weights: number[]): GramModel {
-  if (models.length === 0 || models.length !== weights.length) throw new RangeError('mixGramSets: need as many weights as models (at least one)');
-  if (weights.some((w) => !(Number.isFinite(w) && w >= 0))) throw new RangeError(`mixGramSets: weights must be finite and >= 0, got ${weights.join(', ')}`);
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (!(sum > 0)) throw new RangeError('mixGramSets: weights sum to 0');
-  const first = models[0];
-  for (const m of models) {
-    if (m.layers.join() !== first.layers.join() || m.channels.join() !== first.channels.join()) throw new RangeError('mixGramSets: models have different layers');
-  }
-  return new GramSetMix(models, weights.map((w) => w / sum));
+  return new GramSetMix(models, checkedMixWeights('mixGramSets', models, weights));
 }
 
 class GramSetMix implements GramModel {
