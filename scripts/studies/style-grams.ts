@@ -34,7 +34,6 @@ const cli = parseCli({
     ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0.8], help: 'blends: shares of The Scream' },
     blends: { type: 'list', choices: ['data', 'weights', 'grams'], default: ['data'], help: 'blends: how the two styles are blended (as runStyleJob)' },
     cases: { type: 'list', choices: ['A', 'B', 'blend'], default: ['A', 'B', 'blend'], help: 'The Starry Night alone, The Scream alone, the blends' },
-    'tail-draw': { type: 'choice', choices: ['gaussian', 'rows'], help: "tail coordinates: the component's Gaussian (default) or one crop's (see PcaTail.draw)" },
     'fixed-basis': { type: 'boolean', help: 'also the fixed-basis model (slow: one 1-D fit per Gram entry)' },
     ks: { type: 'list', of: 'int', min: 1, max: 24, default: [3], help: 'GMM components to compare' },
     out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-grams.json)' },
@@ -99,7 +98,7 @@ async function main(): Promise<void> {
     ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
   ];
   const fit = (c: (typeof cases)[number], v: Variant) => {
-    const o = { method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k, tailDraw: args['tail-draw'] as 'gaussian' | 'rows' | undefined };
+    const o = { method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k };
     if (!c.blend || c.blend === 'data') return fitGramModel(c.data, o);
     const both = [fitGramModel(ds[0], o), fitGramModel(ds[1], { ...o, seed: 1 })];
     return (c.blend === 'grams' ? mixGramSets : mixGramModels)(both, [1 - c.ratio, c.ratio]);
@@ -122,7 +121,7 @@ async function main(): Promise<void> {
       const side = dA.map((a, i) => (a <= dB[i] ? 'A' : 'B'));
       const components = model.method === 'fixed-basis' || c.blend === 'grams' ? null : componentsOf(model, args.n, 12345 + 1);
       const row = {
-        case: c.name, blend: c.blend ?? null, ratio: c.ratio, ...v, tailDraw: args['tail-draw'] ?? null, n: args.n, fitSeconds,
+        case: c.name, blend: c.blend ?? null, ratio: c.ratio, ...v, n: args.n, fitSeconds,
         diversity: meanPairwise(sets), diversityBeforePSD: meanPairwise(rawSets), cropDiversity: meanPairwise(cropSets),
         meanDA: mean(dA), meanDB: mean(dB), shareSideA: side.filter((s) => s === 'A').length / side.length,
         cropShareSideA: cropSide.filter((s) => s === 'A').length / cropSide.length,

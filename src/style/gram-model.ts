@@ -56,8 +56,6 @@ export interface GramModelOptions {
    * pcaDim − fitDim get a Gaussian per GMM component from one EM M-step (fitPcaTail).
    */
   fitDim?: number;
-  /** PCA models: how tail coordinates are drawn: 'gaussian' (default) or 'rows' (PcaTail.draw). */
-  tailDraw?: 'gaussian' | 'rows';
   /** PCA models: GMM components (default 3). */
   k?: number;
   /** PCA models: fitter iterations (default 200 for SW/SC2, EM's own default for EM). */
@@ -103,15 +101,6 @@ export interface PcaTail {
   mean: Float64Array;
   /** k × n × T factors. */
   factor: Float64Array;
-  /**
-   * 'gaussian' (default): the tail is drawn from N(mean_c, F_cᵀF_c); 'rows': the tail of one data row j, drawn with
-   * probability w_jc = r_jc / N_c (the component's weighted empirical distribution; `rows`, `weights` then set).
-   */
-  draw?: 'gaussian' | 'rows';
-  /** n × T tail coordinates of the data rows ('rows' draw). */
-  rows?: Float64Array;
-  /** k × n row probabilities per component ('rows' draw). */
-  weights?: Float64Array;
 }
 
 export interface Part<L> {
@@ -223,11 +212,8 @@ class PcaModel extends BaseModel<PcaLayer> {
         const tr = rng.fork();
         const c = components[0];
         const T = tail.T;
-        if (tail.draw === 'rows' && tail.rows && tail.weights) {
-          const j = tr.categorical(tail.weights.subarray(c * tail.n, (c + 1) * tail.n));
-          zt = tail.rows.slice(j * T, (j + 1) * T);
-        } else zt = tail.mean.slice(c * T, (c + 1) * T);
-        for (let j = 0; j < tail.n && tail.draw !== 'rows'; j++) {
+        zt = tail.mean.slice(c * T, (c + 1) * T);
+        for (let j = 0; j < tail.n; j++) {
           const eps = tr.normal();
           const f = tail.factor.subarray((c * tail.n + j) * T, (c * tail.n + j + 1) * T);
           for (let t = 0; t < T; t++) zt[t] += eps * f[t];
@@ -359,20 +345,7 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   const maxIter = opts.maxIter ?? (fitter === 'em' ? undefined : 200);
   if (maxIter !== undefined) fitOpts.maxIter = maxIter;
   const { gmm } = fitGMM(fitter, { n: ds.n, d, data }, fitOpts);
-  let tail: PcaTail | null = null;
-  if (T > 0) {
-    const r = gmm.predictProba({ n: ds.n, d, data });
-    tail = { h, ...fitPcaTail(r, tailData, ds.n, gmm.k, T) };
-    if (opts.tailDraw === 'rows') {
-      const weights = new Float64Array(gmm.k * ds.n);
-      for (let c = 0; c < gmm.k; c++) {
-        let N = 0;
-        for (let j = 0; j < ds.n; j++) N += r[j * gmm.k + c];
-        for (let j = 0; j < ds.n; j++) weights[c * ds.n + j] = N > 1e-12 ? r[j * gmm.k + c] / N : 1 / ds.n;
-      }
-      tail = { ...tail, draw: 'rows', rows: tailData, weights };
-    }
-  }
+  const tail: PcaTail | null = T > 0 ? { h, ...fitPcaTail(gmm.predictProba({ n: ds.n, d, data }), tailData, ds.n, gmm.k, T) } : null;
   return new PcaModel(method, fitter, [...ds.layers], [...ds.channels], [{ weight: 1, layers: pcs.map((x) => x.layer) }], [gmm], [tail]);
 }
 
