@@ -5,8 +5,9 @@
  *   palette → multi-scale L-BFGS synthesis → PNG buffers.
  *
  * The defaults (STYLE_DEFAULTS) are the settings measured in docs/RESULTS.md (issue 12): per-sample
- * PCA + sliced-Wasserstein Gram model, L-BFGS at half and then full size, the start image and a colour
- * loss from each sample's own palette.
+ * PCA + sliced-Wasserstein Gram model, two styles blended by averaging one sampled Gram set of each, L-BFGS
+ * at half and then full size, the start image and a colour loss from the painting's (or the mixed paintings')
+ * palette.
  */
 import { createHash } from 'node:crypto';
 import { initBackend } from '../backend/index.ts';
