@@ -7,13 +7,19 @@
  * (the download cache's styles/ (npm run fetch-assets), then ../shared/assets/styles). Writes <out>/style-<i>.png and <out>/job.json.
  * Every flag is checked before any work (src/cli/args.ts, with the library's ranges from
  * src/style/defaults.ts); the rest (image sizes, non-finite losses) is checked by runStyleJob.
+ *
+ * On a machine with at most 2 processors, jobs of at most 256 px run the wasm backend on one thread unless
+ * GMMGEN_WASM_THREADS says otherwise: measured with the whole process, the two thread counts alternating, one
+ * thread took the same wall time at 256 px for 1.3–1.4× less CPU and ~1 s less start-up, while at 512 px two
+ * threads were faster (60.6 vs 70.1 s) (docs/RESULTS.md, issue 12).
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCli, UsageError } from '../src/cli/args.ts';
 import { checkFilePath, writeFileAtomic } from '../src/util/output.ts';
 import { cachePath, sharedDir } from '../src/util/paths.ts';
-import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_DEFAULTS as D, STYLE_LIMITS as L } from '../src/style/defaults.ts';
+import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS as D, STYLE_LIMITS as L, styleCliWasmThreads } from '../src/style/defaults.ts';
 import type { StyleJobOptions } from '../src/style/index.ts';
 
 const cli = parseCli({
@@ -26,7 +32,7 @@ const cli = parseCli({
   flags: {
     styles: { type: 'list', required: true, meta: 'A.jpg[,B.jpg]', help: 'one or two style images (paths, or painting names such as starry_night)' },
     ratio: { type: 'number', min: 0, max: 1, help: 'share of style B (default 0.5)' },
-    blend: { type: 'choice', choices: ['data', 'weights'], help: 'blend crop datasets in proportion (default) or mix two fitted GMMs' },
+    blend: { type: 'choice', choices: STYLE_BLENDS, help: `data: crop datasets in proportion (the paper's); weights: the two fitted GMMs as one mixture; grams: each image from the ratio's average of one Gram set per painting (default ${D.blend})` },
     content: { type: 'string', meta: 'FILE', help: 'content image (omit for texture synthesis)' },
     samples: { type: 'int', min: 1, max: L.maxSamples, help: `output images, each from its own sampled Gram set (default ${D.samples})` },
     mode: { type: 'choice', choices: ['sampled', 'mean'], help: 'sampled Grams (default) or deterministic Gatys with the mean Gram' },
@@ -115,6 +121,9 @@ const opts: StyleJobOptions = {
   backend: values.backend,
 };
 
+// One wasm thread on ≤ 2 processors up to 256 px (see the top of this file); set before the backend is loaded.
+const threads = styleCliWasmThreads(process.env, cpus().length, values.size ?? D.size);
+if (threads) process.env.GMMGEN_WASM_THREADS = threads;
 const { runStyleJob, checkStyleJobOptions } = await import('../src/style/index.ts');
 try {
   checkStyleJobOptions(opts);

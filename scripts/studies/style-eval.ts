@@ -5,9 +5,9 @@
  * jobs, so a stopped study resumes. Results are written atomically and never over a committed file
  * unless --force.
  *
- *   nice -n 10 npm run study:style -- --study quality [--sizes 192,256] [--samples 2]
+ *   nice -n 10 npm run study:style -- --study quality [--sizes 192,256] [--samples 2] [--cases blend-20-80,...]
  *   nice -n 10 npm run study:style -- --study blend [--size 256] [--samples 4] [--methods pca-sw,pca-sc2,fixed-basis]
- *       [--ratios 0,0.1,0.2,0.5,0.8,1] [--palette λ]
+ *       [--ratios 0,0.1,0.2,0.5,0.8,1] [--palette λ] [--blend data|weights|grams] [--sheet-suffix S]
  *
  * Paintings (from ../shared/assets/styles): A = The Starry Night, B = The Scream; content = The Shipwreck.
  *
@@ -29,7 +29,7 @@ import { loadavg } from 'node:os';
 import { parseCli } from '../../src/cli/args.ts';
 import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot, sharedPath } from '../../src/util/paths.ts';
-import { GRAM_METHODS, STYLE_DEFAULTS, type GramMethod } from '../../src/style/defaults.ts';
+import { GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS, type GramMethod, type StyleBlend } from '../../src/style/defaults.ts';
 import type { StyleJobOptions } from '../../src/style/job.ts';
 import type { RgbImage } from '../../src/style/images.ts';
 import type { ColourStats } from '../../src/style/metrics.ts';
@@ -48,6 +48,9 @@ const cli = parseCli({
     ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0, 0.1, 0.2, 0.5, 0.8, 1], help: 'blend: shares of B' },
     iterations: { type: 'int', min: 1, max: 5000, help: `iterations per image (default: the library's, ${STYLE_DEFAULTS.iterations})` },
     seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1 },
+    cases: { type: 'list', choices: ['texture-A', 'texture-B', 'content-A', 'blend-20-80'], default: ['texture-A', 'texture-B', 'content-A', 'blend-20-80'], help: 'quality: the cases to run' },
+    blend: { type: 'choice', choices: STYLE_BLENDS, help: `how the two styles are blended (default: the library's, ${STYLE_DEFAULTS.blend})` },
+    'sheet-suffix': { type: 'string', meta: 'S', help: 'blend: contact sheets named contact-<method>S.png' },
     palette: { type: 'number', min: 0, max: 1, help: "blend: share of each sample's own colours in its palette (default: the library's, the painting's colours)" },
     work: { type: 'string', meta: 'DIR', help: 'checkpoints (default artifacts/style-eval/<study>)' },
     out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-<study>.json)' },
@@ -62,6 +65,11 @@ const SIZE = args.size;
 const SAMPLES = args.samples ?? (STUDY === 'quality' ? 2 : 4);
 const ITERS = args.iterations;
 const PALETTE = args.palette;
+const BLEND = args.blend as StyleBlend | undefined;
+const SUFFIX = args['sheet-suffix'] ?? '';
+/** Job options and checkpoint-key part of an explicit --blend (none: the library's default, keys as before). */
+const blendOpt = BLEND !== undefined ? { blend: BLEND } : {};
+const blendKey = BLEND !== undefined ? `-blend${BLEND}` : '';
 const SEED = args.seed;
 const METHODS = args.methods as GramMethod[];
 const RATIOS = args.ratios;
@@ -69,7 +77,7 @@ const WORK = resolve(args.work ?? join(repoRoot, 'artifacts', 'style-eval', STUD
 const IMG = resolve(args.img);
 const claim = (path: string, flag: 'out' | 'img') => claimOutput(path, { flag: `--${flag}`, explicit: cli.given.has(flag), force: args.force, meta: flag === 'img' ? 'DIR' : 'FILE' });
 const OUT = claim(resolve(args.out ?? join(repoRoot, 'docs', 'results', `style-${STUDY}.json`)), 'out');
-for (const f of STUDY === 'quality' ? SIZES.map((s) => `quality-${s}.png`) : METHODS.map((m) => `contact-${m}.png`)) claim(join(IMG, f), 'img');
+for (const f of STUDY === 'quality' ? SIZES.map((s) => `quality-${s}${SUFFIX}.png`) : METHODS.map((m) => `contact-${m}${SUFFIX}.png`)) claim(join(IMG, f), 'img');
 mkdirSync(WORK, { recursive: true });
 mkdirSync(IMG, { recursive: true });
 
@@ -180,10 +188,10 @@ async function quality(): Promise<Record<string, unknown>> {
       { name: 'texture-A', opts: { styles: [A] }, ref: refA },
       { name: 'texture-B', opts: { styles: [B] }, ref: refB },
       { name: 'content-A', opts: { styles: [A], content: C }, ref: refA },
-      { name: 'blend-20-80', opts: { styles: [A, B], ratio: 0.8 }, ref: blendRef },
-    ];
+      { name: 'blend-20-80', opts: { styles: [A, B], ratio: 0.8, ...blendOpt }, ref: blendRef },
+    ].filter((c) => (args.cases as string[]).includes(c.name));
     for (const c of cases) {
-      const key = `${c.name}-${size}`;
+      const key = `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}`;
       const { rec, images } = await job(key, { ...c.opts, size, samples: SAMPLES, seed: SEED, ...(ITERS ? { iterations: ITERS } : {}) });
       const per = images.map((im) => {
         const h = hfEnergy(im);
@@ -216,8 +224,8 @@ async function quality(): Promise<Record<string, unknown>> {
       log(JSON.stringify({ ...row, reference: undefined, outputColour: undefined, contentRef: undefined, timings: undefined }));
     }
     // Picture: the two samples of every case side by side, one row per case.
-    const grid = await Promise.all(cases.map(async (c) => Promise.all(Array.from({ length: SAMPLES }, (_, i) => loadImage(join(WORK, `${c.name}-${size}-${i}.png`))))));
-    const file = join(IMG, `quality-${size}.png`);
+    const grid = await Promise.all(cases.map(async (c) => Promise.all(Array.from({ length: SAMPLES }, (_, i) => loadImage(join(WORK, `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}-${i}.png`))))));
+    const file = join(IMG, `quality-${size}${SUFFIX}.png`);
     log(`${file}: ${await sheet(grid, file)} bytes`);
   }
   return { rows };
@@ -233,13 +241,14 @@ async function blend(): Promise<Record<string, unknown>> {
   for (const method of METHODS) {
     const grid: RgbImage[][] = [];
     for (const ratio of RATIOS) {
-      const key = `${method}-r${ratio}${PALETTE !== undefined ? `-palette${PALETTE}` : ''}`;
-      const { rec, images } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...(ITERS ? { iterations: ITERS } : {}), ...(PALETTE !== undefined ? { palette: PALETTE } : {}) });
+      // Ratios 0 and 1 are one painting's model whatever the blend: one checkpoint for every blend.
+      const key = `${method}-r${ratio}${PALETTE !== undefined ? `-palette${PALETTE}` : ''}${ratio > 0 && ratio < 1 ? blendKey : ''}`;
+      const { rec, images } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...blendOpt, ...(ITERS ? { iterations: ITERS } : {}), ...(PALETTE !== undefined ? { palette: PALETTE } : {}) });
       grid.push(images);
       const grams = images.map((im) => imageGrams(ex, im));
       const dA = grams.map((g) => relDist(g, mA)), dB = grams.map((g) => relDist(g, mB));
       const row = {
-        method, ratio, samples: images.length, dA, dB, meanDA: mean(dA), meanDB: mean(dB), closerToB: dA.filter((a, i) => dB[i] < a).length / dA.length,
+        method, blend: BLEND ?? STYLE_DEFAULTS.blend, ratio, samples: images.length, dA, dB, meanDA: mean(dA), meanDB: mean(dB), closerToB: dA.filter((a, i) => dB[i] < a).length / dA.length,
         // Colour gaps of each output to the two paintings' colours mixed by the ratio (as the quality study's).
         colourGap: images.map((im) => colourStatsGap(colourStats(im), mixColourStats([colA, colB], [1 - ratio, ratio]))),
         diversity: meanPairwise(grams), wallSeconds: rec.wallSeconds, secondsPerImage: rec.wallSeconds / images.length, secondsPerIteration: rec.secondsPerIteration,
@@ -248,7 +257,7 @@ async function blend(): Promise<Record<string, unknown>> {
       rows.push(row);
       log(JSON.stringify({ ...row, timings: undefined }));
     }
-    const file = join(IMG, `contact-${method}.png`);
+    const file = join(IMG, `contact-${method}${SUFFIX}.png`);
     sheets[file] = await sheet(grid, file);
     log(`${file}: ${sheets[file]} bytes`);
   }

@@ -1,17 +1,21 @@
 /**
  * Gram-level study of the style Gram models (issue 12, third pass): no synthesis, only the sampled target Grams.
  *
- *   nice -n 10 npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--out FILE]
+ *   nice -n 10 npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4]
+ *       [--ratios 0.8] [--blends data,grams] [--out FILE]
  *
- * For The Starry Night alone (ratio 0) and for the 20/80 blend of The Starry Night and The Scream (dataset
- * blending, as runStyleJob: round(0.8 · 24) crops of B, the rest of A), with the job's crops (24 crops of the
- * output size from the painting resized to twice that, the job's model seed 0):
+ * For The Starry Night alone (ratio 0), The Scream alone (ratio 1) and blends of the two at each --ratios share of
+ * The Scream, by each --blends mode as runStyleJob blends ('data': round(ratio · 24) crops of B, the rest of A, one
+ * model; 'weights': the two paintings' models as one mixture; 'grams': each sample the average of one Gram set per
+ * painting's model), with the job's crops (24 crops of the output size from the painting resized to twice that,
+ * the job's model seed 0):
  * - diversity of n sampled Gram sets (mean pairwise relative Gram distance over the CNN style layers, after the PSD
- *   projection, as the blend study measures outputs) against the diversity among the 24 crops themselves and among
+ *   projection, as the blend study measures outputs; and of the same draws before it) against the diversity among the 24 crops themselves and among
  *   24 other crops (another seed: a held-out reference);
  * - per sampled set (blend): the GMM component it came from, the painting whose crops' mean Gram is nearer, and
  *   its distances to A's and B's mean Grams.
- * Rows per Gram model (pca-sw with each --pca-dims and --ks value; fixed-basis with --fixed-basis).
+ * Rows per Gram model (pca-sw with each --pca-dims, --fit-dims (≤ the pca dim; the rest a diagonal tail per
+ * component) and --ks value; fixed-basis with --fixed-basis).
  */
 import { resolve } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
@@ -20,12 +24,16 @@ import { repoRoot, sharedPath } from '../../src/util/paths.ts';
 
 const cli = parseCli({
   name: 'style-grams',
-  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--out FILE] [--force]',
+  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--ratios 0.8] [--blends data,grams] [--out FILE] [--force]',
   description: 'Diversity and painting of origin of sampled target Gram sets (no synthesis).',
   flags: {
     size: { type: 'int', min: 32, max: 1024, default: 256, help: 'crop side (the output size of a job)' },
     n: { type: 'int', min: 4, max: 1000, default: 40, help: 'sampled Gram sets per model' },
     'pca-dims': { type: 'list', of: 'int', min: 1, max: 64, default: [4, 8, 16, 23], help: 'PCA components per layer to compare' },
+    'fit-dims': { type: 'list', of: 'int', min: 1, max: 64, help: 'components per layer fitted by SW, the rest a diagonal tail (default: each pca dim itself, no tail)' },
+    ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0.8], help: 'blends: shares of The Scream' },
+    blends: { type: 'list', choices: ['data', 'weights', 'grams'], default: ['data'], help: 'blends: how the two styles are blended (as runStyleJob)' },
+    cases: { type: 'list', choices: ['A', 'B', 'blend'], default: ['A', 'B', 'blend'], help: 'The Starry Night alone, The Scream alone, the blends' },
     'fixed-basis': { type: 'boolean', help: 'also the fixed-basis model (slow: one 1-D fit per Gram entry)' },
     ks: { type: 'list', of: 'int', min: 1, max: 24, default: [3], help: 'GMM components to compare' },
     out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-grams.json)' },
@@ -39,7 +47,7 @@ const { initBackend } = await import('../../src/backend/index.ts');
 const { getExtractor } = await import('../../src/style/job.ts');
 const { loadImage } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean, blendDatasets, PIXEL_LAYER } = await import('../../src/style/dataset.ts');
-const { fitGramModel } = await import('../../src/style/gram-model.ts');
+const { fitGramModel, mixGramModels, mixGramSets } = await import('../../src/style/gram-model.ts');
 const { gramToTri, triLength } = await import('../../src/style/gram.ts');
 const { STYLE_DEFAULTS } = await import('../../src/style/defaults.ts');
 const { relDist, meanPairwise } = await import('../../src/style/metrics.ts');
@@ -65,8 +73,8 @@ async function main(): Promise<void> {
   const paintings = ['starry_night.jpg', 'the_scream.jpg'].map((f) => sharedPath('assets', 'styles', f));
   const imgs = await Promise.all(paintings.map((p) => loadImage(p, { maxSide: 2 * size, enlarge: true })));
   // The job's crops (model seed 0: seed 0 · 7919 + 101 · (i + 1)) and held-out crops (another seed).
-  const ds = [];
-  const held = [];
+  const ds: GramDataset[] = [];
+  const held: GramDataset[] = [];
   for (const [i, img] of imgs.entries()) {
     ds.push(await gramDataset(ex, img, { crops, cropSize: size, seed: 101 * (i + 1), sourceIndex: i }));
     held.push(await gramDataset(ex, img, { crops, cropSize: size, seed: 99991 + i, sourceIndex: i }));
@@ -79,29 +87,42 @@ async function main(): Promise<void> {
     dMeanAtoMeanB: relDist(mA, mB),
   };
   log(JSON.stringify(reference));
-  const cases = [
-    { name: 'A', data: ds[0] },
-    { name: 'blend-20-80', data: blendDatasets(ds[0], ds[1], 0.8, crops) },
+  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number };
+  const cases: { name: string; data: GramDataset; blend?: string; ratio: number }[] = [
+    ...(args.cases.includes('A') ? [{ name: 'A', data: ds[0], ratio: 0 }] : []),
+    ...(args.cases.includes('B') ? [{ name: 'B', data: ds[1], ratio: 1 }] : []),
+    ...(!args.cases.includes('blend') ? [] : args.ratios).flatMap((r) => args.blends.map((b) => ({ name: `blend-${Math.round(100 * (1 - r))}-${Math.round(100 * r)}`, data: blendDatasets(ds[0], ds[1], r, crops), blend: b, ratio: r }))),
   ];
-  const variants: { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; k?: number }[] = [
-    ...args['pca-dims'].flatMap((p) => args.ks.map((k) => ({ method: 'pca-sw' as const, pcaDim: p, k }))),
+  const variants: Variant[] = [
+    ...args['pca-dims'].flatMap((p) => (args['fit-dims'] ?? [p]).filter((h) => h <= p).flatMap((h) => args.ks.map((k) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k })))),
     ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
   ];
+  const fit = (c: (typeof cases)[number], v: Variant) => {
+    const o = { method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k };
+    if (!c.blend || c.blend === 'data') return fitGramModel(c.data, o);
+    const both = [fitGramModel(ds[0], o), fitGramModel(ds[1], { ...o, seed: 1 })];
+    return (c.blend === 'grams' ? mixGramSets : mixGramModels)(both, [1 - c.ratio, c.ratio]);
+  };
   const out: Record<string, unknown>[] = [];
   for (const c of cases) {
     const cropSets = rows(c.data);
     const cropSide = cropSets.map((g) => (relDist(g, mA) <= relDist(g, mB) ? 'A' : 'B'));
     for (const v of variants) {
       const t0 = performance.now();
-      const model = fitGramModel(c.data, { method: v.method, seed: 0, pcaDim: v.pcaDim, k: v.k });
+      const model = fit(c, v);
       const fitSeconds = (performance.now() - t0) / 1000;
       const sampled = model.sample(args.n, 12345 + 1);
+      // The same draws before the PSD projection (sample() projects sampleTri's vectors with the same seed).
+      const raw = model.sampleTri(args.n, 12345 + 1);
+      const cnnLayers = model.layers.map((l, i) => (l === PIXEL_LAYER ? -1 : i)).filter((i) => i >= 0);
+      const rawSets = Array.from({ length: args.n }, (_, r) => cnnLayers.map((l) => raw[l].subarray(r * triLength(model.channels[l]), (r + 1) * triLength(model.channels[l]))));
       const sets = sampled.map((s) => s.grams.flatMap((g, l) => (model.layers[l] === PIXEL_LAYER ? [] : [gramToTri(g, model.channels[l])])));
       const dA = sets.map((g) => relDist(g, mA)), dB = sets.map((g) => relDist(g, mB));
       const side = dA.map((a, i) => (a <= dB[i] ? 'A' : 'B'));
-      const components = model.method === 'fixed-basis' ? null : componentsOf(model, args.n, 12345 + 1);
+      const components = model.method === 'fixed-basis' || c.blend === 'grams' ? null : componentsOf(model, args.n, 12345 + 1);
       const row = {
-        case: c.name, ...v, n: args.n, fitSeconds, diversity: meanPairwise(sets), cropDiversity: meanPairwise(cropSets),
+        case: c.name, blend: c.blend ?? null, ratio: c.ratio, ...v, n: args.n, fitSeconds,
+        diversity: meanPairwise(sets), diversityBeforePSD: meanPairwise(rawSets), cropDiversity: meanPairwise(cropSets),
         meanDA: mean(dA), meanDB: mean(dB), shareSideA: side.filter((s) => s === 'A').length / side.length,
         cropShareSideA: cropSide.filter((s) => s === 'A').length / cropSide.length,
         psdClipped: mean(sampled.map((s) => mean(s.psdClipped))),
@@ -118,15 +139,16 @@ async function main(): Promise<void> {
 
 /** Which GMM component each of the n samples (same seed as model.sample) came from (one-part PCA models). */
 function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: number): number[] {
-  const m = model as unknown as { gmms: { sample(n: number, r: unknown): { components: Int32Array } }[]; parts: unknown[] };
+  const m = model as unknown as { gmms: { sample(n: number, r: unknown): { components: Int32Array } }[]; parts: unknown[]; tails: ({ T: number } | null)[] };
   if (m.parts.length !== 1) return [];
-  // PcaModel.sampleTri draws each sample with rng.fork() of one Rng(seed); replay that.
-  return replayComponents(m.gmms[0], n, seed);
-}
-function replayComponents(gmm: { sample(n: number, r: unknown): { components: Int32Array } }, n: number, seed: number): number[] {
+  // PcaModel.sampleTri draws each sample with rng.fork() of one Rng(seed), then its tail with another fork; replay that.
   const out: number[] = [];
   const rng = new RngCtor(seed);
-  for (let s = 0; s < n; s++) out.push(gmm.sample(1, rng.fork()).components[0]);
+  const tail = (m.tails[0]?.T ?? 0) > 0;
+  for (let s = 0; s < n; s++) {
+    out.push(m.gmms[0].sample(1, rng.fork()).components[0]);
+    if (tail) rng.fork();
+  }
   return out;
 }
 function summariseComponents(comp: number[], side: string[]): Record<string, { n: number; sideA: number }> {

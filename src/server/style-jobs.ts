@@ -11,6 +11,7 @@ import { runWorker } from './workers/run.ts';
 import { siblingModule } from '../util/worker.ts';
 import { GRAM_METHODS, type GramMethod } from '../style/gram-model.ts';
 import { STYLE_DEFAULTS } from '../style/job.ts';
+import { STYLE_BLENDS, type StyleBlend } from '../style/defaults.ts';
 import { StyleMemoryCache } from '../style/cache.ts';
 
 /** What the page starts from (the library's defaults, two images per job). */
@@ -19,7 +20,7 @@ export const STYLE_JOB_DEFAULTS = {
   iterations: STYLE_DEFAULTS.iterations,
   samples: 2,
   method: STYLE_DEFAULTS.method,
-  blend: 'data' as const,
+  blend: STYLE_DEFAULTS.blend,
   mode: 'sampled' as const,
   ratio: 0.5,
   seed: 0,
@@ -51,8 +52,11 @@ export function styleJobSchema(caps: Caps) {
       mode: z.enum(['sampled', 'mean']).optional(),
       /** Gram model: per-sample PCA + SW (default), SC2 or EM GMMs, or the paper's fixed-basis GMM per entry. */
       method: z.enum(GRAM_METHODS as unknown as [GramMethod, ...GramMethod[]]).optional(),
-      /** 'data': one model of the blended crop dataset (default); 'weights': the two paintings' models mixed. */
-      blend: z.enum(['data', 'weights']).optional(),
+      /**
+       * 'data': one model of the blended crop dataset (the paper's); 'weights': the two paintings' models as one
+       * mixture; 'grams': each image from the ratio's average of one Gram set per painting. Default: the library's.
+       */
+      blend: z.enum(STYLE_BLENDS as unknown as [StyleBlend, ...StyleBlend[]]).optional(),
     })
     .strict();
 }
@@ -75,7 +79,7 @@ export interface StyleWorkerInput {
   seed: number;
   mode: 'sampled' | 'mean';
   method: GramMethod;
-  blend: 'data' | 'weights';
+  blend: StyleBlend;
   mobilenetDir: string;
   /** Random crops per painting (the library's default when absent). */
   crops?: number;

@@ -6,6 +6,12 @@
 /** The Gram models (gram-model.ts): per-sample PCA + SW / SC2 / EM GMMs, or the paper's fixed basis per entry. */
 export type GramMethod = 'fixed-basis' | 'pca-sw' | 'pca-sc2' | 'pca-em';
 export const GRAM_METHODS: readonly GramMethod[] = ['fixed-basis', 'pca-sw', 'pca-sc2', 'pca-em'];
+/**
+ * How two styles are blended (runStyleJob): 'data' (crop datasets in proportion, the fixed-basis paper's), 'weights'
+ * (the two fitted models as one mixture), 'grams' (each sample the ratio's average of one Gram set per painting).
+ */
+export type StyleBlend = 'data' | 'weights' | 'grams';
+export const STYLE_BLENDS: readonly StyleBlend[] = ['data', 'weights', 'grams'];
 /** The feature extractors (extractor.ts). */
 export const EXTRACTOR_NAMES = ['mobilenet', 'vgg19'] as const;
 
@@ -15,6 +21,8 @@ export const STYLE_DEFAULTS = {
   iterations: 80,
   samples: 1,
   method: 'pca-sw' as GramMethod,
+  /** 'grams': every sample between the paintings (docs/RESULTS.md, issue 12); 'data' is the paper's. */
+  blend: 'grams' as StyleBlend,
   optimizer: 'lbfgs' as 'lbfgs' | 'adam',
   scales: [0.5, 1],
   crops: 24,
@@ -40,3 +48,14 @@ export const STYLE_LIMITS = {
   /** Smallest side of the output image (a thin content image makes a thin output). */
   minOutputSide: 16,
 } as const;
+
+/**
+ * The wasm thread count the style CLI asks for: '1' on a machine with at most 2 processors for outputs of at most
+ * 256 px, unless GMMGEN_WASM_THREADS is set (then undefined: the backend's own rule applies). Measured whole-process,
+ * the two counts alternating (docs/RESULTS.md, issue 12): at 256 px one thread took the same wall time for 1.3–1.4×
+ * less CPU; at 512 px two threads were faster.
+ */
+export function styleCliWasmThreads(env: Record<string, string | undefined>, processors: number, size: number): string | undefined {
+  if (env.GMMGEN_WASM_THREADS) return undefined;
+  return processors <= 2 && size <= 256 ? '1' : undefined;
+}

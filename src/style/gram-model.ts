@@ -7,9 +7,13 @@
  *   evenly spaced components over the entry's range, common sd t·r, only the weights learned).
  *   Entries are sampled independently, so a blended sample mixes A-like and B-like entries.
  * - 'pca-sw' / 'pca-sc2' / 'pca-em': each layer's vectors are reduced by PCA to `pcaDim`
- *   coordinates (scaled so every layer's total variance is 1), the coordinates of all layers are
- *   concatenated and one multivariate GMM is fitted with fitGMM('sw' | 'sc2' | 'em'). A sample is
- *   decoded back to Grams, so entries (and layers) stay consistent with one another.
+ *   coordinates (scaled so every layer's total variance is 1). The first `fitDim` coordinates of every
+ *   layer (the head), concatenated over the layers, get one multivariate GMM fitted with
+ *   fitGMM('sw' | 'sc2' | 'em'); the remaining pcaDim − fitDim coordinates of every layer (the tail) get,
+ *   per GMM component, a full-covariance Gaussian from one closed-form M-step with the fitted GMM's
+ *   responsibilities (fitPcaTail). The whole model is a GMM over all coordinates whose covariances are
+ *   block-diagonal (the fitter's over the head, the M-step's over the tail). A sample is decoded back to
+ *   Grams, so entries (and layers) stay consistent with one another.
  *
  * Sampled upper triangles are mirrored into symmetric matrices and projected onto the PSD cone
  * (negative eigenvalues set to 0).
@@ -18,6 +22,11 @@
  * For the per-entry model the mixture is taken entry by entry (each entry's 1-D GMM is the weighted
  * union of A's and B's components, as in blending by dataset proportion); for the PCA models it is
  * taken per sample (a whole Gram set comes from A's GMM or from B's).
+ *
+ * Blending sampled Gram sets: `mixGramSets([A, B], [1 - w, w])` samples one Gram set from each model and
+ * returns their weighted average (1 − w) G_A + w G_B per layer — a Gram set between the paintings, PSD as a
+ * convex combination of PSD matrices; the mean over samples is the entry-by-entry expectation of the
+ * fixed-basis paper's dataset-proportion blend (§3.2.2), each painting's sample staying whole.
  */
 import { Rng } from '../util/rng.ts';
 import { GMM, availableFitMethods, fitGMM, symEigen, type FitMethod, type GMMParams } from '../gmm/index.ts';
@@ -36,8 +45,17 @@ export interface GramModelOptions {
   bins?: number;
   /** fixed-basis: component sd in units of the grid spacing (default 2). */
   t?: number;
-  /** PCA models: principal components kept per layer (default 4, at most n - 1). */
+  /**
+   * PCA models: principal components kept per layer (default 4, at most n - 1). With pcaDim > fitDim the
+   * sampled Grams' spread before the PSD projection reaches the crops' (16: 0.107 vs 0.109 at 256 px), but the
+   * projection takes the gain back (0.1005 vs 0.1000 with 4), so the default stays 4 (docs/RESULTS.md, issue 12).
+   */
   pcaDim?: number;
+  /**
+   * PCA models: components per layer fitted by the GMM fitter (default 4, at most pcaDim); the other
+   * pcaDim − fitDim get a Gaussian per GMM component from one EM M-step (fitPcaTail).
+   */
+  fitDim?: number;
   /** PCA models: GMM components (default 3). */
   k?: number;
   /** PCA models: fitter iterations (default 200 for SW/SC2, EM's own default for EM). */
@@ -65,6 +83,24 @@ export interface PcaLayer {
   mean: Float64Array;
   /** p × D orthonormal basis rows, pre-multiplied by the layer's scale. */
   basis: Float64Array;
+}
+
+/**
+ * The tail of a PCA model: per GMM component c, a Gaussian N(mean_c, Σ_c) of the T = L · (p − h) coordinates
+ * beyond the h fitted ones of each of the L layers (layer by layer, in order), with Σ_c = F_cᵀ F_c given by its
+ * n × T factor F_c (rank ≤ n − 1; sampled as mean_c + F_cᵀ ε, ε ~ N(0, I_n), without forming Σ_c).
+ */
+export interface PcaTail {
+  /** Fitted (head) coordinates per layer. */
+  h: number;
+  /** Tail coordinates over all layers. */
+  T: number;
+  /** Rows of each factor (the number of crops). */
+  n: number;
+  /** k × T means. */
+  mean: Float64Array;
+  /** k × n × T factors. */
+  factor: Float64Array;
 }
 
 export interface Part<L> {
@@ -151,7 +187,11 @@ class EntrywiseModel extends BaseModel<EntryLayer> {
 class PcaModel extends BaseModel<PcaLayer> {
   readonly method: GramMethod;
   readonly fitter: FitMethod;
-  constructor(method: GramMethod, fitter: FitMethod, layers: string[], channels: number[], parts: Part<PcaLayer>[], readonly gmms: GMM[]) {
+  constructor(
+    method: GramMethod, fitter: FitMethod, layers: string[], channels: number[], parts: Part<PcaLayer>[], readonly gmms: GMM[],
+    /** Per part, its tail (null: every coordinate is the GMM's). */
+    readonly tails: (PcaTail | null)[] = parts.map(() => null),
+  ) {
     super(layers, channels, parts);
     this.method = method;
     this.fitter = fitter;
@@ -162,17 +202,33 @@ class PcaModel extends BaseModel<PcaLayer> {
     const out = this.channels.map((c) => new Float64Array(n * triLength(c)));
     for (let s = 0; s < n; s++) {
       const pi = this.parts.length === 1 ? 0 : rng.categorical(pw);
-      const z = this.gmms[pi].sample(1, rng.fork()).points.data;
-      let o = 0;
+      const { points, components } = this.gmms[pi].sample(1, rng.fork());
+      const z = points.data;
+      const tail = this.tails[pi];
+      // Tail coordinates of the drawn component, mean_c + F_cᵀ ε (drawn from their own stream, so that models
+      // without a tail sample as before).
+      let zt: Float64Array | null = null;
+      if (tail && tail.T > 0) {
+        const tr = rng.fork();
+        const c = components[0];
+        const T = tail.T;
+        zt = tail.mean.slice(c * T, (c + 1) * T);
+        for (let j = 0; j < tail.n; j++) {
+          const eps = tr.normal();
+          const f = tail.factor.subarray((c * tail.n + j) * T, (c * tail.n + j + 1) * T);
+          for (let t = 0; t < T; t++) zt[t] += eps * f[t];
+        }
+      }
+      const h = tail ? tail.h : Infinity;
+      let o = 0, ot = 0;
       this.parts[pi].layers.forEach((L, l) => {
         const row = out[l].subarray(s * L.D, (s + 1) * L.D);
         row.set(L.mean);
         for (let k = 0; k < L.p; k++) {
-          const zk = z[o + k];
+          const zk = k < h ? z[o++] : zt ? zt[ot++] : 0;
           const b = L.basis.subarray(k * L.D, (k + 1) * L.D);
           for (let e = 0; e < L.D; e++) row[e] += zk * b[e];
         }
-        o += L.p;
       });
     }
     return out;
@@ -267,11 +323,18 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   }
   const p = Math.min(opts.pcaDim ?? 4, ds.n - 1);
   if (!(Number.isInteger(p) && p >= 1)) throw new RangeError(`pcaDim must be a positive integer, got ${opts.pcaDim}`);
+  const h = Math.min(opts.fitDim ?? 4, p);
+  if (!(Number.isInteger(h) && h >= 1)) throw new RangeError(`fitDim must be a positive integer, got ${opts.fitDim}`);
   const pcs = ds.channels.map((c, l) => pcaLayer(ds.vectors[l], ds.n, c, p));
-  const d = p * pcs.length;
+  const L = pcs.length;
+  const d = h * L, T = (p - h) * L;
   const data = new Float64Array(ds.n * d);
+  const tailData = new Float64Array(ds.n * T);
   pcs.forEach((pc, l) => {
-    for (let j = 0; j < ds.n; j++) for (let k = 0; k < p; k++) data[j * d + l * p + k] = pc.coords[j * p + k];
+    for (let j = 0; j < ds.n; j++) {
+      for (let k = 0; k < h; k++) data[j * d + l * h + k] = pc.coords[j * p + k];
+      for (let k = h; k < p; k++) tailData[j * T + l * (p - h) + k - h] = pc.coords[j * p + k];
+    }
   });
   const wanted: FitMethod = method === 'pca-sw' ? 'sw' : method === 'pca-sc2' ? 'sc2' : 'em';
   const fitter: FitMethod = availableFitMethods().includes(wanted) ? wanted : 'em';
@@ -282,20 +345,57 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   const maxIter = opts.maxIter ?? (fitter === 'em' ? undefined : 200);
   if (maxIter !== undefined) fitOpts.maxIter = maxIter;
   const { gmm } = fitGMM(fitter, { n: ds.n, d, data }, fitOpts);
-  return new PcaModel(method, fitter, [...ds.layers], [...ds.channels], [{ weight: 1, layers: pcs.map((x) => x.layer) }], [gmm]);
+  const tail: PcaTail | null = T > 0 ? { h, ...fitPcaTail(gmm.predictProba({ n: ds.n, d, data }), tailData, ds.n, gmm.k, T) } : null;
+  return new PcaModel(method, fitter, [...ds.layers], [...ds.channels], [{ weight: 1, layers: pcs.map((x) => x.layer) }], [gmm], [tail]);
+}
+
+/**
+ * The tail Gaussians of a PCA model: given the responsibilities r (n × k, rows summing to 1) of the fitted GMM
+ * on the head coordinates, one closed-form M-step of EM for a full-covariance Gaussian of the T tail coordinates
+ * x (n × T) per component c (Bishop, PRML §9.2.2, Eqs. 9.24–9.27): N_c = Σ_j r_jc, mean_c = Σ_j r_jc x_j / N_c,
+ * Σ_c = Σ_j r_jc (x_j − mean_c)(x_j − mean_c)ᵀ / N_c, kept as its factor F_c with rows
+ * √(r_jc / N_c) (x_j − mean_c), so Σ_c = F_cᵀ F_c. A component with N_c ≤ 1e-12 gets the unweighted mean and
+ * scatter of all rows. Returns k × T means and k × n × T factors.
+ */
+export function fitPcaTail(r: Float64Array, x: Float64Array, n: number, k: number, T: number): { T: number; n: number; mean: Float64Array; factor: Float64Array } {
+  if (r.length !== n * k || x.length !== n * T) throw new RangeError(`fitPcaTail: expected r of ${n}×${k} and x of ${n}×${T}, got ${r.length} and ${x.length} values`);
+  const mean = new Float64Array(k * T), factor = new Float64Array(k * n * T);
+  for (let c = 0; c < k; c++) {
+    let N = 0;
+    for (let j = 0; j < n; j++) N += r[j * k + c];
+    const w = (j: number) => (N > 1e-12 ? r[j * k + c] / N : 1 / n);
+    const m = mean.subarray(c * T, (c + 1) * T);
+    for (let j = 0; j < n; j++) for (let t = 0; t < T; t++) m[t] += w(j) * x[j * T + t];
+    for (let j = 0; j < n; j++) {
+      const s = Math.sqrt(w(j));
+      const f = factor.subarray((c * n + j) * T, (c * n + j + 1) * T);
+      for (let t = 0; t < T; t++) f[t] = s * (x[j * T + t] - m[t]);
+    }
+  }
+  return { T, n, mean, factor };
+}
+
+/**
+ * The weights normalised to sum 1, after checking that there is one per model (at least one), that they are finite
+ * and >= 0 with a positive sum, and that the models have the same layers; `who` names the caller in the errors.
+ */
+function checkedMixWeights(who: string, models: GramModel[], weights: number[]): number[] {
+  if (models.length === 0 || models.length !== weights.length) throw new RangeError(`${who}: need as many weights as models (at least one)`);
+  if (weights.some((w) => !(Number.isFinite(w) && w >= 0))) throw new RangeError(`${who}: weights must be finite and >= 0, got ${weights.join(', ')}`);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (!(sum > 0)) throw new RangeError(`${who}: weights sum to 0`);
+  const first = models[0];
+  for (const m of models) {
+    if (m.layers.join() !== first.layers.join() || m.channels.join() !== first.channels.join()) throw new RangeError(`${who}: models have different layers`);
+  }
+  return weights.map((w) => w / sum);
 }
 
 /** The mixture of fitted models with the given weights (normalised); all models must be of one kind. */
 export function mixGramModels(models: GramModel[], weights: number[]): GramModel {
-  if (models.length === 0 || models.length !== weights.length) throw new RangeError('mixGramModels: need as many weights as models (at least one)');
-  if (weights.some((w) => !(Number.isFinite(w) && w >= 0))) throw new RangeError(`mixGramModels: weights must be finite and >= 0, got ${weights.join(', ')}`);
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (!(sum > 0)) throw new RangeError('mixGramModels: weights sum to 0');
+  const normalised = checkedMixWeights('mixGramModels', models, weights);
   const first = models[0];
-  for (const m of models) {
-    if (m.layers.join() !== first.layers.join() || m.channels.join() !== first.channels.join()) throw new RangeError('mixGramModels: models have different layers');
-  }
-  const keep = models.map((m, i) => ({ m, w: weights[i] / sum })).filter((x) => x.w > 0);
+  const keep = models.map((m, i) => ({ m, w: normalised[i] })).filter((x) => x.w > 0);
   if (keep.length === 1) return keep[0].m;
   if (keep.every((x) => x.m instanceof EntrywiseModel)) {
     const parts = keep.flatMap(({ m, w }) => (m as EntrywiseModel).parts.map((p) => ({ weight: p.weight * w, layers: p.layers })));
@@ -304,16 +404,67 @@ export function mixGramModels(models: GramModel[], weights: number[]): GramModel
   if (keep.every((x) => x.m instanceof PcaModel)) {
     const parts: Part<PcaLayer>[] = [];
     const gmms: GMM[] = [];
+    const tails: (PcaTail | null)[] = [];
     for (const { m, w } of keep) {
       const pm = m as PcaModel;
       pm.parts.forEach((p, i) => {
         parts.push({ weight: p.weight * w, layers: p.layers });
         gmms.push(pm.gmms[i]);
+        tails.push(pm.tails[i]);
       });
     }
-    return new PcaModel(first.method, (first as PcaModel).fitter, [...first.layers], [...first.channels], parts, gmms);
+    return new PcaModel(first.method, (first as PcaModel).fitter, [...first.layers], [...first.channels], parts, gmms, tails);
   }
   throw new RangeError(`mixGramModels: cannot mix models of different methods (${models.map((m) => m.method).join(', ')})`);
+}
+
+/**
+ * Blends sampled Gram sets: a model whose every sample is the weighted average Σ_i w_i G_i (per layer, weights
+ * normalised) of one Gram set G_i sampled from each model (each PSD-projected first, so the average is PSD and
+ * needs no projection of its own). Unlike mixGramModels, which draws a whole set from one model, every sample
+ * lies between the models. `psdClipped` is the weighted average of the parts'. Throws RangeError for models of
+ * different layers or bad weights.
+ */
+export function mixGramSets(models: GramModel[], weights: number[]): GramModel {
+  return new GramSetMix(models, checkedMixWeights('mixGramSets', models, weights));
+}
+
+class GramSetMix implements GramModel {
+  readonly method: GramMethod;
+  readonly fitter: FitMethod | 'fixed-basis-1d';
+  readonly layers: string[];
+  readonly channels: number[];
+  constructor(readonly models: GramModel[], readonly weights: number[]) {
+    this.method = models[0].method;
+    this.fitter = models[0].fitter;
+    this.layers = [...models[0].layers];
+    this.channels = [...models[0].channels];
+  }
+  /** Each model's raw samples from its own stream (forks of one generator, in model order), averaged. */
+  private each<T>(seed: number | Rng, f: (m: GramModel, r: Rng) => T): T[] {
+    const rng = typeof seed === 'number' ? new Rng(seed) : seed;
+    const rs = this.models.map(() => rng.fork());
+    return this.models.map((m, i) => f(m, rs[i]));
+  }
+  sampleTri(n: number, seed: number | Rng): Float64Array[] {
+    const parts = this.each(seed, (m, r) => m.sampleTri(n, r));
+    return this.channels.map((_, l) => {
+      const out = new Float64Array(parts[0][l].length);
+      parts.forEach((p, i) => { for (let e = 0; e < out.length; e++) out[e] += this.weights[i] * p[l][e]; });
+      return out;
+    });
+  }
+  sample(n: number, seed: number | Rng): SampledGrams[] {
+    const parts = this.each(seed, (m, r) => m.sample(n, r));
+    return Array.from({ length: n }, (_, s) => ({
+      grams: this.channels.map((c, l) => {
+        const g = new Float32Array(c * c);
+        parts.forEach((p, i) => { const x = p[s].grams[l]; for (let e = 0; e < g.length; e++) g[e] += this.weights[i] * x[e]; });
+        return g;
+      }),
+      psdClipped: this.channels.map((_, l) => parts.reduce((a, p, i) => a + this.weights[i] * p[s].psdClipped[l], 0)),
+    }));
+  }
 }
 
 /**
@@ -323,23 +474,29 @@ export function mixGramModels(models: GramModel[], weights: number[]): GramModel
  */
 export type GramModelSnapshot =
   | { kind: 'entrywise'; layers: string[]; channels: number[]; parts: Part<EntryLayer>[] }
-  | { kind: 'pca'; method: GramMethod; fitter: FitMethod; layers: string[]; channels: number[]; parts: Part<PcaLayer>[]; gmms: GMMParams[] };
+  | { kind: 'pca'; method: GramMethod; fitter: FitMethod; layers: string[]; channels: number[]; parts: Part<PcaLayer>[]; gmms: GMMParams[]; tails?: (PcaTail | null)[] }
+  | { kind: 'gram-set-mix'; models: GramModelSnapshot[]; weights: number[] };
 
 /** The snapshot of a fitted model (shares its arrays: do not modify either afterwards). */
 export function gramModelSnapshot(m: GramModel): GramModelSnapshot {
   if (m instanceof EntrywiseModel) return { kind: 'entrywise', layers: [...m.layers], channels: [...m.channels], parts: m.parts };
-  if (m instanceof PcaModel) return { kind: 'pca', method: m.method, fitter: m.fitter, layers: [...m.layers], channels: [...m.channels], parts: m.parts, gmms: m.gmms.map((g) => g.params()) };
+  if (m instanceof PcaModel) return { kind: 'pca', method: m.method, fitter: m.fitter, layers: [...m.layers], channels: [...m.channels], parts: m.parts, gmms: m.gmms.map((g) => g.params()), tails: m.tails };
+  if (m instanceof GramSetMix) return { kind: 'gram-set-mix', models: m.models.map(gramModelSnapshot), weights: [...m.weights] };
   throw new RangeError('gramModelSnapshot: not a model made by fitGramModel / mixGramModels');
 }
 
 /** The model of a snapshot (throws RangeError for a malformed one). */
 export function gramModelFromSnapshot(s: GramModelSnapshot): GramModel {
+  if (s && s.kind === 'gram-set-mix') {
+    if (!Array.isArray(s.models) || !Array.isArray(s.weights) || s.models.length === 0 || s.models.length !== s.weights.length) throw new RangeError('gramModelFromSnapshot: malformed snapshot');
+    return mixGramSets(s.models.map(gramModelFromSnapshot), s.weights);
+  }
   if (!s || !Array.isArray(s.layers) || !Array.isArray(s.channels) || s.layers.length !== s.channels.length || !Array.isArray(s.parts) || s.parts.length === 0) {
     throw new RangeError('gramModelFromSnapshot: malformed snapshot');
   }
   if (s.kind === 'entrywise') return new EntrywiseModel([...s.layers], [...s.channels], s.parts);
-  if (s.kind === 'pca' && Array.isArray(s.gmms) && s.gmms.length === s.parts.length) {
-    return new PcaModel(s.method, s.fitter, [...s.layers], [...s.channels], s.parts, s.gmms.map((p) => new GMM(p)));
+  if (s.kind === 'pca' && Array.isArray(s.gmms) && s.gmms.length === s.parts.length && (s.tails === undefined || (Array.isArray(s.tails) && s.tails.length === s.parts.length))) {
+    return new PcaModel(s.method, s.fitter, [...s.layers], [...s.channels], s.parts, s.gmms.map((p) => new GMM(p)), s.tails ?? s.parts.map(() => null));
   }
   throw new RangeError('gramModelFromSnapshot: malformed snapshot');
 }

@@ -1,30 +1,36 @@
 /**
  * One call for the whole style-blending pipeline (used by the CLI and the web app):
  *   style images → random crops → Gram dataset per style (with the pixels' colour moments as a
- *   zeroth layer) → blend (dataset proportion or mixture weights) → Gram GMM → sampled Grams and
+ *   zeroth layer) → blend (dataset proportion, mixture weights or sampled Gram sets) → Gram GMM → sampled Grams and
  *   palette → multi-scale L-BFGS synthesis → PNG buffers.
  *
  * The defaults (STYLE_DEFAULTS) are the settings measured in docs/RESULTS.md (issue 12): per-sample
- * PCA + sliced-Wasserstein Gram model, L-BFGS at half and then full size, the start image and a colour
- * loss from each sample's own palette.
+ * PCA + sliced-Wasserstein Gram model, two styles blended by averaging one sampled Gram set of each, L-BFGS
+ * at half and then full size, the start image and a colour loss from the painting's (or the mixed paintings')
+ * palette.
  */
 import { createHash } from 'node:crypto';
 import { initBackend } from '../backend/index.ts';
 import { loadExtractor, type ExtractorName, type FeatureExtractor } from './extractor.ts';
 import { encodePng, fitLongSide, loadImage, StyleImageError, type ImageSource, type RgbImage } from './images.ts';
 import { blendDatasets, datasetMean, gramDataset, paletteOfMoments, pixelMoments, PIXEL_LAYER, type GramDataset } from './dataset.ts';
-import { fitGramModel, GRAM_METHODS, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, type GramMethod, type GramModel, type GramModelSnapshot } from './gram-model.ts';
+import { fitGramModel, GRAM_METHODS, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, mixGramSets, type GramMethod, type GramModel, type GramModelSnapshot } from './gram-model.ts';
 import { triToGram } from './gram.ts';
 import { synthesize, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
-import { STYLE_DEFAULTS, STYLE_LIMITS } from './defaults.ts';
+import { STYLE_BLENDS, STYLE_DEFAULTS, STYLE_LIMITS, type StyleBlend } from './defaults.ts';
 
 export interface StyleJobOptions {
   /** One or two style images (A, B): file paths or encoded image bytes. */
   styles: ImageSource[];
   /** Share of style B in [0, 1] (0: A only, 1: B only). Default 0.5 with two styles; ignored with one. */
   ratio?: number;
-  /** 'data' (default): blend the crop datasets in proportion, as in the paper; 'weights': mix two fitted models. */
-  blend?: 'data' | 'weights';
+  /**
+   * How two styles are blended: 'data': one model of the crop datasets mixed in proportion (the fixed-basis
+   * paper's §3.2.2); 'weights': the two fitted models as one mixture (each sample one painting's);
+   * 'grams': every sample the average (1 − ratio) G_A + ratio G_B of one Gram set sampled from each painting's
+   * model (mixGramSets). Default: STYLE_DEFAULTS.blend.
+   */
+  blend?: StyleBlend;
   /** Content image; absent/null: texture mode (no content loss). */
   content?: ImageSource | null;
   /** Number of output images, each from its own sampled Gram set (default 1). */
@@ -86,6 +92,7 @@ export interface StyleJobOptions {
   t?: number;
   k?: number;
   pcaDim?: number;
+  fitDim?: number;
   /** Emit a preview PNG every this many iterations (default 0: none besides the final image). */
   previewEvery?: number;
   /** tfjs backend to force (default: initBackend's choice). */
@@ -226,7 +233,7 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
   num('colourWeight', o.colourWeight, 0, L.maxWeight);
   num('lr', o.lr, 0, L.maxLr, true);
   if (o.smoothing !== undefined && o.smoothing !== null) num('smoothing', o.smoothing, 0, 1000, true);
-  if (o.blend !== undefined && o.blend !== 'data' && o.blend !== 'weights') throw new RangeError(`blend must be 'data' or 'weights', got ${String(o.blend)}`);
+  if (o.blend !== undefined && !STYLE_BLENDS.includes(o.blend)) throw new RangeError(`blend must be one of ${STYLE_BLENDS.join(', ')}, got ${String(o.blend)}`);
   if (o.mode !== undefined && o.mode !== 'sampled' && o.mode !== 'mean') throw new RangeError(`mode must be 'sampled' or 'mean', got ${String(o.mode)}`);
   if (o.method !== undefined && !GRAM_METHODS.includes(o.method)) throw new RangeError(`method must be one of ${GRAM_METHODS.join(', ')}, got ${String(o.method)}`);
   if (o.optimizer !== undefined && o.optimizer !== 'lbfgs' && o.optimizer !== 'adam') throw new RangeError(`optimizer must be 'lbfgs' or 'adam', got ${String(o.optimizer)}`);
@@ -255,7 +262,8 @@ function sourceLabel(src: ImageSource, fallback: string): string {
  * `opts.styles` holds one or two style images (paths or bytes); `opts.ratio` is the share of the second
  * style. With `blend: 'data'` the Gram dataset holds round(ratio · crops) crops of B and the rest of A
  * (the fixed-basis paper's scheme); with `blend: 'weights'` one model is fitted per style and they are
- * mixed with weights (1 − ratio, ratio). `samples` images are synthesised, each from its own sampled
+ * mixed with weights (1 − ratio, ratio); with `blend: 'grams'` one model is fitted per style and every sample
+ * is (1 − ratio) G_A + ratio G_B of one Gram set sampled from each. `samples` images are synthesised, each from its own sampled
  * Gram set and palette (or all from the dataset's mean with `mode: 'mean'`).
  *
  * `hooks.onProgress` gets the stage, overall fraction, elapsed seconds and an ETA, and during synthesis
@@ -298,7 +306,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   const method = opts.method ?? D.method;
   const two = opts.styles.length === 2;
   const ratio = two ? opts.ratio ?? 0.5 : 0;
-  const blend = opts.blend ?? 'data';
+  const blend = opts.blend ?? D.blend;
   const styleSize = opts.styleSize ?? 2 * size;
   const crops = opts.crops ?? D.crops;
   const colour = opts.colour ?? true;
@@ -385,7 +393,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     lap('fit');
   } else {
     await emit({ stage: 'fit', fraction: at(featureUnits), message: `fitting ${method} Gram models` });
-    const gmmOpts = { method, seed: modelSeed, bins: opts.bins, t: opts.t, k: opts.k, pcaDim: opts.pcaDim };
+    const gmmOpts = { method, seed: modelSeed, bins: opts.bins, t: opts.t, k: opts.k, pcaDim: opts.pcaDim, fitDim: opts.fitDim };
     const modelKey = styleCacheKey('model', { datasets: datasetKeys.filter((_, i) => need[i]), ratio: two ? ratio : null, blend: two ? blend : null, crops, gmmOpts });
     const hit = await cache?.get(modelKey);
     let model: GramModel;
@@ -396,7 +404,10 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     } else {
       if (!two || ratio === 0 || ratio === 1) model = fitGramModel(!two || ratio === 0 ? only(0) : only(1), gmmOpts);
       else if (blend === 'data') model = fitGramModel(blended(), gmmOpts);
-      else model = mixGramModels([fitGramModel(only(0), gmmOpts), fitGramModel(only(1), { ...gmmOpts, seed: modelSeed + 1 })], [1 - ratio, ratio]);
+      else {
+        const both = [fitGramModel(only(0), gmmOpts), fitGramModel(only(1), { ...gmmOpts, seed: modelSeed + 1 })];
+        model = (blend === 'grams' ? mixGramSets : mixGramModels)(both, [1 - ratio, ratio]);
+      }
       cache?.put(modelKey, { kind: 'model', value: gramModelSnapshot(model) });
     }
     fitter = model.fitter;

@@ -181,6 +181,7 @@ describe('the web app in Chromium', { skip }, () => {
     // Defaults: 256 px, the per-sample PCA + SW model, sizes up to the server's cap.
     assert.equal(await page.inputValue('#styles-size'), '256');
     assert.equal(await page.inputValue('#styles-method'), 'pca-sw');
+    assert.equal(await page.$eval('#styles-blend input:checked', (i) => (i as HTMLInputElement).value), 'grams', 'blend: the library default');
     assert.deepEqual(await page.$$eval('#styles-size option', (os) => os.map((o) => (o as HTMLOptionElement).value)), ['64', '128', '192', '256', '320', '384', '448', '512']);
     await page.click('#styles-b button:nth-child(2)');
     await page.locator('#styles-ratio').fill('30');

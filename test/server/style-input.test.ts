@@ -9,10 +9,10 @@ import { STYLE_DEFAULTS } from '../../src/style/job.ts';
 
 const styles = [{ name: 'a', bytes: Buffer.from([1]) }];
 
-test('an empty request gets the documented defaults: ratio 0.5, seed 0, 2 samples, sampled mode, data blend', () => {
+test('an empty request gets the documented defaults: ratio 0.5, seed 0, 2 samples, sampled mode, Gram-set blend', () => {
   const input = styleWorkerInput({ styles, content: null, params: { styles: [{ painting: 'a' }] }, mobilenetDir: '/m' });
   assert.deepEqual(input, {
-    styles, content: null, ratio: 0.5, seed: 0, samples: 2, mode: 'sampled', blend: 'data',
+    styles, content: null, ratio: 0.5, seed: 0, samples: 2, mode: 'sampled', blend: 'grams',
     size: STYLE_DEFAULTS.size, iterations: STYLE_DEFAULTS.iterations, method: STYLE_DEFAULTS.method, mobilenetDir: '/m',
   });
   assert.equal(STYLE_JOB_DEFAULTS.seed, 0);

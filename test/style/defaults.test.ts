@@ -1,7 +1,7 @@
 /**
  * The style library's documented defaults, asserted as values: fitting a Gram model without options gives
  * exactly the model of the documented settings written out (GramModelOptions: method 'pca-sw', k 3, pcaDim 4,
- * seed 0, covariance 'full', 200 SW/SC2 steps; fixed-basis: bins 32, t 2), and each documented value is one
+ * fitDim 4 (no tail), seed 0, covariance 'full', 200 SW/SC2 steps; fixed-basis: bins 32, t 2), and each documented value is one
  * the result depends on (a different value gives a different model), so a changed default cannot pass.
  * Synthetic Gram datasets (no network, no images): two layers of 3 and 4 channels.
  */
@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { fitGramModel, gramModelSnapshot, type GramModelOptions } from '../../src/style/gram-model.ts';
 import { type GramDataset } from '../../src/style/dataset.ts';
 import { triLength } from '../../src/style/gram.ts';
+import { styleCliWasmThreads } from '../../src/style/defaults.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 /**
@@ -35,8 +36,8 @@ function plain(m: ReturnType<typeof fitGramModel>): unknown {
 
 const ds = dataset(16, 5);
 
-test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 4, seed 0, full, 200 steps)', () => {
-  const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 4, seed: 0, covarianceType: 'full', maxIter: 200 };
+test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 4, fitDim 4, seed 0, full, 200 steps)', () => {
+  const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 4, fitDim: 4, seed: 0, covarianceType: 'full', maxIter: 200 };
   const byDefault = fitGramModel(ds);
   const snap = gramModelSnapshot(byDefault);
   assert.equal(byDefault.method, 'pca-sw');
@@ -44,10 +45,11 @@ test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 4
   if (snap.kind !== 'pca') return;
   assert.equal(snap.gmms[0].k, 3);
   assert.equal(snap.gmms[0].d, 8, 'pcaDim 4 per layer × 2 layers');
+  assert.equal(snap.tails?.[0], null, 'no tail: fitDim = pcaDim');
   assert.equal(snap.gmms[0].covarianceType, 'full');
   assert.deepEqual(plain(byDefault), plain(fitGramModel(ds, documented)));
-  // Each documented value matters: one more step, another seed give other models.
-  for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }] as GramModelOptions[]) {
+  // Each documented value matters: one more step, another seed, more components or a smaller head give other models.
+  for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }, { pcaDim: 5 }, { fitDim: 3 }] as GramModelOptions[]) {
     assert.notDeepEqual(plain(byDefault), plain(fitGramModel(ds, { ...documented, ...other })), JSON.stringify(other));
   }
 });
@@ -65,7 +67,8 @@ test('fitGramModel: pcaDim is capped at n − 1 and k at n', () => {
   const snap = gramModelSnapshot(fitGramModel(small, { method: 'pca-em', k: 5, pcaDim: 9 }));
   assert.equal(snap.kind, 'pca');
   if (snap.kind !== 'pca') return;
-  assert.equal(snap.gmms[0].d, 2 * 2, 'pcaDim min(9, n − 1 = 2) per layer');
+  assert.equal(snap.gmms[0].d, 2 * 2, 'pcaDim min(9, n − 1 = 2) per layer, fitDim min(4, 2)');
+  assert.equal(snap.tails?.[0], null, 'no tail coordinates left');
   assert.equal(snap.gmms[0].k, 3, 'k min(5, n = 3)');
   assert.throws(() => fitGramModel(dataset(1, 2)), /at least 2 crops, got 1/);
   assert.throws(() => fitGramModel(small, { pcaDim: 0 }), /pcaDim must be a positive integer, got 0/);
@@ -82,4 +85,13 @@ test('fitGramModel fixed-basis defaults: 32 bins per entry, t = 2', () => {
   }
   assert.deepEqual(plain(m), plain(fitGramModel(ds, { method: 'fixed-basis', bins: 32, t: 2 })));
   assert.notDeepEqual(plain(m), plain(fitGramModel(ds, { method: 'fixed-basis', bins: 32, t: 3 })));
+});
+
+test('the style CLI asks for one wasm thread on ≤ 2 processors up to 256 px, and never overrides GMMGEN_WASM_THREADS', () => {
+  assert.equal(styleCliWasmThreads({}, 2, 256), '1');
+  assert.equal(styleCliWasmThreads({}, 1, 128), '1');
+  assert.equal(styleCliWasmThreads({}, 2, 257), undefined, 'larger images: the backend default (2 threads here)');
+  assert.equal(styleCliWasmThreads({}, 4, 256), undefined, 'more processors: the backend default');
+  assert.equal(styleCliWasmThreads({ GMMGEN_WASM_THREADS: '2' }, 2, 256), undefined);
+  assert.equal(styleCliWasmThreads({ GMMGEN_WASM_THREADS: '' }, 2, 256), '1', 'an empty value counts as unset (as the backend reads it)');
 });

@@ -15,7 +15,7 @@ const bad = (o: Partial<StyleJobOptions>, msg: string) =>
 test('the documented limits and defaults of a style job', () => {
   assert.deepEqual({ ...STYLE_LIMITS }, { minSize: 16, maxSize: 2048, maxIterations: 10_000, maxSamples: 64, maxCrops: 512, maxWeight: 1e4, maxLr: 0.5, minStyleSide: 32, minOutputSide: 16 });
   assert.deepEqual(JSON.parse(JSON.stringify(STYLE_DEFAULTS)), {
-    size: 256, iterations: 80, samples: 1, method: 'pca-sw', optimizer: 'lbfgs', scales: [0.5, 1], crops: 24,
+    size: 256, iterations: 80, samples: 1, method: 'pca-sw', blend: 'grams', optimizer: 'lbfgs', scales: [0.5, 1], crops: 24,
     styleWeight: 1, contentWeight: 0.6, colourWeight: 10, tvWeight: 0, tvChromaWeight: 0.3, lr: 0.02,
   });
 });
@@ -55,7 +55,7 @@ test('styles, choices, palette share, scales and impossible combinations', () =>
   for (const styles of [[], ['a', 'b', 'c']]) bad({ styles }, 'styles: give one or two style images');
   assert.throws(() => checkStyleJobOptions(undefined as never), /styles: give one or two style images/);
   for (const [name, good, msg] of [
-    ['blend', ['data', 'weights'], "blend must be 'data' or 'weights', got x"],
+    ['blend', ['data', 'weights', 'grams'], 'blend must be one of data, weights, grams, got x'],
     ['mode', ['sampled', 'mean'], "mode must be 'sampled' or 'mean', got x"],
     ['method', ['fixed-basis', 'pca-sw', 'pca-sc2', 'pca-em'], 'method must be one of fixed-basis, pca-sw, pca-sc2, pca-em, got x'],
     ['optimizer', ['lbfgs', 'adam'], "optimizer must be 'lbfgs' or 'adam', got x"],

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { initBackend, tf } from '../../src/backend/index.ts';
 import { runStyleJob, type StyleJobProgress } from '../../src/style/job.ts';
 import { sharedPath } from '../../src/util/paths.ts';
+import { relDist } from '../../src/style/metrics.ts';
 
 const A = sharedPath('assets', 'styles', 'starry_night.jpg');
 const B = sharedPath('assets', 'styles', 'the_scream.jpg');
@@ -62,6 +63,25 @@ test('images too small or too thin to work on are rejected with the minimum in t
   const ok = await sharp({ create: { width: 300, height: 100, channels: 3, background: '#aa5500' } }).png().toBuffer();
   const r = await runStyleJob({ ...small, iterations: 1, styles: [A], content: { bytes: ok, name: 'ok.png' } });
   assert.deepEqual([r.width, r.height], [48, 16]);
+});
+
+test("Gram-set blending (the default) puts every sample between the paintings; 'weights' draws each from one side", async () => {
+  // The paintings' mean Grams from mode 'mean' at ratios 0 and 1; then 4 sampled targets at ratio 0.5, each one's
+  // relative distances to the two means over the means' own distance. A Gram-set blend is ½ G_A + ½ G_B: both about
+  // half-way (plus the samples' spread at this tiny size: 0.53–0.88 here); a per-sample mixture draws each target
+  // from one painting's model: one distance small (0.27–0.40), the other about the whole (1.00–1.18).
+  const base = { ...small, crops: 6, iterations: 1, method: 'pca-em' as const, k: 2, pcaDim: 3 };
+  const mA = (await runStyleJob({ ...base, styles: [A, B], ratio: 0, mode: 'mean' })).targets[0];
+  const mB = (await runStyleJob({ ...base, styles: [A, B], ratio: 1, mode: 'mean' })).targets[0];
+  const dAB = relDist(mB, mA), dBA = relDist(mA, mB);
+  const farthest = async (blend?: 'weights') => {
+    const r = await runStyleJob({ ...base, styles: [A, B], ratio: 0.5, samples: 4, seed: 2, ...(blend ? { blend } : {}) });
+    return r.targets.map((t) => [relDist(t, mA) / dAB, relDist(t, mB) / dBA]);
+  };
+  const grams = await farthest();
+  assert.ok(grams.every(([a, b]) => Math.min(a, b) > 0.45 && Math.max(a, b) < 0.95), `Gram-set blend: ${JSON.stringify(grams)}`);
+  const weights = await farthest('weights');
+  assert.ok(weights.every(([a, b]) => Math.min(a, b) < 0.45 && Math.max(a, b) > 0.95), `per-sample mixture: ${JSON.stringify(weights)}`);
 });
 
 test('mean mode and mixture-weight blending with a PCA model; texture mode without content', async () => {
