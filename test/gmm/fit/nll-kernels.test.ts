@@ -89,8 +89,12 @@ test('NLL descent on the kernels gives the same bits on 1 and 2 threads, the wor
     const opts = { k: 4, covarianceType: type, maxIter: 6, tol: 0, seed: 3 };
     const before = kernelWorkerTasks();
     let two = withEnv({ GMMGEN_KERNELS: 'wasm', GMMGEN_THREADS: '2' }, () => fitNLL(points, opts));
-    // The worker claims tasks as soon as it is scheduled; on a busy machine give it a few more fits.
-    for (let tries = 0; kernelWorkerTasks() === before && tries < 5; tries++) two = withEnv({ GMMGEN_KERNELS: 'wasm', GMMGEN_THREADS: '2' }, () => fitNLL(points, opts));
+    // The worker claims tasks as soon as it is scheduled; on a busy machine give it more fits, with a pause before
+    // each so that the OS can schedule it (a fresh clone under load needed more than 5 back-to-back fits).
+    for (let tries = 0; kernelWorkerTasks() === before && tries < 20; tries++) {
+      await new Promise((r) => setTimeout(r, 100));
+      two = withEnv({ GMMGEN_KERNELS: 'wasm', GMMGEN_THREADS: '2' }, () => fitNLL(points, opts));
+    }
     assert.ok(kernelWorkerTasks() > before, `${type}: the worker thread ran tasks`);
     const one = withEnv({ GMMGEN_KERNELS: 'wasm', GMMGEN_THREADS: '1' }, () => fitNLL(points, opts));
     assert.deepEqual(Array.from(two.gmm.means), Array.from(one.gmm.means), `${type} means`);
