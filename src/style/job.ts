@@ -257,6 +257,24 @@ function sourceLabel(src: ImageSource, fallback: string): string {
 }
 
 /**
+ * The job's work estimate behind its progress fractions, in units of one full-size forward + backward pass:
+ * a synthesis level at scale s costs s² per iteration (plus 5 % for the loss), the iterations split evenly over
+ * the levels (the first levels take the remainder); computing the Gram dataset of the needed styles costs a third of
+ * a pass per crop-sized image; fitting and sampling count 3 + samples units (none in 'mean' mode).
+ */
+export function styleJobWork(o: {
+  scales: readonly number[]; iterations: number; samples: number; mode: 'sampled' | 'mean'; nNeeded: number; crops: number; cropSize: number;
+  full: { width: number; height: number };
+}): { levelCost: number[]; itersPerLevel: number[]; synthUnits: number; featureUnits: number; fitUnits: number; totalUnits: number } {
+  const levelCost = o.scales.map((s) => s * s);
+  const itersPerLevel = o.scales.map((_, i) => Math.floor(o.iterations / o.scales.length) + (i < o.iterations % o.scales.length ? 1 : 0));
+  const synthUnits = itersPerLevel.reduce((a, k, i) => a + 1.05 * k * levelCost[i], 0);
+  const featureUnits = (o.nNeeded * o.crops * (o.cropSize * o.cropSize)) / (o.full.width * o.full.height) / 3;
+  const fitUnits = o.mode === 'mean' ? 0 : 3 + o.samples;
+  return { levelCost, itersPerLevel, synthUnits, featureUnits, fitUnits, totalUnits: featureUnits + fitUnits + o.samples * synthUnits };
+}
+
+/**
  * Runs a style-blending job and returns the output images as PNG buffers.
  *
  * `opts.styles` holds one or two style images (paths or bytes); `opts.ratio` is the share of the second
@@ -341,14 +359,9 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
 
   // Estimated work (units: one full-size forward + backward pass) for a fraction proportional to time.
   const full = content ? fitLongSide(content.width, content.height, size) : { width: size, height: size };
-  const levelCost = scales.map((s) => s * s);
-  const itersPerLevel = scales.map((_, i) => Math.floor(iterations / scales.length) + (i < iterations % scales.length ? 1 : 0));
-  const synthUnits = itersPerLevel.reduce((a, k, i) => a + 1.05 * k * levelCost[i], 0);
   const need = styleImgs.map((_, i) => !two || (i === 0 ? ratio < 1 : ratio > 0));
   const nNeeded = need.filter(Boolean).length;
-  const featureUnits = (nNeeded * crops * (cropSize * cropSize)) / (full.width * full.height) / 3;
-  const fitUnits = mode === 'mean' ? 0 : 3 + samples; // fit and sampling (PSD projection): a few passes' worth
-  const totalUnits = featureUnits + fitUnits + samples * synthUnits;
+  const { levelCost, itersPerLevel, synthUnits, featureUnits, fitUnits, totalUnits } = styleJobWork({ scales, iterations, samples, mode, nNeeded, crops, cropSize, full });
   const at = (units: number) => Math.min(1, units / totalUnits);
 
   // Which styles need crops: with dataset blending at ratio 0 or 1 only one of them.

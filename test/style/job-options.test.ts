@@ -77,3 +77,19 @@ test('styles, choices, palette share, scales and impossible combinations', () =>
     bad({ scales: s }, `scales must be 1 to 4 ascending fractions in (0, 1] ending at 1, got ${JSON.stringify(s)}`);
   }
 });
+
+test('styleJobWork: the progress fractions\' work estimate by hand (level cost ∝ scale², remainder iterations first)', async () => {
+  const { styleJobWork } = await import('../../src/style/job.ts');
+  const w = styleJobWork({ scales: [0.5, 1], iterations: 81, samples: 2, mode: 'sampled', nNeeded: 2, crops: 24, cropSize: 256, full: { width: 256, height: 256 } });
+  assert.deepEqual(w.levelCost, [0.25, 1]);
+  assert.deepEqual(w.itersPerLevel, [41, 40]);
+  assert.ok(Math.abs(w.synthUnits - 1.05 * (41 * 0.25 + 40 * 1)) < 1e-12, `synthUnits ${w.synthUnits}`);
+  assert.equal(w.featureUnits, 16); // 2 styles × 24 crops × (256² / 256²) / 3
+  assert.equal(w.fitUnits, 5); // 3 + samples
+  assert.ok(Math.abs(w.totalUnits - (16 + 5 + 2 * 52.7625)) < 1e-12, `totalUnits ${w.totalUnits}`);
+  const mean = styleJobWork({ scales: [1], iterations: 10, samples: 1, mode: 'mean', nNeeded: 1, crops: 12, cropSize: 128, full: { width: 256, height: 128 } });
+  assert.deepEqual(mean.itersPerLevel, [10]);
+  assert.equal(mean.fitUnits, 0);
+  assert.equal(mean.featureUnits, (12 * 128 * 128) / (256 * 128) / 3);
+  assert.ok(Math.abs(mean.totalUnits - (2 + 10.5)) < 1e-12);
+});
