@@ -33,7 +33,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { parseCli } from '../src/cli/args.ts';
+import { parseCli, UsageError } from '../src/cli/args.ts';
 import { claimOutput, writeFileAtomic } from '../src/util/output.ts';
 import { repoRoot, sharedDir } from '../src/util/paths.ts';
 
@@ -345,6 +345,13 @@ async function main(): Promise<void> {
     return;
   }
   const at = args.at;
+  if (at !== undefined) {
+    try {
+      execFileSync('git', ['rev-parse', '--verify', '--quiet', `${at}^{commit}`], { cwd: repoRoot, stdio: 'ignore' });
+    } catch {
+      throw new UsageError(`--at: '${at}' is not a commit of this repository`);
+    }
+  }
   const listed = at
     ? execFileSync('git', ['ls-tree', '-r', '--name-only', at, 'src'], { cwd: repoRoot, encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.ts') && !f.split('/').includes('public'))
     : srcFiles(join(repoRoot, 'src')).map((f) => relative(repoRoot, f));
