@@ -38,7 +38,7 @@ export const MMD_OPTION_KEYS = [
  * (default 300; the stopping rule of sw.ts, PlateauMonitor with tol (default 2e-3) and window (default 50) steps,
  * ends it earlier once the loss has levelled off; tol = 0 runs every step), schedule ('cosine' default, decaying to
  * lrFinal·lr, or 'constant'), standardize (default true: the fit runs in sw.ts's standardised frame), minVariance
- * (default 0 = none, the paper's fit: every variance kept at or above minVariance × the target's variance of that
+ * (in [0, 1); default 0 = none, the paper's fit: every variance kept at or above minVariance × the target's variance of that
  * coordinate, as fitSC2 does; with a kernel much wider than a component, as the median heuristic gives at d = 128,
  * MMD² hardly depends on a component's variance along a coordinate and the fit lets it fall to regCovar). The recorded loss
  * is MMD² in original units with the point-point term estimated once on at most 2000 points.
