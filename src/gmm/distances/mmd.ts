@@ -317,20 +317,22 @@ export interface GradAcc { dW: Float64Array; dM: Float64Array; dC: Float64Array 
 /**
  * Model-model term sum_ii' w_i w_i' K_ii' and its gradient (added to `grad`), over unordered pairs
  * (each inversion done once) with the rank-one form A delta delta^T A = u u^T (u = A delta), so a pair
- * costs one d x d Cholesky inverse plus O(d^2).
+ * costs one d x d Cholesky inverse plus O(d^2) — or O(d) for 'diag' covariances (diagPairKernel).
  */
 export function mmdSelfTerm(P: GMMParams, h: number, grad: GradAcc | null): number {
-  if (P.covarianceType === 'diag') return mmdSelfTermDiag(P, h, grad);
   const { k, d } = P;
   const h2 = h * h, hd = d * Math.log(h);
   const full = P.covarianceType === 'full';
   const delta = new Float64Array(d), u = new Float64Array(d);
-  const M = new Float64Array(d * d);
+  // 'diag': A is diagonal and held as its d entries (diagPairKernel); otherwise d x d.
+  const M = new Float64Array(full ? d * d : 0), Adiag = new Float64Array(full ? 0 : d);
   let value = 0;
   for (let i = 0; i < k; i++) {
-    const Si = fullCov(P, i);
+    const Si = full ? fullCov(P, i) : null;
     for (let i2 = i; i2 < k; i2++) {
-      const { K, A } = pairKernel(Si, fullCov(P, i2), P.means, i, P.means, i2, d, h2, hd, M, delta, u);
+      const { K, A } = full
+        ? pairKernel(Si!, fullCov(P, i2), P.means, i, P.means, i2, d, h2, hd, M, delta, u)
+        : { K: diagPairKernel(P, i, i2, h2, hd, Adiag, u), A: Adiag };
       const wi = P.weights[i], wj = P.weights[i2];
       const same = i === i2;
       value += (same ? 1 : 2) * wi * wj * K;
@@ -349,7 +351,7 @@ export function mmdSelfTerm(P: GMMParams, h: number, grad: GradAcc | null): numb
         if (full) {
           const base = c * d * d;
           for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) grad.dC[base + a * d + b] += f * (u[a] * u[b] - A[a * d + b]);
-        } else for (let a = 0; a < d; a++) grad.dC[c * d + a] += f * (u[a] * u[a] - A[a * d + a]);
+        } else for (let a = 0; a < d; a++) grad.dC[c * d + a] += f * (u[a] * u[a] - A[a]);
       }
     }
   }
@@ -419,49 +421,28 @@ export function mmdPointsTerm(P: GMMParams, X: Points, h: number, grad: GradAcc 
 
 // ---------------------------------------------------------------------------------------------
 // Diagonal covariances: M = Sigma + h^2 I is diagonal, so A = M^{-1} is the reciprocal of its entries and
-// every d x d product above reduces to entrywise ones. Same formulas, O(k^2 d) and O(k n d) instead of
-// O(k^2 d^3) and O(k n d^2); test/gmm/distances/mmd-diag.test.ts checks them against the full-matrix path.
+// every d x d product above reduces to entrywise ones. Same formulas, O(d) per pair and O(k n d) instead of
+// O(d^3) and O(k n d^2); test/gmm/distances/mmd-diag.test.ts checks them against the full-matrix path.
 // ---------------------------------------------------------------------------------------------
 
-/** mmdSelfTerm for 'diag' covariances: the pair kernel with M = Sigma_i + Sigma_i' + h^2 I diagonal. */
-function mmdSelfTermDiag(P: GMMParams, h: number, grad: GradAcc | null): number {
-  const { k, d, means, covariances: cov, weights } = P;
-  const h2 = h * h, hd = d * Math.log(h);
-  const A = new Float64Array(d), u = new Float64Array(d);
-  let value = 0;
-  for (let i = 0; i < k; i++) {
-    for (let i2 = i; i2 < k; i2++) {
-      let logDet = 0, q = 0;
-      for (let t = 0; t < d; t++) {
-        const m = cov[i * d + t] + cov[i2 * d + t] + h2;
-        if (!(m > 0)) throw new RangeError(`mmd: Sigma_i + Sigma_j + h^2 I is not positive definite (entry ${t} = ${m})`);
-        const a = 1 / m;
-        const delta = means[i * d + t] - means[i2 * d + t];
-        A[t] = a;
-        u[t] = a * delta;
-        logDet += Math.log(m);
-        q += delta * u[t];
-      }
-      const K = Math.exp(hd - 0.5 * logDet - 0.5 * q);
-      const wi = weights[i], wj = weights[i2];
-      const same = i === i2;
-      value += (same ? 1 : 2) * wi * wj * K;
-      if (!grad) continue;
-      grad.dW[i] += 2 * wj * K;
-      if (!same) grad.dW[i2] += 2 * wi * K;
-      const f = wi * wj * K;
-      for (let t = 0; t < d; t++) {
-        const g = f * (u[t] * u[t] - A[t]);
-        grad.dC[i * d + t] += g;
-        if (!same) {
-          grad.dC[i2 * d + t] += g;
-          grad.dM[i * d + t] -= 2 * f * u[t];
-          grad.dM[i2 * d + t] += 2 * f * u[t];
-        }
-      }
-    }
+/**
+ * pairKernel for 'diag' covariances of one GMM: M = Sigma_i + Sigma_j + h^2 I is diagonal, so A = M^-1 is the
+ * reciprocal of its entries. Fills A (the d diagonal entries) and u = A delta; returns K. Throws RangeError when an
+ * entry of M is not positive.
+ */
+function diagPairKernel(P: GMMParams, i: number, j: number, h2: number, hd: number, A: Float64Array, u: Float64Array): number {
+  const { d, means, covariances: cov } = P;
+  let logDet = 0, q = 0;
+  for (let t = 0; t < d; t++) {
+    const m = cov[i * d + t] + cov[j * d + t] + h2;
+    if (!(m > 0)) throw new RangeError(`mmd: Sigma_i + Sigma_j + h^2 I is not positive definite (entry ${t} = ${m})`);
+    const delta = means[i * d + t] - means[j * d + t];
+    A[t] = 1 / m;
+    u[t] = A[t] * delta;
+    logDet += Math.log(m);
+    q += delta * u[t];
   }
-  return value;
+  return Math.exp(hd - 0.5 * logDet - 0.5 * q);
 }
 
 /** mmdPointsTerm for 'diag' covariances: K_cj = h^d |M_c|^(-1/2) exp(-(1/2) sum_t (x_jt - mu_ct)^2 / M_c,tt). */
