@@ -265,13 +265,26 @@ function sourceLabel(src: ImageSource, fallback: string): string {
 export function styleJobWork(o: {
   scales: readonly number[]; iterations: number; samples: number; mode: 'sampled' | 'mean'; nNeeded: number; crops: number; cropSize: number;
   full: { width: number; height: number };
-}): { levelCost: number[]; itersPerLevel: number[]; synthUnits: number; featureUnits: number; fitUnits: number; totalUnits: number } {
+}): {
+  levelCost: number[]; itersPerLevel: number[]; synthUnits: number; featureUnits: number; fitUnits: number; totalUnits: number;
+  /** Units of one image's synthesis after `iteration` of its iterations (the finished levels' plus the current one's). */
+  synthUnitsAt: (iteration: number) => number;
+} {
   const levelCost = o.scales.map((s) => s * s);
   const itersPerLevel = o.scales.map((_, i) => Math.floor(o.iterations / o.scales.length) + (i < o.iterations % o.scales.length ? 1 : 0));
-  const synthUnits = itersPerLevel.reduce((a, k, i) => a + 1.05 * k * levelCost[i], 0);
+  const synthUnitsAt = (iteration: number) => {
+    let u = 0, left = iteration;
+    for (const [i, k] of itersPerLevel.entries()) {
+      const n = Math.min(k, left);
+      u += 1.05 * n * levelCost[i];
+      left -= n;
+    }
+    return u;
+  };
+  const synthUnits = synthUnitsAt(o.iterations);
   const featureUnits = (o.nNeeded * o.crops * (o.cropSize * o.cropSize)) / (o.full.width * o.full.height) / 3;
   const fitUnits = o.mode === 'mean' ? 0 : 3 + o.samples;
-  return { levelCost, itersPerLevel, synthUnits, featureUnits, fitUnits, totalUnits: featureUnits + fitUnits + o.samples * synthUnits };
+  return { levelCost, itersPerLevel, synthUnits, featureUnits, fitUnits, totalUnits: featureUnits + fitUnits + o.samples * synthUnits, synthUnitsAt };
 }
 
 /**
@@ -361,7 +374,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   const full = content ? fitLongSide(content.width, content.height, size) : { width: size, height: size };
   const need = styleImgs.map((_, i) => !two || (i === 0 ? ratio < 1 : ratio > 0));
   const nNeeded = need.filter(Boolean).length;
-  const { levelCost, itersPerLevel, synthUnits, featureUnits, fitUnits, totalUnits } = styleJobWork({ scales, iterations, samples, mode, nNeeded, crops, cropSize, full });
+  const { synthUnits, featureUnits, fitUnits, totalUnits, synthUnitsAt } = styleJobWork({ scales, iterations, samples, mode, nNeeded, crops, cropSize, full });
   const at = (units: number) => Math.min(1, units / totalUnits);
 
   // Which styles need crops: with dataset blending at ratio 0 or 1 only one of them.
@@ -468,16 +481,8 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
       seed: seed + 1000 * s, signal, previewEvery: opts.previewEvery ?? 0,
       onProgress: async (p) => {
         const preview = p.preview && p.iteration < p.iterations ? await encodePng(p.preview) : undefined;
-        // Work done in this image: the iterations of finished levels plus this level's, weighted by level cost.
-        let u = 0;
-        let left = p.iteration;
-        for (const [i, k] of itersPerLevel.entries()) {
-          const n = Math.min(k, left);
-          u += 1.05 * n * levelCost[i];
-          left -= n;
-        }
         await emit({
-          stage: 'synth', fraction: at(unitsBefore + u), sample: s, samples,
+          stage: 'synth', fraction: at(unitsBefore + synthUnitsAt(p.iteration)), sample: s, samples,
           iteration: p.iteration, iterations: p.iterations, loss: p.loss, preview,
         });
       },

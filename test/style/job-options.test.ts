@@ -87,6 +87,11 @@ test('styleJobWork: the progress fractions\' work estimate by hand (level cost �
   assert.equal(w.featureUnits, 16); // 2 styles × 24 crops × (256² / 256²) / 3
   assert.equal(w.fitUnits, 5); // 3 + samples
   assert.ok(Math.abs(w.totalUnits - (16 + 5 + 2 * 52.7625)) < 1e-12, `totalUnits ${w.totalUnits}`);
+  // Progress inside one image: the finished levels' iterations plus the current level's, each at its level's cost.
+  assert.equal(w.synthUnitsAt(0), 0);
+  assert.ok(Math.abs(w.synthUnitsAt(10) - 1.05 * 10 * 0.25) < 1e-12, `after 10 iterations ${w.synthUnitsAt(10)}`);
+  assert.ok(Math.abs(w.synthUnitsAt(43) - 1.05 * (41 * 0.25 + 2 * 1)) < 1e-12, `after 43 iterations ${w.synthUnitsAt(43)}`);
+  assert.equal(w.synthUnitsAt(81), w.synthUnits);
   const mean = styleJobWork({ scales: [1], iterations: 10, samples: 1, mode: 'mean', nNeeded: 1, crops: 12, cropSize: 128, full: { width: 256, height: 128 } });
   assert.deepEqual(mean.itersPerLevel, [10]);
   assert.equal(mean.fitUnits, 0);
