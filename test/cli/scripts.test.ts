@@ -83,3 +83,15 @@ test('every script and command refuses an unknown flag at once, with exit code 2
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+test('mutation-sample --at refuses a name that is not a commit, with exit code 2 and no stack trace', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'gmmgen-at-'));
+  try {
+    const r = run([join(repoRoot, 'scripts/mutation-sample.ts'), '--at', 'no-such-commit-name', '--list'], cwd);
+    assert.equal(r.status, 2, `exit code ${r.status}; stderr: ${r.stderr}`);
+    assert.match(r.stderr, /--at: 'no-such-commit-name' is not a commit of this repository/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
