@@ -151,11 +151,11 @@ export function initGMM(points: Points, k: number, opts: InitOptions = {}): GMM 
       for (let t = 0; t < d * d; t++) A[t] = rng.uniform();
       const base = c * covLen;
       for (let a = 0; a < d; a++) {
-        for (let b = covarianceType === 'full' ? 0 : a; b <= a; b++) {
+        for (let b = layout === 'full' ? 0 : a; b <= a; b++) {
           let v = 0;
           for (let t = 0; t < d; t++) v += A[a * d + t] * A[b * d + t];
           v = s * s * ((0.02 / d) * v + (a === b ? 0.001 : 0)) + (a === b ? reg : 0);
-          if (covarianceType === 'full') {
+          if (layout === 'full') {
             covariances[base + a * d + b] = v;
             covariances[base + b * d + a] = v;
           } else covariances[base + a] = v;
