@@ -8,8 +8,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { projectGMM, projectPoints, slicedWasserstein, slicedWassersteinGrad, randomDirections, wasserstein1D } from '../../../src/gmm/distances/wasserstein.ts';
-import type { GMMParams, Points, Wasserstein1DMethod } from '../../../src/gmm/model/types.ts';
+import { projectGMM, projectPoints, slicedWasserstein, slicedWassersteinGrad, randomDirections, wasserstein1D, type Wasserstein1DMethod } from '../../../src/gmm/distances/wasserstein.ts';
+import type { GMMParams, Points } from '../../../src/gmm/model/types.ts';
 import { Rng } from '../../../src/util/rng.ts';
 
 function problem(n: number, seed: number): { G: GMMParams; X: Points } {
