@@ -14,6 +14,13 @@ test('confusion matrix and per-class accuracy', () => {
   assert.deepEqual(a.perClass, [0.5, 2 / 3, 1]);
   assert.equal(a.overall, 4 / 6);
   assert.throws(() => confusionMatrix([0, 3], [0, 0], 3), /label 1 is 3, outside 0..2/);
+  // Every edge of both checks: the last class is counted, one past it, below 0 and a fraction are refused.
+  assert.deepEqual(confusionMatrix([2, 0], [0, 2], 3), [[0, 0, 1], [0, 0, 0], [1, 0, 0]]);
+  for (const [t, p, msg] of [
+    [-1, 0, 'label 0 is -1'], [0.5, 0, 'label 0 is 0.5'], [3, 0, 'label 0 is 3'],
+    [0, -1, 'prediction 0 is -1'], [0, 1.5, 'prediction 0 is 1.5'], [0, 3, 'prediction 0 is 3'],
+  ] as const) assert.throws(() => confusionMatrix([t], [p], 3), new RegExp(`^Error: confusionMatrix: ${msg.replace('.', '\\.')}, outside 0\\.\\.2$`), `${t}, ${p}`);
+  assert.throws(() => confusionMatrix([0, 1], [0], 3), /^Error: confusionMatrix: 2 labels but 1 predictions$/);
 });
 
 test('component purity: a perfect component has purity 1; a 70/30 one 0.7', () => {

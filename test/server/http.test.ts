@@ -79,3 +79,42 @@ test('intParam (query integers: decimal digits, once, in range) and intField (JS
   assert.deepEqual(outcome(f, { count: 1.5 }), [400, 'invalid body: count must be an integer, got 1.5', ['count']]);
   assert.deepEqual(outcome(f, { count: '3' }), [400, 'invalid body: count must be a number, got "3"', ['count']]);
 });
+
+test('SseStream: opens with the event-stream headers, writes events in the SSE format, and writes nothing once the client has gone', async () => {
+  const { EventEmitter } = await import('node:events');
+  const { SseStream } = await import('../../src/server/http.ts');
+  const writes: string[] = [];
+  const headers: Record<string, string> = {};
+  let ended = 0;
+  const res = {
+    status(code: number) { headers[':status'] = String(code); return res; },
+    setHeader(k: string, v: string) { headers[k] = v; },
+    flushHeaders() {},
+    write(s: string) { writes.push(s); return true; },
+    end() { ended++; },
+  };
+  const req = new EventEmitter();
+  let closed = 0;
+  const sse = new SseStream(req as never, res as never, () => { closed++; });
+  assert.deepEqual([headers[':status'], headers['Content-Type'], headers['Cache-Control']], ['200', 'text/event-stream; charset=utf-8', 'no-cache, no-transform']);
+  sse.send('progress', { fraction: 0.5 });
+  sse.comment('ping');
+  assert.deepEqual(writes, [': stream open\n\n', 'event: progress\ndata: {"fraction":0.5}\n\n', ': ping\n\n']);
+  req.emit('close');
+  assert.equal(closed, 1);
+  assert.equal(sse.isClosed, true);
+  sse.send('progress', { fraction: 1 });
+  sse.comment('ping');
+  sse.end();
+  assert.equal(writes.length, 3, 'nothing written after the client left');
+  assert.equal(ended, 0, 'a closed stream is not ended again');
+  // A stream the server ends itself: end() once, then silence.
+  const writes2: string[] = [];
+  let ended2 = 0;
+  const res2 = { ...res, write(s: string) { writes2.push(s); return true; }, end() { ended2++; } };
+  const s2 = new SseStream(new EventEmitter() as never, res2 as never, () => {});
+  s2.end();
+  s2.end();
+  s2.send('late', {});
+  assert.deepEqual([ended2, writes2.length], [1, 1]);
+});
