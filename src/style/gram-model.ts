@@ -11,7 +11,8 @@
  *   layer (the head), concatenated over the layers, get one multivariate GMM fitted with
  *   fitGMM('sw' | 'sc2' | 'em'); the remaining pcaDim − fitDim coordinates of every layer (the tail) get,
  *   per GMM component, a full-covariance Gaussian from one closed-form M-step with the fitted GMM's
- *   responsibilities (fitPcaTail). The whole model is a GMM over all coordinates whose covariances are
+ *   responsibilities (fitPcaTail), or, with `tail: 'crops'`, the tail coordinates of one crop of the drawn
+ *   component, chosen by its responsibility (fitCropTail). The whole model is a GMM over all coordinates whose covariances are
  *   block-diagonal (the fitter's over the head, the M-step's over the tail). A sample is decoded back to
  *   Grams, so entries (and layers) stay consistent with one another.
  *
@@ -56,6 +57,13 @@ export interface GramModelOptions {
    * pcaDim − fitDim get a Gaussian per GMM component from one EM M-step (fitPcaTail).
    */
   fitDim?: number;
+  /**
+   * PCA models with pcaDim > fitDim: how the tail coordinates are drawn for the GMM component c of the head draw.
+   * 'gaussian' (default): from N(mean_c, Σ_c) of one EM M-step (fitPcaTail). 'crops': the tail coordinates of one
+   * crop j, chosen with probability r_jc / N_c (fitCropTail) — an empirical tail; with pcaDim = n − 1 a sample is
+   * crop j's Gram set with its head coordinates replaced by the GMM's draw.
+   */
+  tail?: 'gaussian' | 'crops';
   /** PCA models: GMM components (default 3). */
   k?: number;
   /** PCA models: fitter iterations (default 200 for SW/SC2, EM's own default for EM). */
@@ -90,7 +98,9 @@ export interface PcaLayer {
  * beyond the h fitted ones of each of the L layers (layer by layer, in order), with Σ_c = F_cᵀ F_c given by its
  * n × T factor F_c (rank ≤ n − 1; sampled as mean_c + F_cᵀ ε, ε ~ N(0, I_n), without forming Σ_c).
  */
-export interface PcaTail {
+export interface PcaGaussianTail {
+  /** Absent in snapshots made before the crops tail existed. */
+  kind?: 'gaussian';
   /** Fitted (head) coordinates per layer. */
   h: number;
   /** Tail coordinates over all layers. */
@@ -102,6 +112,27 @@ export interface PcaTail {
   /** k × n × T factors. */
   factor: Float64Array;
 }
+
+/**
+ * The empirical tail of a PCA model: for the GMM component c of a head draw, crop j is chosen with probability
+ * weights[c · n + j] = r_jc / N_c and its own T tail coordinates (coords row j; layer by layer, as in
+ * PcaGaussianTail) are used.
+ */
+export interface PcaCropTail {
+  kind: 'crops';
+  /** Fitted (head) coordinates per layer. */
+  h: number;
+  /** Tail coordinates over all layers. */
+  T: number;
+  /** Number of crops. */
+  n: number;
+  /** k × n choice probabilities (each row sums to 1). */
+  weights: Float64Array;
+  /** n × T tail coordinates of the crops. */
+  coords: Float64Array;
+}
+
+export type PcaTail = PcaGaussianTail | PcaCropTail;
 
 export interface Part<L> {
   weight: number;
@@ -205,19 +236,13 @@ class PcaModel extends BaseModel<PcaLayer> {
       const { points, components } = this.gmms[pi].sample(1, rng.fork());
       const z = points.data;
       const tail = this.tails[pi];
-      // Tail coordinates of the drawn component, mean_c + F_cᵀ ε (drawn from their own stream, so that models
-      // without a tail sample as before).
+      // Tail coordinates for the drawn component c (drawn from their own stream, so that models without a tail
+      // sample as before): those of a crop chosen by its responsibility, or mean_c + F_cᵀ ε.
       let zt: Float64Array | null = null;
       if (tail && tail.T > 0) {
-        const tr = rng.fork();
         const c = components[0];
-        const T = tail.T;
-        zt = tail.mean.slice(c * T, (c + 1) * T);
-        for (let j = 0; j < tail.n; j++) {
-          const eps = tr.normal();
-          const f = tail.factor.subarray((c * tail.n + j) * T, (c * tail.n + j + 1) * T);
-          for (let t = 0; t < T; t++) zt[t] += eps * f[t];
-        }
+        const tr = rng.fork();
+        zt = tail.kind === 'crops' ? cropTailDraw(tail, c, tr) : gaussianTailDraw(tail, c, tr);
       }
       const h = tail ? tail.h : Infinity;
       let o = 0, ot = 0;
@@ -233,6 +258,24 @@ class PcaModel extends BaseModel<PcaLayer> {
     }
     return out;
   }
+}
+
+/** The tail coordinates of the crop chosen for component c (weights row c), a view into tail.coords. */
+function cropTailDraw(tail: PcaCropTail, c: number, rng: Rng): Float64Array {
+  const j = rng.categorical(tail.weights.subarray(c * tail.n, (c + 1) * tail.n));
+  return tail.coords.subarray(j * tail.T, (j + 1) * tail.T);
+}
+
+/** A draw mean_c + F_cᵀ ε, ε ~ N(0, I_n), of component c's tail Gaussian. */
+function gaussianTailDraw(tail: PcaGaussianTail, c: number, rng: Rng): Float64Array {
+  const T = tail.T;
+  const zt = tail.mean.slice(c * T, (c + 1) * T);
+  for (let j = 0; j < tail.n; j++) {
+    const eps = rng.normal();
+    const f = tail.factor.subarray((c * tail.n + j) * T, (c * tail.n + j + 1) * T);
+    for (let t = 0; t < T; t++) zt[t] += eps * f[t];
+  }
+  return zt;
 }
 
 function fitEntryLayer(v: Float32Array, n: number, c: number, bins: number, t: number): EntryLayer {
@@ -325,6 +368,8 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   if (!(Number.isInteger(p) && p >= 1)) throw new RangeError(`pcaDim must be a positive integer, got ${opts.pcaDim}`);
   const h = Math.min(opts.fitDim ?? 4, p);
   if (!(Number.isInteger(h) && h >= 1)) throw new RangeError(`fitDim must be a positive integer, got ${opts.fitDim}`);
+  const tailKind = opts.tail ?? 'gaussian';
+  if (tailKind !== 'gaussian' && tailKind !== 'crops') throw new RangeError(`tail must be 'gaussian' or 'crops', got ${String(opts.tail)}`);
   const pcs = ds.channels.map((c, l) => pcaLayer(ds.vectors[l], ds.n, c, p));
   const L = pcs.length;
   const d = h * L, T = (p - h) * L;
@@ -345,7 +390,11 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   const maxIter = opts.maxIter ?? (fitter === 'em' ? undefined : 200);
   if (maxIter !== undefined) fitOpts.maxIter = maxIter;
   const { gmm } = fitGMM(fitter, { n: ds.n, d, data }, fitOpts);
-  const tail: PcaTail | null = T > 0 ? { h, ...fitPcaTail(gmm.predictProba({ n: ds.n, d, data }), tailData, ds.n, gmm.k, T) } : null;
+  let tail: PcaTail | null = null;
+  if (T > 0) {
+    const r = gmm.predictProba({ n: ds.n, d, data });
+    tail = tailKind === 'crops' ? { h, ...fitCropTail(r, tailData, ds.n, gmm.k, T) } : { h, ...fitPcaTail(r, tailData, ds.n, gmm.k, T) };
+  }
   return new PcaModel(method, fitter, [...ds.layers], [...ds.channels], [{ weight: 1, layers: pcs.map((x) => x.layer) }], [gmm], [tail]);
 }
 
@@ -373,6 +422,25 @@ export function fitPcaTail(r: Float64Array, x: Float64Array, n: number, k: numbe
     }
   }
   return { T, n, mean, factor };
+}
+
+/**
+ * The empirical tail of a PCA model: given the responsibilities r (n × k, rows summing to 1) of the fitted GMM on
+ * the head coordinates and the crops' T tail coordinates x (n × T), the probability of choosing crop j for a
+ * sample of component c is r_jc / N_c with N_c = Σ_j r_jc (the component's share of crop j, as in the M-step of
+ * Bishop, PRML §9.2.2, Eq. 9.24, whose weighted mean this choice has in expectation); a component with
+ * N_c ≤ 1e-12 chooses uniformly. Returns k × n weights and x itself as the coordinates (not copied).
+ * Throws RangeError when the lengths do not match n × k and n × T.
+ */
+export function fitCropTail(r: Float64Array, x: Float64Array, n: number, k: number, T: number): { kind: 'crops'; T: number; n: number; weights: Float64Array; coords: Float64Array } {
+  if (r.length !== n * k || x.length !== n * T) throw new RangeError(`fitCropTail: expected r of ${n}×${k} and x of ${n}×${T}, got ${r.length} and ${x.length} values`);
+  const weights = new Float64Array(k * n);
+  for (let c = 0; c < k; c++) {
+    let N = 0;
+    for (let j = 0; j < n; j++) N += r[j * k + c];
+    for (let j = 0; j < n; j++) weights[c * n + j] = N > 1e-12 ? r[j * k + c] / N : 1 / n;
+  }
+  return { kind: 'crops', T, n, weights, coords: x };
 }
 
 /**

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  fitGramModel, fitPcaTail, gramModelFromSnapshot, gramModelSnapshot, mixGramSets, type GramModel, type SampledGrams,
+  fitCropTail, fitGramModel, fitPcaTail, gramModelFromSnapshot, gramModelSnapshot, mixGramSets, type GramModel, type SampledGrams,
 } from '../../src/style/gram-model.ts';
 import type { GramDataset } from '../../src/style/dataset.ts';
 import { triLength } from '../../src/style/gram.ts';
@@ -218,4 +218,80 @@ test('mixGramSets of fitted models: samples PSD, between A and B, moving monoton
   const copy = gramModelFromSnapshot(structuredClone(gramModelSnapshot(mix)));
   assert.deepEqual(copy.sample(3, 9), mix.sample(3, 9));
   assert.equal(copy.method, 'pca-em');
+});
+
+test('fitCropTail: choice probabilities r_jc / N_c per component (hand-computed), uniform for an empty component', () => {
+  // r = [[1, 0, 0], [0.5, 0.5, 0], [0, 1, 0]] (n = 3, k = 3): N = (1.5, 1.5, 0); component 0 chooses crops with
+  // (1/1.5, 0.5/1.5, 0) = (2/3, 1/3, 0), component 1 (0, 1/3, 2/3), component 2 (no weight) uniformly.
+  const r = Float64Array.of(1, 0, 0, 0.5, 0.5, 0, 0, 1, 0);
+  const x = Float64Array.of(1, 2, 3, 4, 5, 6);
+  const t = fitCropTail(r, x, 3, 3, 2);
+  assert.equal(t.kind, 'crops');
+  assert.equal(t.T, 2);
+  assert.equal(t.n, 3);
+  const want = [2 / 3, 1 / 3, 0, 0, 1 / 3, 2 / 3, 1 / 3, 1 / 3, 1 / 3];
+  assert.ok(Array.from(t.weights).every((v, i) => Math.abs(v - want[i]) < 1e-15), `weights ${t.weights}`);
+  assert.equal(t.coords, x, 'the crops\' own tail coordinates');
+  assert.throws(() => fitCropTail(r, x, 3, 3, 3), /fitCropTail: expected r of 3×3 and x of 3×3, got 9 and 6 values/);
+});
+
+test("a crops tail: each sample's tail coordinates are one crop's, a crop of the drawn component", () => {
+  // The three-cluster case of the test above (centres 0, 8u, 4u + 5v; the head, fitDim 1, runs along u and the
+  // tail holds v). Each sample's coordinates along the tail's basis rows must equal some crop's tail coordinates
+  // (a Gaussian tail gives other values), and the sample must lie at that crop's cluster centre: a crop chosen
+  // without regard to the drawn component (uniformly) would pair cluster 0's or 1's head with cluster 2's v in
+  // about 2 of 3 samples.
+  const n = 18;
+  const rng = new Rng(8);
+  const channels = [3, 4];
+  const centres: Float64Array[][] = [];
+  const vectors = channels.map((c, l) => {
+    const D = triLength(c);
+    const u = Float64Array.from({ length: D }, (_, e) => Math.cos(e + l));
+    const v = Float64Array.from({ length: D }, (_, e) => Math.sin(2 * e + 1 + l));
+    const unit = (x: Float64Array) => { const s = Math.hypot(...x); return x.map((y) => y / s); };
+    const uu = unit(u);
+    const dot = v.reduce((s, y, e) => s + y * uu[e], 0);
+    const vv = unit(v.map((y, e) => y - dot * uu[e]));
+    const cs = [0, 1, 2].map((k) => uu.map((x, e) => (k === 1 ? 8 * x : k === 2 ? 4 * x + 5 * vv[e] : 0)));
+    centres.push(cs);
+    const out = new Float32Array(n * D);
+    for (let i = 0; i < n; i++) for (let e = 0; e < D; e++) out[i * D + e] = cs[i % 3][e] + 0.05 * rng.normal();
+    return out;
+  });
+  const ds: GramDataset = { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
+  const p = 5, h = 1;
+  const m = fitGramModel(ds, { method: 'pca-em', k: 3, pcaDim: p, fitDim: h, seed: 1, tail: 'crops' });
+  const snap = gramModelSnapshot(m);
+  assert.ok(snap.kind === 'pca');
+  const tail = snap.tails?.[0];
+  assert.ok(tail && tail.kind === 'crops' && tail.T === 2 * (p - h) && tail.n === n);
+  const S = 200;
+  const tri = m.sampleTri(S, 2);
+  let atCentre = 0;
+  for (let s = 0; s < S; s++) {
+    // Tail coordinates of sample s: (row − mean) · b_k / |b_k|² for the basis rows k ≥ h of each layer.
+    const z: number[] = [];
+    snap.parts[0].layers.forEach((L, l) => {
+      const row = tri[l].subarray(s * L.D, (s + 1) * L.D);
+      for (let k = h; k < L.p; k++) {
+        const b = L.basis.subarray(k * L.D, (k + 1) * L.D);
+        let dot = 0, nn = 0;
+        for (let e = 0; e < L.D; e++) { dot += (row[e] - L.mean[e]) * b[e]; nn += b[e] * b[e]; }
+        z.push(nn > 0 ? dot / nn : 0);
+      }
+    });
+    const j = Array.from({ length: n }, (_, jj) => jj).find((jj) => z.every((v, t) => Math.abs(v - tail.coords[jj * tail.T + t]) < 1e-9 * (1 + Math.abs(v))));
+    assert.ok(j !== undefined, `sample ${s}: tail coordinates ${z.map((v) => v.toFixed(4))} are no crop's`);
+    const near = channels.every((c, l) => {
+      const D = triLength(c);
+      const row = tri[l].subarray(s * D, (s + 1) * D);
+      return Math.hypot(...centres[l][j % 3].map((x, e) => row[e] - x)) < 1;
+    });
+    if (near) atCentre++;
+  }
+  assert.ok(atCentre > 0.95 * S, `${atCentre} of ${S} samples at their crop's cluster centre`);
+  // Rebuilt from its snapshot it samples the same; a bad tail kind is named.
+  assert.deepEqual(gramModelFromSnapshot(structuredClone(snap)).sampleTri(3, 4), m.sampleTri(3, 4));
+  assert.throws(() => fitGramModel(ds, { tail: 'median' as never, pcaDim: 3, fitDim: 1 }), /tail must be 'gaussian' or 'crops', got median/);
 });
