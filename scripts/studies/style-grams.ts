@@ -2,7 +2,7 @@
  * Gram-level study of the style Gram models (issue 12, third pass): no synthesis, only the sampled target Grams.
  *
  *   nice -n 10 npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4]
- *       [--tails gaussian,crops] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--out FILE]
+ *       [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--out FILE]
  *
  * For The Starry Night alone (ratio 0), The Scream alone (ratio 1) and blends of the two at each --ratios share of
  * The Scream, by each --blends mode as runStyleJob blends ('data': round(ratio · 24) crops of B, the rest of A, one
@@ -15,7 +15,8 @@
  * - per sampled set (blend): the GMM component it came from, the painting whose crops' mean Gram is nearer, and
  *   its distances to A's and B's mean Grams.
  * Rows per Gram model (pca-sw with each --pca-dims, --fit-dims (≤ the pca dim; the rest a tail per component,
- * drawn as each --tails says: 'gaussian' fitPcaTail, 'crops' fitCropTail), --covs (the SW fit's covariance type)
+ * drawn as each --tails says: 'gaussian' fitPcaTail, 'crops' fitCropTail), --coords (Gram or Cholesky-factor
+ * coordinates), --covs (the SW fit's covariance type)
  * and --ks value, with --max-iter SW steps; fixed-basis with --fixed-basis). fitSeconds is the model's fit wall
  * time in this process (a timing only when nothing else runs), sampleSeconds the time of drawing and projecting the n sets.
  */
@@ -26,7 +27,7 @@ import { repoRoot, sharedPath } from '../../src/util/paths.ts';
 
 const cli = parseCli({
   name: 'style-grams',
-  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--tails gaussian,crops] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--out FILE] [--force]',
+  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--out FILE] [--force]',
   description: 'Diversity and painting of origin of sampled target Gram sets (no synthesis).',
   flags: {
     size: { type: 'int', min: 32, max: 1024, default: 256, help: 'crop side (the output size of a job)' },
@@ -34,6 +35,7 @@ const cli = parseCli({
     'pca-dims': { type: 'list', of: 'int', min: 1, max: 64, default: [4, 8, 16, 23], help: 'PCA components per layer to compare' },
     'fit-dims': { type: 'list', of: 'int', min: 1, max: 64, help: 'components per layer fitted by SW, the rest a tail (default: each pca dim itself, no tail)' },
     tails: { type: 'list', choices: ['gaussian', 'crops'], default: ['gaussian'], help: "how tail coordinates are drawn (GramModelOptions.tail)" },
+    coords: { type: 'list', choices: ['gram', 'cholesky'], default: ['gram'], help: 'coordinates of the PCA models (GramModelOptions.coordinates)' },
     covs: { type: 'list', choices: ['full', 'diag'], default: ['full'], help: 'covariance types of the SW fit to compare' },
     'max-iter': { type: 'int', min: 1, max: 3000, help: 'SW steps (default: the library default, 200)' },
     ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0.8], help: 'blends: shares of The Scream' },
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
     dMeanAtoMeanB: relDist(mA, mB),
   };
   log(JSON.stringify(reference));
-  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number };
+  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky' };
   const cases: { name: string; data: GramDataset; blend?: string; ratio: number }[] = [
     ...(args.cases.includes('A') ? [{ name: 'A', data: ds[0], ratio: 0 }] : []),
     ...(args.cases.includes('B') ? [{ name: 'B', data: ds[1], ratio: 1 }] : []),
@@ -100,11 +102,11 @@ async function main(): Promise<void> {
   ];
   const variants: Variant[] = [
     ...args['pca-dims'].flatMap((p) => (args['fit-dims'] ?? [p]).filter((h) => h <= p).flatMap((h) => args.ks.flatMap((k) => args.covs.flatMap((cov) =>
-      (h < p ? args.tails : ['gaussian']).map((tail) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'] })))))),
+      args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).map((tail) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky' }))))))),
     ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
   ];
   const fit = (c: (typeof cases)[number], v: Variant) => {
-    const o = { method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k, tail: v.tail, covarianceType: v.covarianceType, maxIter: v.maxIter };
+    const o = { method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k, tail: v.tail, covarianceType: v.covarianceType, maxIter: v.maxIter, coordinates: v.coordinates };
     if (!c.blend || c.blend === 'data') return fitGramModel(c.data, o);
     const both = [fitGramModel(ds[0], o), fitGramModel(ds[1], { ...o, seed: 1 })];
     return (c.blend === 'grams' ? mixGramSets : mixGramModels)(both, [1 - c.ratio, c.ratio]);
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
       const row = {
         case: c.name, blend: c.blend ?? null, ratio: c.ratio, ...v, n: args.n, fitSeconds, sampleSeconds,
         diversity: meanPairwise(sets), diversityBeforePSD: meanPairwise(rawSets), cropDiversity: meanPairwise(cropSets),
+        perLayer: { diversity: perLayer(sets), beforePSD: perLayer(rawSets), crops: perLayer(cropSets), psdClipped: cnnLayers.map((l) => mean(sampled.map((x) => x.psdClipped[l]))) },
         meanDA: mean(dA), meanDB: mean(dB), shareSideA: side.filter((s) => s === 'A').length / side.length,
         cropShareSideA: cropSide.filter((s) => s === 'A').length / cropSide.length,
         psdClipped: mean(sampled.map((s) => mean(s.psdClipped))),
@@ -158,6 +161,10 @@ function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: n
     if (tail) rng.fork();
   }
   return out;
+}
+/** meanPairwise of each layer alone (Gram sets as lists of layers). */
+function perLayer(sets: ArrayLike<number>[][]): number[] {
+  return sets[0].map((_, l) => meanPairwise(sets.map((g) => [g[l]])));
 }
 function summariseComponents(comp: number[], side: string[]): Record<string, { n: number; sideA: number }> {
   const r: Record<string, { n: number; sideA: number }> = {};

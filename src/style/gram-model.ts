@@ -16,8 +16,11 @@
  *   block-diagonal (the fitter's over the head, the M-step's over the tail). A sample is decoded back to
  *   Grams, so entries (and layers) stay consistent with one another.
  *
+ *   With `coordinates: 'cholesky'` the PCA (and everything after it) works on each crop's upper Cholesky factor R
+ *   (G = RᵀR, gram.ts factorTriOfGram) instead of its Gram, and a sample decodes to RᵀR.
+ *
  * Sampled upper triangles are mirrored into symmetric matrices and projected onto the PSD cone
- * (negative eigenvalues set to 0).
+ * (negative eigenvalues set to 0); Cholesky-coordinate samples are PSD already and are not projected.
  *
  * Blending by mixture weights: `mixGramModels([A, B], [1 - w, w])` is the mixture of the fitted models.
  * For the per-entry model the mixture is taken entry by entry (each entry's 1-D GMM is the weighted
@@ -33,7 +36,7 @@ import { Rng } from '../util/rng.ts';
 import { GMM, availableFitMethods, fitGMM, symEigen, type FitMethod, type GMMParams } from '../gmm/index.ts';
 import { fitFixedBasis1D } from '../gmm/fit/fixed-basis.ts';
 import type { GramDataset } from './dataset.ts';
-import { symmetricPSD, triLength, triToGram } from './gram.ts';
+import { factorTriOfGram, gramTriOfFactor, symmetricPSD, triLength, triToGram } from './gram.ts';
 
 import { GRAM_METHODS, type GramMethod } from './defaults.ts';
 export { GRAM_METHODS, type GramMethod };
@@ -64,6 +67,13 @@ export interface GramModelOptions {
    * crop j's Gram set with its head coordinates replaced by the GMM's draw.
    */
   tail?: 'gaussian' | 'crops';
+  /**
+   * PCA models: the coordinates the PCA and the GMM work in. 'gram' (default): the Grams' isometric upper
+   * triangles; sampled Grams are projected onto the PSD cone. 'cholesky': each crop's Gram G is replaced by its
+   * upper Cholesky factor R (G = RᵀR, factorTriOfGram; semidefinite: zero pivots give zero rows), and a sample's
+   * decoded R gives RᵀR — PSD by construction, no projection.
+   */
+  coordinates?: 'gram' | 'cholesky';
   /** PCA models: GMM components (default 3). */
   k?: number;
   /** PCA models: fitter iterations (default 200 for SW/SC2, EM's own default for EM). */
@@ -91,6 +101,11 @@ export interface PcaLayer {
   mean: Float64Array;
   /** p × D orthonormal basis rows, pre-multiplied by the layer's scale. */
   basis: Float64Array;
+  /**
+   * true: mean and basis are in Cholesky coordinates (factorTriOfGram: the Gram's upper factor R, G = RᵀR), so a
+   * decoded sample is PSD by construction; absent/false: in Gram coordinates (isometric upper triangles).
+   */
+  factor?: boolean;
 }
 
 /**
@@ -163,6 +178,10 @@ abstract class BaseModel<L> implements GramModel {
   abstract readonly fitter: FitMethod | 'fixed-basis-1d';
   constructor(readonly layers: string[], readonly channels: number[], readonly parts: Part<L>[]) {}
   abstract sampleTri(n: number, seed: number | Rng): Float64Array[];
+  /** Whether every sample's layer l is PSD by construction (then sample() does not project it). */
+  protected psdByConstruction(_l: number): boolean {
+    return false;
+  }
   sample(n: number, seed: number | Rng): SampledGrams[] {
     const tri = this.sampleTri(n, seed);
     const out: SampledGrams[] = [];
@@ -172,6 +191,11 @@ abstract class BaseModel<L> implements GramModel {
       this.channels.forEach((c, l) => {
         const D = triLength(c);
         const g = triToGram(tri[l], c, s * D);
+        if (this.psdByConstruction(l)) {
+          grams.push(Float32Array.from(g));
+          psdClipped.push(0);
+          return;
+        }
         let tr = 0;
         for (let i = 0; i < c; i++) tr += g[i * c + i];
         const { gram, clipped } = symmetricPSD(g, c);
@@ -254,9 +278,13 @@ class PcaModel extends BaseModel<PcaLayer> {
           const b = L.basis.subarray(k * L.D, (k + 1) * L.D);
           for (let e = 0; e < L.D; e++) row[e] += zk * b[e];
         }
+        if (L.factor) row.set(gramTriOfFactor(row, L.c));
       });
     }
     return out;
+  }
+  protected override psdByConstruction(l: number): boolean {
+    return this.parts.every((p) => p.layers[l].factor === true);
   }
 }
 
@@ -311,7 +339,7 @@ function fitEntryLayer(v: Float32Array, n: number, c: number, bins: number, t: n
 }
 
 /** PCA of n rows of width D through the n × n Gram matrix; keeps p components. */
-function pcaLayer(v: Float32Array, n: number, c: number, p: number): { layer: PcaLayer; coords: Float64Array } {
+function pcaLayer(v: ArrayLike<number>, n: number, c: number, p: number): { layer: PcaLayer; coords: Float64Array } {
   const D = triLength(c);
   const mean = new Float64Array(D);
   for (let j = 0; j < n; j++) for (let e = 0; e < D; e++) mean[e] += v[j * D + e];
@@ -370,7 +398,17 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   if (!(Number.isInteger(h) && h >= 1)) throw new RangeError(`fitDim must be a positive integer, got ${opts.fitDim}`);
   const tailKind = opts.tail ?? 'gaussian';
   if (tailKind !== 'gaussian' && tailKind !== 'crops') throw new RangeError(`tail must be 'gaussian' or 'crops', got ${String(opts.tail)}`);
-  const pcs = ds.channels.map((c, l) => pcaLayer(ds.vectors[l], ds.n, c, p));
+  const coordinates = opts.coordinates ?? 'gram';
+  if (coordinates !== 'gram' && coordinates !== 'cholesky') throw new RangeError(`coordinates must be 'gram' or 'cholesky', got ${String(opts.coordinates)}`);
+  const pcs = ds.channels.map((c, l) => {
+    if (coordinates === 'gram') return pcaLayer(ds.vectors[l], ds.n, c, p);
+    const D = triLength(c);
+    const R = new Float64Array(ds.n * D);
+    for (let j = 0; j < ds.n; j++) R.set(factorTriOfGram(ds.vectors[l], c, j * D), j * D);
+    const pc = pcaLayer(R, ds.n, c, p);
+    pc.layer.factor = true;
+    return pc;
+  });
   const L = pcs.length;
   const d = h * L, T = (p - h) * L;
   const data = new Float64Array(ds.n * d);

@@ -263,9 +263,9 @@ test("a crops tail: each sample's tail coordinates are one crop's, a crop of the
   const p = 5, h = 1;
   const m = fitGramModel(ds, { method: 'pca-em', k: 3, pcaDim: p, fitDim: h, seed: 1, tail: 'crops' });
   const snap = gramModelSnapshot(m);
-  assert.ok(snap.kind === 'pca');
+  assert.ok(snap.kind === 'pca', 'a PCA model');
   const tail = snap.tails?.[0];
-  assert.ok(tail && tail.kind === 'crops' && tail.T === 2 * (p - h) && tail.n === n);
+  assert.ok(tail && tail.kind === 'crops' && tail.T === 2 * (p - h) && tail.n === n, 'a crops tail of 2 × (p − h) coordinates over n crops');
   const S = 200;
   const tri = m.sampleTri(S, 2);
   let atCentre = 0;
@@ -294,4 +294,72 @@ test("a crops tail: each sample's tail coordinates are one crop's, a crop of the
   // Rebuilt from its snapshot it samples the same; a bad tail kind is named.
   assert.deepEqual(gramModelFromSnapshot(structuredClone(snap)).sampleTri(3, 4), m.sampleTri(3, 4));
   assert.throws(() => fitGramModel(ds, { tail: 'median' as never, pcaDim: 3, fitDim: 1 }), /tail must be 'gaussian' or 'crops', got median/);
+});
+
+/** n crops' Grams FᵀF / positions of two layers (c = 6 and 8) from `positions` < c ReLU'd feature rows: rank-deficient. */
+function rankDeficient(n: number, positions: number, seed: number): GramDataset {
+  const rng = new Rng(seed);
+  const channels = [6, 8];
+  const vectors = channels.map((c) => {
+    const D = triLength(c);
+    const v = new Float32Array(n * D);
+    for (let j = 0; j < n; j++) {
+      const F = Float64Array.from({ length: positions * c }, (_, i) => Math.max(0, rng.normal() + 0.3 * ((i % c) - c / 2) / c + (j % 2)));
+      let o = j * D;
+      for (let a = 0; a < c; a++) {
+        for (let b = a; b < c; b++) {
+          let g = 0;
+          for (let k = 0; k < positions; k++) g += F[k * c + a] * F[k * c + b];
+          v[o++] = (a === b ? 1 : Math.SQRT2) * g / positions;
+        }
+      }
+    }
+    return v;
+  });
+  return { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
+}
+
+test("Cholesky coordinates: samples are PSD without a projection (Gram coordinates clip), and the crops tail keeps the crops' mean Gram", () => {
+  const n = 12;
+  const ds = rankDeficient(n, 3, 21);
+  const opts = { method: 'pca-em' as const, k: 1, pcaDim: n - 1, fitDim: 2, seed: 1, tail: 'crops' as const };
+  const inGram = fitGramModel(ds, opts).sample(40, 3);
+  const clippedGram = inGram.filter((x) => x.psdClipped.some((v) => v > 1e-6)).length;
+  assert.ok(clippedGram > 10, `Gram coordinates: ${clippedGram} of 40 samples lose trace to the projection (the case must be one that clips)`);
+  const m = fitGramModel(ds, { ...opts, coordinates: 'cholesky' });
+  const S = 4000;
+  const sets = m.sample(S, 3);
+  const tri = m.sampleTri(3, 3);
+  ds.channels.forEach((c, l) => {
+    const D = triLength(c);
+    let worst = Infinity;
+    for (const x of sets.slice(0, 40)) {
+      assert.equal(x.psdClipped[l], 0, 'nothing projected');
+      const ev = symEigen(Float64Array.from(x.grams[l]), c).values;
+      let tr = 0;
+      for (let i = 0; i < c; i++) tr += x.grams[l][i * c + i];
+      worst = Math.min(worst, Math.min(...ev) / tr);
+    }
+    assert.ok(worst > -1e-7, `layer ${l}: smallest eigenvalue / trace ${worst}`);
+    // sample() is sampleTri's Grams as they are (same seed, same draws).
+    for (let s = 0; s < 3; s++) {
+      const g = sets[s].grams[l];
+      let e = 0, err = 0;
+      for (let i = 0; i < c; i++) for (let j = i; j < c; j++) err = Math.max(err, Math.abs((i === j ? 1 : Math.SQRT2) * g[i * c + j] - tri[l][s * D + e++]));
+      assert.ok(err < 1e-4 * (1 + Math.abs(g[0])), `layer ${l}, sample ${s}: sample() and sampleTri differ by ${err}`);
+    }
+    // With every principal direction kept and the tail of a crop, the head's Gaussian has the crops' mean and
+    // covariance (k = 1, EM), so E[RᵀR] is the crops' mean Gram: the mean of the samples must be near it.
+    const mean = new Float64Array(D), crops = new Float64Array(D);
+    for (const x of sets) {
+      let e = 0;
+      for (let i = 0; i < c; i++) for (let j = i; j < c; j++) mean[e++] += ((i === j ? 1 : Math.SQRT2) * x.grams[l][i * c + j]) / S;
+    }
+    for (let j = 0; j < n; j++) for (let e = 0; e < D; e++) crops[e] += ds.vectors[l][j * D + e] / n;
+    const d = relDist([mean], [crops]);
+    assert.ok(d < 0.03, `layer ${l}: the samples' mean Gram is ${d.toFixed(4)} (relative) from the crops'`);
+  });
+  // Rebuilt from its snapshot it samples the same; a bad coordinates name is named.
+  assert.deepEqual(gramModelFromSnapshot(structuredClone(gramModelSnapshot(m))).sample(2, 5), m.sample(2, 5));
+  assert.throws(() => fitGramModel(ds, { coordinates: 'log' as never }), /coordinates must be 'gram' or 'cholesky', got log/);
 });
