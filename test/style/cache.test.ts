@@ -56,7 +56,25 @@ test('a model rebuilt from its snapshot samples exactly as the fitted one (every
     assert.equal(copy.fitter, m.fitter);
     assert.deepEqual(copy.sample(3, 9), m.sample(3, 9), method);
   }
-  assert.throws(() => gramModelFromSnapshot({ kind: 'pca' } as never), /malformed snapshot/);
+  // Every malformed snapshot is refused, one defect at a time from a valid one (a reader that returns nothing
+  // for an unknown kind would hand the worker an undefined model).
+  const good = gramModelSnapshot(fitGramModel(ds, { method: 'pca-sw', seed: 2, k: 2, pcaDim: 3, maxIter: 20 })) as Extract<ReturnType<typeof gramModelSnapshot>, { kind: 'pca' }>;
+  const goodFb = gramModelSnapshot(fitGramModel(ds, { method: 'fixed-basis', bins: 8 }));
+  const bad: [string, unknown][] = [
+    ['null', null],
+    ['no kind', { ...good, kind: undefined }],
+    ['unknown kind', { ...good, kind: 'pca2' }],
+    ['unknown kind, entrywise parts', { ...goodFb, kind: 'entrywise2' }],
+    ['pca without fields', { kind: 'pca' }],
+    ['layers and channels differ in length', { ...good, channels: [...good.channels, 4] }],
+    ['no parts', { ...good, parts: [] }],
+    ['gmms not one per part', { ...good, gmms: [] }],
+    ['tails not one per part', { ...good, tails: [null, null] }],
+    ['mix without models', { kind: 'gram-set-mix', models: [], weights: [] }],
+    ['mix with fewer weights than models', { kind: 'gram-set-mix', models: [good, good], weights: [1] }],
+  ];
+  for (const [what, s] of bad) assert.throws(() => gramModelFromSnapshot(s as never), /^RangeError: gramModelFromSnapshot: malformed snapshot$/, what);
+  assert.equal(gramModelFromSnapshot(good).method, 'pca-sw');
   assert.throws(() => gramModelSnapshot({} as never), /not a model made by fitGramModel/);
 });
 
