@@ -55,7 +55,7 @@ const { getExtractor } = await import('../../src/style/job.ts');
 const { loadImage } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean, blendDatasets, PIXEL_LAYER } = await import('../../src/style/dataset.ts');
 const { fitGramModel, mixGramModels, mixGramSets } = await import('../../src/style/gram-model.ts');
-const { gramToTri, triLength } = await import('../../src/style/gram.ts');
+const { gramToTri, triLength, factorTriOfGram, gramTriOfFactor } = await import('../../src/style/gram.ts');
 const { STYLE_DEFAULTS } = await import('../../src/style/defaults.ts');
 const { relDist, meanPairwise } = await import('../../src/style/metrics.ts');
 type GramDataset = Awaited<ReturnType<typeof gramDataset>>;
@@ -63,6 +63,11 @@ type GramDataset = Awaited<ReturnType<typeof gramDataset>>;
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
+/** Layer l's rows of a dataset. */
+function rows1(ds: GramDataset, l: number): Float32Array[] {
+  const D = triLength(ds.channels[l]);
+  return Array.from({ length: ds.n }, (_, r) => ds.vectors[l].subarray(r * D, (r + 1) * D));
+}
 /** The rows of a dataset as Gram sets (CNN layers only). */
 function rows(ds: GramDataset): Float32Array[][] {
   const ls = ds.layers.map((l, i) => (l === PIXEL_LAYER ? -1 : i)).filter((i) => i >= 0);
@@ -92,6 +97,9 @@ async function main(): Promise<void> {
     cropDiversityA: meanPairwise(rows(ds[0])), heldOutCropDiversityA: meanPairwise(rows(held[0])),
     cropDiversityB: meanPairwise(rows(ds[1])), heldOutCropDiversityB: meanPairwise(rows(held[1])),
     dMeanAtoMeanB: relDist(mA, mB),
+    // Cholesky coordinates: the largest relative error ‖RᵀR − G‖ / ‖G‖ of a crop's Gram after factorTriOfGram and
+    // back (per layer, over A's crops), i.e. what the semidefinite factorisation of float32 Grams loses.
+    choleskyRoundTripA: args.coords.includes('cholesky') ? ds[0].channels.map((c, l) => Math.max(...rows1(ds[0], l).map((g) => relDist([gramTriOfFactor(factorTriOfGram(g, c), c)], [g])))) : null,
   };
   log(JSON.stringify(reference));
   type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky' };
