@@ -112,6 +112,13 @@ test('Cholesky coordinates: hand-computed factors, zero pivots, any factor decod
   assert.ok(...close(factorTriOfGram(gramToTri([1, 0, 1, 0, 0, 0, 1, 0, 1], 3, new Float64Array(6)), 3), [1, 0, 1, 0, 0, 0]));
   // A zero first pivot, then G' = [[4, 2], [2, 2]]: R rows 0, (2, 1), (1): RᵀR = [[0, 0, 0], [0, 4, 2], [0, 2, 2]].
   assert.ok(...close(factorTriOfGram(gramToTri([0, 0, 0, 0, 4, 2, 0, 2, 2], 3, new Float64Array(6)), 3), [0, 0, 0, 2, 1, 1]));
+  // Rounding that breaks |S_kj| ≤ √(S_kk S_jj): G = [[1, 1, 0], [1, 1 + 1e-10, 1e-4], [0, 1e-4, 1]] (slightly
+  // indefinite). With tol 0 the second pivot is 1e-10, R_23 = 1e-4 / 1e-5 = 10 is clamped to √S_33 = 1 and the
+  // third pivot is 0: RᵀR = [[1, 1, 0], [1, 1 + 1e-10, 1e-5], [0, 1e-5, 1]], within 1e-4 of G (unclamped, the third
+  // pivot 1 − 100 is dropped and RᵀR_33 = 100).
+  const bent = gramToTri([1, 1, 0, 1, 1 + 1e-10, 1e-4, 0, 1e-4, 1], 3, new Float64Array(6));
+  const back = gramTriOfFactor(factorTriOfGram(bent, 3, 0, 0), 3);
+  assert.ok(Array.from(back).every((v, i) => Math.abs(v - bent[i]) < 2e-4), `clamped round trip ${Array.from(back).join(', ')}`);
   // From an offset; too short a vector is named.
   assert.ok(...close(factorTriOfGram([9, 9, 4, 2 * S, 5], 2, 2), [2, 1, 2]));
   assert.throws(() => factorTriOfGram([1, 2], 2), /a 2 × 2 Gram needs 3 values from offset 0, got 2/);
