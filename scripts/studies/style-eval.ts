@@ -101,7 +101,7 @@ const { getExtractor, runStyleJob } = await import('../../src/style/job.ts');
 const { loadImage, imageTensor } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean } = await import('../../src/style/dataset.ts');
 const { gramMatrices, gramToTri, triLength } = await import('../../src/style/gram.ts');
-const { colourStats, colourStatsGap, hfEnergy, mixColourStats, relDist, pairDist, meanPairwise } = await import('../../src/style/metrics.ts');
+const { colourStats, colourStatsGap, hfEnergy, mixColourStats, relDist, pairDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
 
 const A = sharedPath('assets', 'styles', 'starry_night.jpg');
 const B = sharedPath('assets', 'styles', 'the_scream.jpg');
@@ -179,13 +179,14 @@ async function reference(name: string, size: number): Promise<{ hf: { y: number;
 
 /**
  * Reference statistics of painting i (0: A, 1: B) at an output size: the mean Gram (tri vectors per CNN layer) of
- * 24 random crops of the size's side (as the job crops them) and the diversity among those crops.
+ * 24 random crops of the size's side (as the job crops them) and the diversity among those crops (with its jackknife se).
  */
-async function cropReference(ex: FeatureExtractor, i: number, size: number): Promise<{ mean: Float64Array[]; diversity: number }> {
+async function cropReference(ex: FeatureExtractor, i: number, size: number): Promise<{ mean: Float64Array[]; diversity: number; diversitySE: number }> {
   const img = await loadImage([A, B][i], { maxSide: 2 * size, enlarge: true });
   const ds = await gramDataset(ex, img, { crops: STYLE_DEFAULTS.crops, cropSize: size, seed: SEED * 7919 + 101 * (i + 1), pixelMoments: false });
   const rowsOf = Array.from({ length: ds.n }, (_, r) => ds.channels.map((c, l) => ds.vectors[l].subarray(r * triLength(c), (r + 1) * triLength(c))));
-  return { mean: datasetMean(ds), diversity: meanPairwise(rowsOf) };
+  const jk = meanPairwiseJackknife(rowsOf);
+  return { mean: datasetMean(ds), diversity: jk.value, diversitySE: jk.se };
 }
 
 async function quality(): Promise<Record<string, unknown>> {
@@ -264,7 +265,7 @@ async function blend(): Promise<Record<string, unknown>> {
         method, blend: BLEND ?? STYLE_DEFAULTS.blend, ratio, samples: images.length, dA, dB, meanDA: mean(dA), meanDB: mean(dB), closerToB: dA.filter((a, i) => dB[i] < a).length / dA.length,
         // Colour gaps of each output to the two paintings' colours mixed by the ratio (as the quality study's).
         colourGap: images.map((im) => colourStatsGap(colourStats(im), mixColourStats([colA, colB], [1 - ratio, ratio]))),
-        diversity: meanPairwise(grams), wallSeconds: rec.wallSeconds, secondsPerImage: rec.wallSeconds / images.length, secondsPerIteration: rec.secondsPerIteration,
+        diversity: meanPairwise(grams), diversityJackknifeSE: meanPairwiseJackknife(grams).se, wallSeconds: rec.wallSeconds, secondsPerImage: rec.wallSeconds / images.length, secondsPerIteration: rec.secondsPerIteration,
         timings: rec.timings, loadavg: rec.loadavg,
       };
       rows.push(row);
@@ -274,7 +275,7 @@ async function blend(): Promise<Record<string, unknown>> {
     sheets[file] = await sheet(grid, file);
     log(`${file}: ${sheets[file]} bytes`);
   }
-  return { reference: { cropDiversityA: refs[0].diversity, cropDiversityB: refs[1].diversity, dMeanAtoMeanB: relDist(mA, mB) }, rows, sheets };
+  return { reference: { cropDiversityA: refs[0].diversity, cropDiversityASE: refs[0].diversitySE, cropDiversityB: refs[1].diversity, cropDiversityBSE: refs[1].diversitySE, dMeanAtoMeanB: relDist(mA, mB) }, rows, sheets };
 }
 
 async function main(): Promise<void> {
