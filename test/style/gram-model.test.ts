@@ -1,8 +1,9 @@
 /**
- * The PCA models' diagonal tail (fitPcaTail: one closed-form M-step per component, hand-computed; a model with a
- * tail samples the data's variance in every kept component) and the Gram-set blend (mixGramSets: each sample the
- * weighted average of one set per model, hand-computed with fixed models; PSD; moves monotonically from A to B;
- * rebuilt from its snapshot it samples the same).
+ * The PCA models' tail (fitPcaTail: one closed-form M-step per component, hand-computed; a model with a tail
+ * samples the data's variance in every kept component; fitCropTail: a crop of the drawn component), the Gram-set
+ * blend (mixGramSets: each sample the weighted average of one set per model, hand-computed with fixed models; PSD;
+ * moves monotonically from A to B; rebuilt from its snapshot it samples the same) and Cholesky coordinates (PSD
+ * samples without a projection). Gram coordinates unless a test says otherwise: most synthetic rows are not Grams.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,7 +59,7 @@ test('a sampled tail keeps the correlations between layers (covariance of 20 000
     return v;
   });
   const ds: GramDataset = { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
-  const m = fitGramModel(ds, { method: 'pca-em', k: 1, pcaDim: n - 1, fitDim: 1 });
+  const m = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: n - 1, fitDim: 1 });
   const S = 20000;
   const tri = m.sampleTri(S, 5);
   const D0 = triLength(3), D1 = triLength(4);
@@ -107,8 +108,8 @@ test('a PCA model with a tail samples the variance of every kept component; with
   // EM with k = 1 fits the head's sample mean and covariance (+ 1e-3 regularisation); with pcaDim = n − 1 every
   // direction of variance is kept, so the sampled total variance must match the data's (to sampling error).
   const S = 4000;
-  const withTail = fitGramModel(ds, { method: 'pca-em', k: 1, pcaDim: n - 1, fitDim: 2 });
-  const headOnly = fitGramModel(ds, { method: 'pca-em', k: 1, pcaDim: 2, fitDim: 2 });
+  const withTail = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: n - 1, fitDim: 2 });
+  const headOnly = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: 2, fitDim: 2 });
   const snap = gramModelSnapshot(withTail);
   assert.ok(snap.kind === 'pca' && snap.tails?.[0]?.T === 2 * (n - 1 - 2), 'tail of (11 − 2) coordinates per layer');
   assert.ok(gramModelSnapshot(headOnly).kind === 'pca' && (gramModelSnapshot(headOnly) as { tails: unknown[] }).tails[0] === null);
@@ -121,7 +122,7 @@ test('a PCA model with a tail samples the variance of every kept component; with
     assert.ok(head < 0.95 * full, `layer ${l}: two components alone keep ${head.toFixed(3)} of ${full.toFixed(3)}`);
   });
   // fitDim = pcaDim: no tail, and the same model as before the tail existed (head-only sampling unchanged).
-  const noTail = fitGramModel(ds, { method: 'pca-em', k: 2, pcaDim: 3, fitDim: 3 });
+  const noTail = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 2, pcaDim: 3, fitDim: 3 });
   assert.equal((gramModelSnapshot(noTail) as { tails: unknown[] }).tails[0], null);
   assert.throws(() => fitGramModel(ds, { fitDim: 0 }), /fitDim must be a positive integer, got 0/);
 });
@@ -133,6 +134,28 @@ test("tail means follow the component: samples of a three-cluster dataset sit at
   // tail mean, every sample lies near one centre; a pooled tail mean would put cluster 2's samples 10/3 from theirs
   // in v and the others 5/3 (the centres are ≥ 6.4 apart).
   const n = 18;
+  const { ds, centres, channels } = threeClusters(n);
+  const m = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 3, pcaDim: 6, fitDim: 1, seed: 1 });
+  const S = 300;
+  const tri = m.sampleTri(S, 2);
+  channels.forEach((c, l) => {
+    const D = triLength(c);
+    let near = 0;
+    for (let s = 0; s < S; s++) {
+      const row = tri[l].subarray(s * D, (s + 1) * D);
+      const d = Math.min(...centres[l].map((ct) => Math.hypot(...ct.map((x, e) => row[e] - x))));
+      if (d < 1) near++;
+    }
+    assert.ok(near > 0.95 * S, `layer ${l}: ${near} of ${S} samples within 1 of a centre`);
+  });
+});
+
+/**
+ * n rows (row i in cluster i % 3) of two layers (3 and 4 channels) around the centres 0, 8u and 4u + 5v (u, v
+ * orthonormal per layer), noise sd 0.05: the first principal component runs along u and separates the clusters
+ * (−4, 4, 0); v, which tells cluster 2 from the others, comes second.
+ */
+function threeClusters(n: number): { ds: GramDataset; centres: Float64Array[][]; channels: number[] } {
   const rng = new Rng(8);
   const channels = [3, 4];
   const centres: Float64Array[][] = [];
@@ -150,21 +173,8 @@ test("tail means follow the component: samples of a three-cluster dataset sit at
     for (let i = 0; i < n; i++) for (let e = 0; e < D; e++) out[i * D + e] = cs[i % 3][e] + 0.05 * rng.normal();
     return out;
   });
-  const ds: GramDataset = { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
-  const m = fitGramModel(ds, { method: 'pca-em', k: 3, pcaDim: 6, fitDim: 1, seed: 1 });
-  const S = 300;
-  const tri = m.sampleTri(S, 2);
-  channels.forEach((c, l) => {
-    const D = triLength(c);
-    let near = 0;
-    for (let s = 0; s < S; s++) {
-      const row = tri[l].subarray(s * D, (s + 1) * D);
-      const d = Math.min(...centres[l].map((ct) => Math.hypot(...ct.map((x, e) => row[e] - x))));
-      if (d < 1) near++;
-    }
-    assert.ok(near > 0.95 * S, `layer ${l}: ${near} of ${S} samples within 1 of a centre`);
-  });
-});
+  return { ds: { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) }, centres, channels };
+}
 
 /** A model that always samples the given Gram set (for hand-computed mixing). */
 function fixedModel(grams: number[][], clipped: number[]): GramModel {
@@ -191,8 +201,8 @@ test('mixGramSets of fitted models: samples PSD, between A and B, moving monoton
   const dA = dataset(10, 5), dB = dataset(10, 6);
   // B far from A: shift every row.
   dB.vectors.forEach((v) => { for (let i = 0; i < v.length; i++) v[i] += 10; });
-  const mA = fitGramModel(dA, { method: 'pca-em', k: 2, pcaDim: 6, seed: 1 });
-  const mB = fitGramModel(dB, { method: 'pca-em', k: 2, pcaDim: 6, seed: 2 });
+  const mA = fitGramModel(dA, { method: 'pca-em', coordinates: 'gram', k: 2, pcaDim: 6, seed: 1 });
+  const mB = fitGramModel(dB, { method: 'pca-em', coordinates: 'gram', k: 2, pcaDim: 6, seed: 2 });
   const meanOf = (sets: SampledGrams[], l: number) => {
     const m = new Float64Array(sets[0].grams[l].length);
     for (const s of sets) s.grams[l].forEach((x, e) => (m[e] += x / sets.length));
@@ -242,26 +252,9 @@ test("a crops tail: each sample's tail coordinates are one crop's, a crop of the
   // without regard to the drawn component (uniformly) would pair cluster 0's or 1's head with cluster 2's v in
   // about 2 of 3 samples.
   const n = 18;
-  const rng = new Rng(8);
-  const channels = [3, 4];
-  const centres: Float64Array[][] = [];
-  const vectors = channels.map((c, l) => {
-    const D = triLength(c);
-    const u = Float64Array.from({ length: D }, (_, e) => Math.cos(e + l));
-    const v = Float64Array.from({ length: D }, (_, e) => Math.sin(2 * e + 1 + l));
-    const unit = (x: Float64Array) => { const s = Math.hypot(...x); return x.map((y) => y / s); };
-    const uu = unit(u);
-    const dot = v.reduce((s, y, e) => s + y * uu[e], 0);
-    const vv = unit(v.map((y, e) => y - dot * uu[e]));
-    const cs = [0, 1, 2].map((k) => uu.map((x, e) => (k === 1 ? 8 * x : k === 2 ? 4 * x + 5 * vv[e] : 0)));
-    centres.push(cs);
-    const out = new Float32Array(n * D);
-    for (let i = 0; i < n; i++) for (let e = 0; e < D; e++) out[i * D + e] = cs[i % 3][e] + 0.05 * rng.normal();
-    return out;
-  });
-  const ds: GramDataset = { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
+  const { ds, centres, channels } = threeClusters(n);
   const p = 5, h = 1;
-  const m = fitGramModel(ds, { method: 'pca-em', k: 3, pcaDim: p, fitDim: h, seed: 1, tail: 'crops' });
+  const m = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 3, pcaDim: p, fitDim: h, seed: 1, tail: 'crops' });
   const snap = gramModelSnapshot(m);
   assert.ok(snap.kind === 'pca', 'a PCA model');
   const tail = snap.tails?.[0];
@@ -322,7 +315,7 @@ function rankDeficient(n: number, positions: number, seed: number): GramDataset 
 test("Cholesky coordinates: samples are PSD without a projection (Gram coordinates clip), and the crops tail keeps the crops' mean Gram", () => {
   const n = 12;
   const ds = rankDeficient(n, 3, 21);
-  const opts = { method: 'pca-em' as const, k: 1, pcaDim: n - 1, fitDim: 2, seed: 1, tail: 'crops' as const };
+  const opts = { method: 'pca-em' as const, k: 1, pcaDim: n - 1, fitDim: 2, seed: 1, tail: 'crops' as const, coordinates: 'gram' as const };
   const inGram = fitGramModel(ds, opts).sample(40, 3);
   const clippedGram = inGram.filter((x) => x.psdClipped.some((v) => v > 1e-6)).length;
   assert.ok(clippedGram > 10, `Gram coordinates: ${clippedGram} of 40 samples lose trace to the projection (the case must be one that clips)`);
