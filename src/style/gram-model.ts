@@ -13,8 +13,8 @@
  *   fitGMM('sw' | 'sc2' | 'em'); the remaining pcaDim − fitDim coordinates of every layer (the tail) get,
  *   per GMM component, a full-covariance Gaussian from one closed-form M-step with the fitted GMM's
  *   responsibilities (fitPcaTail), or, with `tail: 'crops'`, the tail coordinates of one crop of the drawn
- *   component, chosen by its responsibility (fitCropTail). The whole model is a GMM over all coordinates whose covariances are
- *   block-diagonal (the fitter's over the head, the M-step's over the tail). A sample is decoded back to
+ *   component, chosen by its responsibility (fitCropTail). With the Gaussian tail the whole model is a GMM over all
+ *   coordinates whose covariances are block-diagonal (the fitter's over the head, the M-step's over the tail). A sample is decoded back to
  *   Grams, so entries (and layers) stay consistent with one another.
  *
  *   With `coordinates: 'cholesky'` the PCA (and everything after it) works on each crop's upper Cholesky factor R
@@ -71,8 +71,8 @@ export interface GramModelOptions {
    */
   tail?: 'gaussian' | 'crops';
   /**
-   * PCA models: the coordinates the PCA and the GMM work in. 'gram' (default): the Grams' isometric upper
-   * triangles; sampled Grams are projected onto the PSD cone. 'cholesky': each crop's Gram G is replaced by its
+   * PCA models: the coordinates the PCA and the GMM work in. 'gram': the Grams' isometric upper triangles;
+   * sampled Grams are projected onto the PSD cone. 'cholesky': each crop's Gram G is replaced by its
    * upper Cholesky factor R (G = RᵀR, factorTriOfGram; semidefinite: zero pivots give zero rows), and a sample's
    * decoded R gives RᵀR — PSD by construction, no projection. Default 'cholesky' (the projection of Gram-coordinate
    * samples took back the diversity a tail added; docs/RESULTS.md, issue 12, fifth pass).
