@@ -6,7 +6,7 @@
  *   gets its own 1-D fixed-basis GMM (Algorithm 2 of the paper, src/gmm/fit/fixed-basis.ts: `bins`
  *   evenly spaced components over the entry's range, common sd t·r, only the weights learned).
  *   Entries are sampled independently, so a blended sample mixes A-like and B-like entries.
- * - 'pca-sw' / 'pca-sc2' / 'pca-em': each layer's vectors (by default each crop's Cholesky factor, see
+ * - 'pca-sw' / 'pca-sc2' / 'pca-em': each layer's vectors (or each crop's Cholesky factor, see
  *   `coordinates` below) are reduced by PCA to `pcaDim`
  *   coordinates (scaled so every layer's total variance is 1). The first `fitDim` coordinates of every
  *   layer (the head), concatenated over the layers, get one multivariate GMM fitted with
@@ -51,10 +51,11 @@ export interface GramModelOptions {
   /** fixed-basis: component sd in units of the grid spacing (default 2). */
   t?: number;
   /**
-   * PCA models: principal components kept per layer (default 23, at most n − 1: with the default 24 crops every
-   * direction in which the crops differ). Only the first fitDim are fitted by the GMM fitter; the rest are the
-   * tail. With 4 components the sampled Grams were less diverse than the crops (0.098 vs 0.109 at 256 px); with
-   * 23 and Cholesky coordinates 0.110 (docs/RESULTS.md, issue 12, fifth pass).
+   * PCA models: principal components kept per layer (default 4, at most n − 1; 23 = every direction in which the
+   * default 24 crops differ). Only the first fitDim are fitted by the GMM fitter; the rest are the tail. With 4
+   * components The Starry Night's sampled Grams were less diverse than its crops (0.098 vs 0.109 at 256 px); with
+   * 23 and Cholesky coordinates 0.110 — but The Scream's synthesised samples lost diversity (docs/RESULTS.md,
+   * issue 12, fifth pass), so the default stays 4 in Gram coordinates.
    */
   pcaDim?: number;
   /**
@@ -74,8 +75,9 @@ export interface GramModelOptions {
    * PCA models: the coordinates the PCA and the GMM work in. 'gram': the Grams' isometric upper triangles;
    * sampled Grams are projected onto the PSD cone. 'cholesky': each crop's Gram G is replaced by its
    * upper Cholesky factor R (G = RᵀR, factorTriOfGram; semidefinite: zero pivots give zero rows), and a sample's
-   * decoded R gives RᵀR — PSD by construction, no projection. Default 'cholesky' (the projection of Gram-coordinate
-   * samples took back the diversity a tail added; docs/RESULTS.md, issue 12, fifth pass).
+   * decoded R gives RᵀR — PSD by construction, no projection. Default 'gram' (with 'cholesky' and 23 components
+   * The Starry Night's samples reached its crops' diversity, The Scream's fell to 0.63× its crops'; docs/RESULTS.md,
+   * issue 12, fifth pass).
    */
   coordinates?: 'gram' | 'cholesky';
   /** PCA models: GMM components (default 3). */
@@ -396,13 +398,13 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
     const layers = ds.channels.map((c, l) => fitEntryLayer(ds.vectors[l], ds.n, c, bins, t));
     return new EntrywiseModel([...ds.layers], [...ds.channels], [{ weight: 1, layers }]);
   }
-  const p = Math.min(opts.pcaDim ?? 23, ds.n - 1);
+  const p = Math.min(opts.pcaDim ?? 4, ds.n - 1);
   if (!(Number.isInteger(p) && p >= 1)) throw new RangeError(`pcaDim must be a positive integer, got ${opts.pcaDim}`);
   const h = Math.min(opts.fitDim ?? 4, p);
   if (!(Number.isInteger(h) && h >= 1)) throw new RangeError(`fitDim must be a positive integer, got ${opts.fitDim}`);
   const tailKind = opts.tail ?? 'gaussian';
   if (tailKind !== 'gaussian' && tailKind !== 'crops') throw new RangeError(`tail must be 'gaussian' or 'crops', got ${String(opts.tail)}`);
-  const coordinates = opts.coordinates ?? 'cholesky';
+  const coordinates = opts.coordinates ?? 'gram';
   if (coordinates !== 'gram' && coordinates !== 'cholesky') throw new RangeError(`coordinates must be 'gram' or 'cholesky', got ${String(opts.coordinates)}`);
   const pcs = ds.channels.map((c, l) => {
     if (coordinates === 'gram') return pcaLayer(ds.vectors[l], ds.n, c, p);
