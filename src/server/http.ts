@@ -46,7 +46,7 @@ function issuePhrase(iss: RawIssue, where: string): string {
       const bound = Number(big ? (iss as { maximum: number | bigint }).maximum : (iss as { minimum: number | bigint }).minimum);
       const incl = (iss as { inclusive?: boolean }).inclusive !== false;
       if (iss.origin === 'string') return with_(big ? `at most ${bound} characters long` : bound === 1 ? 'non-empty' : `at least ${bound} characters long`);
-      if (iss.origin === 'array' || iss.origin === 'set') return with_(big ? `a list of at most ${bound} items` : `a list of at least ${bound} item${bound === 1 ? '' : 's'}`);
+      if (iss.origin === 'array' || iss.origin === 'set') return with_(`a list of at ${big ? 'most' : 'least'} ${bound} item${bound === 1 ? '' : 's'}`);
       return with_(big ? (incl ? `≤ ${bound}` : `< ${bound}`) : incl ? `≥ ${bound}` : `> ${bound}`);
     }
     case 'invalid_value':

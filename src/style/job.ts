@@ -383,7 +383,9 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
 
   // Which styles need crops: with dataset blending at ratio 0 or 1 only one of them.
   const extractorId = { name: extractor.name, dir: opts.modelDir ?? null, style: extractor.styleLayers, smoothing: opts.smoothing ?? null };
-  const datasetKeys = styleImgs.map((img, i) => styleCacheKey('dataset', { image: imageDigest(img), extractorId, crops, cropSize, seed: modelSeed * 7919 + 101 * (i + 1), source: i, colour }));
+  // Crop positions of style i: one seed per painting, derived from the model seed (the cache key names it).
+  const cropSeed = (i: number) => modelSeed * 7919 + 101 * (i + 1);
+  const datasetKeys = styleImgs.map((img, i) => styleCacheKey('dataset', { image: imageDigest(img), extractorId, crops, cropSize, seed: cropSeed(i), source: i, colour }));
   const datasets: (GramDataset | null)[] = [];
   let done = 0;
   for (const [i, img] of styleImgs.entries()) {
@@ -400,7 +402,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
       continue;
     }
     const ds = await gramDataset(extractor, img, {
-      crops, cropSize, seed: modelSeed * 7919 + 101 * (i + 1), sourceIndex: i, signal, pixelMoments: colour,
+      crops, cropSize, seed: cropSeed(i), sourceIndex: i, signal, pixelMoments: colour,
       onCrops: (d, n) => void emit({ stage: 'features', fraction: at(featureUnits * ((done + d / n) / nNeeded)), message: `Gram matrices of style ${i === 0 ? 'A' : 'B'}: ${d}/${n} crops` }),
     });
     cache?.put(datasetKeys[i], { kind: 'dataset', value: ds });

@@ -48,5 +48,10 @@ test('sqrtmPSD squares back; gaussianStats is unbiased', () => {
   const st = gaussianStats({ n: 3, d: 1, data: [1, 2, 6] });
   assert.equal(st.mean[0], 3);
   assert.equal(st.cov[0], 7); // ((−2)² + (−1)² + 3²) / 2
-  assert.throws(() => gaussianStats({ n: 1, d: 1, data: [1] }), /at least 2 points/);
+  // The edge: two points are enough (unbiased: divided by n − 1 = 1), one is not.
+  const two = gaussianStats({ n: 2, d: 2, data: [1, 2, 3, 6] });
+  assert.deepEqual(Array.from(two.mean), [2, 4]);
+  assert.deepEqual(Array.from(two.cov), [2, 4, 4, 8]);
+  assert.throws(() => gaussianStats({ n: 1, d: 1, data: [1] }), /^Error: gaussianStats: need at least 2 points, got n = 1$/);
+  assert.throws(() => gaussianStats({ n: 2.5, d: 1, data: [1, 2] }), /^Error: gaussianStats: need at least 2 points, got n = 2.5$/);
 });

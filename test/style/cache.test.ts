@@ -7,7 +7,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/backend/index.ts';
-import { runStyleJob } from '../../src/style/job.ts';
+import { runStyleJob, type StyleJobProgress } from '../../src/style/job.ts';
 import { StyleMemoryCache, typedBytes } from '../../src/style/cache.ts';
 import { fitGramModel, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, type GramMethod } from '../../src/style/gram-model.ts';
 import type { GramDataset } from '../../src/style/dataset.ts';
@@ -100,14 +100,24 @@ test('the memory cache drops the least recently used entries beyond its byte bud
 test('runStyleJob with a cache: another seed reuses datasets and model, another ratio only the datasets', async () => {
   const cache = new StyleMemoryCache();
   const base = { ...small, styles: [A, B], ratio: 0.5, method: 'pca-em' as GramMethod, k: 2, pcaDim: 2 };
-  const first = await runStyleJob({ ...base, seed: 1 }, { cache });
+  const firstSeen: StyleJobProgress[] = [];
+  const first = await runStyleJob({ ...base, seed: 1 }, { cache, onProgress: (p) => void firstSeen.push(p) });
   assert.deepEqual(first.cacheHits, { datasets: 0, model: false });
   assert.equal(cache.stats.entries, 3, 'two datasets and one model stored');
-  const messages: string[] = [];
-  const again = await runStyleJob({ ...base, seed: 1 }, { cache, onProgress: (p) => void (p.message && messages.push(p.message)) });
+  const seen: StyleJobProgress[] = [];
+  const again = await runStyleJob({ ...base, seed: 1 }, { cache, onProgress: (p) => void seen.push(p) });
   assert.deepEqual(again.cacheHits, { datasets: 2, model: true });
   assert.ok(again.images[0].equals(first.images[0]), 'the cached model gives the same image');
-  assert.ok(messages.some((m) => /kept from an earlier job/.test(m)), messages.join('; '));
+  // Progress with cache hits: one event per painting kept, at half and at the whole of the features' share —
+  // exactly where the first job's features stage ended — and never going back.
+  const kept = seen.filter((p) => p.stage === 'features' && /kept from an earlier job/.test(p.message ?? ''));
+  assert.deepEqual(kept.map((p) => p.message), ['Gram matrices of style A: kept from an earlier job', 'Gram matrices of style B: kept from an earlier job']);
+  const featuresEnd = firstSeen.filter((p) => p.stage === 'features').at(-1)!.fraction;
+  assert.ok(featuresEnd > 0 && featuresEnd < 1);
+  assert.ok(Math.abs(kept[1].fraction - featuresEnd) < 1e-12, `${kept[1].fraction} vs ${featuresEnd}`);
+  assert.ok(Math.abs(kept[0].fraction - featuresEnd / 2) < 1e-12, `${kept[0].fraction} vs ${featuresEnd / 2}`);
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i].fraction >= seen[i - 1].fraction - 1e-12, `progress went back at ${i} (${seen[i - 1].stage} → ${seen[i].stage})`);
+  assert.equal(seen.at(-1)!.fraction, 1);
   const seed2 = await runStyleJob({ ...base, seed: 2 }, { cache });
   assert.deepEqual(seed2.cacheHits, { datasets: 2, model: true });
   assert.ok(!seed2.images[0].equals(first.images[0]), 'another seed, another image');

@@ -149,3 +149,22 @@ test('plot defaults as values: 640 × 400 figures, line width 1.5, points of rad
   assert.deepEqual([meta2.width, meta2.height], [1280, 800]);
   await assert.rejects(svgToPng(svg, 0), /scale must be > 0, got 0/);
 });
+
+test('scatterSpec with equalAspect: both axes centred on the data (4 % padding), at the same data units per pixel', () => {
+  // Data off the origin on both axes: x in [10, 14], y in [-3, -2]; 640 × 400 frame, no title, no x label.
+  const spec = scatterSpec({ series: [{ name: 'data', points: [[10, -3], [14, -2], [12, -2.5]] }], equalAspect: true }) as any;
+  const enc = spec.layer[0].encoding;
+  const xr = enc.x.scale.domain as [number, number], yr = enc.y.scale.domain as [number, number];
+  const ex = [10 - 0.16, 14 + 0.16], ey = [-3 - 0.04, -2 + 0.04]; // extents with 4 % padding
+  const pw = 640 - 70, ph = 400 - 12 - 30;
+  const upp = Math.max((ex[1] - ex[0]) / pw, (ey[1] - ey[0]) / ph);
+  const want = (c: number, px: number) => [c - (upp * px) / 2, c + (upp * px) / 2];
+  const near = (a: number[], b: number[], what: string) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-9, `${what}: ${a} vs ${b}`));
+  near(xr, want(12, pw), 'x range');
+  near(yr, want(-2.5, ph), 'y range');
+  assert.ok(Math.abs((xr[1] - xr[0]) / pw - (yr[1] - yr[0]) / ph) < 1e-12, 'same units per pixel');
+  // Given ranges win over equalAspect.
+  const fixed = scatterSpec({ series: [{ name: 'one', points: [[0, 0]] }], equalAspect: true, xRange: [0, 1], yRange: [5, 6] }) as any;
+  assert.deepEqual([fixed.layer[0].encoding.x.scale.domain, fixed.layer[0].encoding.y.scale.domain], [[0, 1], [5, 6]]);
+});
+

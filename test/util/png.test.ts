@@ -107,6 +107,12 @@ test('writePng: atomic write, folder creation, refuses non-PNG data', async () =
     assert.deepEqual(readFileSync(p), png);
     assert.deepEqual(readdirSync(join(dir, 'sub')), ['a.png']); // no temp file left behind
     assert.throws(() => writePng(join(dir, 'b.png'), Buffer.from('not a png')), /not a PNG/);
+    // The check is the 8-byte signature, at its edge: 7 of its bytes are refused, exactly the 8 pass it.
+    const sig = png.subarray(0, 8);
+    assert.throws(() => writePng(join(dir, 'c.png'), sig.subarray(0, 7)), /^Error: writePng\(.*c\.png\): the buffer is not a PNG \(bad signature\)$/);
+    writePng(join(dir, 'd.png'), sig);
+    assert.deepEqual(readFileSync(join(dir, 'd.png')), sig);
+    assert.ok(!readdirSync(dir).includes('c.png'), 'nothing written for a refused buffer');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
