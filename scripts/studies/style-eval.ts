@@ -8,6 +8,7 @@
  *   nice -n 10 npm run study:style -- --study quality [--sizes 192,256] [--samples 2] [--cases blend-20-80,...]
  *   nice -n 10 npm run study:style -- --study blend [--size 256] [--samples 4] [--methods pca-sw,pca-sc2,fixed-basis]
  *       [--ratios 0,0.1,0.2,0.5,0.8,1] [--palette λ] [--blend data|weights|grams] [--sheet-suffix S]
+ *   (both: [--pca-dim P] [--fit-dim H] [--tail gaussian|crops] [--coords gram|cholesky] — the PCA models' options)
  *
  * Paintings (from ../shared/assets/styles): A = The Starry Night, B = The Scream; content = The Shipwreck.
  *
@@ -50,6 +51,10 @@ const cli = parseCli({
     seed: { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1 },
     cases: { type: 'list', choices: ['texture-A', 'texture-B', 'content-A', 'blend-20-80'], default: ['texture-A', 'texture-B', 'content-A', 'blend-20-80'], help: 'quality: the cases to run' },
     blend: { type: 'choice', choices: STYLE_BLENDS, help: `how the two styles are blended (default: the library's, ${STYLE_DEFAULTS.blend})` },
+    'pca-dim': { type: 'int', min: 1, max: 64, help: "PCA models: components per layer (default: the library's)" },
+    'fit-dim': { type: 'int', min: 1, max: 64, help: "PCA models: components per layer fitted by the GMM fitter (default: the library's)" },
+    tail: { type: 'choice', choices: ['gaussian', 'crops'], help: "PCA models with a tail: how it is drawn (default: the library's)" },
+    coords: { type: 'choice', choices: ['gram', 'cholesky'], help: "PCA models: Gram or Cholesky-factor coordinates (default: the library's)" },
     'sheet-suffix': { type: 'string', meta: 'S', help: 'blend: contact sheets named contact-<method>S.png' },
     palette: { type: 'number', min: 0, max: 1, help: "blend: share of each sample's own colours in its palette (default: the library's, the painting's colours)" },
     work: { type: 'string', meta: 'DIR', help: 'checkpoints (default artifacts/style-eval/<study>)' },
@@ -70,6 +75,14 @@ const SUFFIX = args['sheet-suffix'] ?? '';
 /** Job options and checkpoint-key part of an explicit --blend (none: the library's default, keys as before). */
 const blendOpt = BLEND !== undefined ? { blend: BLEND } : {};
 const blendKey = BLEND !== undefined ? `-blend${BLEND}` : '';
+/** Gram-model options given explicitly, and their checkpoint-key part (none: the library's defaults, keys as before). */
+const modelOpt: Partial<StyleJobOptions> = {
+  ...(args['pca-dim'] !== undefined ? { pcaDim: args['pca-dim'] } : {}),
+  ...(args['fit-dim'] !== undefined ? { fitDim: args['fit-dim'] } : {}),
+  ...(args.tail !== undefined ? { tail: args.tail as 'gaussian' | 'crops' } : {}),
+  ...(args.coords !== undefined ? { coordinates: args.coords as 'gram' | 'cholesky' } : {}),
+};
+const modelKey = Object.entries(modelOpt).map(([k, v]) => `-${k}${v}`).join('');
 const SEED = args.seed;
 const METHODS = args.methods as GramMethod[];
 const RATIOS = args.ratios;
@@ -88,7 +101,7 @@ const { getExtractor, runStyleJob } = await import('../../src/style/job.ts');
 const { loadImage, imageTensor } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean } = await import('../../src/style/dataset.ts');
 const { gramMatrices, gramToTri, triLength } = await import('../../src/style/gram.ts');
-const { colourStats, colourStatsGap, hfEnergy, mixColourStats, relDist, pairDist, meanPairwise } = await import('../../src/style/metrics.ts');
+const { colourStats, colourStatsGap, hfEnergy, mixColourStats, relDist, pairDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
 
 const A = sharedPath('assets', 'styles', 'starry_night.jpg');
 const B = sharedPath('assets', 'styles', 'the_scream.jpg');
@@ -166,13 +179,14 @@ async function reference(name: string, size: number): Promise<{ hf: { y: number;
 
 /**
  * Reference statistics of painting i (0: A, 1: B) at an output size: the mean Gram (tri vectors per CNN layer) of
- * 24 random crops of the size's side (as the job crops them) and the diversity among those crops.
+ * 24 random crops of the size's side (as the job crops them) and the diversity among those crops (with its jackknife se).
  */
-async function cropReference(ex: FeatureExtractor, i: number, size: number): Promise<{ mean: Float64Array[]; diversity: number }> {
+async function cropReference(ex: FeatureExtractor, i: number, size: number): Promise<{ mean: Float64Array[]; diversity: number; diversitySE: number }> {
   const img = await loadImage([A, B][i], { maxSide: 2 * size, enlarge: true });
   const ds = await gramDataset(ex, img, { crops: STYLE_DEFAULTS.crops, cropSize: size, seed: SEED * 7919 + 101 * (i + 1), pixelMoments: false });
   const rowsOf = Array.from({ length: ds.n }, (_, r) => ds.channels.map((c, l) => ds.vectors[l].subarray(r * triLength(c), (r + 1) * triLength(c))));
-  return { mean: datasetMean(ds), diversity: meanPairwise(rowsOf) };
+  const jk = meanPairwiseJackknife(rowsOf);
+  return { mean: datasetMean(ds), diversity: jk.value, diversitySE: jk.se };
 }
 
 async function quality(): Promise<Record<string, unknown>> {
@@ -191,8 +205,8 @@ async function quality(): Promise<Record<string, unknown>> {
       { name: 'blend-20-80', opts: { styles: [A, B], ratio: 0.8, ...blendOpt }, ref: blendRef },
     ].filter((c) => (args.cases as string[]).includes(c.name));
     for (const c of cases) {
-      const key = `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}`;
-      const { rec, images } = await job(key, { ...c.opts, size, samples: SAMPLES, seed: SEED, ...(ITERS ? { iterations: ITERS } : {}) });
+      const key = `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}${modelKey}`;
+      const { rec, images } = await job(key, { ...c.opts, size, samples: SAMPLES, seed: SEED, ...modelOpt, ...(ITERS ? { iterations: ITERS } : {}) });
       const per = images.map((im) => {
         const h = hfEnergy(im);
         const gap = colourStatsGap(colourStats(im), c.ref.colour);
@@ -242,8 +256,8 @@ async function blend(): Promise<Record<string, unknown>> {
     const grid: RgbImage[][] = [];
     for (const ratio of RATIOS) {
       // Ratios 0 and 1 are one painting's model whatever the blend: one checkpoint for every blend.
-      const key = `${method}-r${ratio}${PALETTE !== undefined ? `-palette${PALETTE}` : ''}${ratio > 0 && ratio < 1 ? blendKey : ''}`;
-      const { rec, images } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...blendOpt, ...(ITERS ? { iterations: ITERS } : {}), ...(PALETTE !== undefined ? { palette: PALETTE } : {}) });
+      const key = `${method}-r${ratio}${PALETTE !== undefined ? `-palette${PALETTE}` : ''}${ratio > 0 && ratio < 1 ? blendKey : ''}${method === 'fixed-basis' ? '' : modelKey}`;
+      const { rec, images } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...blendOpt, ...(method === 'fixed-basis' ? {} : modelOpt), ...(ITERS ? { iterations: ITERS } : {}), ...(PALETTE !== undefined ? { palette: PALETTE } : {}) });
       grid.push(images);
       const grams = images.map((im) => imageGrams(ex, im));
       const dA = grams.map((g) => relDist(g, mA)), dB = grams.map((g) => relDist(g, mB));
@@ -251,7 +265,7 @@ async function blend(): Promise<Record<string, unknown>> {
         method, blend: BLEND ?? STYLE_DEFAULTS.blend, ratio, samples: images.length, dA, dB, meanDA: mean(dA), meanDB: mean(dB), closerToB: dA.filter((a, i) => dB[i] < a).length / dA.length,
         // Colour gaps of each output to the two paintings' colours mixed by the ratio (as the quality study's).
         colourGap: images.map((im) => colourStatsGap(colourStats(im), mixColourStats([colA, colB], [1 - ratio, ratio]))),
-        diversity: meanPairwise(grams), wallSeconds: rec.wallSeconds, secondsPerImage: rec.wallSeconds / images.length, secondsPerIteration: rec.secondsPerIteration,
+        diversity: meanPairwise(grams), diversityJackknifeSE: meanPairwiseJackknife(grams).se, wallSeconds: rec.wallSeconds, secondsPerImage: rec.wallSeconds / images.length, secondsPerIteration: rec.secondsPerIteration,
         timings: rec.timings, loadavg: rec.loadavg,
       };
       rows.push(row);
@@ -261,7 +275,7 @@ async function blend(): Promise<Record<string, unknown>> {
     sheets[file] = await sheet(grid, file);
     log(`${file}: ${sheets[file]} bytes`);
   }
-  return { reference: { cropDiversityA: refs[0].diversity, cropDiversityB: refs[1].diversity, dMeanAtoMeanB: relDist(mA, mB) }, rows, sheets };
+  return { reference: { cropDiversityA: refs[0].diversity, cropDiversityASE: refs[0].diversitySE, cropDiversityB: refs[1].diversity, cropDiversityBSE: refs[1].diversitySE, dMeanAtoMeanB: relDist(mA, mB) }, rows, sheets };
 }
 
 async function main(): Promise<void> {

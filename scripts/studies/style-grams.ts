@@ -2,7 +2,7 @@
  * Gram-level study of the style Gram models (issue 12, third pass): no synthesis, only the sampled target Grams.
  *
  *   nice -n 10 npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4]
- *       [--ratios 0.8] [--blends data,grams] [--out FILE]
+ *       [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--out FILE]
  *
  * For The Starry Night alone (ratio 0), The Scream alone (ratio 1) and blends of the two at each --ratios share of
  * The Scream, by each --blends mode as runStyleJob blends ('data': round(ratio · 24) crops of B, the rest of A, one
@@ -14,8 +14,11 @@
  *   24 other crops (another seed: a held-out reference);
  * - per sampled set (blend): the GMM component it came from, the painting whose crops' mean Gram is nearer, and
  *   its distances to A's and B's mean Grams.
- * Rows per Gram model (pca-sw with each --pca-dims, --fit-dims (≤ the pca dim; the rest a diagonal tail per
- * component) and --ks value; fixed-basis with --fixed-basis).
+ * Rows per Gram model (pca-sw with each --pca-dims, --fit-dims (≤ the pca dim; the rest a tail per component,
+ * drawn as each --tails says: 'gaussian' fitPcaTail, 'crops' fitCropTail), --coords (Gram or Cholesky-factor
+ * coordinates), --covs (the SW fit's covariance type)
+ * and --ks value, with --max-iter SW steps; fixed-basis with --fixed-basis). fitSeconds is the model's fit wall
+ * time in this process (a timing only when nothing else runs), sampleSeconds the time of drawing and projecting the n sets.
  */
 import { resolve } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
@@ -24,13 +27,17 @@ import { repoRoot, sharedPath } from '../../src/util/paths.ts';
 
 const cli = parseCli({
   name: 'style-grams',
-  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--ratios 0.8] [--blends data,grams] [--out FILE] [--force]',
+  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--out FILE] [--force]',
   description: 'Diversity and painting of origin of sampled target Gram sets (no synthesis).',
   flags: {
     size: { type: 'int', min: 32, max: 1024, default: 256, help: 'crop side (the output size of a job)' },
     n: { type: 'int', min: 4, max: 1000, default: 40, help: 'sampled Gram sets per model' },
     'pca-dims': { type: 'list', of: 'int', min: 1, max: 64, default: [4, 8, 16, 23], help: 'PCA components per layer to compare' },
-    'fit-dims': { type: 'list', of: 'int', min: 1, max: 64, help: 'components per layer fitted by SW, the rest a diagonal tail (default: each pca dim itself, no tail)' },
+    'fit-dims': { type: 'list', of: 'int', min: 1, max: 64, help: 'components per layer fitted by SW, the rest a tail (default: each pca dim itself, no tail)' },
+    tails: { type: 'list', choices: ['gaussian', 'crops'], default: ['gaussian'], help: "how tail coordinates are drawn (GramModelOptions.tail)" },
+    coords: { type: 'list', choices: ['gram', 'cholesky'], default: ['gram'], help: 'coordinates of the PCA models (GramModelOptions.coordinates)' },
+    covs: { type: 'list', choices: ['full', 'diag'], default: ['full'], help: 'covariance types of the SW fit to compare' },
+    'max-iter': { type: 'int', min: 1, max: 3000, help: 'SW steps (default: the library default, 200)' },
     ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0.8], help: 'blends: shares of The Scream' },
     blends: { type: 'list', choices: ['data', 'weights', 'grams'], default: ['data'], help: 'blends: how the two styles are blended (as runStyleJob)' },
     cases: { type: 'list', choices: ['A', 'B', 'blend'], default: ['A', 'B', 'blend'], help: 'The Starry Night alone, The Scream alone, the blends' },
@@ -48,7 +55,7 @@ const { getExtractor } = await import('../../src/style/job.ts');
 const { loadImage } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean, blendDatasets, PIXEL_LAYER } = await import('../../src/style/dataset.ts');
 const { fitGramModel, mixGramModels, mixGramSets } = await import('../../src/style/gram-model.ts');
-const { gramToTri, triLength } = await import('../../src/style/gram.ts');
+const { gramToTri, triLength, factorTriOfGram, gramTriOfFactor } = await import('../../src/style/gram.ts');
 const { STYLE_DEFAULTS } = await import('../../src/style/defaults.ts');
 const { relDist, meanPairwise } = await import('../../src/style/metrics.ts');
 type GramDataset = Awaited<ReturnType<typeof gramDataset>>;
@@ -56,6 +63,11 @@ type GramDataset = Awaited<ReturnType<typeof gramDataset>>;
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
+/** Layer l's rows of a dataset. */
+function rows1(ds: GramDataset, l: number): Float32Array[] {
+  const D = triLength(ds.channels[l]);
+  return Array.from({ length: ds.n }, (_, r) => ds.vectors[l].subarray(r * D, (r + 1) * D));
+}
 /** The rows of a dataset as Gram sets (CNN layers only). */
 function rows(ds: GramDataset): Float32Array[][] {
   const ls = ds.layers.map((l, i) => (l === PIXEL_LAYER ? -1 : i)).filter((i) => i >= 0);
@@ -85,20 +97,24 @@ async function main(): Promise<void> {
     cropDiversityA: meanPairwise(rows(ds[0])), heldOutCropDiversityA: meanPairwise(rows(held[0])),
     cropDiversityB: meanPairwise(rows(ds[1])), heldOutCropDiversityB: meanPairwise(rows(held[1])),
     dMeanAtoMeanB: relDist(mA, mB),
+    // Cholesky coordinates: the largest relative error ‖RᵀR − G‖ / ‖G‖ of a crop's Gram after factorTriOfGram and
+    // back (per layer, over A's crops), i.e. what the semidefinite factorisation of float32 Grams loses.
+    choleskyRoundTripA: args.coords.includes('cholesky') ? ds[0].channels.map((c, l) => Math.max(...rows1(ds[0], l).map((g) => relDist([gramTriOfFactor(factorTriOfGram(g, c), c)], [g])))) : null,
   };
   log(JSON.stringify(reference));
-  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number };
+  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky' };
   const cases: { name: string; data: GramDataset; blend?: string; ratio: number }[] = [
     ...(args.cases.includes('A') ? [{ name: 'A', data: ds[0], ratio: 0 }] : []),
     ...(args.cases.includes('B') ? [{ name: 'B', data: ds[1], ratio: 1 }] : []),
     ...(!args.cases.includes('blend') ? [] : args.ratios).flatMap((r) => args.blends.map((b) => ({ name: `blend-${Math.round(100 * (1 - r))}-${Math.round(100 * r)}`, data: blendDatasets(ds[0], ds[1], r, crops), blend: b, ratio: r }))),
   ];
   const variants: Variant[] = [
-    ...args['pca-dims'].flatMap((p) => (args['fit-dims'] ?? [p]).filter((h) => h <= p).flatMap((h) => args.ks.map((k) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k })))),
+    ...args['pca-dims'].flatMap((p) => (args['fit-dims'] ?? [p]).filter((h) => h <= p).flatMap((h) => args.ks.flatMap((k) => args.covs.flatMap((cov) =>
+      args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).map((tail) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky' }))))))),
     ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
   ];
   const fit = (c: (typeof cases)[number], v: Variant) => {
-    const o = { method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k };
+    const o = { method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k, tail: v.tail, covarianceType: v.covarianceType, maxIter: v.maxIter, coordinates: v.coordinates };
     if (!c.blend || c.blend === 'data') return fitGramModel(c.data, o);
     const both = [fitGramModel(ds[0], o), fitGramModel(ds[1], { ...o, seed: 1 })];
     return (c.blend === 'grams' ? mixGramSets : mixGramModels)(both, [1 - c.ratio, c.ratio]);
@@ -111,7 +127,9 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const model = fit(c, v);
       const fitSeconds = (performance.now() - t0) / 1000;
+      const t1 = performance.now();
       const sampled = model.sample(args.n, 12345 + 1);
+      const sampleSeconds = (performance.now() - t1) / 1000;
       // The same draws before the PSD projection (sample() projects sampleTri's vectors with the same seed).
       const raw = model.sampleTri(args.n, 12345 + 1);
       const cnnLayers = model.layers.map((l, i) => (l === PIXEL_LAYER ? -1 : i)).filter((i) => i >= 0);
@@ -121,8 +139,9 @@ async function main(): Promise<void> {
       const side = dA.map((a, i) => (a <= dB[i] ? 'A' : 'B'));
       const components = model.method === 'fixed-basis' || c.blend === 'grams' ? null : componentsOf(model, args.n, 12345 + 1);
       const row = {
-        case: c.name, blend: c.blend ?? null, ratio: c.ratio, ...v, n: args.n, fitSeconds,
+        case: c.name, blend: c.blend ?? null, ratio: c.ratio, ...v, n: args.n, fitSeconds, sampleSeconds,
         diversity: meanPairwise(sets), diversityBeforePSD: meanPairwise(rawSets), cropDiversity: meanPairwise(cropSets),
+        perLayer: { diversity: perLayer(sets), beforePSD: perLayer(rawSets), crops: perLayer(cropSets), psdClipped: cnnLayers.map((l) => mean(sampled.map((x) => x.psdClipped[l]))) },
         meanDA: mean(dA), meanDB: mean(dB), shareSideA: side.filter((s) => s === 'A').length / side.length,
         cropShareSideA: cropSide.filter((s) => s === 'A').length / cropSide.length,
         psdClipped: mean(sampled.map((s) => mean(s.psdClipped))),
@@ -150,6 +169,10 @@ function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: n
     if (tail) rng.fork();
   }
   return out;
+}
+/** meanPairwise of each layer alone (Gram sets as lists of layers). */
+function perLayer(sets: ArrayLike<number>[][]): number[] {
+  return sets[0].map((_, l) => meanPairwise(sets.map((g) => [g[l]])));
 }
 function summariseComponents(comp: number[], side: string[]): Record<string, { n: number; sideA: number }> {
   const r: Record<string, { n: number; sideA: number }> = {};

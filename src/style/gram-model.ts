@@ -6,17 +6,22 @@
  *   gets its own 1-D fixed-basis GMM (Algorithm 2 of the paper, src/gmm/fit/fixed-basis.ts: `bins`
  *   evenly spaced components over the entry's range, common sd t·r, only the weights learned).
  *   Entries are sampled independently, so a blended sample mixes A-like and B-like entries.
- * - 'pca-sw' / 'pca-sc2' / 'pca-em': each layer's vectors are reduced by PCA to `pcaDim`
+ * - 'pca-sw' / 'pca-sc2' / 'pca-em': each layer's vectors (or each crop's Cholesky factor, see
+ *   `coordinates` below) are reduced by PCA to `pcaDim`
  *   coordinates (scaled so every layer's total variance is 1). The first `fitDim` coordinates of every
  *   layer (the head), concatenated over the layers, get one multivariate GMM fitted with
  *   fitGMM('sw' | 'sc2' | 'em'); the remaining pcaDim − fitDim coordinates of every layer (the tail) get,
  *   per GMM component, a full-covariance Gaussian from one closed-form M-step with the fitted GMM's
- *   responsibilities (fitPcaTail). The whole model is a GMM over all coordinates whose covariances are
- *   block-diagonal (the fitter's over the head, the M-step's over the tail). A sample is decoded back to
+ *   responsibilities (fitPcaTail), or, with `tail: 'crops'`, the tail coordinates of one crop of the drawn
+ *   component, chosen by its responsibility (fitCropTail). With the Gaussian tail the whole model is a GMM over all
+ *   coordinates whose covariances are block-diagonal (the fitter's over the head, the M-step's over the tail). A sample is decoded back to
  *   Grams, so entries (and layers) stay consistent with one another.
  *
+ *   With `coordinates: 'cholesky'` the PCA (and everything after it) works on each crop's upper Cholesky factor R
+ *   (G = RᵀR, gram.ts factorTriOfGram) instead of its Gram, and a sample decodes to RᵀR.
+ *
  * Sampled upper triangles are mirrored into symmetric matrices and projected onto the PSD cone
- * (negative eigenvalues set to 0).
+ * (negative eigenvalues set to 0); Cholesky-coordinate samples are PSD already and are not projected.
  *
  * Blending by mixture weights: `mixGramModels([A, B], [1 - w, w])` is the mixture of the fitted models.
  * For the per-entry model the mixture is taken entry by entry (each entry's 1-D GMM is the weighted
@@ -32,7 +37,7 @@ import { Rng } from '../util/rng.ts';
 import { GMM, availableFitMethods, fitGMM, symEigen, type FitMethod, type GMMParams } from '../gmm/index.ts';
 import { fitFixedBasis1D } from '../gmm/fit/fixed-basis.ts';
 import type { GramDataset } from './dataset.ts';
-import { symmetricPSD, triLength, triToGram } from './gram.ts';
+import { factorTriOfGram, gramTriOfFactor, symmetricPSD, triLength, triToGram } from './gram.ts';
 
 import { GRAM_METHODS, type GramMethod } from './defaults.ts';
 export { GRAM_METHODS, type GramMethod };
@@ -46,16 +51,35 @@ export interface GramModelOptions {
   /** fixed-basis: component sd in units of the grid spacing (default 2). */
   t?: number;
   /**
-   * PCA models: principal components kept per layer (default 4, at most n - 1). With pcaDim > fitDim the
-   * sampled Grams' spread before the PSD projection reaches the crops' (16: 0.107 vs 0.109 at 256 px), but the
-   * projection takes the gain back (0.1005 vs 0.1000 with 4), so the default stays 4 (docs/RESULTS.md, issue 12).
+   * PCA models: principal components kept per layer (default 4, at most n − 1; 23 = every direction in which the
+   * default 24 crops differ). Only the first fitDim are fitted by the GMM fitter; the rest are the tail. With 4
+   * components The Starry Night's sampled Grams were less diverse than its crops (0.098 vs 0.109 at 256 px); with
+   * 23 and Cholesky coordinates 0.110 — but The Scream's synthesised samples lost diversity (docs/RESULTS.md,
+   * issue 12, fifth pass), so the default stays 4 in Gram coordinates.
    */
   pcaDim?: number;
   /**
    * PCA models: components per layer fitted by the GMM fitter (default 4, at most pcaDim); the other
-   * pcaDim − fitDim get a Gaussian per GMM component from one EM M-step (fitPcaTail).
+   * pcaDim − fitDim get a Gaussian per GMM component from one EM M-step (fitPcaTail), or, with tail 'crops', a
+   * crop's own coordinates. (A fitter over all 23 × 6 coordinates would cost several times the 4-per-layer fit.)
    */
   fitDim?: number;
+  /**
+   * PCA models with pcaDim > fitDim: how the tail coordinates are drawn for the GMM component c of the head draw.
+   * 'gaussian' (default): from N(mean_c, Σ_c) of one EM M-step (fitPcaTail). 'crops': the tail coordinates of one
+   * crop j, chosen with probability r_jc / N_c (fitCropTail) — an empirical tail; with pcaDim = n − 1 a sample is
+   * crop j's Gram set with its head coordinates replaced by the GMM's draw.
+   */
+  tail?: 'gaussian' | 'crops';
+  /**
+   * PCA models: the coordinates the PCA and the GMM work in. 'gram': the Grams' isometric upper triangles;
+   * sampled Grams are projected onto the PSD cone. 'cholesky': each crop's Gram G is replaced by its
+   * upper Cholesky factor R (G = RᵀR, factorTriOfGram; semidefinite: zero pivots give zero rows), and a sample's
+   * decoded R gives RᵀR — PSD by construction, no projection. Default 'gram' (with 'cholesky' and 23 components
+   * The Starry Night's samples reached its crops' diversity, The Scream's fell to 0.63× its crops'; docs/RESULTS.md,
+   * issue 12, fifth pass).
+   */
+  coordinates?: 'gram' | 'cholesky';
   /** PCA models: GMM components (default 3). */
   k?: number;
   /** PCA models: fitter iterations (default 200 for SW/SC2, EM's own default for EM). */
@@ -83,6 +107,11 @@ export interface PcaLayer {
   mean: Float64Array;
   /** p × D orthonormal basis rows, pre-multiplied by the layer's scale. */
   basis: Float64Array;
+  /**
+   * true: mean and basis are in Cholesky coordinates (factorTriOfGram: the Gram's upper factor R, G = RᵀR), so a
+   * decoded sample is PSD by construction; absent/false: in Gram coordinates (isometric upper triangles).
+   */
+  factor?: boolean;
 }
 
 /**
@@ -90,7 +119,9 @@ export interface PcaLayer {
  * beyond the h fitted ones of each of the L layers (layer by layer, in order), with Σ_c = F_cᵀ F_c given by its
  * n × T factor F_c (rank ≤ n − 1; sampled as mean_c + F_cᵀ ε, ε ~ N(0, I_n), without forming Σ_c).
  */
-export interface PcaTail {
+export interface PcaGaussianTail {
+  /** Absent in snapshots made before the crops tail existed. */
+  kind?: 'gaussian';
   /** Fitted (head) coordinates per layer. */
   h: number;
   /** Tail coordinates over all layers. */
@@ -102,6 +133,27 @@ export interface PcaTail {
   /** k × n × T factors. */
   factor: Float64Array;
 }
+
+/**
+ * The empirical tail of a PCA model: for the GMM component c of a head draw, crop j is chosen with probability
+ * weights[c · n + j] = r_jc / N_c and its own T tail coordinates (coords row j; layer by layer, as in
+ * PcaGaussianTail) are used.
+ */
+export interface PcaCropTail {
+  kind: 'crops';
+  /** Fitted (head) coordinates per layer. */
+  h: number;
+  /** Tail coordinates over all layers. */
+  T: number;
+  /** Number of crops. */
+  n: number;
+  /** k × n choice probabilities (each row sums to 1). */
+  weights: Float64Array;
+  /** n × T tail coordinates of the crops. */
+  coords: Float64Array;
+}
+
+export type PcaTail = PcaGaussianTail | PcaCropTail;
 
 export interface Part<L> {
   weight: number;
@@ -132,6 +184,10 @@ abstract class BaseModel<L> implements GramModel {
   abstract readonly fitter: FitMethod | 'fixed-basis-1d';
   constructor(readonly layers: string[], readonly channels: number[], readonly parts: Part<L>[]) {}
   abstract sampleTri(n: number, seed: number | Rng): Float64Array[];
+  /** Whether every sample's layer l is PSD by construction (then sample() does not project it). */
+  protected psdByConstruction(_l: number): boolean {
+    return false;
+  }
   sample(n: number, seed: number | Rng): SampledGrams[] {
     const tri = this.sampleTri(n, seed);
     const out: SampledGrams[] = [];
@@ -141,6 +197,11 @@ abstract class BaseModel<L> implements GramModel {
       this.channels.forEach((c, l) => {
         const D = triLength(c);
         const g = triToGram(tri[l], c, s * D);
+        if (this.psdByConstruction(l)) {
+          grams.push(Float32Array.from(g));
+          psdClipped.push(0);
+          return;
+        }
         let tr = 0;
         for (let i = 0; i < c; i++) tr += g[i * c + i];
         const { gram, clipped } = symmetricPSD(g, c);
@@ -205,19 +266,13 @@ class PcaModel extends BaseModel<PcaLayer> {
       const { points, components } = this.gmms[pi].sample(1, rng.fork());
       const z = points.data;
       const tail = this.tails[pi];
-      // Tail coordinates of the drawn component, mean_c + F_cᵀ ε (drawn from their own stream, so that models
-      // without a tail sample as before).
+      // Tail coordinates for the drawn component c (drawn from their own stream, so that models without a tail
+      // sample as before): those of a crop chosen by its responsibility, or mean_c + F_cᵀ ε.
       let zt: Float64Array | null = null;
       if (tail && tail.T > 0) {
-        const tr = rng.fork();
         const c = components[0];
-        const T = tail.T;
-        zt = tail.mean.slice(c * T, (c + 1) * T);
-        for (let j = 0; j < tail.n; j++) {
-          const eps = tr.normal();
-          const f = tail.factor.subarray((c * tail.n + j) * T, (c * tail.n + j + 1) * T);
-          for (let t = 0; t < T; t++) zt[t] += eps * f[t];
-        }
+        const tr = rng.fork();
+        zt = tail.kind === 'crops' ? cropTailDraw(tail, c, tr) : gaussianTailDraw(tail, c, tr);
       }
       const h = tail ? tail.h : Infinity;
       let o = 0, ot = 0;
@@ -229,10 +284,32 @@ class PcaModel extends BaseModel<PcaLayer> {
           const b = L.basis.subarray(k * L.D, (k + 1) * L.D);
           for (let e = 0; e < L.D; e++) row[e] += zk * b[e];
         }
+        if (L.factor) row.set(gramTriOfFactor(row, L.c));
       });
     }
     return out;
   }
+  protected override psdByConstruction(l: number): boolean {
+    return this.parts.every((p) => p.layers[l].factor === true);
+  }
+}
+
+/** The tail coordinates of the crop chosen for component c (weights row c), a view into tail.coords. */
+function cropTailDraw(tail: PcaCropTail, c: number, rng: Rng): Float64Array {
+  const j = rng.categorical(tail.weights.subarray(c * tail.n, (c + 1) * tail.n));
+  return tail.coords.subarray(j * tail.T, (j + 1) * tail.T);
+}
+
+/** A draw mean_c + F_cᵀ ε, ε ~ N(0, I_n), of component c's tail Gaussian. */
+function gaussianTailDraw(tail: PcaGaussianTail, c: number, rng: Rng): Float64Array {
+  const T = tail.T;
+  const zt = tail.mean.slice(c * T, (c + 1) * T);
+  for (let j = 0; j < tail.n; j++) {
+    const eps = rng.normal();
+    const f = tail.factor.subarray((c * tail.n + j) * T, (c * tail.n + j + 1) * T);
+    for (let t = 0; t < T; t++) zt[t] += eps * f[t];
+  }
+  return zt;
 }
 
 function fitEntryLayer(v: Float32Array, n: number, c: number, bins: number, t: number): EntryLayer {
@@ -268,7 +345,7 @@ function fitEntryLayer(v: Float32Array, n: number, c: number, bins: number, t: n
 }
 
 /** PCA of n rows of width D through the n × n Gram matrix; keeps p components. */
-function pcaLayer(v: Float32Array, n: number, c: number, p: number): { layer: PcaLayer; coords: Float64Array } {
+function pcaLayer(v: ArrayLike<number>, n: number, c: number, p: number): { layer: PcaLayer; coords: Float64Array } {
   const D = triLength(c);
   const mean = new Float64Array(D);
   for (let j = 0; j < n; j++) for (let e = 0; e < D; e++) mean[e] += v[j * D + e];
@@ -325,7 +402,19 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   if (!(Number.isInteger(p) && p >= 1)) throw new RangeError(`pcaDim must be a positive integer, got ${opts.pcaDim}`);
   const h = Math.min(opts.fitDim ?? 4, p);
   if (!(Number.isInteger(h) && h >= 1)) throw new RangeError(`fitDim must be a positive integer, got ${opts.fitDim}`);
-  const pcs = ds.channels.map((c, l) => pcaLayer(ds.vectors[l], ds.n, c, p));
+  const tailKind = opts.tail ?? 'gaussian';
+  if (tailKind !== 'gaussian' && tailKind !== 'crops') throw new RangeError(`tail must be 'gaussian' or 'crops', got ${String(opts.tail)}`);
+  const coordinates = opts.coordinates ?? 'gram';
+  if (coordinates !== 'gram' && coordinates !== 'cholesky') throw new RangeError(`coordinates must be 'gram' or 'cholesky', got ${String(opts.coordinates)}`);
+  const pcs = ds.channels.map((c, l) => {
+    if (coordinates === 'gram') return pcaLayer(ds.vectors[l], ds.n, c, p);
+    const D = triLength(c);
+    const R = new Float64Array(ds.n * D);
+    for (let j = 0; j < ds.n; j++) R.set(factorTriOfGram(ds.vectors[l], c, j * D), j * D);
+    const pc = pcaLayer(R, ds.n, c, p);
+    pc.layer.factor = true;
+    return pc;
+  });
   const L = pcs.length;
   const d = h * L, T = (p - h) * L;
   const data = new Float64Array(ds.n * d);
@@ -345,7 +434,11 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   const maxIter = opts.maxIter ?? (fitter === 'em' ? undefined : 200);
   if (maxIter !== undefined) fitOpts.maxIter = maxIter;
   const { gmm } = fitGMM(fitter, { n: ds.n, d, data }, fitOpts);
-  const tail: PcaTail | null = T > 0 ? { h, ...fitPcaTail(gmm.predictProba({ n: ds.n, d, data }), tailData, ds.n, gmm.k, T) } : null;
+  let tail: PcaTail | null = null;
+  if (T > 0) {
+    const r = gmm.predictProba({ n: ds.n, d, data });
+    tail = tailKind === 'crops' ? { h, ...fitCropTail(r, tailData, ds.n, gmm.k, T) } : { h, ...fitPcaTail(r, tailData, ds.n, gmm.k, T) };
+  }
   return new PcaModel(method, fitter, [...ds.layers], [...ds.channels], [{ weight: 1, layers: pcs.map((x) => x.layer) }], [gmm], [tail]);
 }
 
@@ -373,6 +466,25 @@ export function fitPcaTail(r: Float64Array, x: Float64Array, n: number, k: numbe
     }
   }
   return { T, n, mean, factor };
+}
+
+/**
+ * The empirical tail of a PCA model: given the responsibilities r (n × k, rows summing to 1) of the fitted GMM on
+ * the head coordinates and the crops' T tail coordinates x (n × T), the probability of choosing crop j for a
+ * sample of component c is r_jc / N_c with N_c = Σ_j r_jc (the component's share of crop j, as in the M-step of
+ * Bishop, PRML §9.2.2, Eq. 9.24, whose weighted mean this choice has in expectation); a component with
+ * N_c ≤ 1e-12 chooses uniformly. Returns k × n weights and x itself as the coordinates (not copied).
+ * Throws RangeError when the lengths do not match n × k and n × T.
+ */
+export function fitCropTail(r: Float64Array, x: Float64Array, n: number, k: number, T: number): { kind: 'crops'; T: number; n: number; weights: Float64Array; coords: Float64Array } {
+  if (r.length !== n * k || x.length !== n * T) throw new RangeError(`fitCropTail: expected r of ${n}×${k} and x of ${n}×${T}, got ${r.length} and ${x.length} values`);
+  const weights = new Float64Array(k * n);
+  for (let c = 0; c < k; c++) {
+    let N = 0;
+    for (let j = 0; j < n; j++) N += r[j * k + c];
+    for (let j = 0; j < n; j++) weights[c * n + j] = N > 1e-12 ? r[j * k + c] / N : 1 / n;
+  }
+  return { kind: 'crops', T, n, weights, coords: x };
 }
 
 /**

@@ -95,3 +95,87 @@ export function sqDist(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return s;
 }
+
+/**
+ * Cholesky coordinates of a Gram matrix: the upper-triangular factor R (c × c, R_kk ≥ 0) with G = RᵀR, as the
+ * plain row-major upper-triangle vector of R (length c(c + 1)/2, no √2 weights: the vector's Euclidean norm is
+ * ‖R‖_F). Any such vector decodes to a PSD matrix (gramOfFactorTri), so a model sampling these coordinates needs
+ * no PSD projection (the Cholesky parametrisation of the PSD cone; Lin, "Riemannian geometry of symmetric positive
+ * definite matrices via Cholesky decomposition", SIAM J. Matrix Anal. Appl. 40(4), 2019, §2 — without its log of
+ * the diagonal, which a rank-deficient Gram would send to −∞).
+ *
+ * `gTri` holds the Gram as an isometric upper-triangle vector (gramToTri) from `offset`. G may be rank-deficient
+ * (a crop with fewer positions than channels): the right-looking outer-product Cholesky (Golub & Van Loan,
+ * Matrix Computations, 4th ed., Alg. 4.2.2) sets row k of R to zero when the k-th pivot (the Schur complement's
+ * diagonal entry) is ≤ `tol` times the trace of G (default 3e-6), as for a PSD matrix with an exactly zero
+ * pivot, whose whole Schur complement row is zero; and it clamps |R_kj| to √S_jj (S the Schur complement before
+ * step k), which holds exactly for a PSD matrix (|S_kj| ≤ √(S_kk S_jj)) but not for a float32 Gram with nearly
+ * dependent channels, whose rounding would otherwise leave large entries and negative pivots downstream. The
+ * default tol is about the float32 rounding of the Schur complements of MobileNet Grams: with it the largest
+ * relative round-trip error ‖RᵀR − G‖_F / ‖G‖_F over 24 crops of The Starry Night at 256 px was 2.8·10⁻⁴ per
+ * layer (1e-9: 7·10⁻³; without the clamp and 1e-9 × the largest diagonal entry: 0.82; docs/RESULTS.md, issue 12).
+ * Cost c³/6 multiply-adds. Throws RangeError for a c that does not fit the vector.
+ */
+export function factorTriOfGram(gTri: ArrayLike<number>, c: number, offset = 0, tol = 3e-6): Float64Array {
+  const D = triLength(c);
+  if (!(Number.isInteger(c) && c >= 1) || gTri.length < offset + D) throw new RangeError(`factorTriOfGram: a ${c} × ${c} Gram needs ${D} values from offset ${offset}, got ${gTri.length - offset}`);
+  const A = triToGram(gTri, c, offset);
+  let trace = 0;
+  for (let i = 0; i < c; i++) trace += Math.max(0, A[i * c + i]);
+  const floor = tol * trace;
+  const out = new Float64Array(D);
+  let o = 0;
+  for (let k = 0; k < c; k++) {
+    const d = A[k * c + k];
+    const rowK = k * c;
+    if (!(d > floor)) { o += c - k; continue; } // zero pivot: row k of R stays 0
+    const r = Math.sqrt(d);
+    const start = o;
+    out[o++] = r;
+    for (let j = k + 1; j < c; j++) {
+      // |S_kj| ≤ √(S_kk S_jj) for a PSD Schur complement S, so |R_kj| ≤ √S_jj; rounding (float32 Grams) can break
+      // it for nearly dependent channels, and an unclamped entry would leave a negative pivot downstream.
+      const lim = Math.sqrt(Math.max(0, A[j * c + j]));
+      const v = A[rowK + j] / r;
+      out[o++] = v > lim ? lim : v < -lim ? -lim : v;
+    }
+    // Trailing update of the upper triangle: A_ij −= R_ki R_kj for k < i ≤ j.
+    for (let i = k + 1; i < c; i++) {
+      const rki = out[start + i - k];
+      if (rki === 0) continue;
+      const rowI = i * c;
+      for (let j = i; j < c; j++) A[rowI + j] -= rki * out[start + j - k];
+    }
+  }
+  return out;
+}
+
+/**
+ * The Gram matrix RᵀR of Cholesky coordinates (factorTriOfGram's layout: R's plain upper-triangle rows, from
+ * `offset`), as an isometric upper-triangle vector (gramToTri's layout), written into `out` from `outOffset`.
+ * Any R gives a PSD matrix. Cost c³/6 multiply-adds. Throws RangeError when the vectors are too short.
+ */
+export function gramTriOfFactor(rTri: ArrayLike<number>, c: number, offset = 0, out: Float64Array = new Float64Array(triLength(c)), outOffset = 0): Float64Array {
+  const D = triLength(c);
+  if (rTri.length < offset + D || out.length < outOffset + D) throw new RangeError(`gramTriOfFactor: a ${c} × ${c} factor needs ${D} values in and out`);
+  // G_ij = Σ_{k ≤ i} R_ki R_kj (i ≤ j), accumulated row of R by row of R into the upper triangle of G.
+  const G = new Float64Array(c * c);
+  let o = offset;
+  for (let k = 0; k < c; k++) {
+    const start = o;
+    o += c - k;
+    for (let i = k; i < c; i++) {
+      const rki = rTri[start + i - k];
+      if (rki === 0) continue;
+      const rowI = i * c;
+      for (let j = i; j < c; j++) G[rowI + j] += rki * rTri[start + j - k];
+    }
+  }
+  const s = Math.SQRT2;
+  let q = outOffset;
+  for (let i = 0; i < c; i++) {
+    out[q++] = G[i * c + i];
+    for (let j = i + 1; j < c; j++) out[q++] = s * G[i * c + j];
+  }
+  return out;
+}

@@ -93,6 +93,10 @@ export interface StyleJobOptions {
   k?: number;
   pcaDim?: number;
   fitDim?: number;
+  /** PCA models: how tail coordinates are drawn (GramModelOptions.tail). */
+  tail?: 'gaussian' | 'crops';
+  /** PCA models: Gram or Cholesky-factor coordinates (GramModelOptions.coordinates). */
+  coordinates?: 'gram' | 'cholesky';
   /** Emit a preview PNG every this many iterations (default 0: none besides the final image). */
   previewEvery?: number;
   /** tfjs backend to force (default: initBackend's choice). */
@@ -421,7 +425,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     lap('fit');
   } else {
     await emit({ stage: 'fit', fraction: at(featureUnits), message: `fitting ${method} Gram models` });
-    const gmmOpts = { method, seed: modelSeed, bins: opts.bins, t: opts.t, k: opts.k, pcaDim: opts.pcaDim, fitDim: opts.fitDim };
+    const gmmOpts = { method, seed: modelSeed, bins: opts.bins, t: opts.t, k: opts.k, pcaDim: opts.pcaDim, fitDim: opts.fitDim, tail: opts.tail, coordinates: opts.coordinates };
     const modelKey = styleCacheKey('model', { datasets: datasetKeys.filter((_, i) => need[i]), ratio: two ? ratio : null, blend: two ? blend : null, crops, gmmOpts });
     const hit = await cache?.get(modelKey);
     let model: GramModel;

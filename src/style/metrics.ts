@@ -154,3 +154,21 @@ export function meanPairwise(sets: ArrayLike<number>[][]): number {
   for (let i = 0; i < sets.length; i++) for (let j = i + 1; j < sets.length; j++) { s += pairDist(sets[i], sets[j]); k++; }
   return k ? s / k : 0;
 }
+
+/**
+ * meanPairwise with its jackknife standard error (Efron & Tibshirani, An Introduction to the Bootstrap, 1993,
+ * §11.2, Eq. 11.5): θ_(i) = the mean pairDist over the sets without set i, se = √((n − 1)/n · Σ_i (θ_(i) − θ̄)²),
+ * θ̄ the mean of the θ_(i). `se` is NaN for fewer than 3 sets.
+ */
+export function meanPairwiseJackknife(sets: ArrayLike<number>[][]): { value: number; se: number } {
+  const n = sets.length;
+  const d = Array.from({ length: n }, () => new Float64Array(n));
+  let total = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { d[i][j] = d[j][i] = pairDist(sets[i], sets[j]); total += d[i][j]; }
+  const pairs = (n * (n - 1)) / 2;
+  const value = pairs ? total / pairs : 0;
+  if (n < 3) return { value, se: NaN };
+  const loo = d.map((row) => (total - row.reduce((a, b) => a + b, 0)) / (((n - 1) * (n - 2)) / 2));
+  const mean = loo.reduce((a, b) => a + b, 0) / n;
+  return { value, se: Math.sqrt(((n - 1) / n) * loo.reduce((a, t) => a + (t - mean) ** 2, 0)) };
+}

@@ -1,7 +1,8 @@
 /**
  * The style library's documented defaults, asserted as values: fitting a Gram model without options gives
  * exactly the model of the documented settings written out (GramModelOptions: method 'pca-sw', k 3, pcaDim 4,
- * fitDim 4 (no tail), seed 0, covariance 'full', 200 SW/SC2 steps; fixed-basis: bins 32, t 2), and each documented value is one
+ * fitDim 4 (no tail), Gram coordinates, seed 0, covariance 'full', 200 SW/SC2 steps;
+ * fixed-basis: bins 32, t 2), and each documented value is one
  * the result depends on (a different value gives a different model), so a changed default cannot pass.
  * Synthetic Gram datasets (no network, no images): two layers of 3 and 4 channels.
  */
@@ -36,8 +37,8 @@ function plain(m: ReturnType<typeof fitGramModel>): unknown {
 
 const ds = dataset(16, 5);
 
-test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 4, fitDim 4, seed 0, full, 200 steps)', () => {
-  const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 4, fitDim: 4, seed: 0, covarianceType: 'full', maxIter: 200 };
+test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 4, fitDim 4, Gram coordinates, seed 0, full, 200 steps)', () => {
+  const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 4, fitDim: 4, coordinates: 'gram', seed: 0, covarianceType: 'full', maxIter: 200 };
   const byDefault = fitGramModel(ds);
   const snap = gramModelSnapshot(byDefault);
   assert.equal(byDefault.method, 'pca-sw');
@@ -46,10 +47,11 @@ test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 4
   assert.equal(snap.gmms[0].k, 3);
   assert.equal(snap.gmms[0].d, 8, 'pcaDim 4 per layer × 2 layers');
   assert.equal(snap.tails?.[0], null, 'no tail: fitDim = pcaDim');
+  assert.ok(snap.parts[0].layers.every((L) => !L.factor), 'Gram coordinates');
   assert.equal(snap.gmms[0].covarianceType, 'full');
   assert.deepEqual(plain(byDefault), plain(fitGramModel(ds, documented)));
   // Each documented value matters: one more step, another seed, more components or a smaller head give other models.
-  for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }, { pcaDim: 5 }, { fitDim: 3 }] as GramModelOptions[]) {
+  for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }, { pcaDim: 5 }, { fitDim: 3 }, { coordinates: 'cholesky' }] as GramModelOptions[]) {
     assert.notDeepEqual(plain(byDefault), plain(fitGramModel(ds, { ...documented, ...other })), JSON.stringify(other));
   }
 });

@@ -1,13 +1,14 @@
 /**
- * The PCA models' diagonal tail (fitPcaTail: one closed-form M-step per component, hand-computed; a model with a
- * tail samples the data's variance in every kept component) and the Gram-set blend (mixGramSets: each sample the
- * weighted average of one set per model, hand-computed with fixed models; PSD; moves monotonically from A to B;
- * rebuilt from its snapshot it samples the same).
+ * The PCA models' tail (fitPcaTail: one closed-form M-step per component, hand-computed; a model with a tail
+ * samples the data's variance in every kept component; fitCropTail: a crop of the drawn component), the Gram-set
+ * blend (mixGramSets: each sample the weighted average of one set per model, hand-computed with fixed models; PSD;
+ * moves monotonically from A to B; rebuilt from its snapshot it samples the same) and Cholesky coordinates (PSD
+ * samples without a projection). Gram coordinates unless a test says otherwise: most synthetic rows are not Grams.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  fitGramModel, fitPcaTail, gramModelFromSnapshot, gramModelSnapshot, mixGramSets, type GramModel, type SampledGrams,
+  fitCropTail, fitGramModel, fitPcaTail, gramModelFromSnapshot, gramModelSnapshot, mixGramSets, type GramModel, type SampledGrams,
 } from '../../src/style/gram-model.ts';
 import type { GramDataset } from '../../src/style/dataset.ts';
 import { triLength } from '../../src/style/gram.ts';
@@ -58,7 +59,7 @@ test('a sampled tail keeps the correlations between layers (covariance of 20 000
     return v;
   });
   const ds: GramDataset = { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
-  const m = fitGramModel(ds, { method: 'pca-em', k: 1, pcaDim: n - 1, fitDim: 1 });
+  const m = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: n - 1, fitDim: 1 });
   const S = 20000;
   const tri = m.sampleTri(S, 5);
   const D0 = triLength(3), D1 = triLength(4);
@@ -107,8 +108,8 @@ test('a PCA model with a tail samples the variance of every kept component; with
   // EM with k = 1 fits the head's sample mean and covariance (+ 1e-3 regularisation); with pcaDim = n − 1 every
   // direction of variance is kept, so the sampled total variance must match the data's (to sampling error).
   const S = 4000;
-  const withTail = fitGramModel(ds, { method: 'pca-em', k: 1, pcaDim: n - 1, fitDim: 2 });
-  const headOnly = fitGramModel(ds, { method: 'pca-em', k: 1, pcaDim: 2, fitDim: 2 });
+  const withTail = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: n - 1, fitDim: 2 });
+  const headOnly = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: 2, fitDim: 2 });
   const snap = gramModelSnapshot(withTail);
   assert.ok(snap.kind === 'pca' && snap.tails?.[0]?.T === 2 * (n - 1 - 2), 'tail of (11 − 2) coordinates per layer');
   assert.ok(gramModelSnapshot(headOnly).kind === 'pca' && (gramModelSnapshot(headOnly) as { tails: unknown[] }).tails[0] === null);
@@ -121,7 +122,7 @@ test('a PCA model with a tail samples the variance of every kept component; with
     assert.ok(head < 0.95 * full, `layer ${l}: two components alone keep ${head.toFixed(3)} of ${full.toFixed(3)}`);
   });
   // fitDim = pcaDim: no tail, and the same model as before the tail existed (head-only sampling unchanged).
-  const noTail = fitGramModel(ds, { method: 'pca-em', k: 2, pcaDim: 3, fitDim: 3 });
+  const noTail = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 2, pcaDim: 3, fitDim: 3 });
   assert.equal((gramModelSnapshot(noTail) as { tails: unknown[] }).tails[0], null);
   assert.throws(() => fitGramModel(ds, { fitDim: 0 }), /fitDim must be a positive integer, got 0/);
 });
@@ -133,6 +134,28 @@ test("tail means follow the component: samples of a three-cluster dataset sit at
   // tail mean, every sample lies near one centre; a pooled tail mean would put cluster 2's samples 10/3 from theirs
   // in v and the others 5/3 (the centres are ≥ 6.4 apart).
   const n = 18;
+  const { ds, centres, channels } = threeClusters(n);
+  const m = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 3, pcaDim: 6, fitDim: 1, seed: 1 });
+  const S = 300;
+  const tri = m.sampleTri(S, 2);
+  channels.forEach((c, l) => {
+    const D = triLength(c);
+    let near = 0;
+    for (let s = 0; s < S; s++) {
+      const row = tri[l].subarray(s * D, (s + 1) * D);
+      const d = Math.min(...centres[l].map((ct) => Math.hypot(...ct.map((x, e) => row[e] - x))));
+      if (d < 1) near++;
+    }
+    assert.ok(near > 0.95 * S, `layer ${l}: ${near} of ${S} samples within 1 of a centre`);
+  });
+});
+
+/**
+ * n rows (row i in cluster i % 3) of two layers (3 and 4 channels) around the centres 0, 8u and 4u + 5v (u, v
+ * orthonormal per layer), noise sd 0.05: the first principal component runs along u and separates the clusters
+ * (−4, 4, 0); v, which tells cluster 2 from the others, comes second.
+ */
+function threeClusters(n: number): { ds: GramDataset; centres: Float64Array[][]; channels: number[] } {
   const rng = new Rng(8);
   const channels = [3, 4];
   const centres: Float64Array[][] = [];
@@ -150,21 +173,8 @@ test("tail means follow the component: samples of a three-cluster dataset sit at
     for (let i = 0; i < n; i++) for (let e = 0; e < D; e++) out[i * D + e] = cs[i % 3][e] + 0.05 * rng.normal();
     return out;
   });
-  const ds: GramDataset = { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
-  const m = fitGramModel(ds, { method: 'pca-em', k: 3, pcaDim: 6, fitDim: 1, seed: 1 });
-  const S = 300;
-  const tri = m.sampleTri(S, 2);
-  channels.forEach((c, l) => {
-    const D = triLength(c);
-    let near = 0;
-    for (let s = 0; s < S; s++) {
-      const row = tri[l].subarray(s * D, (s + 1) * D);
-      const d = Math.min(...centres[l].map((ct) => Math.hypot(...ct.map((x, e) => row[e] - x))));
-      if (d < 1) near++;
-    }
-    assert.ok(near > 0.95 * S, `layer ${l}: ${near} of ${S} samples within 1 of a centre`);
-  });
-});
+  return { ds: { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) }, centres, channels };
+}
 
 /** A model that always samples the given Gram set (for hand-computed mixing). */
 function fixedModel(grams: number[][], clipped: number[]): GramModel {
@@ -191,8 +201,8 @@ test('mixGramSets of fitted models: samples PSD, between A and B, moving monoton
   const dA = dataset(10, 5), dB = dataset(10, 6);
   // B far from A: shift every row.
   dB.vectors.forEach((v) => { for (let i = 0; i < v.length; i++) v[i] += 10; });
-  const mA = fitGramModel(dA, { method: 'pca-em', k: 2, pcaDim: 6, seed: 1 });
-  const mB = fitGramModel(dB, { method: 'pca-em', k: 2, pcaDim: 6, seed: 2 });
+  const mA = fitGramModel(dA, { method: 'pca-em', coordinates: 'gram', k: 2, pcaDim: 6, seed: 1 });
+  const mB = fitGramModel(dB, { method: 'pca-em', coordinates: 'gram', k: 2, pcaDim: 6, seed: 2 });
   const meanOf = (sets: SampledGrams[], l: number) => {
     const m = new Float64Array(sets[0].grams[l].length);
     for (const s of sets) s.grams[l].forEach((x, e) => (m[e] += x / sets.length));
@@ -218,4 +228,131 @@ test('mixGramSets of fitted models: samples PSD, between A and B, moving monoton
   const copy = gramModelFromSnapshot(structuredClone(gramModelSnapshot(mix)));
   assert.deepEqual(copy.sample(3, 9), mix.sample(3, 9));
   assert.equal(copy.method, 'pca-em');
+});
+
+test('fitCropTail: choice probabilities r_jc / N_c per component (hand-computed), uniform for an empty component', () => {
+  // r = [[1, 0, 0], [0.5, 0.5, 0], [0, 1, 0]] (n = 3, k = 3): N = (1.5, 1.5, 0); component 0 chooses crops with
+  // (1/1.5, 0.5/1.5, 0) = (2/3, 1/3, 0), component 1 (0, 1/3, 2/3), component 2 (no weight) uniformly.
+  const r = Float64Array.of(1, 0, 0, 0.5, 0.5, 0, 0, 1, 0);
+  const x = Float64Array.of(1, 2, 3, 4, 5, 6);
+  const t = fitCropTail(r, x, 3, 3, 2);
+  assert.equal(t.kind, 'crops');
+  assert.equal(t.T, 2);
+  assert.equal(t.n, 3);
+  const want = [2 / 3, 1 / 3, 0, 0, 1 / 3, 2 / 3, 1 / 3, 1 / 3, 1 / 3];
+  assert.ok(Array.from(t.weights).every((v, i) => Math.abs(v - want[i]) < 1e-15), `weights ${t.weights}`);
+  assert.equal(t.coords, x, 'the crops\' own tail coordinates');
+  assert.throws(() => fitCropTail(r, x, 3, 3, 3), /fitCropTail: expected r of 3×3 and x of 3×3, got 9 and 6 values/);
+});
+
+test("a crops tail: each sample's tail coordinates are one crop's, a crop of the drawn component", () => {
+  // The three-cluster case of the test above (centres 0, 8u, 4u + 5v; the head, fitDim 1, runs along u and the
+  // tail holds v). Each sample's coordinates along the tail's basis rows must equal some crop's tail coordinates
+  // (a Gaussian tail gives other values), and the sample must lie at that crop's cluster centre: a crop chosen
+  // without regard to the drawn component (uniformly) would pair cluster 0's or 1's head with cluster 2's v in
+  // about 2 of 3 samples.
+  const n = 18;
+  const { ds, centres, channels } = threeClusters(n);
+  const p = 5, h = 1;
+  const m = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 3, pcaDim: p, fitDim: h, seed: 1, tail: 'crops' });
+  const snap = gramModelSnapshot(m);
+  assert.ok(snap.kind === 'pca', 'a PCA model');
+  const tail = snap.tails?.[0];
+  assert.ok(tail && tail.kind === 'crops' && tail.T === 2 * (p - h) && tail.n === n, 'a crops tail of 2 × (p − h) coordinates over n crops');
+  const S = 200;
+  const tri = m.sampleTri(S, 2);
+  let atCentre = 0;
+  for (let s = 0; s < S; s++) {
+    // Tail coordinates of sample s: (row − mean) · b_k / |b_k|² for the basis rows k ≥ h of each layer.
+    const z: number[] = [];
+    snap.parts[0].layers.forEach((L, l) => {
+      const row = tri[l].subarray(s * L.D, (s + 1) * L.D);
+      for (let k = h; k < L.p; k++) {
+        const b = L.basis.subarray(k * L.D, (k + 1) * L.D);
+        let dot = 0, nn = 0;
+        for (let e = 0; e < L.D; e++) { dot += (row[e] - L.mean[e]) * b[e]; nn += b[e] * b[e]; }
+        z.push(nn > 0 ? dot / nn : 0);
+      }
+    });
+    const j = Array.from({ length: n }, (_, jj) => jj).find((jj) => z.every((v, t) => Math.abs(v - tail.coords[jj * tail.T + t]) < 1e-9 * (1 + Math.abs(v))));
+    assert.ok(j !== undefined, `sample ${s}: tail coordinates ${z.map((v) => v.toFixed(4))} are no crop's`);
+    const near = channels.every((c, l) => {
+      const D = triLength(c);
+      const row = tri[l].subarray(s * D, (s + 1) * D);
+      return Math.hypot(...centres[l][j % 3].map((x, e) => row[e] - x)) < 1;
+    });
+    if (near) atCentre++;
+  }
+  assert.ok(atCentre > 0.95 * S, `${atCentre} of ${S} samples at their crop's cluster centre`);
+  // Rebuilt from its snapshot it samples the same; a bad tail kind is named.
+  assert.deepEqual(gramModelFromSnapshot(structuredClone(snap)).sampleTri(3, 4), m.sampleTri(3, 4));
+  assert.throws(() => fitGramModel(ds, { tail: 'median' as never, pcaDim: 3, fitDim: 1 }), /tail must be 'gaussian' or 'crops', got median/);
+});
+
+/** n crops' Grams FᵀF / positions of two layers (c = 6 and 8) from `positions` < c ReLU'd feature rows: rank-deficient. */
+function rankDeficient(n: number, positions: number, seed: number): GramDataset {
+  const rng = new Rng(seed);
+  const channels = [6, 8];
+  const vectors = channels.map((c) => {
+    const D = triLength(c);
+    const v = new Float32Array(n * D);
+    for (let j = 0; j < n; j++) {
+      const F = Float64Array.from({ length: positions * c }, (_, i) => Math.max(0, rng.normal() + 0.3 * ((i % c) - c / 2) / c + (j % 2)));
+      let o = j * D;
+      for (let a = 0; a < c; a++) {
+        for (let b = a; b < c; b++) {
+          let g = 0;
+          for (let k = 0; k < positions; k++) g += F[k * c + a] * F[k * c + b];
+          v[o++] = (a === b ? 1 : Math.SQRT2) * g / positions;
+        }
+      }
+    }
+    return v;
+  });
+  return { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
+}
+
+test("Cholesky coordinates: samples are PSD without a projection (Gram coordinates clip), and the crops tail keeps the crops' mean Gram", () => {
+  const n = 12;
+  const ds = rankDeficient(n, 3, 21);
+  const opts = { method: 'pca-em' as const, k: 1, pcaDim: n - 1, fitDim: 2, seed: 1, tail: 'crops' as const, coordinates: 'gram' as const };
+  const inGram = fitGramModel(ds, opts).sample(40, 3);
+  const clippedGram = inGram.filter((x) => x.psdClipped.some((v) => v > 1e-6)).length;
+  assert.ok(clippedGram > 10, `Gram coordinates: ${clippedGram} of 40 samples lose trace to the projection (the case must be one that clips)`);
+  const m = fitGramModel(ds, { ...opts, coordinates: 'cholesky' });
+  const S = 4000;
+  const sets = m.sample(S, 3);
+  const tri = m.sampleTri(3, 3);
+  ds.channels.forEach((c, l) => {
+    const D = triLength(c);
+    let worst = Infinity;
+    for (const x of sets.slice(0, 40)) {
+      assert.equal(x.psdClipped[l], 0, 'nothing projected');
+      const ev = symEigen(Float64Array.from(x.grams[l]), c).values;
+      let tr = 0;
+      for (let i = 0; i < c; i++) tr += x.grams[l][i * c + i];
+      worst = Math.min(worst, Math.min(...ev) / tr);
+    }
+    assert.ok(worst > -1e-7, `layer ${l}: smallest eigenvalue / trace ${worst}`);
+    // sample() is sampleTri's Grams as they are (same seed, same draws).
+    for (let s = 0; s < 3; s++) {
+      const g = sets[s].grams[l];
+      let e = 0, err = 0;
+      for (let i = 0; i < c; i++) for (let j = i; j < c; j++) err = Math.max(err, Math.abs((i === j ? 1 : Math.SQRT2) * g[i * c + j] - tri[l][s * D + e++]));
+      assert.ok(err < 1e-4 * (1 + Math.abs(g[0])), `layer ${l}, sample ${s}: sample() and sampleTri differ by ${err}`);
+    }
+    // With every principal direction kept and the tail of a crop, the head's Gaussian has the crops' mean and
+    // covariance (k = 1, EM), so E[RᵀR] is the crops' mean Gram: the mean of the samples must be near it.
+    const mean = new Float64Array(D), crops = new Float64Array(D);
+    for (const x of sets) {
+      let e = 0;
+      for (let i = 0; i < c; i++) for (let j = i; j < c; j++) mean[e++] += ((i === j ? 1 : Math.SQRT2) * x.grams[l][i * c + j]) / S;
+    }
+    for (let j = 0; j < n; j++) for (let e = 0; e < D; e++) crops[e] += ds.vectors[l][j * D + e] / n;
+    const d = relDist([mean], [crops]);
+    assert.ok(d < 0.03, `layer ${l}: the samples' mean Gram is ${d.toFixed(4)} (relative) from the crops'`);
+  });
+  // Rebuilt from its snapshot it samples the same; a bad coordinates name is named.
+  assert.deepEqual(gramModelFromSnapshot(structuredClone(gramModelSnapshot(m))).sample(2, 5), m.sample(2, 5));
+  assert.throws(() => fitGramModel(ds, { coordinates: 'log' as never }), /coordinates must be 'gram' or 'cholesky', got log/);
 });

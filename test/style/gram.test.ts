@@ -5,7 +5,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/backend/index.ts';
-import { gramMatrix, gramMatrices, gramToTri, triToGram, triLength, triChannels, symmetricPSD } from '../../src/style/gram.ts';
+import { gramMatrix, gramMatrices, gramToTri, triToGram, triLength, triChannels, symmetricPSD, factorTriOfGram, gramTriOfFactor } from '../../src/style/gram.ts';
 import { styleLoss } from '../../src/style/synth.ts';
 import { symEigen } from '../../src/gmm/index.ts';
 import { Rng } from '../../src/util/rng.ts';
@@ -98,4 +98,49 @@ test('style loss: value and hand-written gradient match autodiff', () => {
     den = Math.max(den, Math.abs(gb[i]));
   }
   assert.ok(den > 0 && num / den < 1e-4, `relative gradient error ${num / den}`);
+});
+
+test('Cholesky coordinates: hand-computed factors, zero pivots, any factor decodes to RᵀR', () => {
+  const S = Math.SQRT2;
+  const close = (a: ArrayLike<number>, b: number[], tol = 1e-12) => {
+    const ok = a.length === b.length && Array.from(a).every((v, i) => Math.abs(v - b[i]) < tol);
+    return [ok, `got ${Array.from(a).join(', ')}, want ${b.join(', ')}`] as const;
+  };
+  // G = [[4, 2], [2, 5]] = RᵀR with R = [[2, 1], [0, 2]]; isometric tri (4, 2√2, 5), R's plain tri (2, 1, 2).
+  assert.ok(...close(factorTriOfGram([4, 2 * S, 5], 2), [2, 1, 2]));
+  // Rank 1 with a zero pivot in the middle: G = [[1, 0, 1], [0, 0, 0], [1, 0, 1]] → R rows (1, 0, 1), 0, 0.
+  assert.ok(...close(factorTriOfGram(gramToTri([1, 0, 1, 0, 0, 0, 1, 0, 1], 3, new Float64Array(6)), 3), [1, 0, 1, 0, 0, 0]));
+  // A zero first pivot, then G' = [[4, 2], [2, 2]]: R rows 0, (2, 1), (1): RᵀR = [[0, 0, 0], [0, 4, 2], [0, 2, 2]].
+  assert.ok(...close(factorTriOfGram(gramToTri([0, 0, 0, 0, 4, 2, 0, 2, 2], 3, new Float64Array(6)), 3), [0, 0, 0, 2, 1, 1]));
+  // Rounding that breaks |S_kj| ≤ √(S_kk S_jj): G = [[1, 1, 0], [1, 1 + 1e-10, 1e-4], [0, 1e-4, 1]] (slightly
+  // indefinite). With tol 0 the second pivot is 1e-10, R_23 = 1e-4 / 1e-5 = 10 is clamped to √S_33 = 1 and the
+  // third pivot is 0: RᵀR = [[1, 1, 0], [1, 1 + 1e-10, 1e-5], [0, 1e-5, 1]], within 1e-4 of G (unclamped, the third
+  // pivot 1 − 100 is dropped and RᵀR_33 = 100).
+  const bent = gramToTri([1, 1, 0, 1, 1 + 1e-10, 1e-4, 0, 1e-4, 1], 3, new Float64Array(6));
+  const back = gramTriOfFactor(factorTriOfGram(bent, 3, 0, 0), 3);
+  assert.ok(Array.from(back).every((v, i) => Math.abs(v - bent[i]) < 2e-4), `clamped round trip ${Array.from(back).join(', ')}`);
+  // From an offset; too short a vector is named.
+  assert.ok(...close(factorTriOfGram([9, 9, 4, 2 * S, 5], 2, 2), [2, 1, 2]));
+  assert.throws(() => factorTriOfGram([1, 2], 2), /a 2 × 2 Gram needs 3 values from offset 0, got 2/);
+  // Any R (negative entries too) gives RᵀR: R = [[1, −2], [0, −3]] → [[1, −2], [−2, 13]], tri (1, −2√2, 13).
+  assert.ok(...close(gramTriOfFactor([1, -2, -3], 2), [1, -2 * S, 13]));
+  const out = new Float64Array(5);
+  gramTriOfFactor([7, 1, -2, -3], 2, 1, out, 2);
+  assert.ok(...close(out, [0, 0, 1, -2 * S, 13]));
+  assert.throws(() => gramTriOfFactor([1, 2], 2), /a 2 × 2 factor needs 3 values/);
+});
+
+test('Cholesky coordinates: round trip of rank-deficient Grams (fewer positions than channels)', () => {
+  const rng = new Rng(4);
+  for (const [c, positions] of [[6, 3], [12, 5], [9, 20]]) {
+    // G = FᵀF / positions with F positions × c, some channels dead (all zero), as after a ReLU.
+    const F = Float64Array.from({ length: positions * c }, (_, i) => (i % c) % 4 === 1 ? 0 : Math.max(0, rng.normal()));
+    const G = new Float64Array(c * c);
+    for (let i = 0; i < c; i++) for (let j = 0; j < c; j++) for (let k = 0; k < positions; k++) G[i * c + j] += (F[k * c + i] * F[k * c + j]) / positions;
+    const tri = gramToTri(G, c, new Float64Array(triLength(c)));
+    const back = triToGram(gramTriOfFactor(factorTriOfGram(tri, c), c), c);
+    const scale = Math.max(...Array.from({ length: c }, (_, i) => G[i * c + i]));
+    const err = Math.max(...Array.from(G, (g, i) => Math.abs(g - back[i])));
+    assert.ok(err < 1e-8 * scale, `c = ${c}, ${positions} positions: largest error ${err} (scale ${scale})`);
+  }
 });

@@ -69,7 +69,9 @@ test("Gram-set blending (the default) puts every sample between the paintings; '
   // The paintings' mean Grams from mode 'mean' at ratios 0 and 1; then 4 sampled targets at ratio 0.5, each one's
   // relative distances to the two means over the means' own distance. A Gram-set blend is ½ G_A + ½ G_B: both about
   // half-way (plus the samples' spread at this tiny size: 0.53–0.88 here); a per-sample mixture draws each target
-  // from one painting's model: one distance small (0.27–0.40), the other about the whole (1.00–1.18).
+  // from one painting's model: one distance at least twice the other, the larger about the whole (Gram
+  // coordinates: 0.27–0.40 and 1.00–1.18; Cholesky coordinates, the default since the fifth pass: 0.25–0.49 and
+  // 0.99–1.26).
   const base = { ...small, crops: 6, iterations: 1, method: 'pca-em' as const, k: 2, pcaDim: 3 };
   const mA = (await runStyleJob({ ...base, styles: [A, B], ratio: 0, mode: 'mean' })).targets[0];
   const mB = (await runStyleJob({ ...base, styles: [A, B], ratio: 1, mode: 'mean' })).targets[0];
@@ -81,7 +83,7 @@ test("Gram-set blending (the default) puts every sample between the paintings; '
   const grams = await farthest();
   assert.ok(grams.every(([a, b]) => Math.min(a, b) > 0.45 && Math.max(a, b) < 0.95), `Gram-set blend: ${JSON.stringify(grams)}`);
   const weights = await farthest('weights');
-  assert.ok(weights.every(([a, b]) => Math.min(a, b) < 0.45 && Math.max(a, b) > 0.95), `per-sample mixture: ${JSON.stringify(weights)}`);
+  assert.ok(weights.every(([a, b]) => Math.max(a, b) > 2 * Math.min(a, b) && Math.max(a, b) > 0.95), `per-sample mixture: ${JSON.stringify(weights)}`);
 });
 
 test('mean mode and mixture-weight blending with a PCA model; texture mode without content', async () => {
