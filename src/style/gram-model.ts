@@ -453,10 +453,9 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
 export function fitPcaTail(r: Float64Array, x: Float64Array, n: number, k: number, T: number): { T: number; n: number; mean: Float64Array; factor: Float64Array } {
   if (r.length !== n * k || x.length !== n * T) throw new RangeError(`fitPcaTail: expected r of ${n}×${k} and x of ${n}×${T}, got ${r.length} and ${x.length} values`);
   const mean = new Float64Array(k * T), factor = new Float64Array(k * n * T);
+  const shares = componentShares(r, n, k);
   for (let c = 0; c < k; c++) {
-    let N = 0;
-    for (let j = 0; j < n; j++) N += r[j * k + c];
-    const w = (j: number) => (N > 1e-12 ? r[j * k + c] / N : 1 / n);
+    const w = (j: number) => shares[c * n + j];
     const m = mean.subarray(c * T, (c + 1) * T);
     for (let j = 0; j < n; j++) for (let t = 0; t < T; t++) m[t] += w(j) * x[j * T + t];
     for (let j = 0; j < n; j++) {
@@ -478,13 +477,21 @@ export function fitPcaTail(r: Float64Array, x: Float64Array, n: number, k: numbe
  */
 export function fitCropTail(r: Float64Array, x: Float64Array, n: number, k: number, T: number): { kind: 'crops'; T: number; n: number; weights: Float64Array; coords: Float64Array } {
   if (r.length !== n * k || x.length !== n * T) throw new RangeError(`fitCropTail: expected r of ${n}×${k} and x of ${n}×${T}, got ${r.length} and ${x.length} values`);
-  const weights = new Float64Array(k * n);
+  return { kind: 'crops', T, n, weights: componentShares(r, n, k), coords: x };
+}
+
+/**
+ * Each crop's share of each GMM component, k × n: w_cj = r_jc / N_c with N_c = Σ_j r_jc (the weights of the M-step,
+ * Bishop, PRML §9.2.2, Eq. 9.24), or 1/n for a component with N_c ≤ 1e-12. Rows sum to 1. The tails' common start.
+ */
+function componentShares(r: Float64Array, n: number, k: number): Float64Array {
+  const w = new Float64Array(k * n);
   for (let c = 0; c < k; c++) {
     let N = 0;
     for (let j = 0; j < n; j++) N += r[j * k + c];
-    for (let j = 0; j < n; j++) weights[c * n + j] = N > 1e-12 ? r[j * k + c] / N : 1 / n;
+    for (let j = 0; j < n; j++) w[c * n + j] = N > 1e-12 ? r[j * k + c] / N : 1 / n;
   }
-  return { kind: 'crops', T, n, weights, coords: x };
+  return w;
 }
 
 /**
