@@ -22,6 +22,7 @@
  */
 import { resolve } from 'node:path';
 import { parseCli } from '../../src/cli/args.ts';
+import type { StyleBlend } from '../../src/style/defaults.ts';
 import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot, sharedPath } from '../../src/util/paths.ts';
 
@@ -51,10 +52,10 @@ const args = cli.values;
 const OUT = claimOutput(resolve(args.out ?? resolve(repoRoot, 'docs', 'results', 'style-grams.json')), { flag: '--out', explicit: cli.given.has('out'), force: args.force, meta: 'FILE' });
 
 const { initBackend } = await import('../../src/backend/index.ts');
-const { getExtractor } = await import('../../src/style/job.ts');
+const { getExtractor, fitStyleGramModel } = await import('../../src/style/job.ts');
 const { loadImage } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean, blendDatasets, PIXEL_LAYER } = await import('../../src/style/dataset.ts');
-const { fitGramModel, mixGramModels, mixGramSets } = await import('../../src/style/gram-model.ts');
+const { fitGramModel } = await import('../../src/style/gram-model.ts');
 const { gramToTri, triLength, factorTriOfGram, gramTriOfFactor } = await import('../../src/style/gram.ts');
 const { STYLE_DEFAULTS } = await import('../../src/style/defaults.ts');
 const { relDist, meanPairwise } = await import('../../src/style/metrics.ts');
@@ -113,12 +114,10 @@ async function main(): Promise<void> {
       args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).map((tail) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky' }))))))),
     ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
   ];
-  const fit = (c: (typeof cases)[number], v: Variant) => {
-    const o = { method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k, tail: v.tail, covarianceType: v.covarianceType, maxIter: v.maxIter, coordinates: v.coordinates };
-    if (!c.blend || c.blend === 'data') return fitGramModel(c.data, o);
-    const both = [fitGramModel(ds[0], o), fitGramModel(ds[1], { ...o, seed: 1 })];
-    return (c.blend === 'grams' ? mixGramSets : mixGramModels)(both, [1 - c.ratio, c.ratio]);
-  };
+  // The job's model (model seed 0): A alone at ratio 0, B alone at 1, else the blend as runStyleJob fits it.
+  const fit = (c: (typeof cases)[number], v: Variant) => fitStyleGramModel(ds[0], ds[1], c.ratio, (c.blend ?? 'data') as StyleBlend, crops, {
+    method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k, tail: v.tail, covarianceType: v.covarianceType, maxIter: v.maxIter, coordinates: v.coordinates,
+  });
   const out: Record<string, unknown>[] = [];
   for (const c of cases) {
     const cropSets = rows(c.data);

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { STYLE_BLENDS, styleCliWasmThreads, type StyleBlend } from './defaults.ts';
-export { runStyleJob, getExtractor, checkStyleJobOptions, styleCacheKey, STYLE_DEFAULTS, STYLE_LIMITS, type StyleJobOptions, type StyleJobProgress, type StyleJobHooks, type StyleJobResult, type StyleJobCache, type StyleCacheEntry } from './job.ts';
+export { runStyleJob, fitStyleGramModel, getExtractor, checkStyleJobOptions, styleCacheKey, STYLE_DEFAULTS, STYLE_LIMITS, type StyleJobOptions, type StyleJobProgress, type StyleJobHooks, type StyleJobResult, type StyleJobCache, type StyleCacheEntry } from './job.ts';
 export { StyleMemoryCache } from './cache.ts';
 export {
   loadExtractor, loadMobileNet, loadVGG19, defaultModelDir, EXTRACTOR_NAMES, MOBILENET_STYLE_LAYERS, MOBILENET_CONTENT_LAYER,

@@ -14,7 +14,7 @@ import { initBackend } from '../backend/index.ts';
 import { loadExtractor, type ExtractorName, type FeatureExtractor } from './extractor.ts';
 import { encodePng, fitLongSide, loadImage, StyleImageError, type ImageSource, type RgbImage } from './images.ts';
 import { blendDatasets, datasetMean, gramDataset, paletteOfMoments, pixelMoments, PIXEL_LAYER, type GramDataset } from './dataset.ts';
-import { fitGramModel, GRAM_METHODS, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, mixGramSets, type GramMethod, type GramModel, type GramModelSnapshot } from './gram-model.ts';
+import { fitGramModel, GRAM_METHODS, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, mixGramSets, type GramMethod, type GramModel, type GramModelOptions, type GramModelSnapshot } from './gram-model.ts';
 import { triToGram } from './gram.ts';
 import { synthesize, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
 import { STYLE_BLENDS, STYLE_DEFAULTS, STYLE_LIMITS, type StyleBlend } from './defaults.ts';
@@ -292,6 +292,27 @@ export function styleJobWork(o: {
 }
 
 /**
+ * The Gram model of a job: of painting A alone (b null, or ratio 0), of B alone (ratio 1; a may be null), or of the two
+ * blended at `ratio` (share of B) by `blend` — 'data': one model of the crop datasets mixed in proportion
+ * (blendDatasets with `crops` rows); 'weights': the two paintings' models as one mixture (mixGramModels); 'grams':
+ * each sample the average of one Gram set of each (mixGramSets). B's own model is fitted with seed + 1. Used by
+ * runStyleJob and by the Gram-level study, so that the study measures the job's model. Throws RangeError when A is
+ * needed (ratio < 1, or no B) and `a` is null, and what fitGramModel throws.
+ */
+export function fitStyleGramModel(a: GramDataset | null, b: GramDataset | null, ratio: number, blend: StyleBlend, crops: number, opts: GramModelOptions): GramModel {
+  const missing = () => new RangeError(`fitStyleGramModel: no dataset for painting A, which ratio ${ratio} needs`);
+  if (!b || ratio === 0) {
+    if (!a) throw missing();
+    return fitGramModel(a, opts);
+  }
+  if (ratio === 1) return fitGramModel(b, opts);
+  if (!a) throw missing();
+  if (blend === 'data') return fitGramModel(blendDatasets(a, b, ratio, crops), opts);
+  const both = [fitGramModel(a, opts), fitGramModel(b, { ...opts, seed: (opts.seed ?? 0) + 1 })];
+  return (blend === 'grams' ? mixGramSets : mixGramModels)(both, [1 - ratio, ratio]);
+}
+
+/**
  * Runs a style-blending job and returns the output images as PNG buffers.
  *
  * `opts.styles` holds one or two style images (paths or bytes); `opts.ratio` is the share of the second
@@ -434,12 +455,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
       cacheHits.model = true;
       await emit({ stage: 'fit', fraction: at(featureUnits + 3), message: `${method} Gram model kept from an earlier job` });
     } else {
-      if (!two || ratio === 0 || ratio === 1) model = fitGramModel(!two || ratio === 0 ? only(0) : only(1), gmmOpts);
-      else if (blend === 'data') model = fitGramModel(blended(), gmmOpts);
-      else {
-        const both = [fitGramModel(only(0), gmmOpts), fitGramModel(only(1), { ...gmmOpts, seed: modelSeed + 1 })];
-        model = (blend === 'grams' ? mixGramSets : mixGramModels)(both, [1 - ratio, ratio]);
-      }
+      model = fitStyleGramModel(datasets[0], two ? datasets[1] : null, ratio, blend, crops, gmmOpts);
       cache?.put(modelKey, { kind: 'model', value: gramModelSnapshot(model) });
     }
     fitter = model.fitter;

@@ -7,10 +7,10 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/backend/index.ts';
-import { runStyleJob, type StyleJobProgress } from '../../src/style/job.ts';
+import { fitStyleGramModel, runStyleJob, type StyleJobProgress } from '../../src/style/job.ts';
 import { StyleMemoryCache, typedBytes } from '../../src/style/cache.ts';
-import { fitGramModel, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, type GramMethod } from '../../src/style/gram-model.ts';
-import type { GramDataset } from '../../src/style/dataset.ts';
+import { fitGramModel, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, mixGramSets, type GramMethod, type GramModel } from '../../src/style/gram-model.ts';
+import { blendDatasets, type GramDataset } from '../../src/style/dataset.ts';
 import { triLength } from '../../src/style/gram.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { sharedPath } from '../../src/util/paths.ts';
@@ -76,6 +76,22 @@ test('a model rebuilt from its snapshot samples exactly as the fitted one (every
   for (const [what, s] of bad) assert.throws(() => gramModelFromSnapshot(s as never), /^RangeError: gramModelFromSnapshot: malformed snapshot$/, what);
   assert.equal(gramModelFromSnapshot(good).method, 'pca-sw');
   assert.throws(() => gramModelSnapshot({} as never), /not a model made by fitGramModel/);
+});
+
+test("fitStyleGramModel: one painting at ratio 0 or 1, and each blend as runStyleJob fits it (B's model with seed + 1)", () => {
+  const a = randomDataset(8, [3, 4], 1), b = randomDataset(8, [3, 4], 2);
+  const opts = { method: 'pca-sw' as GramMethod, seed: 5, k: 2, pcaDim: 3, maxIter: 20 }; // SW: the fit depends on the seed
+  const same = (m: GramModel, want: GramModel, what: string) => assert.deepEqual(m.sample(3, 7), want.sample(3, 7), what);
+  same(fitStyleGramModel(a, null, 0.7, 'grams', 8, opts), fitGramModel(a, opts), 'one painting');
+  same(fitStyleGramModel(a, b, 0, 'grams', 8, opts), fitGramModel(a, opts), 'ratio 0');
+  same(fitStyleGramModel(null, b, 1, 'grams', 8, opts), fitGramModel(b, opts), 'ratio 1');
+  same(fitStyleGramModel(a, b, 0.25, 'data', 8, opts), fitGramModel(blendDatasets(a, b, 0.25, 8), opts), 'data');
+  const both = [fitGramModel(a, opts), fitGramModel(b, { ...opts, seed: 6 })];
+  same(fitStyleGramModel(a, b, 0.25, 'weights', 8, opts), mixGramModels(both, [0.75, 0.25]), 'weights');
+  same(fitStyleGramModel(a, b, 0.25, 'grams', 8, opts), mixGramSets(both, [0.75, 0.25]), 'grams');
+  for (const [bb, r] of [[b, 0.5], [b, 0], [null, 0.5]] as const) {
+    assert.throws(() => fitStyleGramModel(null, bb, r, 'grams', 8, opts), new RegExp(`^RangeError: fitStyleGramModel: no dataset for painting A, which ratio ${r} needs$`), `${bb ? 'b' : 'no b'}, ${r}`);
+  }
 });
 
 test('the memory cache drops the least recently used entries beyond its byte budget', () => {
