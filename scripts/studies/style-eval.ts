@@ -23,6 +23,11 @@
  *   ||G − M||_F / ||M||_F), diversity: mean pairwise distance between the outputs at one ratio, against
  *   the same diversity among random crops of one painting; one contact sheet per model (rows: ratios,
  *   columns: samples), compressed to a palette PNG.
+ *   With --reach, also per sample and per CNN layer: the relative Gram distance of the output's Grams to its own
+ *   sampled target ||G(out_s) − T_s||_F / ||T_s||_F, next to the targets' and the outputs' diversity per layer (mean
+ *   pairwise relative distance), the mean distance of an output to the other samples' targets, and how much of the
+ *   targets' spread the outputs follow: per layer the regression slope Σ_s <O_s − Ō, T_s − T̄> / Σ_s ||T_s − T̄||² and
+ *   the correlation of the deviations. The targets are written beside each job's checkpoint (<key>-targets.bin).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -60,6 +65,7 @@ const cli = parseCli({
     work: { type: 'string', meta: 'DIR', help: 'checkpoints (default artifacts/style-eval/<study>)' },
     out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-<study>.json)' },
     img: { type: 'string', meta: 'DIR', default: join(repoRoot, 'docs', 'img', 'style'), help: 'pictures' },
+    reach: { type: 'boolean', help: 'blend: also measure how far each output ends from its own sampled target, per layer (keeps the targets in --work)' },
     force: { type: 'boolean', help: 'replace existing results and pictures' },
   },
 });
@@ -82,8 +88,9 @@ const modelOpt: Partial<StyleJobOptions> = {
   ...(args.tail !== undefined ? { tail: args.tail as 'gaussian' | 'crops' } : {}),
   ...(args.coords !== undefined ? { coordinates: args.coords as 'gram' | 'cholesky' } : {}),
 };
-const modelKey = Object.entries(modelOpt).map(([k, v]) => `-${k}${v}`).join('');
 const SEED = args.seed;
+// Checkpoint keys name the explicit --iterations and a seed other than 1 (none: keys as before).
+const modelKey = Object.entries(modelOpt).map(([k, v]) => `-${k}${v}`).join('') + (ITERS !== undefined ? `-it${ITERS}` : '') + (SEED !== 1 ? `-seed${SEED}` : '');
 const METHODS = args.methods as GramMethod[];
 const RATIOS = args.ratios;
 const WORK = resolve(args.work ?? join(repoRoot, 'artifacts', 'style-eval', STUDY));
@@ -134,25 +141,89 @@ interface JobRecord {
   loadavg: number[];
 }
 
-/** Runs one job unless its checkpoint exists; returns its record and images. */
-async function job(key: string, opts: StyleJobOptions): Promise<{ rec: JobRecord; images: RgbImage[] }> {
+/**
+ * Runs one job unless its checkpoint exists; returns its record and images, and with `withTargets` the sampled
+ * target Grams (per sample, per CNN layer: tri vectors), kept in <key>-targets.bin (float32, sample by sample,
+ * layer by layer) beside the checkpoint.
+ */
+async function job(key: string, opts: StyleJobOptions, withTargets = false): Promise<{ rec: JobRecord; images: RgbImage[]; targets: Float32Array[][] | null }> {
   const recPath = join(WORK, `${key}.json`);
+  const tgtPath = join(WORK, `${key}-targets.bin`);
   if (existsSync(recPath)) {
     const rec = JSON.parse(readFileSync(recPath, 'utf8')) as JobRecord;
     const images = await Promise.all(rec.files.map((f) => loadImage(join(WORK, f))));
+    let targets: Float32Array[][] | null = null;
+    if (withTargets) {
+      if (!existsSync(tgtPath)) throw new Error(`${recPath} was made without --reach (no ${tgtPath}): use another --work`);
+      targets = readTargets(tgtPath, images.length, (await getExtractor('mobilenet')).styleChannels);
+    }
     log(`${key}: done before, reusing`);
-    return { rec, images };
+    return { rec, images, targets };
   }
   const t0 = performance.now();
   const res = await runStyleJob(opts);
   const wallSeconds = (performance.now() - t0) / 1000;
   const files = res.images.map((_, i) => `${key}-${i}.png`);
   res.images.forEach((png, i) => writeFileAtomic(join(WORK, files[i]), png));
+  let targets: Float32Array[][] | null = null;
+  if (withTargets) {
+    const ex = await getExtractor('mobilenet');
+    targets = res.targets.map((set) => set.map((g, l) => gramToTri(g, ex.styleChannels[l]) as Float32Array));
+    const flat = new Float32Array(targets.flat().reduce((a, v) => a + v.length, 0));
+    let o = 0;
+    for (const v of targets.flat()) { flat.set(v, o); o += v.length; }
+    writeFileAtomic(tgtPath, Buffer.from(flat.buffer));
+  }
   const { styles: _s, content: _c, ...rest } = opts;
   const rec: JobRecord = { key, options: rest as Record<string, unknown>, files, wallSeconds, secondsPerIteration: res.secondsPerIteration, timings: res.timings, loadavg: loadavg() };
   writeFileAtomic(recPath, JSON.stringify(rec, null, 2));
   log(`${key}: ${res.images.length} images in ${wallSeconds.toFixed(1)} s (${res.secondsPerIteration.toFixed(3)} s per full-size iteration)`);
-  return { rec, images: res.raw };
+  return { rec, images: res.raw, targets };
+}
+
+/** The targets written by job(): n samples × the layers' tri vectors. */
+function readTargets(path: string, n: number, channels: readonly number[]): Float32Array[][] {
+  const buf = readFileSync(path);
+  const flat = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const per = channels.reduce((a, c) => a + triLength(c), 0);
+  if (flat.length !== n * per) throw new Error(`${path}: expected ${n * per} values, found ${flat.length}`);
+  let o = 0;
+  return Array.from({ length: n }, () => channels.map((c) => { const v = flat.subarray(o, o + triLength(c)); o += triLength(c); return v; }));
+}
+
+/**
+ * How the outputs reach their own sampled targets, per CNN layer (and over the layers: the mean, as relDist):
+ * d(out_s, T_s) = ||O_s − T_s|| / ||T_s|| per sample; the mean over s ≠ s' of d(out_s, T_s'); the targets' and the
+ * outputs' diversity (meanPairwise of one layer); the slope Σ_s <O_s − Ō, T_s − T̄> / Σ_s ||T_s − T̄||² (1: the
+ * outputs move with their targets' deviations from the targets' mean, 0: not at all) and the correlation of the
+ * deviations.
+ */
+function reach(outs: ArrayLike<number>[][], tgts: ArrayLike<number>[][]): Record<string, unknown> {
+  const n = outs.length, L = tgts[0].length;
+  const layer = (l: number) => {
+    const O = outs.map((o) => [o[l]]), T = tgts.map((t) => [t[l]]);
+    const own = outs.map((o, s) => relDist([o[l]], [tgts[s][l]]));
+    const cross: number[] = [];
+    for (let s = 0; s < n; s++) for (let t = 0; t < n; t++) if (s !== t) cross.push(relDist([outs[s][l]], [tgts[t][l]]));
+    const D = tgts[0][l].length;
+    const mO = new Float64Array(D), mT = new Float64Array(D);
+    for (let s = 0; s < n; s++) for (let e = 0; e < D; e++) { mO[e] += outs[s][l][e] / n; mT[e] += tgts[s][l][e] / n; }
+    let dot = 0, tt = 0, oo = 0;
+    for (let s = 0; s < n; s++) {
+      for (let e = 0; e < D; e++) {
+        const a = outs[s][l][e] - mO[e], b = tgts[s][l][e] - mT[e];
+        dot += a * b; tt += b * b; oo += a * a;
+      }
+    }
+    return { own, ownMean: mean(own), crossMean: mean(cross), targetDiversity: meanPairwise(T), outputDiversity: meanPairwise(O), slope: dot / tt, correlation: dot / Math.sqrt(tt * oo) };
+  };
+  const perLayer = Array.from({ length: L }, (_, l) => layer(l));
+  const own = outs.map((o, s) => relDist(o, tgts[s]));
+  const tjk = meanPairwiseJackknife(tgts), ojk = meanPairwiseJackknife(outs);
+  return {
+    ownDistance: own, ownDistanceMean: mean(own), crossDistanceMean: mean(perLayer.map((p) => p.crossMean)),
+    targetDiversity: tjk.value, targetDiversitySE: tjk.se, outputDiversity: ojk.value, outputDiversitySE: ojk.se, perLayer,
+  };
 }
 
 async function sheet(rows: RgbImage[][], path: string): Promise<number> {
@@ -238,7 +309,7 @@ async function quality(): Promise<Record<string, unknown>> {
       log(JSON.stringify({ ...row, reference: undefined, outputColour: undefined, contentRef: undefined, timings: undefined }));
     }
     // Picture: the two samples of every case side by side, one row per case.
-    const grid = await Promise.all(cases.map(async (c) => Promise.all(Array.from({ length: SAMPLES }, (_, i) => loadImage(join(WORK, `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}-${i}.png`))))));
+    const grid = await Promise.all(cases.map(async (c) => Promise.all(Array.from({ length: SAMPLES }, (_, i) => loadImage(join(WORK, `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}${modelKey}-${i}.png`))))));
     const file = join(IMG, `quality-${size}${SUFFIX}.png`);
     log(`${file}: ${await sheet(grid, file)} bytes`);
   }
@@ -257,7 +328,7 @@ async function blend(): Promise<Record<string, unknown>> {
     for (const ratio of RATIOS) {
       // Ratios 0 and 1 are one painting's model whatever the blend: one checkpoint for every blend.
       const key = `${method}-r${ratio}${PALETTE !== undefined ? `-palette${PALETTE}` : ''}${ratio > 0 && ratio < 1 ? blendKey : ''}${method === 'fixed-basis' ? '' : modelKey}`;
-      const { rec, images } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...blendOpt, ...(method === 'fixed-basis' ? {} : modelOpt), ...(ITERS ? { iterations: ITERS } : {}), ...(PALETTE !== undefined ? { palette: PALETTE } : {}) });
+      const { rec, images, targets } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...blendOpt, ...(method === 'fixed-basis' ? {} : modelOpt), ...(ITERS ? { iterations: ITERS } : {}), ...(PALETTE !== undefined ? { palette: PALETTE } : {}) }, args.reach === true);
       grid.push(images);
       const grams = images.map((im) => imageGrams(ex, im));
       const dA = grams.map((g) => relDist(g, mA)), dB = grams.map((g) => relDist(g, mB));
@@ -266,7 +337,7 @@ async function blend(): Promise<Record<string, unknown>> {
         // Colour gaps of each output to the two paintings' colours mixed by the ratio (as the quality study's).
         colourGap: images.map((im) => colourStatsGap(colourStats(im), mixColourStats([colA, colB], [1 - ratio, ratio]))),
         diversity: meanPairwise(grams), diversityJackknifeSE: meanPairwiseJackknife(grams).se, wallSeconds: rec.wallSeconds, secondsPerImage: rec.wallSeconds / images.length, secondsPerIteration: rec.secondsPerIteration,
-        timings: rec.timings, loadavg: rec.loadavg,
+        timings: rec.timings, loadavg: rec.loadavg, ...(targets ? { reach: reach(grams, targets) } : {}),
       };
       rows.push(row);
       log(JSON.stringify({ ...row, timings: undefined }));
