@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseCli, UsageError } from '../src/cli/args.ts';
 import { checkFilePath, writeFileAtomic } from '../src/util/output.ts';
 import { cachePath, sharedDir } from '../src/util/paths.ts';
-import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS as D, STYLE_LIMITS as L, styleCliWasmThreads } from '../src/style/defaults.ts';
+import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_BLENDS, GRAM_MODEL_DEFAULTS as G, STYLE_DEFAULTS as D, STYLE_LIMITS as L, styleCliWasmThreads } from '../src/style/defaults.ts';
 import type { StyleJobOptions } from '../src/style/index.ts';
 
 const cli = parseCli({
@@ -37,8 +37,8 @@ const cli = parseCli({
     samples: { type: 'int', min: 1, max: L.maxSamples, help: `output images, each from its own sampled Gram set (default ${D.samples})` },
     mode: { type: 'choice', choices: ['sampled', 'mean'], help: 'sampled Grams (default) or deterministic Gatys with the mean Gram' },
     method: { type: 'choice', choices: GRAM_METHODS, help: `Gram model (default ${D.method}; fixed-basis is the paper's per-entry model)` },
-    'gram-coords': { type: 'choice', choices: ['gram', 'cholesky'], help: "PCA Gram models: the Gram itself (default; samples projected onto the PSD cone) or each crop's Cholesky factor (samples PSD by construction; with --pca-dim 23 as diverse as the crops for The Starry Night)" },
-    'pca-dim': { type: 'int', min: 1, max: 64, help: 'PCA Gram models: principal components per layer (default 4, at most crops − 1; 4 of them fitted by the GMM, the rest a Gaussian tail)' },
+    'gram-coords': { type: 'choice', choices: ['cholesky', 'gram'], help: `PCA Gram models: each crop's Cholesky factor (samples PSD by construction) or the Gram itself (samples projected onto the PSD cone; the model before the sixth pass of issue 12 is --gram-coords gram --pca-dim 4); default ${G.coordinates}` },
+    'pca-dim': { type: 'int', min: 1, max: 64, help: `PCA Gram models: principal components per layer (default ${G.pcaDim}, at most crops − 1; ${G.fitDim} of them fitted by the GMM, the rest a Gaussian tail)` },
     size: { type: 'int', min: L.minSize, max: L.maxSize, help: `long side of the output in pixels, sides rounded to multiples of 16 (default ${D.size})` },
     iterations: { type: 'int', min: 1, max: L.maxIterations, help: `optimisation iterations per image over all scales (default ${D.iterations})` },
     optimizer: { type: 'choice', choices: ['lbfgs', 'adam'], help: `(default ${D.optimizer})` },

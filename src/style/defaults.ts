@@ -34,6 +34,18 @@ export const STYLE_DEFAULTS = {
   lr: 0.02,
 } as const;
 
+/**
+ * The defaults of the PCA Gram models (fitGramModel, gram-model.ts; what the CLI, the page and the library use):
+ * GMM components, principal components kept per layer (capped at crops − 1) and fitted by the GMM fitter per layer
+ * (the rest a Gaussian tail), and the coordinates: each crop's Cholesky factor (docs/RESULTS.md, issue 12, sixth pass).
+ */
+export const GRAM_MODEL_DEFAULTS = {
+  k: 3,
+  pcaDim: 23,
+  fitDim: 4,
+  coordinates: 'cholesky' as 'gram' | 'cholesky',
+} as const;
+
 /** Limits of the options (checkStyleJobOptions); the web server has its own, lower caps. */
 export const STYLE_LIMITS = {
   minSize: 16,

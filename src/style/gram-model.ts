@@ -6,7 +6,7 @@
  *   gets its own 1-D fixed-basis GMM (Algorithm 2 of the paper, src/gmm/fit/fixed-basis.ts: `bins`
  *   evenly spaced components over the entry's range, common sd t·r, only the weights learned).
  *   Entries are sampled independently, so a blended sample mixes A-like and B-like entries.
- * - 'pca-sw' / 'pca-sc2' / 'pca-em': each layer's vectors (or each crop's Cholesky factor, see
+ * - 'pca-sw' / 'pca-sc2' / 'pca-em': each layer's vectors (by default each crop's Cholesky factor, see
  *   `coordinates` below) are reduced by PCA to `pcaDim`
  *   coordinates (scaled so every layer's total variance is 1). The first `fitDim` coordinates of every
  *   layer (the head), concatenated over the layers, get one multivariate GMM fitted with
@@ -39,7 +39,7 @@ import { fitFixedBasis1D } from '../gmm/fit/fixed-basis.ts';
 import type { GramDataset } from './dataset.ts';
 import { factorTriOfGram, gramTriOfFactor, symmetricPSD, triLength, triToGram } from './gram.ts';
 
-import { GRAM_METHODS, type GramMethod } from './defaults.ts';
+import { GRAM_METHODS, GRAM_MODEL_DEFAULTS, type GramMethod } from './defaults.ts';
 export { GRAM_METHODS, type GramMethod };
 
 export interface GramModelOptions {
@@ -51,11 +51,11 @@ export interface GramModelOptions {
   /** fixed-basis: component sd in units of the grid spacing (default 2). */
   t?: number;
   /**
-   * PCA models: principal components kept per layer (default 4, at most n − 1; 23 = every direction in which the
-   * default 24 crops differ). Only the first fitDim are fitted by the GMM fitter; the rest are the tail. With 4
-   * components The Starry Night's sampled Grams were less diverse than its crops (0.098 vs 0.109 at 256 px); with
-   * 23 and Cholesky coordinates 0.110 — but The Scream's synthesised samples lost diversity (docs/RESULTS.md,
-   * issue 12, fifth pass), so the default stays 4 in Gram coordinates.
+   * PCA models: principal components kept per layer (default 23, at most n − 1: with the default 24 crops every
+   * direction in which the crops differ). Only the first fitDim are fitted by the GMM fitter; the rest are the
+   * tail. With 4 components The Starry Night's sampled Grams were less diverse than its crops (0.098 vs 0.109 at
+   * 256 px); with 23 and Cholesky coordinates 0.110, and The Scream's 0.214 against 0.211 with 4 in Gram coordinates
+   * (48 draws; docs/RESULTS.md, issue 12, fifth and sixth passes).
    */
   pcaDim?: number;
   /**
@@ -75,9 +75,9 @@ export interface GramModelOptions {
    * PCA models: the coordinates the PCA and the GMM work in. 'gram': the Grams' isometric upper triangles;
    * sampled Grams are projected onto the PSD cone. 'cholesky': each crop's Gram G is replaced by its
    * upper Cholesky factor R (G = RᵀR, factorTriOfGram; semidefinite: zero pivots give zero rows), and a sample's
-   * decoded R gives RᵀR — PSD by construction, no projection. Default 'gram' (with 'cholesky' and 23 components
-   * The Starry Night's samples reached its crops' diversity, The Scream's fell to 0.63× its crops'; docs/RESULTS.md,
-   * issue 12, fifth pass).
+   * decoded R gives RᵀR — PSD by construction, no projection. Default 'cholesky' (the projection of Gram-coordinate
+   * samples took back the diversity a tail added; docs/RESULTS.md, issue 12, fifth pass; The Scream's lower
+   * diversity with it in the fifth pass came from its first few draws, sixth pass).
    */
   coordinates?: 'gram' | 'cholesky';
   /** PCA models: GMM components (default 3). */
@@ -398,13 +398,13 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
     const layers = ds.channels.map((c, l) => fitEntryLayer(ds.vectors[l], ds.n, c, bins, t));
     return new EntrywiseModel([...ds.layers], [...ds.channels], [{ weight: 1, layers }]);
   }
-  const p = Math.min(opts.pcaDim ?? 4, ds.n - 1);
+  const p = Math.min(opts.pcaDim ?? GRAM_MODEL_DEFAULTS.pcaDim, ds.n - 1);
   if (!(Number.isInteger(p) && p >= 1)) throw new RangeError(`pcaDim must be a positive integer, got ${opts.pcaDim}`);
-  const h = Math.min(opts.fitDim ?? 4, p);
+  const h = Math.min(opts.fitDim ?? GRAM_MODEL_DEFAULTS.fitDim, p);
   if (!(Number.isInteger(h) && h >= 1)) throw new RangeError(`fitDim must be a positive integer, got ${opts.fitDim}`);
   const tailKind = opts.tail ?? 'gaussian';
   if (tailKind !== 'gaussian' && tailKind !== 'crops') throw new RangeError(`tail must be 'gaussian' or 'crops', got ${String(opts.tail)}`);
-  const coordinates = opts.coordinates ?? 'gram';
+  const coordinates = opts.coordinates ?? GRAM_MODEL_DEFAULTS.coordinates;
   if (coordinates !== 'gram' && coordinates !== 'cholesky') throw new RangeError(`coordinates must be 'gram' or 'cholesky', got ${String(opts.coordinates)}`);
   const pcs = ds.channels.map((c, l) => {
     if (coordinates === 'gram') return pcaLayer(ds.vectors[l], ds.n, c, p);
@@ -427,7 +427,7 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   });
   const wanted: FitMethod = method === 'pca-sw' ? 'sw' : method === 'pca-sc2' ? 'sc2' : 'em';
   const fitter: FitMethod = availableFitMethods().includes(wanted) ? wanted : 'em';
-  const k = Math.min(opts.k ?? 3, ds.n);
+  const k = Math.min(opts.k ?? GRAM_MODEL_DEFAULTS.k, ds.n);
   const fitOpts: Record<string, unknown> = { k, seed: opts.seed ?? 0, covarianceType: opts.covarianceType ?? 'full', regCovar: 1e-3 };
   // SW/SC2 on a few dozen points: 200 steps (their cosine schedule ends there) instead of the fitters' 400,
   // which halves the fit time of a style job (1.3 vs 2.5 s at 24 crops, 256 px; docs/RESULTS.md).

@@ -1,7 +1,7 @@
 /**
  * The style library's documented defaults, asserted as values: fitting a Gram model without options gives
- * exactly the model of the documented settings written out (GramModelOptions: method 'pca-sw', k 3, pcaDim 4,
- * fitDim 4 (no tail), Gram coordinates, seed 0, covariance 'full', 200 SW/SC2 steps;
+ * exactly the model of the documented settings written out (GramModelOptions: method 'pca-sw', k 3, pcaDim 23,
+ * fitDim 4 (a Gaussian tail of 19 per layer), Cholesky coordinates, seed 0, covariance 'full', 200 SW/SC2 steps;
  * fixed-basis: bins 32, t 2), and each documented value is one
  * the result depends on (a different value gives a different model), so a changed default cannot pass.
  * Synthetic Gram datasets (no network, no images): two layers of 3 and 4 channels.
@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { fitGramModel, gramModelSnapshot, type GramModelOptions } from '../../src/style/gram-model.ts';
 import { type GramDataset } from '../../src/style/dataset.ts';
 import { triLength } from '../../src/style/gram.ts';
-import { styleCliWasmThreads } from '../../src/style/defaults.ts';
+import { GRAM_MODEL_DEFAULTS, styleCliWasmThreads } from '../../src/style/defaults.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 /**
@@ -37,21 +37,27 @@ function plain(m: ReturnType<typeof fitGramModel>): unknown {
 
 const ds = dataset(16, 5);
 
-test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 4, fitDim 4, Gram coordinates, seed 0, full, 200 steps)', () => {
-  const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 4, fitDim: 4, coordinates: 'gram', seed: 0, covarianceType: 'full', maxIter: 200 };
+test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 23, fitDim 4, Cholesky, seed 0, full, 200 steps)', () => {
+  const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 23, fitDim: 4, tail: 'gaussian', coordinates: 'cholesky', seed: 0, covarianceType: 'full', maxIter: 200 };
+  // 30 rows, so that pcaDim 23 is not capped at n − 1 (seed 1: the SW fit does not stop before step 200).
+  const ds = dataset(30, 1);
   const byDefault = fitGramModel(ds);
   const snap = gramModelSnapshot(byDefault);
   assert.equal(byDefault.method, 'pca-sw');
   assert.equal(snap.kind, 'pca');
   if (snap.kind !== 'pca') return;
   assert.equal(snap.gmms[0].k, 3);
-  assert.equal(snap.gmms[0].d, 8, 'pcaDim 4 per layer × 2 layers');
-  assert.equal(snap.tails?.[0], null, 'no tail: fitDim = pcaDim');
-  assert.ok(snap.parts[0].layers.every((L) => !L.factor), 'Gram coordinates');
+  assert.equal(snap.gmms[0].d, 8, 'fitDim 4 per layer × 2 layers');
+  assert.equal(snap.parts[0].layers[0].p, 23, 'pcaDim 23');
+  assert.equal(snap.tails?.[0]?.T, 2 * 19, 'a tail of 23 − 4 per layer');
+  assert.equal(snap.tails?.[0]?.kind ?? 'gaussian', 'gaussian');
+  assert.ok(snap.parts[0].layers.every((L) => L.factor === true), 'Cholesky coordinates');
   assert.equal(snap.gmms[0].covarianceType, 'full');
   assert.deepEqual(plain(byDefault), plain(fitGramModel(ds, documented)));
+  // The one place the CLI's help and the library read them from says the same.
+  assert.deepEqual({ ...GRAM_MODEL_DEFAULTS }, { k: 3, pcaDim: 23, fitDim: 4, coordinates: 'cholesky' });
   // Each documented value matters: one more step, another seed, more components or a smaller head give other models.
-  for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }, { pcaDim: 5 }, { fitDim: 3 }, { coordinates: 'cholesky' }] as GramModelOptions[]) {
+  for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }, { pcaDim: 22 }, { fitDim: 3 }, { coordinates: 'gram' }, { tail: 'crops' }] as GramModelOptions[]) {
     assert.notDeepEqual(plain(byDefault), plain(fitGramModel(ds, { ...documented, ...other })), JSON.stringify(other));
   }
 });

@@ -70,7 +70,7 @@ test("Gram-set blending (the default) puts every sample between the paintings; '
   // relative distances to the two means over the means' own distance. A Gram-set blend is ½ G_A + ½ G_B: both about
   // half-way (plus the samples' spread at this tiny size: 0.53–0.88 here); a per-sample mixture draws each target
   // from one painting's model: one distance at least twice the other, the larger about the whole (Gram
-  // coordinates: 0.27–0.40 and 1.00–1.18; Cholesky coordinates, the default since the fifth pass: 0.25–0.49 and
+  // coordinates: 0.27–0.40 and 1.00–1.18; Cholesky coordinates, the default since the sixth pass: 0.25–0.49 and
   // 0.99–1.26).
   const base = { ...small, crops: 6, iterations: 1, method: 'pca-em' as const, k: 2, pcaDim: 3 };
   const mA = (await runStyleJob({ ...base, styles: [A, B], ratio: 0, mode: 'mean' })).targets[0];
