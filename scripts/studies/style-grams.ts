@@ -2,7 +2,7 @@
  * Gram-level study of the style Gram models (issue 12, third pass): no synthesis, only the sampled target Grams.
  *
  *   nice -n 10 npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4]
- *       [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--out FILE]
+ *       [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B] [--out FILE]
  *
  * For The Starry Night alone (ratio 0), The Scream alone (ratio 1) and blends of the two at each --ratios share of
  * The Scream, by each --blends mode as runStyleJob blends ('data': round(ratio · 24) crops of B, the rest of A, one
@@ -28,7 +28,7 @@ import { repoRoot, sharedPath } from '../../src/util/paths.ts';
 
 const cli = parseCli({
   name: 'style-grams',
-  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--out FILE] [--force]',
+  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B] [--out FILE] [--force]',
   description: 'Diversity and painting of origin of sampled target Gram sets (no synthesis).',
   flags: {
     size: { type: 'int', min: 32, max: 1024, default: 256, help: 'crop side (the output size of a job)' },
@@ -44,6 +44,7 @@ const cli = parseCli({
     cases: { type: 'list', choices: ['A', 'B', 'blend'], default: ['A', 'B', 'blend'], help: 'The Starry Night alone, The Scream alone, the blends' },
     'fixed-basis': { type: 'boolean', help: 'also the fixed-basis model (slow: one 1-D fit per Gram entry)' },
     ks: { type: 'list', of: 'int', min: 1, max: 24, default: [3], help: 'GMM components to compare' },
+    batch: { type: 'int', min: 3, max: 1000, help: "also the diversity (with its jackknife se) of each run of this many consecutive draws: what a job sampling that many images sees" },
     out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-grams.json)' },
     force: { type: 'boolean', help: 'replace an existing results file' },
   },
@@ -58,7 +59,7 @@ const { gramDataset, datasetMean, blendDatasets, PIXEL_LAYER } = await import('.
 const { fitGramModel } = await import('../../src/style/gram-model.ts');
 const { gramToTri, triLength, factorTriOfGram, gramTriOfFactor } = await import('../../src/style/gram.ts');
 const { STYLE_DEFAULTS } = await import('../../src/style/defaults.ts');
-const { relDist, meanPairwise } = await import('../../src/style/metrics.ts');
+const { relDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
 type GramDataset = Awaited<ReturnType<typeof gramDataset>>;
 
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
       const row = {
         case: c.name, blend: c.blend ?? null, ratio: c.ratio, ...v, n: args.n, fitSeconds, sampleSeconds,
         diversity: meanPairwise(sets), diversityBeforePSD: meanPairwise(rawSets), cropDiversity: meanPairwise(cropSets),
+        ...(args.batch ? { batchDiversity: batches(sets, args.batch) } : {}),
         perLayer: { diversity: perLayer(sets), beforePSD: perLayer(rawSets), crops: perLayer(cropSets), psdClipped: cnnLayers.map((l) => mean(sampled.map((x) => x.psdClipped[l]))) },
         meanDA: mean(dA), meanDB: mean(dB), shareSideA: side.filter((s) => s === 'A').length / side.length,
         cropShareSideA: cropSide.filter((s) => s === 'A').length / cropSide.length,
@@ -168,6 +170,13 @@ function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: n
     if (tail) rng.fork();
   }
   return out;
+}
+/**
+ * The diversity and its jackknife se of each run of b consecutive sets (the first b draws are what a job sampling b
+ * images gets, since each draw takes its own forks of one generator in order).
+ */
+function batches(sets: ArrayLike<number>[][], b: number): { value: number; se: number }[] {
+  return Array.from({ length: Math.floor(sets.length / b) }, (_, i) => meanPairwiseJackknife(sets.slice(i * b, (i + 1) * b)));
 }
 /** meanPairwise of each layer alone (Gram sets as lists of layers). */
 function perLayer(sets: ArrayLike<number>[][]): number[] {
