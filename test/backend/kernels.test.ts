@@ -143,6 +143,10 @@ test('non-square strides and kernels, batch 1, larger channels', () => {
     [10, 7, 2, 4, 1, 2, 2, 3],
     [5, 5, 5, 5, 2, 2, 33, 9],
     [12, 12, 4, 4, 2, 2, 8, 40],
+    // Few output channels and more inputs (the filter gradient's swapped path is for stride 1 × 1 only): one stride 1.
+    [9, 10, 3, 3, 2, 1, 6, 2],
+    [8, 9, 3, 2, 1, 2, 5, 1],
+    [7, 7, 3, 3, 1, 1, 9, 3],
   ]) {
     for (const pad of ['same', 'valid'] as const) {
       const x = randn([1, h, w, ci]) as tf.Tensor4D;

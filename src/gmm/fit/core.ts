@@ -7,7 +7,7 @@
  */
 import type { GMMParams, Points } from '../model/types.ts';
 import { Rng } from '../../util/rng.ts';
-import { GMM } from '../model/gmm.ts';
+import { GMM, GMMValidationError } from '../model/gmm.ts';
 import { choleskyInto, projectPSD } from '../linalg/dense.ts';
 import type { Optimizer } from './optim.ts';
 import { covarianceGradToFactorGrad, factorsToCovariances, weightGradToLogitGrad } from '../distances/cramer.ts';
@@ -68,6 +68,24 @@ export function pointsToFrame(p: Points, f: Frame): Points {
   const inv = 1 / f.scale;
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[i * d + j] = (data[i * d + j] - f.center[j]) * inv;
   return { n, d, data: out };
+}
+
+/**
+ * The snapshot function of a gradient fitter: its current parameters (in the working frame `f`) as a GMM in data
+ * units. A step with a learning rate far too large can leave a parameter non-finite (or a covariance no longer
+ * positive-definite) after the last loss check; the GMM constructor's validation error is then rethrown as the
+ * fitter's own GMMOptionError, naming `where`, the number of steps taken (`steps()`), the constructor's finding and
+ * the remedy `hint`.
+ */
+export function fitterSnapshot(where: string, hint: string, params: GMMParams, f: Frame, meta: Record<string, unknown>, steps: () => number): () => GMM {
+  return () => {
+    try {
+      return new GMM(paramsFrame(params, f, -1), meta);
+    } catch (e) {
+      if (!(e instanceof GMMValidationError)) throw e;
+      throw new GMMOptionError(`${where}: the mixture became invalid after ${steps()} step${steps() === 1 ? '' : 's'} (${e.message}); ${hint}`);
+    }
+  };
 }
 
 /** GMM parameters mapped into (dir = 1) or out of (dir = -1) the frame (copy). */

@@ -15,7 +15,7 @@ import {
 import { selectRows } from '../model/points.ts';
 import type { FitResult } from './contract.ts';
 import {
-  FactorParams, FactorSteps, PlateauMonitor, batchBuffer, checkTarget, drawBatch, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, varianceFloor, type Frame,
+  FactorParams, FactorSteps, PlateauMonitor, batchBuffer, checkTarget, drawBatch, fitterSnapshot, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, varianceFloor, type Frame,
 } from './core.ts';
 import { SW_DEFAULTS } from './sw.ts';
 import { crossTerm, medianHeuristic, mmdPointsTerm, mmdSelfTerm, pointsKernelMean, type GradAcc } from '../distances/mmd.ts';
@@ -83,12 +83,12 @@ export function fitMMD(target: Points | GMM, options: Record<string, unknown>): 
   // Target-target term (constant): closed form for a GMM, else estimated on <= 2000 points.
   const ttPts = pts ? (pts.n > 2000 ? selectRows(pts, rng.permutation(pts.n).subarray(0, 2000)) : pts) : null;
   const tt = targetParams ? mmdSelfTerm(targetParams, h, null) : pointsKernelMean(ttPts!, h);
-  const snapshot = () => new GMM(paramsFrame(params, frame, -1), { method: 'mmd', bandwidth: h * frame.scale, seed: common.seed });
+  let steps = 0, converged = false;
+  const snapshot = fitterSnapshot('fitMMD', 'lower lr or increase regCovar', params, frame, { method: 'mmd', bandwidth: h * frame.scale, seed: common.seed }, () => steps);
   const rec = new HistoryRecorder('mmd2', common.onStep);
   const monitor = new PlateauMonitor(common.tol, window, minIter);
   const grad: GradAcc = { dW: new Float64Array(k), dM: new Float64Array(k * d), dC: new Float64Array(k * fLen) };
   const fullParams = (): GMMParams => params;
-  let steps = 0, converged = false;
   for (let step = 0; step < common.maxIter; step++) {
     fp.sync();
     if (pts) drawBatch(pts, batch!, rng);

@@ -62,7 +62,7 @@ import {
 import type { CommonFitOptions, FitResult } from './contract.ts';
 import { circleDirections, randomDirections } from '../distances/wasserstein.ts';
 import { cramerTargetSlices, slicedCramer2GradWithSlices } from '../distances/cramer.ts';
-import { FactorParams, FactorSteps, PlateauMonitor, batchBuffer, checkTarget, drawBatch, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, varianceFloor, type Frame } from './core.ts';
+import { FactorParams, FactorSteps, PlateauMonitor, fitterSnapshot, batchBuffer, checkTarget, drawBatch, scheduleFactor, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, standardFrame, targetPoints, varianceFloor, type Frame } from './core.ts';
 import { SW_DEFAULTS } from './sw.ts';
 import { fitNLL } from './nll.ts';
 
@@ -152,11 +152,11 @@ export function fitSC2(target: Points | GMM, options: SC2FitOptions | Record<str
   const targetParams = isGMM ? paramsFrame(target.params(), frame, 1) : null;
   const pts = isGMM ? null : pointsToFrame(target, frame);
   const batch = pts && batchBuffer(pts, batchSize);
-  const snapshot = () => new GMM(paramsFrame(params, frame, -1), { method: 'sc2', L, seed: common.seed });
+  let steps = 0, converged = false;
+  const snapshot = fitterSnapshot('fitSC2', 'lower the learning rates', params, frame, { method: 'sc2', L, seed: common.seed }, () => steps);
   const rec = new HistoryRecorder('sc2', common.onStep);
   const monitor = new PlateauMonitor(common.tol, window, minIter);
   const lossScale = frame.scale;
-  let steps = 0, converged = false;
   for (let step = 0; step < common.maxIter; step++) {
     fp.sync();
     if (pts) drawBatch(pts, batch!, rng);

@@ -78,7 +78,7 @@ import type { CommonFitOptions, FitResult } from './contract.ts';
 import { randomDirections, slicedGradUnchecked, type Wasserstein1DMethod } from '../distances/wasserstein.ts';
 import { fisherFullWasm } from '../wasm/sliced.ts';
 import {
-  PlateauMonitor, batchBuffer, checkTarget, drawBatch, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, scaledStep, scheduleFactor, standardFrame,
+  PlateauMonitor, batchBuffer, checkTarget, drawBatch, fitterSnapshot, identityFrame, optimizerExtras, paramsFrame, pointsToFrame, scaledStep, scheduleFactor, standardFrame,
   targetPoints,
 } from './core.ts';
 
@@ -324,11 +324,11 @@ export function fitSW(target: Points | GMM, options: SWFitOptions | Record<strin
   const rng = new Rng(common.seed).fork();
   const batch = batchBuffer(pts, batchSize);
   const meta = { method: 'sw', p, L, seed: common.seed };
-  const snapshot = () => new GMM(paramsFrame(params, frame, -1), meta);
+  let steps = 0, converged = false;
+  const snapshot = fitterSnapshot('fitSW', 'lower lr', params, frame, meta, () => steps);
   const rec = new HistoryRecorder(`sw${p}`, common.onStep);
   const monitor = new PlateauMonitor(common.tol, window, minIter);
   const lossScale = frame.scale ** p;
-  let steps = 0, converged = false;
   for (let step = 0; step < common.maxIter; step++) {
     drawBatch(pts, batch, rng);
     const dirs = randomDirections(L, d, rng);

@@ -99,3 +99,27 @@ test('FixedBasisProduct.fromJSON refuses every field of a wrong JSON type, remov
   }
   assert.ok(n > 100, `${n} malformed files tried`);
 });
+
+test('both readers refuse every array field emptied, with a message naming the field and its expected length', () => {
+  const g = new GMM({ k: 2, d: 2, covarianceType: 'full', weights: Float64Array.of(0.3, 0.7), means: Float64Array.of(0, 1, -1, 2), covariances: Float64Array.of(2, 0.5, 0.5, 1, 1, 0, 0, 3) });
+  const marg = [mixture1D([0, 1], [0.5, 0.5], [0.5, 0.5]), mixture1D([-1, 1], [1, 1], [0.25, 0.75])];
+  const p = new FixedBasisProduct(2, Float64Array.of(1, -1), Float64Array.of(0.6, 0.8, -0.8, 0.6), marg);
+  const readers: [string, Json, (j: unknown) => unknown][] = [
+    ['GMM', JSON.parse(JSON.stringify(g.toJSON())), (j) => GMM.fromJSON(j)],
+    ['product', JSON.parse(JSON.stringify(p.toJSON())), (j) => FixedBasisProduct.fromJSON(j)],
+  ];
+  let n = 0;
+  for (const [name, valid, read] of readers) {
+    for (const path of paths(valid)) {
+      if (!Array.isArray(path.reduce((v: any, q) => v[q], valid))) continue;
+      // The path as the messages write it: weights, means[0], covariances[0][1], marginals[0].weights.
+      const field = path.map((q, i) => (typeof q === 'number' ? `[${q}]` : i ? `.${q}` : q)).join('');
+      assert.throws(() => read(patched(valid, path, [])), (e: unknown) => {
+        const msg = (e as Error).message;
+        return msg.includes(field) && /must (have \d+ entries|be an array of \d+|be \d+ (rows|\d+×\d+ matrices)|be a \d+×\d+ matrix|be a non-empty array)/.test(msg);
+      }, `${name}: ${field} = []`);
+      n++;
+    }
+  }
+  assert.equal(n, 18);
+});
