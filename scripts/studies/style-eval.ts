@@ -8,7 +8,8 @@
  *   nice -n 10 npm run study:style -- --study quality [--sizes 192,256] [--samples 2] [--cases blend-20-80,...]
  *   nice -n 10 npm run study:style -- --study blend [--size 256] [--samples 4] [--methods pca-sw,pca-sc2,fixed-basis]
  *       [--ratios 0,0.1,0.2,0.5,0.8,1] [--palette λ] [--blend data|weights|grams] [--sheet-suffix S]
- *   (both: [--pca-dim P] [--fit-dim H] [--tail gaussian|crops] [--coords gram|cholesky] — the PCA models' options)
+ *   (both: [--pca-dim P] [--fit-dim H] [--tail gaussian|crops] [--coords gram|cholesky] — the PCA models' options;
+ *   [--layer-weights w1,…,w5] — the style layers' weights in the synthesis)
  *
  * Paintings (from ../shared/assets/styles): A = The Starry Night, B = The Scream; content = The Shipwreck.
  *
@@ -60,6 +61,7 @@ const cli = parseCli({
     'fit-dim': { type: 'int', min: 1, max: 64, help: "PCA models: components per layer fitted by the GMM fitter (default: the library's)" },
     tail: { type: 'choice', choices: ['gaussian', 'crops'], help: "PCA models with a tail: how it is drawn (default: the library's)" },
     coords: { type: 'choice', choices: ['gram', 'cholesky'], help: "PCA models: Gram or Cholesky-factor coordinates (default: the library's)" },
+    'layer-weights': { type: 'list', of: 'number', min: 0, max: 1e4, help: "weights of the style layers in the style loss, one per layer (default: the library's, all 1)" },
     'sheet-suffix': { type: 'string', meta: 'S', help: 'blend: contact sheets named contact-<method>S.png' },
     palette: { type: 'number', min: 0, max: 1, help: "blend: share of each sample's own colours in its palette (default: the library's, the painting's colours)" },
     work: { type: 'string', meta: 'DIR', help: 'checkpoints (default artifacts/style-eval/<study>)' },
@@ -87,6 +89,7 @@ const modelOpt: Partial<StyleJobOptions> = {
   ...(args['fit-dim'] !== undefined ? { fitDim: args['fit-dim'] } : {}),
   ...(args.tail !== undefined ? { tail: args.tail as 'gaussian' | 'crops' } : {}),
   ...(args.coords !== undefined ? { coordinates: args.coords as 'gram' | 'cholesky' } : {}),
+  ...(args['layer-weights'] !== undefined ? { layerWeights: args['layer-weights'] } : {}),
 };
 const SEED = args.seed;
 // Checkpoint keys name the explicit --iterations and a seed other than 1 (none: keys as before).

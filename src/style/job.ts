@@ -55,6 +55,8 @@ export interface StyleJobOptions {
   /** Adam learning rate (default 0.02; ignored by L-BFGS). */
   lr?: number;
   styleWeight?: number;
+  /** Weight of each style layer in the style loss (synth.ts; default all 1; normalised by their sum). */
+  layerWeights?: number[];
   contentWeight?: number;
   /** Squared-TV weights of luminance and chroma (default 0 and 0.3). */
   tvWeight?: number;
@@ -231,6 +233,11 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
   num('ratio', o.ratio, 0, 1);
   // Style weight 0 would leave the start image as it is; negative weights push the loss up.
   num('styleWeight', o.styleWeight, 0, L.maxWeight, true);
+  if (o.layerWeights !== undefined) {
+    const w = o.layerWeights;
+    const ok = Array.isArray(w) && w.length >= 1 && w.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= L.maxWeight) && w.some((x) => x > 0);
+    if (!ok) throw new RangeError(`layerWeights must be numbers in [0, ${L.maxWeight}], one per style layer, not all 0, got ${JSON.stringify(w)}`);
+  }
   num('contentWeight', o.contentWeight, 0, L.maxWeight);
   num('tvWeight', o.tvWeight, 0, L.maxWeight);
   num('tvChromaWeight', o.tvChromaWeight, 0, L.maxWeight);
@@ -498,7 +505,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     const unitsBefore = before + s * synthUnits;
     const r = await synthesize(extractor, targets[s], {
       size, content, init: opts.init ?? (palettes[s] ? 'palette' : undefined), palette: palettes[s], iterations,
-      optimizer: opts.optimizer ?? D.optimizer, lr: opts.lr, styleWeight: opts.styleWeight, contentWeight: opts.contentWeight,
+      optimizer: opts.optimizer ?? D.optimizer, lr: opts.lr, styleWeight: opts.styleWeight, layerWeights: opts.layerWeights, contentWeight: opts.contentWeight,
       tvWeight: opts.tvWeight ?? D.tvWeight, tvChromaWeight: opts.tvChromaWeight ?? D.tvChromaWeight, colourWeight: opts.colourWeight ?? D.colourWeight, scales,
       seed: seed + 1000 * s, signal, previewEvery: opts.previewEvery ?? 0,
       onProgress: async (p) => {
