@@ -61,7 +61,7 @@ const cli = parseCli({
     'fit-dim': { type: 'int', min: 1, max: 64, help: "PCA models: components per layer fitted by the GMM fitter (default: the library's)" },
     tail: { type: 'choice', choices: ['gaussian', 'crops'], help: "PCA models with a tail: how it is drawn (default: the library's)" },
     coords: { type: 'choice', choices: ['gram', 'cholesky'], help: "PCA models: Gram or Cholesky-factor coordinates (default: the library's)" },
-    'layer-weights': { type: 'list', of: 'number', min: 0, max: 1e4, help: "weights of the style layers in the style loss, one per layer (default: the library's, all 1)" },
+    'layer-weights': { type: 'list', of: 'number', min: 0, max: 1e4, repeats: true, help: "weights of the style layers in the style loss, one per layer (default: the library's, all 1)" },
     'sheet-suffix': { type: 'string', meta: 'S', help: 'blend: contact sheets named contact-<method>S.png' },
     palette: { type: 'number', min: 0, max: 1, help: "blend: share of each sample's own colours in its palette (default: the library's, the painting's colours)" },
     work: { type: 'string', meta: 'DIR', help: 'checkpoints (default artifacts/style-eval/<study>)' },
