@@ -31,7 +31,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseCli, UsageError } from '../src/cli/args.ts';
 import { claimOutput, writeFileAtomic } from '../src/util/output.ts';
@@ -55,7 +55,7 @@ const cli = parseCli({
   },
 });
 const args = cli.values;
-const outPath = join(repoRoot, args.out);
+const outPath = resolve(repoRoot, args.out); // an absolute --out stays absolute
 if (!args.list && !args.report) claimOutput(outPath, { explicit: cli.given.has('out'), force: args.force });
 
 // ---------------------------------------------------------------------------------------------------------

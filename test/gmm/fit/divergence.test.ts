@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitGMM } from '../../../src/gmm/fit/registry.ts';
+import { fitGMM, type FitMethod } from '../../../src/gmm/fit/registry.ts';
 import '../../../src/gmm/index.ts';
 import { fitterSnapshot, identityFrame } from '../../../src/gmm/fit/core.ts';
 import { GMMOptionError } from '../../../src/gmm/fit/options.ts';
@@ -24,7 +24,7 @@ const own = (where: string, hint: RegExp) => (e: unknown) => e instanceof GMMOpt
 
 test('gradient fitters with a learning rate far too large stop with their own error at every run length', () => {
   const X = twoBlobs();
-  const cases: [string, Record<string, unknown>, RegExp][] = [
+  const cases: [FitMethod, Record<string, unknown>, RegExp][] = [
     ['sw', { lr: 1e150 }, /lower lr$/],
     ['sw', { lr: 1e150, covarianceType: 'diag' }, /lower lr$/],
     ['sc2', { lrFactors: 1e300 }, /lower the learning rates$/],
@@ -62,7 +62,7 @@ test('the last parameters invalid: the snapshot names the fitter, the step count
   params.covariances[0] = 2;
   const g = snap();
   assert.deepEqual([...g.means, ...g.covariances], [0, 2]);
-  assert.equal(g.meta.method, 'xy');
+  assert.equal(g.meta?.method, 'xy');
 });
 
 test('EM and NLL from an initial mixture whose densities overflow on the data: their own error at step 0', () => {

@@ -18,7 +18,7 @@ test('fitNLL minibatches: every epoch of two batches of n/2 covers each point on
   const X = { n, d, data };
   const init = new GMM({ k: 2, d, covarianceType: 'full', weights: Float64Array.of(0.4, 0.6), means: Float64Array.of(-1, 0, 1, 0.5), covariances: Float64Array.of(2, 0.3, 0.3, 1, 1.5, 0, 0, 2) });
   const losses: number[] = [];
-  fitNLL(X, { k: 2, init, batchSize: n / 2, maxIter: 12, tol: 0, lr: 1e-12, regCovar: 0, standardize: false, onStep: ({ loss }) => { losses.push(loss); } });
+  fitNLL(X, { k: 2, init, batchSize: n / 2, maxIter: 12, tol: 0, lr: 1e-12, regCovar: 0, standardize: false, onStep: ({ loss }: { loss: number }) => { losses.push(loss); } });
   assert.equal(losses.length, 12);
   const full = init.nll(X);
   for (let e = 0; e < 6; e++) {
