@@ -9,7 +9,7 @@
  *   nice -n 10 npm run study:style -- --study blend [--size 256] [--samples 4] [--methods pca-sw,pca-sc2,fixed-basis]
  *       [--ratios 0,0.1,0.2,0.5,0.8,1] [--palette λ] [--blend data|weights|grams] [--sheet-suffix S]
  *   (both: [--pca-dim P] [--fit-dim H] [--tail gaussian|crops] [--coords gram|cholesky] — the PCA models' options;
- *   [--layer-weights w1,…,w5] — the style layers' weights in the synthesis)
+ *   [--layer-weights w1,…,w5] — the style layers' weights in the synthesis, every model)
  *
  * Paintings (from ../shared/assets/styles): A = The Starry Night, B = The Scream; content = The Shipwreck.
  *
@@ -89,11 +89,13 @@ const modelOpt: Partial<StyleJobOptions> = {
   ...(args['fit-dim'] !== undefined ? { fitDim: args['fit-dim'] } : {}),
   ...(args.tail !== undefined ? { tail: args.tail as 'gaussian' | 'crops' } : {}),
   ...(args.coords !== undefined ? { coordinates: args.coords as 'gram' | 'cholesky' } : {}),
-  ...(args['layer-weights'] !== undefined ? { layerWeights: args['layer-weights'] } : {}),
 };
+/** Synthesis options given explicitly (every Gram model), and their checkpoint-key part. */
+const synthOpt: Partial<StyleJobOptions> = args['layer-weights'] !== undefined ? { layerWeights: args['layer-weights'] } : {};
 const SEED = args.seed;
-// Checkpoint keys name the explicit --iterations and a seed other than 1 (none: keys as before).
-const modelKey = Object.entries(modelOpt).map(([k, v]) => `-${k}${v}`).join('') + (ITERS !== undefined ? `-it${ITERS}` : '') + (SEED !== 1 ? `-seed${SEED}` : '');
+// Checkpoint keys name the explicit model and synthesis options, --iterations and a seed other than 1 (none: keys as before).
+const modelKey = Object.entries(modelOpt).map(([k, v]) => `-${k}${v}`).join('');
+const runKey = Object.entries(synthOpt).map(([k, v]) => `-${k}${v}`).join('') + (ITERS !== undefined ? `-it${ITERS}` : '') + (SEED !== 1 ? `-seed${SEED}` : '');
 const METHODS = args.methods as GramMethod[];
 const RATIOS = args.ratios;
 const WORK = resolve(args.work ?? join(repoRoot, 'artifacts', 'style-eval', STUDY));
@@ -279,8 +281,8 @@ async function quality(): Promise<Record<string, unknown>> {
       { name: 'blend-20-80', opts: { styles: [A, B], ratio: 0.8, ...blendOpt }, ref: blendRef },
     ].filter((c) => (args.cases as string[]).includes(c.name));
     for (const c of cases) {
-      const key = `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}${modelKey}`;
-      const { rec, images } = await job(key, { ...c.opts, size, samples: SAMPLES, seed: SEED, ...modelOpt, ...(ITERS ? { iterations: ITERS } : {}) });
+      const key = `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}${modelKey}${runKey}`;
+      const { rec, images } = await job(key, { ...c.opts, size, samples: SAMPLES, seed: SEED, ...modelOpt, ...synthOpt, ...(ITERS ? { iterations: ITERS } : {}) });
       const per = images.map((im) => {
         const h = hfEnergy(im);
         const gap = colourStatsGap(colourStats(im), c.ref.colour);
@@ -312,7 +314,7 @@ async function quality(): Promise<Record<string, unknown>> {
       log(JSON.stringify({ ...row, reference: undefined, outputColour: undefined, contentRef: undefined, timings: undefined }));
     }
     // Picture: the two samples of every case side by side, one row per case.
-    const grid = await Promise.all(cases.map(async (c) => Promise.all(Array.from({ length: SAMPLES }, (_, i) => loadImage(join(WORK, `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}${modelKey}-${i}.png`))))));
+    const grid = await Promise.all(cases.map(async (c) => Promise.all(Array.from({ length: SAMPLES }, (_, i) => loadImage(join(WORK, `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}${modelKey}${runKey}-${i}.png`))))));
     const file = join(IMG, `quality-${size}${SUFFIX}.png`);
     log(`${file}: ${await sheet(grid, file)} bytes`);
   }
@@ -330,8 +332,8 @@ async function blend(): Promise<Record<string, unknown>> {
     const grid: RgbImage[][] = [];
     for (const ratio of RATIOS) {
       // Ratios 0 and 1 are one painting's model whatever the blend: one checkpoint for every blend.
-      const key = `${method}-r${ratio}${PALETTE !== undefined ? `-palette${PALETTE}` : ''}${ratio > 0 && ratio < 1 ? blendKey : ''}${method === 'fixed-basis' ? '' : modelKey}`;
-      const { rec, images, targets } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...blendOpt, ...(method === 'fixed-basis' ? {} : modelOpt), ...(ITERS ? { iterations: ITERS } : {}), ...(PALETTE !== undefined ? { palette: PALETTE } : {}) }, args.reach === true);
+      const key = `${method}-r${ratio}${PALETTE !== undefined ? `-palette${PALETTE}` : ''}${ratio > 0 && ratio < 1 ? blendKey : ''}${method === 'fixed-basis' ? '' : modelKey}${runKey}`;
+      const { rec, images, targets } = await job(key, { styles: [A, B], ratio, method, size: SIZE, samples: SAMPLES, seed: SEED, ...blendOpt, ...(method === 'fixed-basis' ? {} : modelOpt), ...synthOpt, ...(ITERS ? { iterations: ITERS } : {}), ...(PALETTE !== undefined ? { palette: PALETTE } : {}) }, args.reach === true);
       grid.push(images);
       const grams = images.map((im) => imageGrams(ex, im));
       const dA = grams.map((g) => relDist(g, mA)), dB = grams.map((g) => relDist(g, mB));
