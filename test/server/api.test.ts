@@ -289,6 +289,28 @@ describe('explore', () => {
     const ev = await readSse(`${base}/api/explore/fit?method=em&k=2&steps=3&seed=106`);
     assert.equal(ev.at(-1)!.event, 'done');
   });
+  it('keeps a fit running while another viewer still watches it; stops it when the last one leaves', async () => {
+    const ring = srv.ctx.ring;
+    const cancelled0 = ring.cancelled;
+    const seen: [unknown[], unknown[]] = [[], []];
+    const leave = seen.map((l) => ring.subscribe('sw', 30, 201, 2000, (ev) => void l.push(ev)));
+    const waitFor = async (cond: () => boolean, what: string) => {
+      const t0 = Date.now();
+      while (!cond()) {
+        if (Date.now() - t0 > 20_000) assert.fail(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await waitFor(() => seen[1].length >= 1, 'a first frame');
+    leave[0]();
+    const n = seen[1].length;
+    await waitFor(() => seen[1].length > n, 'frames for the viewer who stayed');
+    assert.equal(ring.active, 1, 'one viewer left, the fit goes on');
+    assert.equal(ring.cancelled, cancelled0);
+    leave[1]();
+    await waitFor(() => ring.active === 0, 'the fit to stop');
+    assert.equal(ring.cancelled, cancelled0 + 1);
+  });
   it('rejects bad fit parameters', async () => {
     for (const [q, field] of [['method=magic', 'method'], ['method=em&k=0', 'k'], ['method=em&steps=999999', 'steps'], ['', 'method']]) {
       const r = await getJson(`/api/explore/fit?${q}`);
