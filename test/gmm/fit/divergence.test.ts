@@ -12,6 +12,7 @@ import { fitterSnapshot, identityFrame } from '../../../src/gmm/fit/core.ts';
 import { GMMOptionError } from '../../../src/gmm/fit/options.ts';
 import { GMM } from '../../../src/gmm/model/gmm.ts';
 import { Rng } from '../../../src/util/rng.ts';
+import { withEnv } from '../../_env.ts';
 
 function twoBlobs() {
   const rng = new Rng(3);
@@ -70,11 +71,8 @@ test('EM and NLL from an initial mixture whose densities overflow on the data: t
   const init = new GMM({ k: 2, d: 1, covarianceType: 'diag', weights: Float64Array.of(0.5, 0.5), means: Float64Array.of(0, 1), covariances: Float64Array.of(1e-300, 1e-300) });
   assert.throws(() => fitGMM('em', X, { k: 2, init, regCovar: 0, covarianceType: 'diag' }), (e: unknown) => e instanceof GMMOptionError && (e as Error).message === 'fitEM: the log-likelihood became -Infinity at iteration 1; increase regCovar');
   for (const kernels of ['js', 'wasm']) {
-    process.env.GMMGEN_KERNELS = kernels;
-    try {
+    withEnv({ GMMGEN_KERNELS: kernels }, () => {
       assert.throws(() => fitGMM('nll', X, { k: 2, init, regCovar: 0, standardize: false, covarianceType: 'diag' }), (e: unknown) => e instanceof GMMOptionError && (e as Error).message === 'fitNLL: the loss became Infinity at step 0; lower lr or increase regCovar', kernels);
-    } finally {
-      delete process.env.GMMGEN_KERNELS;
-    }
+    });
   }
 });

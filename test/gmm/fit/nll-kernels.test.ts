@@ -13,16 +13,7 @@ import '../../../src/gmm/index.ts';
 import { fitNLL } from '../../../src/gmm/fit/nll.ts';
 import { kernelProfile, kernelWorkerTasks, setKernelProfiling, shutdownKernelPool, startKernelPool, WasmEM } from '../../../src/gmm/wasm/engine.ts';
 import { Rng } from '../../../src/util/rng.ts';
-
-function withEnv<T>(env: Record<string, string>, f: () => T): T {
-  const old: Record<string, string | undefined> = {};
-  for (const key of Object.keys(env)) { old[key] = process.env[key]; process.env[key] = env[key]; }
-  try {
-    return f();
-  } finally {
-    for (const key of Object.keys(env)) if (old[key] === undefined) delete process.env[key]; else process.env[key] = old[key];
-  }
-}
+import { withEnv } from '../../_env.ts';
 
 /** n points in d dimensions from three shifted, unequally scaled clusters. */
 function clusters(n: number, d: number, seed: number): Points {

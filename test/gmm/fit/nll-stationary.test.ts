@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { fitNLL } from '../../../src/gmm/fit/nll.ts';
 import type { CovarianceType, Points } from '../../../src/gmm/model/types.ts';
 import { Rng } from '../../../src/util/rng.ts';
+import { withEnv } from '../../_env.ts';
 
 /** 300 points from three elongated, tilted clusters in 2-D. */
 function clusters(): Points {
@@ -25,24 +26,13 @@ function clusters(): Points {
   return { n, d, data };
 }
 
-function withKernels<T>(kernels: string, f: () => T): T {
-  const old = process.env.GMMGEN_KERNELS;
-  process.env.GMMGEN_KERNELS = kernels;
-  try {
-    return f();
-  } finally {
-    if (old === undefined) delete process.env.GMMGEN_KERNELS;
-    else process.env.GMMGEN_KERNELS = old;
-  }
-}
-
 for (const covarianceType of ['full', 'diag'] as CovarianceType[]) {
   for (const kernels of ['js', 'wasm']) {
     test(`fitNLL (${covarianceType}, ${kernels} kernels) ends on the likelihood equations for weights, means and covariances`, () => {
       const X = clusters();
       const { n, d } = X;
       const k = 3, reg = 1e-6;
-      const { gmm } = withKernels(kernels, () => fitNLL(X, { k, covarianceType, seed: 2, maxIter: 4000, tol: 0, lr: 0.02, regCovar: reg }));
+      const { gmm } = withEnv({ GMMGEN_KERNELS: kernels }, () => fitNLL(X, { k, covarianceType, seed: 2, maxIter: 4000, tol: 0, lr: 0.02, regCovar: reg }));
       const g = gmm.predictProba(X);
       for (let c = 0; c < k; c++) {
         let Nc = 0;

@@ -16,6 +16,7 @@ import { initGMM } from '../../../src/gmm/fit/init.ts';
 import { GMMOptionError } from '../../../src/gmm/fit/options.ts';
 import type { CovarianceType, Points } from '../../../src/gmm/model/types.ts';
 import { Rng } from '../../../src/util/rng.ts';
+import { withEnv } from '../../_env.ts';
 
 const f64 = (a: number[]) => Float64Array.from(a);
 const weights = f64([0.3, 0.45, 0.25]), means = f64([-4, 0, 0, 1, 4, -1]);
@@ -198,17 +199,14 @@ test("EM on both kernel sets takes scikit-learn's step for all four covariance t
     const ref = referenceStep(pts, init, 1e-3);
     const fits: Record<string, ReturnType<typeof runEM>> = {};
     for (const kernels of ['wasm', 'js']) {
-      process.env.GMMGEN_KERNELS = kernels;
-      try {
+      withEnv({ GMMGEN_KERNELS: kernels }, () => {
         const one = runEM(pts, init, 1, 0, 1e-3);
         close(one.gmm.weights, ref.weights, 1e-12, `${type}/${kernels}: weights after one step`);
         close(one.gmm.means, ref.means, 1e-12, `${type}/${kernels}: means after one step`);
         close(one.gmm.covariances, ref.covariances, 1e-11, `${type}/${kernels}: covariances after one step`);
         // regCovar > 0 makes the M-step a regularised one, which need not lower the NLL: the monotone run has none.
         fits[kernels] = runEM(pts, init, 60, 1e-8, 0);
-      } finally {
-        delete process.env.GMMGEN_KERNELS;
-      }
+      });
       const loss = fits[kernels].history.loss;
       for (let t = 1; t < loss.length; t++) assert.ok(loss[t] <= loss[t - 1] + 1e-12, `${type}/${kernels}: NLL rose at step ${t}: ${loss[t - 1]} → ${loss[t]}`);
     }
@@ -227,15 +225,12 @@ test('a tied fit is not stopped by a component too small for a covariance of its
   x.set([30, 30, 30, 31, 30.5, 29], (n - 2) * d);
   const pts = { n, d, data: x };
   for (const kernels of ['wasm', 'js']) {
-    process.env.GMMGEN_KERNELS = kernels;
-    try {
+    withEnv({ GMMGEN_KERNELS: kernels }, () => {
       const { gmm, history } = fitGMM('em', pts, { k: 2, covarianceType: 'tied', regCovar: 0, seed: 0 });
       assert.ok(Number.isFinite(history.finalNll), kernels);
       assert.ok(gmm.weights.some((w) => Math.abs(w - 2 / n) < 1e-9), `${kernels}: the pair is one component (${Array.from(gmm.weights)})`);
       assert.throws(() => fitGMM('em', pts, { k: 2, covarianceType: 'full', regCovar: 0, seed: 0 }), /not positive-definite|singular/, `${kernels}: full fails`);
-    } finally {
-      delete process.env.GMMGEN_KERNELS;
-    }
+    });
   }
 });
 

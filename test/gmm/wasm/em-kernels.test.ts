@@ -21,17 +21,7 @@ import {
 import { buildEmWasm, emModuleSource } from '../../../src/gmm/wasm/build.ts';
 import { repoRoot } from '../../../src/util/paths.ts';
 import { Rng } from '../../../src/util/rng.ts';
-
-/** Runs f with the given environment variables set (restored afterwards). */
-function withEnv<T>(vars: Record<string, string>, f: () => T): T {
-  const old = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return f();
-  } finally {
-    for (const [k, v] of Object.entries(old)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  }
-}
+import { withEnv } from '../../_env.ts';
 
 /** A random k-component mixture in d dimensions (overlapping components) and n points from it. */
 function problem(n: number, d: number, k: number, type: CovarianceType, seed: number): { points: Points; init: GMM } {

@@ -20,21 +20,12 @@ import { shutdownSlicePool, slicePoolWorkerTasks, startSlicePool } from '../../.
 import { SLICED_MODULE, buildWasm, moduleSource } from '../../../src/gmm/wasm/build.ts';
 import { repoRoot } from '../../../src/util/paths.ts';
 import { Rng } from '../../../src/util/rng.ts';
-
-function withKernels<T>(choice: 'js' | 'wasm', f: () => T): T {
-  const old = process.env.GMMGEN_KERNELS;
-  process.env.GMMGEN_KERNELS = choice;
-  try {
-    return f();
-  } finally {
-    if (old === undefined) delete process.env.GMMGEN_KERNELS; else process.env.GMMGEN_KERNELS = old;
-  }
-}
+import { withEnv } from '../../_env.ts';
 
 /** Both paths' results, and the assertion that they are the same bits. */
 function sameBits(what: string, f: () => Float64Array | Float64Array[]): void {
-  const js = [withKernels('js', f)].flat();
-  const wa = [withKernels('wasm', f)].flat();
+  const js = [withEnv({ GMMGEN_KERNELS: 'js' }, f)].flat();
+  const wa = [withEnv({ GMMGEN_KERNELS: 'wasm' }, f)].flat();
   assert.equal(wa.length, js.length);
   for (let a = 0; a < js.length; a++) {
     assert.equal(wa[a].length, js[a].length, `${what}: length of output ${a}`);
@@ -63,8 +54,8 @@ function randomParams(k: number, d: number, rng: Rng): GMMParams {
 const SIZES: [n: number, d: number, k: number, L: number][] = [[7, 1, 1, 1], [9, 3, 2, 3], [13, 13, 3, 11], [5, 6, 4, 17], [33, 128, 3, 32]];
 
 test('the sliced kernels load here', () => {
-  assert.equal(withKernels('wasm', slicedKernelsInUse), true);
-  assert.equal(withKernels('js', slicedKernelsInUse), false);
+  assert.equal(withEnv({ GMMGEN_KERNELS: 'wasm' }, slicedKernelsInUse), true);
+  assert.equal(withEnv({ GMMGEN_KERNELS: 'js' }, slicedKernelsInUse), false);
 });
 
 test('the shipped module is the build of src/gmm/wasm/assembly/sliced.ts', async () => {
@@ -151,7 +142,7 @@ test('Fisher preconditioning by hand (gradient and covariance entries 0 and 1 in
   const p: GMMParams = { k: 2, d: 2, covarianceType: 'full', weights: Float64Array.from([0.5, 0.5]), means: new Float64Array(4), covariances: Float64Array.from([2, 1, 1, 3, 1, 0, 0, 1]) };
   for (const choice of ['js', 'wasm'] as const) {
     const m = Float64Array.from([1, 0, 1, -1]), C = Float64Array.from([1, 1, 0, 0, 0, 1, 1, 0]);
-    withKernels(choice, () => fisherPrecondition(p, m, C, { v: new Float64Array(2), A: new Float64Array(4) }));
+    withEnv({ GMMGEN_KERNELS: choice }, () => fisherPrecondition(p, m, C, { v: new Float64Array(2), A: new Float64Array(4) }));
     assert.deepEqual(Array.from(m), [2, 1, 1, -1], `${choice}: means`);
     assert.deepEqual(Array.from(C), [6, 8, 3, 4, 0, 1, 1, 0], `${choice}: covariances`);
   }
