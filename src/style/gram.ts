@@ -99,7 +99,7 @@ export function sqDist(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /**
  * Cholesky coordinates of a Gram matrix: the upper-triangular factor R (c × c, R_kk ≥ 0) with G = RᵀR, as the
  * plain row-major upper-triangle vector of R (length c(c + 1)/2, no √2 weights: the vector's Euclidean norm is
- * ‖R‖_F). Any such vector decodes to a PSD matrix (gramOfFactorTri), so a model sampling these coordinates needs
+ * ‖R‖_F). Any such vector decodes to a PSD matrix (gramTriOfFactor), so a model sampling these coordinates needs
  * no PSD projection (the Cholesky parametrisation of the PSD cone; Lin, "Riemannian geometry of symmetric positive
  * definite matrices via Cholesky decomposition", SIAM J. Matrix Anal. Appl. 40(4), 2019, §2 — without its log of
  * the diagonal, which a rank-deficient Gram would send to −∞).
@@ -171,11 +171,6 @@ export function gramTriOfFactor(rTri: ArrayLike<number>, c: number, offset = 0, 
       for (let j = i; j < c; j++) G[rowI + j] += rki * rTri[start + j - k];
     }
   }
-  const s = Math.SQRT2;
-  let q = outOffset;
-  for (let i = 0; i < c; i++) {
-    out[q++] = G[i * c + i];
-    for (let j = i + 1; j < c; j++) out[q++] = s * G[i * c + j];
-  }
-  return out;
+  for (let i = 0; i < c; i++) for (let j = i + 1; j < c; j++) G[j * c + i] = G[i * c + j];
+  return gramToTri(G, c, out, outOffset) as Float64Array;
 }
