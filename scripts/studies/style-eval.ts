@@ -280,8 +280,10 @@ async function quality(): Promise<Record<string, unknown>> {
       { name: 'content-A', opts: { styles: [A], content: C }, ref: refA },
       { name: 'blend-20-80', opts: { styles: [A, B], ratio: 0.8, ...blendOpt }, ref: blendRef },
     ].filter((c) => (args.cases as string[]).includes(c.name));
+    /** A case's checkpoint key at this size (its images are <key>-<i>.png in WORK). */
+    const keyOf = (name: string) => `${name}-${size}${name.startsWith('blend') ? blendKey : ''}${modelKey}${runKey}`;
     for (const c of cases) {
-      const key = `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}${modelKey}${runKey}`;
+      const key = keyOf(c.name);
       const { rec, images } = await job(key, { ...c.opts, size, samples: SAMPLES, seed: SEED, ...modelOpt, ...synthOpt, ...(ITERS ? { iterations: ITERS } : {}) });
       const per = images.map((im) => {
         const h = hfEnergy(im);
@@ -314,7 +316,7 @@ async function quality(): Promise<Record<string, unknown>> {
       log(JSON.stringify({ ...row, reference: undefined, outputColour: undefined, contentRef: undefined, timings: undefined }));
     }
     // Picture: the two samples of every case side by side, one row per case.
-    const grid = await Promise.all(cases.map(async (c) => Promise.all(Array.from({ length: SAMPLES }, (_, i) => loadImage(join(WORK, `${c.name}-${size}${c.name.startsWith('blend') ? blendKey : ''}${modelKey}${runKey}-${i}.png`))))));
+    const grid = await Promise.all(cases.map(async (c) => Promise.all(Array.from({ length: SAMPLES }, (_, i) => loadImage(join(WORK, `${keyOf(c.name)}-${i}.png`))))));
     const file = join(IMG, `quality-${size}${SUFFIX}.png`);
     log(`${file}: ${await sheet(grid, file)} bytes`);
   }
@@ -337,11 +339,12 @@ async function blend(): Promise<Record<string, unknown>> {
       grid.push(images);
       const grams = images.map((im) => imageGrams(ex, im));
       const dA = grams.map((g) => relDist(g, mA)), dB = grams.map((g) => relDist(g, mB));
+      const diversity = meanPairwiseJackknife(grams);
       const row = {
         method, blend: BLEND ?? STYLE_DEFAULTS.blend, ratio, samples: images.length, dA, dB, meanDA: mean(dA), meanDB: mean(dB), closerToB: dA.filter((a, i) => dB[i] < a).length / dA.length,
         // Colour gaps of each output to the two paintings' colours mixed by the ratio (as the quality study's).
         colourGap: images.map((im) => colourStatsGap(colourStats(im), mixColourStats([colA, colB], [1 - ratio, ratio]))),
-        diversity: meanPairwise(grams), diversityJackknifeSE: meanPairwiseJackknife(grams).se, wallSeconds: rec.wallSeconds, secondsPerImage: rec.wallSeconds / images.length, secondsPerIteration: rec.secondsPerIteration,
+        diversity: diversity.value, diversityJackknifeSE: diversity.se, wallSeconds: rec.wallSeconds, secondsPerImage: rec.wallSeconds / images.length, secondsPerIteration: rec.secondsPerIteration,
         timings: rec.timings, loadavg: rec.loadavg, ...(targets ? { reach: reach(grams, targets) } : {}),
       };
       rows.push(row);
