@@ -6,6 +6,7 @@
  * and helpers to read PNGs back; a local stand-in for the download host and the options of a fresh clone
  * (for the first-use download tests).
  */
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,16 @@ export function regionVariance(img: DecodedPng, x0: number, y0: number, w: numbe
   }
   const m = s / n;
   return s2 / n - m * m;
+}
+
+/** Polls `cond` every `everyMs` until it holds; fails the test naming `what` after `timeoutMs`. */
+export async function waitFor(cond: () => boolean, what: string, opts: { timeoutMs?: number; everyMs?: number } = {}): Promise<void> {
+  const { timeoutMs = 20_000, everyMs = 50 } = opts;
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }
 
 /** Reads a server-sent-events stream until it ends (or `until` returns true); returns the events. */

@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { startServer, type RunningServer } from '../../src/server/app.ts';
 import { errorHandler } from '../../src/server/http.ts';
 import { GMM } from '../../src/gmm/model/gmm.ts';
-import { decodePng, makeModelsDir, readSse, regionVariance } from './_fixtures.ts';
+import { decodePng, makeModelsDir, readSse, regionVariance, waitFor } from './_fixtures.ts';
 
 let srv: RunningServer;
 let models: { dir: string; cleanup: () => void };
@@ -250,13 +250,6 @@ describe('explore', () => {
       const firstFrame = readSse(`${base}/api/explore/fit?method=sw&k=30&steps=2000&seed=${seed}`, { until: (e) => e.event === 'frame', timeoutMs: 60_000 });
       return { ac, firstFrame };
     };
-    const waitFor = async (cond: () => boolean, what: string) => {
-      const t0 = Date.now();
-      while (!cond()) {
-        if (Date.now() - t0 > 20_000) assert.fail(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
     // A viewer that leaves after the first frame: the 2000-step fit is stopped, not left running.
     await open(101).firstFrame;
     await waitFor(() => ring.active === 0, 'the abandoned fit to stop');
@@ -294,21 +287,14 @@ describe('explore', () => {
     const cancelled0 = ring.cancelled;
     const seen: [unknown[], unknown[]] = [[], []];
     const leave = seen.map((l) => ring.subscribe('sw', 30, 201, 2000, (ev) => void l.push(ev)));
-    const waitFor = async (cond: () => boolean, what: string) => {
-      const t0 = Date.now();
-      while (!cond()) {
-        if (Date.now() - t0 > 20_000) assert.fail(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    await waitFor(() => seen[1].length >= 1, 'a first frame');
+    await waitFor(() => seen[1].length >= 1, 'a first frame', { everyMs: 20 });
     leave[0]();
     const n = seen[1].length;
-    await waitFor(() => seen[1].length > n, 'frames for the viewer who stayed');
+    await waitFor(() => seen[1].length > n, 'frames for the viewer who stayed', { everyMs: 20 });
     assert.equal(ring.active, 1, 'one viewer left, the fit goes on');
     assert.equal(ring.cancelled, cancelled0);
     leave[1]();
-    await waitFor(() => ring.active === 0, 'the fit to stop');
+    await waitFor(() => ring.active === 0, 'the fit to stop', { everyMs: 20 });
     assert.equal(ring.cancelled, cancelled0 + 1);
   });
   it('rejects bad fit parameters', async () => {

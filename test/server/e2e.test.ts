@@ -19,7 +19,7 @@ import sharp from 'sharp';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server/app.ts';
 import { modelsPath, repoRoot } from '../../src/util/paths.ts';
-import { decodePng, freshCloneOptions, makeModelsDir, regionVariance, startDownloadHost } from './_fixtures.ts';
+import { decodePng, freshCloneOptions, makeModelsDir, regionVariance, startDownloadHost, waitFor } from './_fixtures.ts';
 
 const CHROMIUM = process.env.GMMGEN_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(repoRoot, 'artifacts', 'screenshots');
@@ -262,9 +262,7 @@ describe('the web app in Chromium', { skip }, () => {
 
   it('Explore: Cancel stops the fits here and on the server; a refusal shows the server\'s own message', async () => {
     const ring = srv.ctx.ring;
-    const until = async (cond: () => boolean, what: string) => {
-      for (const t0 = Date.now(); !cond(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() - t0 > 30_000) assert.fail(`timed out: ${what}`);
-    };
+    const until = (cond: () => boolean, what: string) => waitFor(cond, what, { timeoutMs: 30_000 });
     await page.fill('#ring-k', '30');
     await page.fill('#ring-steps', '2000');
     await page.fill('#ring-seed', '5');
