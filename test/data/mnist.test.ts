@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Rng } from '../../src/util/rng.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +99,10 @@ test('helpers: limit, per-class subsets, seeded train/validation split', () => {
   const s = (x: Float32Array) => x.reduce((p, q) => p + q, 0);
   assert.ok(Math.abs(s(a.train.images) + s(a.validation.images) - s(set.images)) < 1e-2);
   assert.equal(trainValidationSplit(set, 100, 1).validation.n, 100);
+  // Seed 0 by default; the validation part is the first nVal indices of the seed's permutation.
+  assert.deepEqual(trainValidationSplit(set, 0.2), trainValidationSplit(set, 0.2, 0));
+  assert.notDeepEqual(trainValidationSplit(set, 0.2).validation.labels, trainValidationSplit(set, 0.2, 1).validation.labels);
+  assert.deepEqual(trainValidationSplit(set, 5, 3).validation.labels, Uint8Array.from(new Rng(3).permutation(set.n).subarray(0, 5), (i) => set.labels[i]));
   assert.throws(() => trainValidationSplit(set, 1000, 1), /validation must be/);
 });
 

@@ -46,3 +46,30 @@ test('mean and sample standard deviation (n − 1) of the runs, by hand', () => 
   assert.equal(meanOf([2, 4, 4, 4, 5, 5, 7, 9]), 5);
   assert.equal(meanOf([-3, 1]), -1);
 });
+
+test('documented defaults: discriminatorRun seed 0; foolingRate 5 runs with seeds seed, seed + 1, … (0 by default) handed to fakeFor', async () => {
+  await initBackend({ quiet: true });
+  const opts = { hidden: [4], epochs: 1, batchSize: 16 };
+  const real = normalSet(40, 2, 0, 1), fake = normalSet(40, 2, 1, 2);
+  const strip = <T extends { seconds: number }>(r: T): T => ({ ...r, seconds: 0 });
+  const d = await discriminatorRun(real, fake, opts);
+  assert.equal(d.seed, 0);
+  assert.deepEqual(strip(d), strip(await discriminatorRun(real, fake, { ...opts, seed: 0 })), 'the same run as seed 0 written out');
+  assert.notDeepEqual(strip(d), strip({ ...(await discriminatorRun(real, fake, { ...opts, seed: 1 })), seed: 0 }), 'seed 1 is another run');
+  assert.equal(d.nHeldOut, 16, 'holdout 0.2 of 40 points of each set');
+  assert.equal(d.nTrain, 64);
+  // 100 points of each set: 160 training rows, so batches of 128 + 32 tell the default batch size from 127 or 129.
+  const real100 = normalSet(100, 2, 0, 3), fake100 = normalSet(100, 2, 1, 4);
+  const all = await discriminatorRun(real100, fake100, { hidden: [4] });
+  assert.deepEqual(strip(all), strip(await discriminatorRun(real100, fake100, { hidden: [4], seed: 0, epochs: 10, batchSize: 128, holdout: 0.2, lr: 1e-3 })), 'every default written out');
+  for (const other of [{ epochs: 9 }, { batchSize: 127 }, { batchSize: 129 }, { lr: 2e-3 }]) {
+    assert.notDeepEqual(strip(all), strip(await discriminatorRun(real100, fake100, { hidden: [4], ...other })), `${JSON.stringify(other)} is another run`);
+  }
+  const asked: [number, number][] = [];
+  const rate = await foolingRate(real, (r, s) => (asked.push([r, s]), fake), undefined, opts);
+  assert.deepEqual(asked, [[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]);
+  assert.deepEqual(rate.runs.map((r) => r.seed), [0, 1, 2, 3, 4]);
+  asked.length = 0;
+  await foolingRate(real, (r, s) => (asked.push([r, s]), fake), 2, { ...opts, seed: 7 });
+  assert.deepEqual(asked, [[0, 7], [1, 8]]);
+});

@@ -168,3 +168,23 @@ test('scatterSpec with equalAspect: both axes centred on the data (4 % padding),
   assert.deepEqual([fixed.layer[0].encoding.x.scale.domain, fixed.layer[0].encoding.y.scale.domain], [[0, 1], [5, 6]]);
 });
 
+
+test('legends: shown by default only for two or more series (line and scatter), and `legend` overrides it either way', () => {
+  const one = [{ name: 'only', y: [1, 2] }];
+  const two = [{ name: 'a', y: [1, 2] }, { name: 'b', y: [2, 1] }];
+  const lineLegend = (o: Parameters<typeof lineSpec>[0]) => {
+    const e = (lineSpec(o) as any).encoding;
+    assert.deepEqual(e.color.legend, e.strokeDash.legend, 'colour and dash share one legend');
+    return e.color.legend;
+  };
+  assert.equal(lineLegend({ series: one }), null);
+  assert.deepEqual(lineLegend({ series: two }), { labelExpr: '["a","b"][datum.value]', symbolType: 'stroke' });
+  assert.deepEqual(lineLegend({ series: one, legend: true }), { labelExpr: '["only"][datum.value]', symbolType: 'stroke' });
+  assert.equal(lineLegend({ series: two, legend: false }), null);
+  const scatterLegend = (o: Parameters<typeof scatterSpec>[0]) => (scatterSpec(o) as any).layer[0].encoding.color.legend;
+  const pts = (name: string) => ({ name, points: [[0, 0], [1, 1]] as [number, number][] });
+  assert.equal(scatterLegend({ series: [pts('p')] }), null);
+  assert.deepEqual(scatterLegend({ series: [pts('p'), pts('q')] }), { labelExpr: '["p","q"][datum.value]', symbolOpacity: 1 });
+  assert.deepEqual(scatterLegend({ series: [pts('p')], legend: true }), { labelExpr: '["p"][datum.value]', symbolOpacity: 1 });
+  assert.equal(scatterLegend({ series: [pts('p'), pts('q')], legend: false }), null);
+});
