@@ -372,6 +372,12 @@ async function main(): Promise<void> {
     picked.length = 0;
     picked.push(...chosen);
   }
+  // Without the shared folder (data, MobileNet, paintings) the server and style tests fail with or without a
+  // mutant, so every mutant they see would be reported as "flaky": refuse before running anything.
+  if (!sharedDir()) {
+    console.error(`mutation-sample: the shared data folder was not found (${join(repoRoot, '..', 'shared')} does not exist): set GMMGEN_SHARED to it, since the tests read it`);
+    process.exit(2);
+  }
   const tests = testFiles();
   const dir = sandbox();
   const results = { seed: args.seed, n: picked.length, candidates: all.length, date: new Date().toISOString(), command: `npm run mutation-sample -- ${process.argv.slice(2).join(' ')}`, outcomes: [] as Outcome[] };

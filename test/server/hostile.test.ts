@@ -240,6 +240,8 @@ describe('JSON bodies', () => {
       ['{"mode":"blend","weights":{"3":1},"count":2.5}', 'count'],
       ['{"mode":"blend","weights":{"3":1},"count":"16"}', 'count'],
       ['{"mode":"blend","weights":{"3":1},"seed":-1}', 'seed'],
+      ['{"mode":"blend","weights":{"3":1},"seed":2147483648}', 'seed'],
+      ['{"mode":"blend","weights":{"3":1},"cols":0}', 'cols'],
       ['{"mode":"blend","weights":{"3":1},"cols":65}', 'cols'],
       ['{"mode":"blend","weights":{"3":1},"method":""}', 'method'],
       ['{"mode":"blend","weights":{"3":1},"method":"__proto__"}', 'method'],
@@ -251,6 +253,11 @@ describe('JSON bodies', () => {
       ['42', 'body'],
     ];
     for (const [body, field] of cases) expectRefused(await post('/api/digits/mix', body), `POST /api/digits/mix ${body}`, field, 400);
+    // The exact edges of count, seed and cols are accepted.
+    for (const body of ['{"mode":"blend","weights":{"3":1},"count":1,"seed":0,"cols":1}', '{"mode":"blend","weights":{"3":1},"count":256,"seed":2147483647,"cols":64}']) {
+      const r = await post('/api/digits/mix', body);
+      assert.equal(r.status, 200, `${body} → ${r.status}`);
+    }
     // Huge but finite weights are fine (normalised without overflow) and give a picture.
     for (const mode of ['blend', 'mixture', 'interpolate']) {
       const r = await fetch(`${base}/api/digits/mix`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ mode, weights: { 3: 1e308, 8: 1e308 }, count: 4 }) });
