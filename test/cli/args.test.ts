@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { helpText, keyValues, parseFlags, UsageError } from '../../src/cli/args.ts';
+import { exclusive, helpText, keyValues, parseFlags, UsageError } from '../../src/cli/args.ts';
 import { claimOutput, claimOutputDir, OutputError, writeFileAtomic } from '../../src/util/output.ts';
 import { describeRule, listCapped, mustBe, numberProblem } from '../../src/util/wording.ts';
 
@@ -171,4 +171,14 @@ test('writeFileAtomic replaces the whole file, leaves no temporary file, and nam
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('exclusive: any two or more of the named flags given together are refused, naming them; one or none passes', () => {
+  const refused = (argv: string[], message: string) =>
+    assert.throws(() => exclusive(parse(...argv), 'force', 'out', 'n'), (e: Error) => e instanceof UsageError && e.message === message, argv.join(' '));
+  refused(['--force', '--out', 'x'], '--force, --out cannot be given together');
+  refused(['--n', '3', '--force'], '--force, --n cannot be given together');
+  refused(['--n', '3', '--out', 'x', '--force'], '--force, --out, --n cannot be given together');
+  for (const argv of [[], ['--force'], ['--out', 'x'], ['--n', '3', '--cov', 'full']]) assert.doesNotThrow(() => exclusive(parse(...argv), 'force', 'out', 'n'), argv.join(' '));
+  assert.doesNotThrow(() => exclusive(parse('--n', '16'), 'force', 'out'), 'a flag outside the group does not count, even at its default value');
 });

@@ -1,0 +1,39 @@
+/**
+ * The forward plan (src/style/forward-plan.ts) compiles each supported layer class to its own step instead of the
+ * slower generic `layer.apply` fallback, with the layer's result: ZeroPadding2D in its three config forms (one number,
+ * [rows, cols], [[top, bottom], [left, right]]) — the full tfjs MobileNet that `fetch-models` downloads has
+ * conv_pad_* layers — and max / average pooling. A layer that silently fell back would give the same values, only
+ * slower, so the step kinds are asserted too.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend, tf } from '../../src/backend/index.ts';
+import { ForwardPlan } from '../../src/style/forward-plan.ts';
+
+test('ZeroPadding2D (all three padding forms) and pooling compile to their own steps and match the layers model', async () => {
+  await initBackend({ quiet: true });
+  const paddings: (number | [number, number] | [[number, number], [number, number]])[] = [2, [1, 3], [[1, 2], [0, 3]]];
+  for (const padding of paddings) {
+    const input = tfl.input({ shape: [5, 6, 2] });
+    const padded = tfl.layers.zeroPadding2d({ name: 'pad', padding: padding as never }).apply(input) as tfl.SymbolicTensor;
+    const maxed = tfl.layers.maxPooling2d({ name: 'maxpool', poolSize: 2, strides: 1 }).apply(padded) as tfl.SymbolicTensor;
+    const avg = tfl.layers.averagePooling2d({ name: 'avgpool', poolSize: 2, strides: 2 }).apply(maxed) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: [padded, avg] });
+    const plan = new ForwardPlan(model);
+    assert.equal(plan.kinds.get('pad'), 'pad', `padding ${JSON.stringify(padding)}`);
+    assert.equal(plan.kinds.get('maxpool'), 'maxpool');
+    assert.equal(plan.kinds.get('avgpool'), 'avgpool');
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 5, 6, 2], 0, 1, 'float32', 7) as tf.Tensor4D;
+      const ours = plan.run(x);
+      const ref = model.predict(x) as tf.Tensor[];
+      assert.deepEqual(ours[0].shape, ref[0].shape);
+      assert.deepEqual(Array.from(ours[0].dataSync()), Array.from(ref[0].dataSync()), `padded values, padding ${JSON.stringify(padding)}`);
+      const a = ours[1].dataSync(), b = ref[1].dataSync();
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-6, `pooled value ${i}`);
+    });
+    plan.dispose();
+    model.dispose();
+  }
+});
