@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseCli, UsageError } from '../src/cli/args.ts';
 import { checkFilePath, writeFileAtomic } from '../src/util/output.ts';
 import { cachePath, sharedDir } from '../src/util/paths.ts';
-import { EXTRACTOR_NAMES, GRAM_METHODS, STYLE_BLENDS, GRAM_MODEL_DEFAULTS as G, STYLE_DEFAULTS as D, STYLE_LIMITS as L, styleCliWasmThreads } from '../src/style/defaults.ts';
+import { COLOUR_LOSS_MODES, EXTRACTOR_NAMES, GRAM_DRAWS, GRAM_METHODS, STYLE_BLENDS, GRAM_MODEL_DEFAULTS as G, STYLE_DEFAULTS as D, STYLE_LIMITS as L, styleCliWasmThreads } from '../src/style/defaults.ts';
 import type { StyleJobOptions } from '../src/style/index.ts';
 
 const cli = parseCli({
@@ -38,6 +38,7 @@ const cli = parseCli({
     mode: { type: 'choice', choices: ['sampled', 'mean'], help: 'sampled Grams (default) or deterministic Gatys with the mean Gram' },
     method: { type: 'choice', choices: GRAM_METHODS, help: `Gram model (default ${D.method}; fixed-basis is the paper's per-entry model)` },
     'gram-coords': { type: 'choice', choices: ['cholesky', 'gram'], help: `PCA Gram models: each crop's Cholesky factor (samples PSD by construction) or the Gram itself (samples projected onto the PSD cone; the model before the sixth pass of issue 12 is --gram-coords gram --pca-dim 4); default ${G.coordinates}` },
+    draws: { type: 'choice', choices: GRAM_DRAWS, help: `PCA Gram models: how the samples pick their GMM components — each its own draw (independent) or the components covered in proportion to their weights (stratified); default ${D.draws}` },
     'pca-dim': { type: 'int', min: 1, max: 64, help: `PCA Gram models: principal components per layer (default ${G.pcaDim}, at most crops − 1; ${G.fitDim} of them fitted by the GMM, the rest a Gaussian tail)` },
     size: { type: 'int', min: L.minSize, max: L.maxSize, help: `long side of the output in pixels, sides rounded to multiples of 16 (default ${D.size})` },
     iterations: { type: 'int', min: 1, max: L.maxIterations, help: `optimisation iterations per image over all scales (default ${D.iterations})` },
@@ -49,6 +50,7 @@ const cli = parseCli({
     'content-weight': { type: 'number', min: 0, max: L.maxWeight, help: `(default ${D.contentWeight})` },
     'style-weight': { type: 'number', gt: 0, max: L.maxWeight, help: `(default ${D.styleWeight})` },
     'colour-weight': { type: 'number', min: 0, max: L.maxWeight, help: `weight of the colour loss towards the palette (default ${D.colourWeight})` },
+    'colour-loss': { type: 'choice', choices: COLOUR_LOSS_MODES, help: `what the colour loss holds to the palette: moments (RGB mean and covariance) or mean (the RGB mean only; the spread left to the Grams); default ${D.colourLoss}` },
     'tv-weight': { type: 'number', min: 0, max: L.maxWeight, help: 'squared TV of the luminance (default 0)' },
     'tv-chroma-weight': { type: 'number', min: 0, max: L.maxWeight, help: `squared TV of the chroma (default ${D.tvChromaWeight})` },
     lr: { type: 'number', gt: 0, max: L.maxLr, help: `Adam's step size (default ${D.lr})` },
@@ -99,6 +101,7 @@ const opts: StyleJobOptions = {
   method: values.method,
   coordinates: values['gram-coords'] as StyleJobOptions['coordinates'],
   pcaDim: values['pca-dim'],
+  draws: values.draws as StyleJobOptions['draws'],
   size: values.size,
   iterations: values.iterations,
   optimizer: values.optimizer,
@@ -109,6 +112,7 @@ const opts: StyleJobOptions = {
   contentWeight: values['content-weight'],
   styleWeight: values['style-weight'],
   colourWeight: values['colour-weight'],
+  colourLoss: values['colour-loss'] as StyleJobOptions['colourLoss'],
   tvWeight: values['tv-weight'],
   tvChromaWeight: values['tv-chroma-weight'],
   lr: values.lr,

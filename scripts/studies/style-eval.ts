@@ -8,8 +8,9 @@
  *   nice -n 10 npm run study:style -- --study quality [--sizes 192,256] [--samples 2] [--cases blend-20-80,...]
  *   nice -n 10 npm run study:style -- --study blend [--size 256] [--samples 4] [--methods pca-sw,pca-sc2,fixed-basis]
  *       [--ratios 0,0.1,0.2,0.5,0.8,1] [--palette λ] [--blend data|weights|grams] [--sheet-suffix S]
- *   (both: [--pca-dim P] [--fit-dim H] [--tail gaussian|crops] [--coords gram|cholesky] — the PCA models' options;
- *   [--layer-weights w1,…,w5] — the style layers' weights in the synthesis, every model)
+ *   (both: [--pca-dim P] [--fit-dim H] [--k K] [--draws independent|stratified] [--tail gaussian|crops] [--coords gram|cholesky] — the PCA models' options;
+ *   [--layer-weights w1,…,w5] — the style layers' weights in the synthesis, every model; [--colour-loss moments|mean] —
+ *   what the colour loss holds to the palette)
  *
  * Paintings (from ../shared/assets/styles): A = The Starry Night, B = The Scream; content = The Shipwreck.
  *
@@ -36,7 +37,7 @@ import { loadavg } from 'node:os';
 import { parseCli } from '../../src/cli/args.ts';
 import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot, sharedPath } from '../../src/util/paths.ts';
-import { GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS, type GramMethod, type StyleBlend } from '../../src/style/defaults.ts';
+import { COLOUR_LOSS_MODES, GRAM_DRAWS, GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS, type ColourLossMode, type GramDraws, type GramMethod, type StyleBlend } from '../../src/style/defaults.ts';
 import type { StyleJobOptions } from '../../src/style/job.ts';
 import type { RgbImage } from '../../src/style/images.ts';
 import type { ColourStats } from '../../src/style/metrics.ts';
@@ -59,9 +60,12 @@ const cli = parseCli({
     blend: { type: 'choice', choices: STYLE_BLENDS, help: `how the two styles are blended (default: the library's, ${STYLE_DEFAULTS.blend})` },
     'pca-dim': { type: 'int', min: 1, max: 64, help: "PCA models: components per layer (default: the library's)" },
     'fit-dim': { type: 'int', min: 1, max: 64, help: "PCA models: components per layer fitted by the GMM fitter (default: the library's)" },
+    k: { type: 'int', min: 1, max: 24, help: "PCA models: GMM components (default: the library's)" },
+    draws: { type: 'choice', choices: GRAM_DRAWS, help: `PCA models: how a job's samples pick their GMM components (default: the library's, ${STYLE_DEFAULTS.draws})` },
     tail: { type: 'choice', choices: ['gaussian', 'crops'], help: "PCA models with a tail: how it is drawn (default: the library's)" },
     coords: { type: 'choice', choices: ['gram', 'cholesky'], help: "PCA models: Gram or Cholesky-factor coordinates (default: the library's)" },
     'layer-weights': { type: 'list', of: 'number', min: 0, max: 1e4, repeats: true, help: "weights of the style layers in the style loss, one per layer (default: the library's, all 1)" },
+    'colour-loss': { type: 'choice', choices: COLOUR_LOSS_MODES, help: `what the colour loss holds to the palette: RGB mean and covariance, or the mean only (default: the library's, ${STYLE_DEFAULTS.colourLoss})` },
     'sheet-suffix': { type: 'string', meta: 'S', help: 'blend: contact sheets named contact-<method>S.png' },
     palette: { type: 'number', min: 0, max: 1, help: "blend: share of each sample's own colours in its palette (default: the library's, the painting's colours)" },
     work: { type: 'string', meta: 'DIR', help: 'checkpoints (default artifacts/style-eval/<study>)' },
@@ -87,11 +91,16 @@ const blendKey = BLEND !== undefined ? `-blend${BLEND}` : '';
 const modelOpt: Partial<StyleJobOptions> = {
   ...(args['pca-dim'] !== undefined ? { pcaDim: args['pca-dim'] } : {}),
   ...(args['fit-dim'] !== undefined ? { fitDim: args['fit-dim'] } : {}),
+  ...(args.k !== undefined ? { k: args.k } : {}),
+  ...(args.draws !== undefined ? { draws: args.draws as GramDraws } : {}),
   ...(args.tail !== undefined ? { tail: args.tail as 'gaussian' | 'crops' } : {}),
   ...(args.coords !== undefined ? { coordinates: args.coords as 'gram' | 'cholesky' } : {}),
 };
 /** Synthesis options given explicitly (every Gram model), and their checkpoint-key part. */
-const synthOpt: Partial<StyleJobOptions> = args['layer-weights'] !== undefined ? { layerWeights: args['layer-weights'] } : {};
+const synthOpt: Partial<StyleJobOptions> = {
+  ...(args['layer-weights'] !== undefined ? { layerWeights: args['layer-weights'] } : {}),
+  ...(args['colour-loss'] !== undefined ? { colourLoss: args['colour-loss'] as ColourLossMode } : {}),
+};
 const SEED = args.seed;
 // Checkpoint keys name the explicit model and synthesis options, --iterations and a seed other than 1 (none: keys as before).
 const modelKey = Object.entries(modelOpt).map(([k, v]) => `-${k}${v}`).join('');

@@ -1,8 +1,8 @@
 /**
  * Gram-level study of the style Gram models (issue 12, third pass): no synthesis, only the sampled target Grams.
  *
- *   nice -n 10 npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4]
- *       [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B] [--out FILE]
+ *   nice -n 10 npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--draws independent,stratified]
+ *       [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B [--jobs J]] [--out FILE]
  *
  * For The Starry Night alone (ratio 0), The Scream alone (ratio 1) and blends of the two at each --ratios share of
  * The Scream, by each --blends mode as runStyleJob blends ('data': round(ratio · 24) crops of B, the rest of A, one
@@ -28,7 +28,7 @@ import { repoRoot, sharedPath } from '../../src/util/paths.ts';
 
 const cli = parseCli({
   name: 'style-grams',
-  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B] [--out FILE] [--force]',
+  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B [--jobs J]] [--out FILE] [--force]',
   description: 'Diversity and painting of origin of sampled target Gram sets (no synthesis).',
   flags: {
     size: { type: 'int', min: 32, max: 1024, default: 256, help: 'crop side (the output size of a job)' },
@@ -44,7 +44,9 @@ const cli = parseCli({
     cases: { type: 'list', choices: ['A', 'B', 'blend'], default: ['A', 'B', 'blend'], help: 'The Starry Night alone, The Scream alone, the blends' },
     'fixed-basis': { type: 'boolean', help: 'also the fixed-basis model (slow: one 1-D fit per Gram entry)' },
     ks: { type: 'list', of: 'int', min: 1, max: 24, default: [3], help: 'GMM components to compare' },
+    draws: { type: 'list', choices: ['independent', 'stratified'], default: ['independent'], help: "PCA models: how the n draws pick their GMM components (GramSampleOptions.draws) — each its own draw, or stratified over the components" },
     batch: { type: 'int', min: 3, max: 1000, help: "also the diversity (with its jackknife se) of each run of this many consecutive draws: what a job sampling that many images sees" },
+    jobs: { type: 'int', min: 1, max: 1000, help: "with --batch B: also the diversity of the B sets that each of the jobs with seeds 1001…1000 + J sampling B images gets (model.sample(B, 12345 + seed); seeds apart from the blend study's), and their mean and standard deviation" },
     out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-grams.json)' },
     force: { type: 'boolean', help: 'replace an existing results file' },
   },
@@ -56,7 +58,7 @@ const { initBackend } = await import('../../src/backend/index.ts');
 const { getExtractor, fitStyleGramModel } = await import('../../src/style/job.ts');
 const { loadImage } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean, blendDatasets, PIXEL_LAYER } = await import('../../src/style/dataset.ts');
-const { fitGramModel } = await import('../../src/style/gram-model.ts');
+const { fitGramModel, stratifiedComponents } = await import('../../src/style/gram-model.ts');
 const { gramToTri, triLength, factorTriOfGram, gramTriOfFactor } = await import('../../src/style/gram.ts');
 const { STYLE_DEFAULTS } = await import('../../src/style/defaults.ts');
 const { relDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
@@ -104,7 +106,8 @@ async function main(): Promise<void> {
     choleskyRoundTripA: args.coords.includes('cholesky') ? ds[0].channels.map((c, l) => Math.max(...rows1(ds[0], l).map((g) => relDist([gramTriOfFactor(factorTriOfGram(g, c), c)], [g])))) : null,
   };
   log(JSON.stringify(reference));
-  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky' };
+  type Draws = 'independent' | 'stratified';
+  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky'; draws?: Draws };
   const cases: { name: string; data: GramDataset; blend?: string; ratio: number }[] = [
     ...(args.cases.includes('A') ? [{ name: 'A', data: ds[0], ratio: 0 }] : []),
     ...(args.cases.includes('B') ? [{ name: 'B', data: ds[1], ratio: 1 }] : []),
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
   ];
   const variants: Variant[] = [
     ...args['pca-dims'].flatMap((p) => (args['fit-dims'] ?? [p]).filter((h) => h <= p).flatMap((h) => args.ks.flatMap((k) => args.covs.flatMap((cov) =>
-      args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).map((tail) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky' }))))))),
+      args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).flatMap((tail) => args.draws.map((draws) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky', draws: draws as Draws })))))))),
     ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
   ];
   // The job's model (model seed 0): A alone at ratio 0, B alone at 1, else the blend as runStyleJob fits it.
@@ -128,20 +131,22 @@ async function main(): Promise<void> {
       const model = fit(c, v);
       const fitSeconds = (performance.now() - t0) / 1000;
       const t1 = performance.now();
-      const sampled = model.sample(args.n, 12345 + 1);
+      const drawOpts = { draws: v.draws ?? 'independent' };
+      const sampled = model.sample(args.n, 12345 + 1, drawOpts);
       const sampleSeconds = (performance.now() - t1) / 1000;
       // The same draws before the PSD projection (sample() projects sampleTri's vectors with the same seed).
-      const raw = model.sampleTri(args.n, 12345 + 1);
+      const raw = model.sampleTri(args.n, 12345 + 1, drawOpts);
       const cnnLayers = model.layers.map((l, i) => (l === PIXEL_LAYER ? -1 : i)).filter((i) => i >= 0);
       const rawSets = Array.from({ length: args.n }, (_, r) => cnnLayers.map((l) => raw[l].subarray(r * triLength(model.channels[l]), (r + 1) * triLength(model.channels[l]))));
       const sets = sampled.map((s) => s.grams.flatMap((g, l) => (model.layers[l] === PIXEL_LAYER ? [] : [gramToTri(g, model.channels[l])])));
       const dA = sets.map((g) => relDist(g, mA)), dB = sets.map((g) => relDist(g, mB));
       const side = dA.map((a, i) => (a <= dB[i] ? 'A' : 'B'));
-      const components = model.method === 'fixed-basis' || c.blend === 'grams' ? null : componentsOf(model, args.n, 12345 + 1);
+      const components = model.method === 'fixed-basis' || c.blend === 'grams' ? null : componentsOf(model, args.n, 12345 + 1, drawOpts.draws);
       const row = {
         case: c.name, blend: c.blend ?? null, ratio: c.ratio, ...v, n: args.n, fitSeconds, sampleSeconds,
         diversity: meanPairwise(sets), diversityBeforePSD: meanPairwise(rawSets), cropDiversity: meanPairwise(cropSets),
         ...(args.batch ? { batchDiversity: batches(sets, args.batch) } : {}),
+        ...(args.batch && args.jobs ? { jobDiversity: jobRuns(model, args.batch, args.jobs, drawOpts) } : {}),
         perLayer: { diversity: perLayer(sets), beforePSD: perLayer(rawSets), crops: perLayer(cropSets), psdClipped: cnnLayers.map((l) => mean(sampled.map((x) => x.psdClipped[l]))) },
         meanDA: mean(dA), meanDB: mean(dB), shareSideA: side.filter((s) => s === 'A').length / side.length,
         cropShareSideA: cropSide.filter((s) => s === 'A').length / cropSide.length,
@@ -158,9 +163,11 @@ async function main(): Promise<void> {
 }
 
 /** Which GMM component each of the n samples (same seed as model.sample) came from (one-part PCA models). */
-function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: number): number[] {
-  const m = model as unknown as { gmms: { sample(n: number, r: unknown): { components: Int32Array } }[]; parts: unknown[]; tails: ({ T: number } | null)[] };
+function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: number, draws: 'independent' | 'stratified'): number[] {
+  const m = model as unknown as { gmms: { weights: Float64Array; sample(n: number, r: unknown): { components: Int32Array } }[]; parts: unknown[]; tails: ({ T: number } | null)[] };
   if (m.parts.length !== 1) return [];
+  // Stratified: the components are fixed up front from the generator's first fork (PcaModel.sampleTri).
+  if (draws === 'stratified') return Array.from(stratifiedComponents(m.gmms[0].weights, n, new RngCtor(seed).fork()));
   // PcaModel.sampleTri draws each sample with rng.fork() of one Rng(seed), then its tail with another fork; replay that.
   const out: number[] = [];
   const rng = new RngCtor(seed);
@@ -177,6 +184,20 @@ function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: n
  */
 function batches(sets: ArrayLike<number>[][], b: number): { value: number; se: number }[] {
   return Array.from({ length: Math.floor(sets.length / b) }, (_, i) => meanPairwiseJackknife(sets.slice(i * b, (i + 1) * b)));
+}
+/**
+ * The target diversity of jobs with seeds 1001…1000 + J sampling b images each (runStyleJob samples with seed + 12345;
+ * seeds apart from the blend study's 1–3, which tune and report): per job
+ * the mean pairwise distance of its b CNN-layer Gram sets; with their mean and standard deviation over the jobs.
+ */
+function jobRuns(model: ReturnType<typeof fitGramModel>, b: number, J: number, opts: { draws: 'independent' | 'stratified' }): { values: number[]; mean: number; sd: number } {
+  const cnn = model.layers.map((l, i) => (l === PIXEL_LAYER ? -1 : i)).filter((i) => i >= 0);
+  const values = Array.from({ length: J }, (_, j) => {
+    const sets = model.sample(b, 12345 + 1000 + j + 1, opts).map((s) => cnn.map((l) => gramToTri(s.grams[l], model.channels[l])));
+    return meanPairwise(sets);
+  });
+  const m = mean(values);
+  return { values, mean: m, sd: Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / Math.max(1, J - 1)) };
 }
 /** meanPairwise of each layer alone (Gram sets as lists of layers). */
 function perLayer(sets: ArrayLike<number>[][]): number[] {

@@ -12,6 +12,19 @@ export const GRAM_METHODS: readonly GramMethod[] = ['fixed-basis', 'pca-sw', 'pc
  */
 export type StyleBlend = 'data' | 'weights' | 'grams';
 export const STYLE_BLENDS: readonly StyleBlend[] = ['data', 'weights', 'grams'];
+/**
+ * What the colour loss of the synthesis holds to the palette (synth.ts): 'moments': the RGB mean and covariance;
+ * 'mean': the RGB mean only (the colours' spread is left to the style layers' Grams).
+ */
+export type ColourLossMode = 'moments' | 'mean';
+export const COLOUR_LOSS_MODES: readonly ColourLossMode[] = ['moments', 'mean'];
+/**
+ * How a job's n Gram sets pick their GMM components (GramModel.sample, gram-model.ts): 'independent': each its own
+ * categorical draw; 'stratified': systematic sampling over the components (each component's count within one of
+ * n · w_c) in random order, so every single draw is still exactly a draw from the model.
+ */
+export type GramDraws = 'independent' | 'stratified';
+export const GRAM_DRAWS: readonly GramDraws[] = ['independent', 'stratified'];
 /** The feature extractors (extractor.ts). */
 export const EXTRACTOR_NAMES = ['mobilenet', 'vgg19'] as const;
 
@@ -29,6 +42,8 @@ export const STYLE_DEFAULTS = {
   styleWeight: 1,
   contentWeight: 0.6,
   colourWeight: 10,
+  colourLoss: 'moments' as ColourLossMode,
+  draws: 'independent' as GramDraws,
   tvWeight: 0,
   tvChromaWeight: 0.3,
   lr: 0.02,

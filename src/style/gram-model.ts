@@ -39,7 +39,7 @@ import { fitFixedBasis1D } from '../gmm/fit/fixed-basis.ts';
 import type { GramDataset } from './dataset.ts';
 import { factorTriOfGram, gramTriOfFactor, symmetricPSD, triLength, triToGram } from './gram.ts';
 
-import { GRAM_METHODS, GRAM_MODEL_DEFAULTS, type GramMethod } from './defaults.ts';
+import { GRAM_DRAWS, GRAM_METHODS, GRAM_MODEL_DEFAULTS, type GramDraws, type GramMethod } from './defaults.ts';
 export { GRAM_METHODS, type GramMethod };
 
 export interface GramModelOptions {
@@ -167,6 +167,15 @@ export interface SampledGrams {
   psdClipped: number[];
 }
 
+/**
+ * How n draws pick their GMM components (PCA models; the per-entry model has no per-sample component and ignores it):
+ * 'independent' (default): a categorical draw each; 'stratified': stratifiedComponents over every (part, component)
+ * pair of the model, weight part weight × component weight. Either way each single draw has the model's distribution.
+ */
+export interface GramSampleOptions {
+  draws?: GramDraws;
+}
+
 export interface GramModel {
   readonly method: GramMethod;
   /** What actually fitted the PCA coordinates ('em' when the asked-for fitter is not registered yet). */
@@ -174,22 +183,60 @@ export interface GramModel {
   readonly layers: string[];
   readonly channels: number[];
   /** Raw (unprojected) upper-triangle vectors of n samples: per layer n × D. */
-  sampleTri(n: number, seed: number | Rng): Float64Array[];
+  sampleTri(n: number, seed: number | Rng, opts?: GramSampleOptions): Float64Array[];
   /** n sampled Gram sets, symmetric and PSD-projected. */
-  sample(n: number, seed: number | Rng): SampledGrams[];
+  sample(n: number, seed: number | Rng, opts?: GramSampleOptions): SampledGrams[];
+}
+
+/**
+ * The mixture components of n draws by systematic sampling, in random order: with cumulative weights C_c (normalised)
+ * and one u ~ U(0, 1), draw i takes the component c with C_{c−1} ≤ (u + i) / n < C_c; the list is then randomly
+ * permuted. Each component's count is ⌊n w_c⌋ or ⌈n w_c⌉ with mean exactly n w_c, and every position's component is
+ * exactly Categorical(w) (P(position s gets c) = E[count_c] / n = w_c); only the draws' joint law changes (they
+ * cover the components in proportion). n = 1 is one categorical draw. Throws RangeError for weights that are not
+ * finite and ≥ 0 with a positive sum.
+ */
+export function stratifiedComponents(weights: ArrayLike<number>, n: number, rng: Rng): Int32Array {
+  let total = 0;
+  for (let c = 0; c < weights.length; c++) {
+    const w = weights[c];
+    if (!(Number.isFinite(w) && w >= 0)) throw new RangeError(`stratifiedComponents: weight ${c} is ${w}, expected a finite number >= 0`);
+    total += w;
+  }
+  if (!(total > 0)) throw new RangeError('stratifiedComponents: weights sum to 0');
+  // The last component with weight > 0: rounding in the cumulative sum can never hand a draw to a zero-weight one.
+  let last = weights.length - 1;
+  while (!(weights[last] > 0)) last--;
+  const u = rng.uniform();
+  const sorted = new Int32Array(n);
+  let c = 0;
+  let cum = weights[0] / total;
+  for (let i = 0; i < n; i++) {
+    const p = (u + i) / n;
+    while (p >= cum && c < last) cum += weights[++c] / total;
+    sorted[i] = c;
+  }
+  const perm = rng.permutation(n);
+  return Int32Array.from(perm, (j) => sorted[j]);
+}
+
+function checkDraws(opts?: GramSampleOptions): GramDraws {
+  const d = opts?.draws ?? 'independent';
+  if (!GRAM_DRAWS.includes(d)) throw new RangeError(`draws must be one of ${GRAM_DRAWS.join(', ')}, got ${String(d)}`);
+  return d;
 }
 
 abstract class BaseModel<L> implements GramModel {
   abstract readonly method: GramMethod;
   abstract readonly fitter: FitMethod | 'fixed-basis-1d';
   constructor(readonly layers: string[], readonly channels: number[], readonly parts: Part<L>[]) {}
-  abstract sampleTri(n: number, seed: number | Rng): Float64Array[];
+  abstract sampleTri(n: number, seed: number | Rng, opts?: GramSampleOptions): Float64Array[];
   /** Whether every sample's layer l is PSD by construction (then sample() does not project it). */
   protected psdByConstruction(_l: number): boolean {
     return false;
   }
-  sample(n: number, seed: number | Rng): SampledGrams[] {
-    const tri = this.sampleTri(n, seed);
+  sample(n: number, seed: number | Rng, opts?: GramSampleOptions): SampledGrams[] {
+    const tri = this.sampleTri(n, seed, opts);
     const out: SampledGrams[] = [];
     for (let s = 0; s < n; s++) {
       const grams: Float32Array[] = [];
@@ -217,7 +264,8 @@ abstract class BaseModel<L> implements GramModel {
 class EntrywiseModel extends BaseModel<EntryLayer> {
   readonly method = 'fixed-basis' as const;
   readonly fitter = 'fixed-basis-1d' as const;
-  sampleTri(n: number, seed: number | Rng): Float64Array[] {
+  sampleTri(n: number, seed: number | Rng, opts?: GramSampleOptions): Float64Array[] {
+    checkDraws(opts);
     const rng = typeof seed === 'number' ? new Rng(seed) : seed;
     const pw = this.parts.map((p) => p.weight);
     const single = this.parts.length === 1;
@@ -257,14 +305,28 @@ class PcaModel extends BaseModel<PcaLayer> {
     this.method = method;
     this.fitter = fitter;
   }
-  sampleTri(n: number, seed: number | Rng): Float64Array[] {
+  sampleTri(n: number, seed: number | Rng, opts?: GramSampleOptions): Float64Array[] {
+    const stratified = checkDraws(opts) === 'stratified';
     const rng = typeof seed === 'number' ? new Rng(seed) : seed;
     const pw = this.parts.map((p) => p.weight);
     const out = this.channels.map((c) => new Float64Array(n * triLength(c)));
+    // Stratified: every draw's (part, component) pair fixed up front from its own stream, then each head drawn from
+    // that component alone; independent: as before (part, then the GMM's own categorical draw).
+    const pairs = stratified ? this.gmms.flatMap((g, pi) => Array.from(g.weights, (w, c) => ({ pi, c, w: w * pw[pi] }))) : [];
+    const assigned = stratified ? stratifiedComponents(pairs.map((p) => p.w), n, rng.fork()) : null;
     for (let s = 0; s < n; s++) {
-      const pi = this.parts.length === 1 ? 0 : rng.categorical(pw);
-      const { points, components } = this.gmms[pi].sample(1, rng.fork());
-      const z = points.data;
+      let pi: number, z: Float64Array, components: ArrayLike<number>;
+      if (assigned) {
+        const { pi: p, c } = pairs[assigned[s]];
+        pi = p;
+        z = this.gmms[pi].sampleComponent(c, 1, rng.fork()).data;
+        components = [c];
+      } else {
+        pi = this.parts.length === 1 ? 0 : rng.categorical(pw);
+        const d = this.gmms[pi].sample(1, rng.fork());
+        z = d.points.data;
+        components = d.components;
+      }
       const tail = this.tails[pi];
       // Tail coordinates for the drawn component c (drawn from their own stream, so that models without a tail
       // sample as before): those of a crop chosen by its responsibility, or mean_c + F_cᵀ ε.
@@ -565,16 +627,16 @@ class GramSetMix implements GramModel {
     const rs = this.models.map(() => rng.fork());
     return this.models.map((m, i) => f(m, rs[i]));
   }
-  sampleTri(n: number, seed: number | Rng): Float64Array[] {
-    const parts = this.each(seed, (m, r) => m.sampleTri(n, r));
+  sampleTri(n: number, seed: number | Rng, opts?: GramSampleOptions): Float64Array[] {
+    const parts = this.each(seed, (m, r) => m.sampleTri(n, r, opts));
     return this.channels.map((_, l) => {
       const out = new Float64Array(parts[0][l].length);
       parts.forEach((p, i) => { for (let e = 0; e < out.length; e++) out[e] += this.weights[i] * p[l][e]; });
       return out;
     });
   }
-  sample(n: number, seed: number | Rng): SampledGrams[] {
-    const parts = this.each(seed, (m, r) => m.sample(n, r));
+  sample(n: number, seed: number | Rng, opts?: GramSampleOptions): SampledGrams[] {
+    const parts = this.each(seed, (m, r) => m.sample(n, r, opts));
     return Array.from({ length: n }, (_, s) => ({
       grams: this.channels.map((c, l) => {
         const g = new Float32Array(c * c);

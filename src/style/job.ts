@@ -17,7 +17,7 @@ import { blendDatasets, datasetMean, gramDataset, paletteOfMoments, pixelMoments
 import { fitGramModel, GRAM_METHODS, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, mixGramSets, type GramMethod, type GramModel, type GramModelOptions, type GramModelSnapshot } from './gram-model.ts';
 import { triToGram } from './gram.ts';
 import { synthesize, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
-import { STYLE_BLENDS, STYLE_DEFAULTS, STYLE_LIMITS, type StyleBlend } from './defaults.ts';
+import { COLOUR_LOSS_MODES, GRAM_DRAWS, STYLE_BLENDS, STYLE_DEFAULTS, STYLE_LIMITS, type ColourLossMode, type GramDraws, type StyleBlend } from './defaults.ts';
 
 export interface StyleJobOptions {
   /** One or two style images (A, B): file paths or encoded image bytes. */
@@ -63,6 +63,11 @@ export interface StyleJobOptions {
   tvChromaWeight?: number;
   /** Weight of the colour loss towards the palette (default 10; 0: none). */
   colourWeight?: number;
+  /**
+   * What the colour loss holds to the palette: 'moments' (the RGB mean and covariance) or 'mean' (the RGB mean only;
+   * the colours' spread is left to the Grams). Default: STYLE_DEFAULTS.colourLoss.
+   */
+  colourLoss?: ColourLossMode;
   /** Coarse-to-fine sizes as fractions of `size` (default [0.5, 1]). */
   scales?: number[];
   /** Start image (default: 'palette': the sample's palette as smooth noise, or the content recoloured to it). */
@@ -99,6 +104,11 @@ export interface StyleJobOptions {
   tail?: 'gaussian' | 'crops';
   /** PCA models: Gram or Cholesky-factor coordinates (GramModelOptions.coordinates). */
   coordinates?: 'gram' | 'cholesky';
+  /**
+   * PCA models: how the `samples` Gram sets pick their GMM components — 'independent' (each its own draw) or
+   * 'stratified' (the components covered in proportion to their weights; GramSampleOptions). Default: STYLE_DEFAULTS.draws.
+   */
+  draws?: GramDraws;
   /** Emit a preview PNG every this many iterations (default 0: none besides the final image). */
   previewEvery?: number;
   /** tfjs backend to force (default: initBackend's choice). */
@@ -244,6 +254,8 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
   num('colourWeight', o.colourWeight, 0, L.maxWeight);
   num('lr', o.lr, 0, L.maxLr, true);
   if (o.smoothing !== undefined && o.smoothing !== null) num('smoothing', o.smoothing, 0, 1000, true);
+  if (o.draws !== undefined && !GRAM_DRAWS.includes(o.draws)) throw new RangeError(`draws must be one of ${GRAM_DRAWS.join(', ')}, got ${String(o.draws)}`);
+  if (o.colourLoss !== undefined && !COLOUR_LOSS_MODES.includes(o.colourLoss)) throw new RangeError(`colourLoss must be one of ${COLOUR_LOSS_MODES.join(', ')}, got ${String(o.colourLoss)}`);
   if (o.blend !== undefined && !STYLE_BLENDS.includes(o.blend)) throw new RangeError(`blend must be one of ${STYLE_BLENDS.join(', ')}, got ${String(o.blend)}`);
   if (o.mode !== undefined && o.mode !== 'sampled' && o.mode !== 'mean') throw new RangeError(`mode must be 'sampled' or 'mean', got ${String(o.mode)}`);
   if (o.method !== undefined && !GRAM_METHODS.includes(o.method)) throw new RangeError(`method must be one of ${GRAM_METHODS.join(', ')}, got ${String(o.method)}`);
@@ -469,7 +481,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     lap('fit');
     signal?.throwIfAborted();
     await emit({ stage: 'sample', fraction: at(featureUnits + 3), message: `sampling ${samples} Gram set${samples > 1 ? 's' : ''}` });
-    sets = model.sample(samples, seed + 12345);
+    sets = model.sample(samples, seed + 12345, { draws: opts.draws ?? D.draws });
     lap('sample');
   }
   // Split the pixel-moment layer (palette) from the CNN layers (synthesis targets).
@@ -506,7 +518,8 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     const r = await synthesize(extractor, targets[s], {
       size, content, init: opts.init ?? (palettes[s] ? 'palette' : undefined), palette: palettes[s], iterations,
       optimizer: opts.optimizer ?? D.optimizer, lr: opts.lr, styleWeight: opts.styleWeight, layerWeights: opts.layerWeights, contentWeight: opts.contentWeight,
-      tvWeight: opts.tvWeight ?? D.tvWeight, tvChromaWeight: opts.tvChromaWeight ?? D.tvChromaWeight, colourWeight: opts.colourWeight ?? D.colourWeight, scales,
+      tvWeight: opts.tvWeight ?? D.tvWeight, tvChromaWeight: opts.tvChromaWeight ?? D.tvChromaWeight, colourWeight: opts.colourWeight ?? D.colourWeight,
+      colourLoss: opts.colourLoss ?? D.colourLoss, scales,
       seed: seed + 1000 * s, signal, previewEvery: opts.previewEvery ?? 0,
       onProgress: async (p) => {
         const preview = p.preview && p.iteration < p.iterations ? await encodePng(p.preview) : undefined;

@@ -7,7 +7,8 @@
  *   style_l   = ||G_l(x) − T_l||²_F / ||T_l||²_F,     style = Σ_l w_l style_l / Σ_l w_l
  *   content   = mean((F(x) − F(c))²) / mean(F(c)²)
  *   tv        = TV₂ of the luminance · tvWeight + TV₂ of each chroma channel · tvChromaWeight (regularize.ts)
- *   colour    = ||μ(x) − μ*||² + ||Σ(x) − Σ*||²_F   (RGB mean and covariance against `palette`, if given)
+ *   colour    = ||μ(x) − μ*||² + ||Σ(x) − Σ*||²_F   (RGB mean and covariance against `palette`, if given;
+ *               colourLoss 'mean': ||μ(x) − μ*||² alone, the colours' spread left to the Grams)
  *   loss      = styleWeight · style + contentWeight · content + tv + colourWeight · colour
  * The style term has a hand-written gradient (dL/dF = 4/(N ||T||²) F (G − T), N = positions), which
  * saves one of the three matrix products autodiff would spend per layer.
@@ -26,6 +27,7 @@ import type { FeatureExtractor } from './extractor.ts';
 import { fitLongSide, imageTensor, resizeImage, tensorImage, type RgbImage } from './images.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
 import { ycbcrTotalVariation } from './regularize.ts';
+import { COLOUR_LOSS_MODES, type ColourLossMode } from './defaults.ts';
 
 export interface SynthProgress {
   /** Iterations done so far, over all scales. */
@@ -84,6 +86,8 @@ export interface SynthOptions {
   tvChromaWeight?: number;
   /** Weight of the colour mean/covariance loss against `palette` (default 0). */
   colourWeight?: number;
+  /** What the colour loss matches: 'moments' (default: RGB mean and covariance) or 'mean' (the RGB mean only). */
+  colourLoss?: ColourLossMode;
   /** Image sizes of the coarse-to-fine levels as fractions of `size`, ascending, ending at 1 (default [1]). */
   scales?: number[];
   /** Iterations per level (default: `iterations` split evenly). Must sum to `iterations`. */
@@ -136,15 +140,19 @@ export function styleLoss(feat: tf.Tensor4D, target: tf.Tensor2D, invNorm?: numb
   return styleLayerLoss(tf.reshape(feat, [h * w, c]) as tf.Tensor2D, target, inv);
 }
 
-/** ||μ(x) − μ*||² + ||Σ(x) − Σ*||²_F of the RGB pixels of x [1, h, w, 3]. */
-export function colourLoss(x: tf.Tensor4D, palette: Palette): tf.Scalar {
+/**
+ * ||μ(x) − μ*||² + ||Σ(x) − Σ*||²_F of the RGB pixels of x [1, h, w, 3] ('moments', default), or ||μ(x) − μ*||²
+ * alone ('mean').
+ */
+export function colourLoss(x: tf.Tensor4D, palette: Palette, mode: ColourLossMode = 'moments'): tf.Scalar {
   return tf.tidy(() => {
     const [, h, w] = x.shape;
     const p = tf.reshape(x, [h * w, 3]);
     const mu = tf.mean(p, 0);
+    const lm = tf.sum(tf.square(tf.sub(mu, tf.tensor1d(palette.mean)))) as tf.Scalar;
+    if (mode === 'mean') return lm;
     const d = tf.sub(p, mu);
     const cov = tf.div(tf.matMul(d, d, true, false), h * w);
-    const lm = tf.sum(tf.square(tf.sub(mu, tf.tensor1d(palette.mean))));
     const lc = tf.sum(tf.square(tf.sub(cov, tf.tensor2d(palette.cov, [3, 3]))));
     return tf.add(lm, lc) as tf.Scalar;
   });
@@ -175,10 +183,10 @@ export function rangePenaltyJs(x: ArrayLike<number>, grad: Float64Array, weight:
 
 /**
  * colourLoss of a flat RGB pixel array in JS: L = ||μ − μ*||² + ||Σ − Σ*||²_F (Σ the population
- * covariance), returns weight · L and adds weight · ∂L/∂x to `grad`, with
- *   ∂L/∂x_i = 2 (μ − μ*) / N + 4 (Σ − Σ*)(x_i − μ) / N      (Σ, Σ* symmetric; Σ_i (x_i − μ) = 0).
+ * covariance; 'moments', default) or L = ||μ − μ*||² ('mean'), returns weight · L and adds weight · ∂L/∂x to `grad`, with
+ *   ∂L/∂x_i = 2 (μ − μ*) / N + 4 (Σ − Σ*)(x_i − μ) / N      (Σ, Σ* symmetric; Σ_i (x_i − μ) = 0; 'mean': the first term).
  */
-export function colourLossJs(x: ArrayLike<number>, palette: Palette, grad: Float64Array, weight: number): number {
+export function colourLossJs(x: ArrayLike<number>, palette: Palette, grad: Float64Array, weight: number, mode: ColourLossMode = 'moments'): number {
   const n = x.length / 3;
   const mu = [0, 0, 0];
   for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) mu[c] += x[3 * i + c];
@@ -192,7 +200,8 @@ export function colourLossJs(x: ArrayLike<number>, palette: Palette, grad: Float
   cov[3] = cov[1]; cov[6] = cov[2]; cov[7] = cov[5];
   for (let k = 0; k < 9; k++) cov[k] /= n;
   const dm = [0, 1, 2].map((c) => mu[c] - palette.mean[c]);
-  const dc = cov.map((v, k) => v - palette.cov[k]);
+  // 'mean': the covariance term and its gradient are zero.
+  const dc = mode === 'mean' ? new Array(9).fill(0) : cov.map((v, k) => v - palette.cov[k]);
   let L = 0;
   for (const v of dm) L += v * v;
   for (const v of dc) L += v * v;
@@ -406,6 +415,8 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
   const tvChromaWeight = opts.tvChromaWeight ?? 0;
   const palette = opts.palette ?? null;
   const colourWeight = palette ? opts.colourWeight ?? 0 : 0;
+  const colourMode = opts.colourLoss ?? 'moments';
+  if (!COLOUR_LOSS_MODES.includes(colourMode)) throw new RangeError(`colourLoss must be one of ${COLOUR_LOSS_MODES.join(', ')}, got ${String(colourMode)}`);
   for (const [name, v] of [['lr', lr], ['styleWeight', styleWeight], ['contentWeight', contentWeight], ['tvWeight', tvWeight], ['tvChromaWeight', tvChromaWeight], ['colourWeight', colourWeight]] as const) {
     if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`${name} must be a finite number >= 0, got ${v}`);
   }
@@ -478,7 +489,7 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
           total = tf.add(total, tf.mul(c, contentWeight));
         }
         if (tvWeight > 0 || tvChromaWeight > 0) total = tf.add(total, ycbcrTotalVariation(img, tvWeight, tvChromaWeight));
-        if (pixelTermsInTf && colourWeight > 0) total = tf.add(total, tf.mul(colourLoss(img, palette!), colourWeight));
+        if (pixelTermsInTf && colourWeight > 0) total = tf.add(total, tf.mul(colourLoss(img, palette!, colourMode), colourWeight));
         return total as tf.Scalar;
       };
       const record = async (loss: number, parts: { s: tf.Scalar | null; c: tf.Scalar | null }, t0: number, c0: NodeJS.CpuUsage, current: () => RgbImage) => {
@@ -552,7 +563,7 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
             grad.dispose();
             // The pixel terms in plain JS (cheaper than tfjs ops on this many small values): range penalty and colour loss.
             f += RANGE_PENALTY * rangePenaltyJs(v, g, RANGE_PENALTY);
-            if (colourWeight > 0) f += colourLossJs(v, palette!, g, colourWeight);
+            if (colourWeight > 0) f += colourLossJs(v, palette!, g, colourWeight, colourMode);
             return { f, g };
           };
           const r = await minimizeLbfgs(fg, x0, {
