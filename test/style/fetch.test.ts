@@ -142,3 +142,22 @@ test('fetchModel with pins: a file that is not pinned, or does not match its pin
   assert.deepEqual(hits.slice(before), ['/models/mobilenet/model.json'], 'only model.json was requested');
   assert.ok(!existsSync(join(dest, 'group1-shard1of1')) && !existsSync(join(dest, 'model.json')));
 });
+
+test('fetchModel refuses a model.json whose weight paths are not plain file names, before fetching any of them', async () => {
+  const json = JSON.parse(readFileSync(join(tmp, 'served-model', 'model.json'), 'utf8'));
+  for (const [i, p] of ['sub/group1-shard1of1', 'sub\\group1-shard1of1', '.hidden', '../group1-shard1of1'].entries()) {
+    const dir = join(tmp, `evil-${i}`);
+    await import('node:fs').then((fs) => fs.mkdirSync(dir));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...json, weightsManifest: [{ ...json.weightsManifest[0], paths: [p] }, json.weightsManifest[1]] }));
+    served.set(`/evil-${i}/`, dir);
+    hits.length = 0;
+    const dest = join(tmp, `dl-evil-${i}`);
+    await assert.rejects(fetchModel({ baseUrl: `${base}/evil-${i}/`, dest }), (e: Error) => {
+      assert.ok(e instanceof DownloadError, String(e));
+      assert.equal(e.message, `${base}/evil-${i}/model.json: weight file name "${p}" is not a plain file name`);
+      return true;
+    });
+    assert.deepEqual(hits, [`/evil-${i}/model.json`], 'no weight file was requested');
+    assert.ok(!existsSync(join(dest, 'model.json')), 'nothing written');
+  }
+});

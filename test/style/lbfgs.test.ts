@@ -100,3 +100,13 @@ test('errors: non-finite start, wrong gradient length, bad options; abort stops 
   const r = await minimizeLbfgs((x) => ({ f: x[0] > 3 ? Infinity : (x[0] - 2) ** 2, g: [2 * (x[0] - 2)] }), [0], { maxIterations: 30, firstStep: 10, gradTolerance: 1e-9 });
   close(r.x[0], 2, 1e-6, 'x');
 });
+
+test('maxIterations 0 is allowed: the start is evaluated once and returned as it is', async () => {
+  let calls = 0;
+  const r = await minimizeLbfgs((x) => {
+    calls++;
+    return { f: x[0] ** 2 + 3 * x[1] ** 2, g: [2 * x[0], 6 * x[1]] };
+  }, [1, -2], { maxIterations: 0 });
+  assert.deepEqual([Array.from(r.x), r.f, r.iterations, r.evaluations, r.reason, r.trace], [[1, -2], 13, 0, 1, 'maxIterations', [13]]);
+  assert.equal(calls, 1);
+});
