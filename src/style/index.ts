@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { STYLE_BLENDS, styleCliWasmThreads, type StyleBlend } from './defaults.ts';
+export { STYLE_BLENDS, COLOUR_LOSS_MODES, GRAM_DRAWS, styleCliWasmThreads, type StyleBlend, type ColourLossMode, type GramDraws } from './defaults.ts';
 export { runStyleJob, fitStyleGramModel, getExtractor, checkStyleJobOptions, styleCacheKey, STYLE_DEFAULTS, STYLE_LIMITS, type StyleJobOptions, type StyleJobProgress, type StyleJobHooks, type StyleJobResult, type StyleJobCache, type StyleCacheEntry } from './job.ts';
 export { StyleMemoryCache } from './cache.ts';
 export {
@@ -16,7 +16,7 @@ export { ModelFileError } from './model-io.ts';
 export { StyleImageError, loadImage, encodePng, resizeImage, randomCropBoxes, cropImage, type RgbImage, type ImageSource, type LoadImageOptions } from './images.ts';
 export { gramMatrix, gramMatrices, gramToTri, triToGram, triLength, symmetricPSD } from './gram.ts';
 export { gramDataset, blendDatasets, concatDatasets, selectDatasetRows, datasetMean, pixelMoments, paletteOfMoments, PIXEL_LAYER, type GramDataset, type CropOptions } from './dataset.ts';
-export { fitGramModel, fitPcaTail, fitCropTail, mixGramModels, mixGramSets, gramModelSnapshot, gramModelFromSnapshot, GRAM_METHODS, type GramMethod, type GramModel, type GramModelOptions, type GramModelSnapshot, type SampledGrams, type EntryLayer, type PcaLayer, type PcaTail, type PcaGaussianTail, type PcaCropTail, type Part } from './gram-model.ts';
+export { fitGramModel, fitPcaTail, fitCropTail, mixGramModels, mixGramSets, gramModelSnapshot, gramModelFromSnapshot, stratifiedComponents, GRAM_METHODS, type GramMethod, type GramModel, type GramModelOptions, type GramSampleOptions, type GramModelSnapshot, type SampledGrams, type EntryLayer, type PcaLayer, type PcaTail, type PcaGaussianTail, type PcaCropTail, type Part } from './gram-model.ts';
 export { synthesize, styleLoss, colourLoss, transferColours, paletteNoise, imagePalette, type SynthOptions, type SynthProgress, type SynthResult, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
 export { minimizeLbfgs, lbfgsDirection, type LbfgsOptions, type LbfgsResult, type ValueAndGradient } from './lbfgs.ts';
 export { totalVariation, ycbcrTotalVariation, softmaxSmoothing, rangePenalty } from './regularize.ts';
