@@ -9,38 +9,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitGramModel, gramModelSnapshot, type GramModelOptions } from '../../src/style/gram-model.ts';
-import { type GramDataset } from '../../src/style/dataset.ts';
-import { triLength } from '../../src/style/gram.ts';
 import { GRAM_MODEL_DEFAULTS, styleCliWasmThreads } from '../../src/style/defaults.ts';
-import { Rng } from '../../src/util/rng.ts';
-
-/**
- * n rows of isometric upper triangles for layers of 3 and 4 channels, from three tight clusters far apart: the
- * SW fit on them does not reach its plateau stop before step 200, so the step count shows in the result.
- */
-function dataset(n: number, seed: number): GramDataset {
-  const rng = new Rng(seed);
-  const channels = [3, 4];
-  const vectors = channels.map((c) => {
-    const D = triLength(c);
-    const v = new Float32Array(n * D);
-    for (let i = 0; i < n; i++) for (let e = 0; e < D; e++) v[i * D + e] = (i % 3) * 5 * Math.sin(e + 1) + 0.1 * rng.normal();
-    return v;
-  });
-  return { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
-}
+import { clusteredGramDataset } from './_grams.ts';
 
 /** A model as comparable plain data (typed arrays → arrays). */
 function plain(m: ReturnType<typeof fitGramModel>): unknown {
   return JSON.parse(JSON.stringify(gramModelSnapshot(m), (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)));
 }
 
-const ds = dataset(16, 5);
+const ds = clusteredGramDataset(16, 5);
 
 test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 23, fitDim 4, Cholesky, seed 0, full, 200 steps)', () => {
   const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 23, fitDim: 4, tail: 'gaussian', coordinates: 'cholesky', seed: 0, covarianceType: 'full', maxIter: 200 };
   // 30 rows, so that pcaDim 23 is not capped at n − 1 (seed 1: the SW fit does not stop before step 200).
-  const ds = dataset(30, 1);
+  const ds = clusteredGramDataset(30, 1);
   const byDefault = fitGramModel(ds);
   const snap = gramModelSnapshot(byDefault);
   assert.equal(byDefault.method, 'pca-sw');
@@ -71,14 +53,14 @@ test('fitGramModel: pca-sc2 also defaults to 200 steps; pca-em to EM\'s own defa
 });
 
 test('fitGramModel: pcaDim is capped at n − 1 and k at n', () => {
-  const small = dataset(3, 2);
+  const small = clusteredGramDataset(3, 2);
   const snap = gramModelSnapshot(fitGramModel(small, { method: 'pca-em', k: 5, pcaDim: 9 }));
   assert.equal(snap.kind, 'pca');
   if (snap.kind !== 'pca') return;
   assert.equal(snap.gmms[0].d, 2 * 2, 'pcaDim min(9, n − 1 = 2) per layer, fitDim min(4, 2)');
   assert.equal(snap.tails?.[0], null, 'no tail coordinates left');
   assert.equal(snap.gmms[0].k, 3, 'k min(5, n = 3)');
-  assert.throws(() => fitGramModel(dataset(1, 2)), /at least 2 crops, got 1/);
+  assert.throws(() => fitGramModel(clusteredGramDataset(1, 2)), /at least 2 crops, got 1/);
   assert.throws(() => fitGramModel(small, { pcaDim: 0 }), /pcaDim must be a positive integer, got 0/);
 });
 

@@ -9,11 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitGramModel, gramModelSnapshot, mixGramSets, stratifiedComponents } from '../../src/style/gram-model.ts';
-import type { GramDataset } from '../../src/style/dataset.ts';
 import { triLength } from '../../src/style/gram.ts';
 import { checkStyleJobOptions, STYLE_DEFAULTS } from '../../src/style/job.ts';
 import { GRAM_DRAWS } from '../../src/style/defaults.ts';
 import { Rng } from '../../src/util/rng.ts';
+import { clusteredGramDataset } from './_grams.ts';
 
 const counts = (a: ArrayLike<number>, k: number) => {
   const c = new Array(k).fill(0);
@@ -52,21 +52,9 @@ test('stratifiedComponents: counts ⌊n w⌋ or ⌈n w⌉ (exact when n w is who
   assert.throws(() => stratifiedComponents([1, NaN], 3, new Rng(0)), (e: Error) => e instanceof RangeError && e.message === 'stratifiedComponents: weight 1 is NaN, expected a finite number >= 0');
 });
 
-/** Three tight, far-apart clusters of Gram-like rows (layers of 3 and 4 channels): crop i is in cluster i % 3. */
-function clustered(n: number, seed: number): GramDataset {
-  const rng = new Rng(seed);
-  const channels = [3, 4];
-  const vectors = channels.map((c) => {
-    const D = triLength(c);
-    const v = new Float32Array(n * D);
-    for (let i = 0; i < n; i++) for (let e = 0; e < D; e++) v[i * D + e] = (i % 3) * 5 * Math.sin(e + 1) + 0.1 * rng.normal();
-    return v;
-  });
-  return { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
-}
 
 test('a PCA model with stratified draws covers its components in proportion; independent draws do not; the default is unchanged', () => {
-  const ds = clustered(30, 1);
+  const ds = clusteredGramDataset(30, 1);
   const model = fitGramModel(ds, { method: 'pca-em', k: 3, pcaDim: 4, fitDim: 4, coordinates: 'gram' });
   const snap = gramModelSnapshot(model);
   assert.equal(snap.kind, 'pca');

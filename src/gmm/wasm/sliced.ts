@@ -14,7 +14,8 @@ import { SLICED_WASM_BASE64 } from './sliced-module.ts';
 import { kernelChoice } from './engine.ts';
 import { MAX_PAGES, PAGE, instantiateKernels } from './instance.ts';
 
-interface SlicedExports {
+/** The sliced module's exports (assembly/sliced.ts). */
+export interface SlicedExports {
   heapBase(): number;
   project(X: number, n: number, d: number, Tt: number, L: number, out: number): void;
   rowDots(T: number, V: number, L: number, d: number, s: number): void;

@@ -10,16 +10,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SLICED_WASM_BASE64 } from '../../../src/gmm/wasm/sliced-module.ts';
 import { instantiateKernels } from '../../../src/gmm/wasm/instance.ts';
+import type { SlicedExports } from '../../../src/gmm/wasm/sliced.ts';
 import { Rng } from '../../../src/util/rng.ts';
-
-interface SlicedExports {
-  heapBase(): number;
-  project(X: number, n: number, d: number, Tt: number, L: number, out: number): void;
-  rowDots(T: number, V: number, L: number, d: number, s: number): void;
-  outerSum(C: number, d: number, T: number, L: number, g: number, gs: number): void;
-  gemm(A: number, ra: number, ta: number, B: number, C: number, m: number, kk: number, n: number): void;
-  addTranspose(G: number, H: number, d: number): void;
-}
 
 const { exports: ex, memory, heapBase } = instantiateKernels<SlicedExports>(SLICED_WASM_BASE64);
 const f64 = new Float64Array(memory.buffer as unknown as ArrayBuffer);
