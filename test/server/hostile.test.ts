@@ -384,6 +384,10 @@ describe('uploads', () => {
     // With the default caps, the issue's 8000×2 upload is refused as too small (not turned into a 64×1 image).
     await assert.rejects(checkImage(await mk(8000, 2), DEFAULT_CAPS), /8000×2 is too small/);
     await assert.rejects(checkImage(pngClaiming(8000, 8000), DEFAULT_CAPS), (e: Error) => /8000×8000 is 64\.0 megapixels, over the cap of 16\.8 megapixels/.test(e.message) && (e as { status?: number }).status === 413);
+    // The default pixel cap at its exact edge: 4096 × 4096 passes the header check (the claimed-only PNG then fails to
+    // decode: a 400, not the cap's 413), one row more is over it.
+    await assert.rejects(checkImage(pngClaiming(4096, 4097), DEFAULT_CAPS), (e: Error) => (e as { status?: number }).status === 413 && /4096×4097 is 16\.8 megapixels, over the cap/.test(e.message));
+    await assert.rejects(checkImage(pngClaiming(4096, 4096), DEFAULT_CAPS), (e: Error) => (e as { status?: number }).status === 400);
     for (const [w, h] of [[16, 16], [160, 16], [16, 160]]) {
       const r = await raw(new Uint8Array(await mk(w, h)));
       assert.equal(r.status, 201, `${w}×${h} is at the edge and accepted: ${r.text}`);
