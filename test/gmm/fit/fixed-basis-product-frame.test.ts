@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FixedBasisProduct } from '../../../src/gmm/fit/fixed-basis.ts';
-import { mixture1D, mixturePdf } from '../../../src/gmm/model/mixture1d.ts';
+import { mixture1D, mixtureMoments, mixturePdf } from '../../../src/gmm/model/mixture1d.ts';
 
 const d = 3;
 const center = Float64Array.of(1, -2, 0.5);
@@ -37,5 +37,25 @@ test('pca frame: z_j = Σ_a V[a, j] (x_a − c_a) with the axes as columns (a ro
     const x = [0, 1, 2].map((a) => data[i * d + a] - center[a]);
     const want = [cs * x[0] + sn * x[1], -sn * x[0] + cs * x[1], x[2]];
     for (let j = 0; j < d; j++) assert.ok(Math.abs(z[i * d + j] - want[j]) < 1e-12, `z[${i}, ${j}]`);
+  }
+});
+
+test('moments in both frames: mean = c + V E[z], covariance = V diag(Var z) Vᵀ, by hand', () => {
+  const ez = marginals.map((m) => mixtureMoments(m).mean), vz = marginals.map((m) => mixtureMoments(m).variance);
+  const t = 0.6, cs = Math.cos(t), sn = Math.sin(t);
+  const V = Float64Array.of(cs, -sn, 0, sn, cs, 0, 0, 0, 1);
+  for (const axes of [null, V]) {
+    const M = axes ?? Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
+    const { mean, cov } = new FixedBasisProduct(d, center, axes, marginals).moments();
+    for (let a = 0; a < d; a++) {
+      let m = center[a];
+      for (let j = 0; j < d; j++) m += M[a * d + j] * ez[j];
+      assert.ok(Math.abs(mean[a] - m) < 1e-12, `mean ${a}`);
+      for (let b = 0; b < d; b++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += M[a * d + j] * vz[j] * M[b * d + j];
+        assert.ok(Math.abs(cov[a * d + b] - s) < 1e-12, `${axes ? 'pca' : 'coordinates'} cov ${a},${b}: ${cov[a * d + b]} vs ${s}`);
+      }
+    }
   }
 });
