@@ -21,8 +21,8 @@
  * time in this process (a timing only when nothing else runs), sampleSeconds the time of drawing and projecting the n sets.
  */
 import { resolve } from 'node:path';
-import { parseCli } from '../../src/cli/args.ts';
-import type { StyleBlend } from '../../src/style/defaults.ts';
+import { parseCli, UsageError } from '../../src/cli/args.ts';
+import { GRAM_DRAWS, type GramDraws, type StyleBlend } from '../../src/style/defaults.ts';
 import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot, sharedPath } from '../../src/util/paths.ts';
 
@@ -44,7 +44,7 @@ const cli = parseCli({
     cases: { type: 'list', choices: ['A', 'B', 'blend'], default: ['A', 'B', 'blend'], help: 'The Starry Night alone, The Scream alone, the blends' },
     'fixed-basis': { type: 'boolean', help: 'also the fixed-basis model (slow: one 1-D fit per Gram entry)' },
     ks: { type: 'list', of: 'int', min: 1, max: 24, default: [3], help: 'GMM components to compare' },
-    draws: { type: 'list', choices: ['independent', 'stratified'], default: ['independent'], help: "PCA models: how the n draws pick their GMM components (GramSampleOptions.draws) — each its own draw, or stratified over the components" },
+    draws: { type: 'list', choices: GRAM_DRAWS, default: ['independent'], help: "PCA models: how the n draws pick their GMM components (GramSampleOptions.draws) — each its own draw, or stratified over the components" },
     batch: { type: 'int', min: 3, max: 1000, help: "also the diversity (with its jackknife se) of each run of this many consecutive draws: what a job sampling that many images sees" },
     jobs: { type: 'int', min: 1, max: 1000, help: "with --batch B: also the diversity of the B sets that each of the jobs with seeds 1001…1000 + J sampling B images gets (model.sample(B, 12345 + seed); seeds apart from the blend study's), and their mean and standard deviation" },
     out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-grams.json)' },
@@ -52,6 +52,7 @@ const cli = parseCli({
   },
 });
 const args = cli.values;
+if (args.jobs !== undefined && args.batch === undefined) throw new UsageError('--jobs needs --batch B: the images each job samples');
 const OUT = claimOutput(resolve(args.out ?? resolve(repoRoot, 'docs', 'results', 'style-grams.json')), { flag: '--out', explicit: cli.given.has('out'), force: args.force, meta: 'FILE' });
 
 const { initBackend } = await import('../../src/backend/index.ts');
@@ -106,8 +107,7 @@ async function main(): Promise<void> {
     choleskyRoundTripA: args.coords.includes('cholesky') ? ds[0].channels.map((c, l) => Math.max(...rows1(ds[0], l).map((g) => relDist([gramTriOfFactor(factorTriOfGram(g, c), c)], [g])))) : null,
   };
   log(JSON.stringify(reference));
-  type Draws = 'independent' | 'stratified';
-  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky'; draws?: Draws };
+  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky'; draws?: GramDraws };
   const cases: { name: string; data: GramDataset; blend?: string; ratio: number }[] = [
     ...(args.cases.includes('A') ? [{ name: 'A', data: ds[0], ratio: 0 }] : []),
     ...(args.cases.includes('B') ? [{ name: 'B', data: ds[1], ratio: 1 }] : []),
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   ];
   const variants: Variant[] = [
     ...args['pca-dims'].flatMap((p) => (args['fit-dims'] ?? [p]).filter((h) => h <= p).flatMap((h) => args.ks.flatMap((k) => args.covs.flatMap((cov) =>
-      args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).flatMap((tail) => args.draws.map((draws) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky', draws: draws as Draws })))))))),
+      args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).flatMap((tail) => args.draws.map((draws) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky', draws: draws as GramDraws })))))))),
     ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
   ];
   // The job's model (model seed 0): A alone at ratio 0, B alone at 1, else the blend as runStyleJob fits it.
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
 }
 
 /** Which GMM component each of the n samples (same seed as model.sample) came from (one-part PCA models). */
-function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: number, draws: 'independent' | 'stratified'): number[] {
+function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: number, draws: GramDraws): number[] {
   const m = model as unknown as { gmms: { weights: Float64Array; sample(n: number, r: unknown): { components: Int32Array } }[]; parts: unknown[]; tails: ({ T: number } | null)[] };
   if (m.parts.length !== 1) return [];
   // Stratified: the components are fixed up front from the generator's first fork (PcaModel.sampleTri).
@@ -190,7 +190,7 @@ function batches(sets: ArrayLike<number>[][], b: number): { value: number; se: n
  * seeds apart from the blend study's 1–3, which tune and report): per job
  * the mean pairwise distance of its b CNN-layer Gram sets; with their mean and standard deviation over the jobs.
  */
-function jobRuns(model: ReturnType<typeof fitGramModel>, b: number, J: number, opts: { draws: 'independent' | 'stratified' }): { values: number[]; mean: number; sd: number } {
+function jobRuns(model: ReturnType<typeof fitGramModel>, b: number, J: number, opts: { draws: GramDraws }): { values: number[]; mean: number; sd: number } {
   const cnn = model.layers.map((l, i) => (l === PIXEL_LAYER ? -1 : i)).filter((i) => i >= 0);
   const values = Array.from({ length: J }, (_, j) => {
     const sets = model.sample(b, 12345 + 1000 + j + 1, opts).map((s) => cnn.map((l) => gramToTri(s.grams[l], model.channels[l])));
