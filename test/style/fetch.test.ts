@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -46,7 +46,7 @@ before(async () => {
   served.set('/paintings/', sharedPath('assets', 'styles'));
   const bad = join(tmp, 'bad');
   served.set('/bad/', bad);
-  await import('node:fs').then((fs) => fs.mkdirSync(bad));
+  mkdirSync(bad);
   writeFileSync(join(bad, 'model.json'), '{"format": "layers-model"}');
   writeFileSync(join(bad, 'starry_night.jpg'), 'not the painting');
   server = createServer((req, res) => {
@@ -147,7 +147,7 @@ test('fetchModel refuses a model.json whose weight paths are not plain file name
   const json = JSON.parse(readFileSync(join(tmp, 'served-model', 'model.json'), 'utf8'));
   for (const [i, p] of ['sub/group1-shard1of1', 'sub\\group1-shard1of1', '.hidden', '../group1-shard1of1'].entries()) {
     const dir = join(tmp, `evil-${i}`);
-    await import('node:fs').then((fs) => fs.mkdirSync(dir));
+    mkdirSync(dir);
     writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...json, weightsManifest: [{ ...json.weightsManifest[0], paths: [p] }, json.weightsManifest[1]] }));
     served.set(`/evil-${i}/`, dir);
     hits.length = 0;
