@@ -1,21 +1,19 @@
 /**
  * Worker-thread entry of fitLatentSet (src/latent/fit.ts): fits one class model and posts it back as JSON.
- * Messages to the parent: {type:'progress', label, step, loss} (at most every 0.5 s),
+ * Messages to the parent: {type:'progress', label, step, loss} (the first step, then at most one every
+ * FIT_PROGRESS_INTERVAL_MS of fit.ts),
  * {type:'done', label, json, history}, or {type:'error', label, message}.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { fitClassCodes, type ClassFitTask } from './fit.ts';
+import { RateGate } from '../util/rate-gate.ts';
+import { FIT_PROGRESS_INTERVAL_MS, fitClassCodes, type ClassFitTask } from './fit.ts';
 
 const task = workerData.task as ClassFitTask;
 const port = parentPort!;
-let last = 0;
+const gate = new RateGate(FIT_PROGRESS_INTERVAL_MS);
 try {
   const { model, history } = fitClassCodes(task, (step, loss) => {
-    const now = performance.now();
-    if (now - last > 500) {
-      last = now;
-      port.postMessage({ type: 'progress', label: task.label, step, loss });
-    }
+    if (gate.ready()) port.postMessage({ type: 'progress', label: task.label, step, loss });
   });
   port.postMessage({ type: 'done', label: task.label, json: model.toJSON(), history });
 } catch (e) {

@@ -186,8 +186,15 @@ export interface FitLatentOptions {
   workers?: number;
   codesPath?: string | null;
   codesHeader?: unknown;
+  /**
+   * Called on each class's start and end and on its steps: every step when fitting inline (workers 0), from a worker
+   * its first step and then at most one step every FIT_PROGRESS_INTERVAL_MS.
+   */
   onProgress?: (p: FitProgress) => void;
 }
+
+/** Milliseconds between two step reports of a class fitted in a worker thread (src/latent/fit-worker.ts). */
+export const FIT_PROGRESS_INTERVAL_MS = 500;
 
 const RESERVED = ['k', 'seed', 'covarianceType', 'onStep'];
 

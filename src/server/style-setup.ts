@@ -23,6 +23,7 @@ import type { Express } from 'express';
 import { DownloadError, fetchAssets, fetchModel, mobilenetDownloadBytes, MOBILENET_SHARDS, MOBILENET_UP_TO, MOBILENET_URL, STYLE_ASSETS } from '../style/fetch.ts';
 import { MOBILENET_FOLDER, PAINTINGS_FOLDER, type DownloadSettings } from './options.ts';
 import { SseStream } from './http.ts';
+import { RateGate } from '../util/rate-gate.ts';
 import type { JobRunner } from './jobs.ts';
 import type { StyleAssets } from './style-assets.ts';
 
@@ -72,7 +73,7 @@ export class StyleSetup {
   private readonly abort = new AbortController();
   private progress = { done: 0, total: 0, title: '', step: 1, steps: 1 };
   private failure: { message: string; offline: boolean } | null = null;
-  private lastEmit = 0;
+  private readonly emitGate = new RateGate(100, () => Date.now()); // Date: tests freeze it with mock.timers
 
   constructor(
     private readonly assets: StyleAssets,
@@ -128,9 +129,7 @@ export class StyleSetup {
   }
 
   private emit(force: boolean): void {
-    const now = Date.now();
-    if (!force && now - this.lastEmit < 100) return;
-    this.lastEmit = now;
+    if (!this.emitGate.ready(force)) return;
     const s = this.status();
     for (const fn of [...this.listeners]) fn(s);
   }

@@ -58,13 +58,16 @@ test('meanModel: sampler, GMM view, gradients and error, plain and symmetric', (
     const m = meanModel(3, symmetric);
     assert.equal(m.p, 3);
     assert.equal(m.threshold, 0.02);
-    const { X, c } = m.sample(mu, 6, new Rng(2));
+    const used = new Rng(2);
+    const { X, c } = m.sample(mu, 6, used);
     const rng = new Rng(2);
     for (let i = 0; i < 6; i++) {
       const s = symmetric ? (rng.uniform() < 0.5 ? -1 : 1) : 1;
       assert.equal(c[i], s);
       for (let t = 0; t < 3; t++) assert.equal(X.data[i * 3 + t], s * mu[t] + rng.normal());
     }
+    // Exactly these draws and no more: the caller's generator goes on where the replay stops.
+    assert.equal(used.uniform(), rng.uniform(), 'draws after the sample');
     const view = m.gmm(mu);
     if (symmetric) {
       assert.deepEqual([view.k, [...view.weights], [...view.means]], [2, [0.5, 0.5], [0.5, -1, 2, -0.5, 1, -2]]);
@@ -84,13 +87,15 @@ test('covModel: N(0, a aᵀ + ε² I) and its symmetric mixture — sampler, GMM
   for (const mu of [null, Float64Array.of(0.8, 0.4)]) {
     const m = covModel(2, eps, mu, 0.05);
     assert.equal(m.threshold, 0.05);
-    const { X, c } = m.sample(a, 5, new Rng(6));
+    const used = new Rng(6);
+    const { X, c } = m.sample(a, 5, used);
     const rng = new Rng(6);
     for (let i = 0; i < 5; i++) {
       const g = rng.normal(), s = mu && rng.uniform() < 0.5 ? -1 : 1;
       assert.equal(c[i], g);
       for (let t = 0; t < 2; t++) assert.equal(X.data[i * 2 + t], g * a[t] + eps * rng.normal() + (mu ? s * mu[t] : 0));
     }
+    assert.equal(used.uniform(), rng.uniform(), 'draws after the sample');
     const view = m.gmm(a);
     const C = [1 + 0.09, -0.5, -0.5, 0.25 + 0.09];
     assert.equal(view.k, mu ? 2 : 1);
