@@ -18,6 +18,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { tf } from '../backend/index.ts';
 import { Rng } from '../util/rng.ts';
 import type { FeatureSet } from './frechet.ts';
+import { secondsSince } from '../util/clock.ts';
 
 export const FIGURE8_HIDDEN = [256, 512, 256] as const;
 
@@ -139,7 +140,7 @@ export async function discriminatorRun(real: FeatureSet, fake: FeatureSet, opts:
     for (let i = nHold; i < 2 * nHold; i++) if (p[i] !== 1) errFake++;
     return {
       seed, error: (errReal + errFake) / (2 * nHold), fakeError: errFake / nHold, realError: errReal / nHold,
-      trainLoss: lastLoss, nTrain: N, nHeldOut: 2 * nHold, seconds: (performance.now() - t0) / 1000,
+      trainLoss: lastLoss, nTrain: N, nHeldOut: 2 * nHold, seconds: secondsSince(t0),
     };
   } finally {
     xTrT.dispose();

@@ -19,6 +19,7 @@ import {
   LATENT_SET_FORMAT, LATENT_SET_VERSION, MANIFEST_FILE, LatentSetError, classModelFromJSON, modelTypeOf, type LatentClassEntry, type LatentClassModel,
   type LatentModelType, type LatentSetManifest,
 } from './model-set.ts';
+import { secondsSince } from '../util/clock.ts';
 
 /** Latent codes with their digit labels (what src/latent/codes.ts readCodes returns, structurally). */
 export interface LabeledCodes {
@@ -290,7 +291,7 @@ export async function fitLatentSet(o: FitLatentOptions): Promise<LatentSetManife
   const manifest: LatentSetManifest = {
     format: LATENT_SET_FORMAT, version: LATENT_SET_VERSION, method: o.method, k: o.k, d: o.codes.d, covarianceType, modelType: modelType ?? 'gmm',
     options: baseOptions, seed, limit, codes: { path: o.codesPath ?? null, ...(o.codesHeader !== undefined ? { header: o.codesHeader } : {}) },
-    classes: classEntries, created: new Date().toISOString(), workers, totalWallTime: (performance.now() - t0) / 1000, bytes, precision,
+    classes: classEntries, created: new Date().toISOString(), workers, totalWallTime: secondsSince(t0), bytes, precision,
   };
   writeAtomic(join(o.outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
   return manifest;

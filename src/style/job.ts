@@ -18,6 +18,7 @@ import { fitGramModel, GRAM_METHODS, gramModelFromSnapshot, gramModelSnapshot, m
 import { triToGram } from './gram.ts';
 import { synthesize, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
 import { COLOUR_LOSS_MODES, GRAM_DRAWS, STYLE_BLENDS, STYLE_DEFAULTS, STYLE_LIMITS, type ColourLossMode, type GramDraws, type StyleBlend } from './defaults.ts';
+import { secondsSince } from '../util/clock.ts';
 
 export interface StyleJobOptions {
   /** One or two style images (A, B): file paths or encoded image bytes. */
@@ -356,7 +357,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   const tStart = performance.now();
   const emit = async (p: Omit<StyleJobProgress, 'elapsed' | 'eta'>) => {
     if (!hooks.onProgress) return;
-    const elapsed = (performance.now() - tStart) / 1000;
+    const elapsed = secondsSince(tStart);
     const eta = p.fraction >= 0.03 && p.fraction < 1 ? (elapsed * (1 - p.fraction)) / p.fraction : p.fraction >= 1 ? 0 : null;
     await hooks.onProgress({ ...p, elapsed, eta });
   };
@@ -364,7 +365,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   let t0 = performance.now();
   const lap = (k: keyof typeof timings) => {
     const t = performance.now();
-    timings[k] += (t - t0) / 1000;
+    timings[k] += secondsSince(t0, t);
     t0 = t;
   };
   signal?.throwIfAborted();

@@ -28,6 +28,7 @@ import { fitLongSide, imageTensor, resizeImage, tensorImage, type RgbImage } fro
 import { minimizeLbfgs } from './lbfgs.ts';
 import { ycbcrTotalVariation } from './regularize.ts';
 import { COLOUR_LOSS_MODES, type ColourLossMode } from './defaults.ts';
+import { secondsSince } from '../util/clock.ts';
 
 export interface SynthProgress {
   /** Iterations done so far, over all scales. */
@@ -502,7 +503,7 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
           throw new RangeError(`the loss became ${loss} at iteration ${done + 1} (style ${sl}, content ${cl}): the weights or the step size are too large for this image`);
         }
         done++;
-        res.iterationSeconds.push((performance.now() - t0) / 1000);
+        res.iterationSeconds.push(secondsSince(t0));
         const cu = process.cpuUsage(c0);
         res.iterationCpuSeconds.push((cu.user + cu.system) / 1e6);
         res.loss.push(loss);

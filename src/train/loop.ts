@@ -12,6 +12,7 @@ import type { MnistSet } from '../data/mnist.ts';
 import { ProgressBar } from '../util/progress.ts';
 import { Rng } from '../util/rng.ts';
 import { readCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { secondsSince } from '../util/clock.ts';
 
 export interface LoopState {
   kind: string;
@@ -122,7 +123,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   let sessionStart = performance.now();
   const save = async () => {
     const now = performance.now();
-    state.wallSeconds += (now - sessionStart) / 1000;
+    state.wallSeconds += secondsSince(sessionStart, now);
     sessionStart = now;
     await saveCheckpoint(o.checkpointDir, { models: o.models, optimizers: o.optimizers, state });
     if (o.onCheckpoint) await o.onCheckpoint(state);

@@ -23,6 +23,7 @@ import { AeTrainer, buildAeModels, DEFAULT_AE_CONFIG, meanAbsError, reconstruct,
 import { ClassifierTrainer } from './classifier.ts';
 import { trainLoop, stepsPerEpoch, type LoopResult, type LoopState } from './loop.ts';
 import { saveModel } from './model-io.ts';
+import { secondsSince } from '../util/clock.ts';
 
 export interface RunOptions {
   out: string;
@@ -208,7 +209,7 @@ export async function runAutoencoder(o: AeRunOptions): Promise<{ summary: Record
     label: 'autoencoder',
     log,
   });
-  const sessionSeconds = (performance.now() - t0) / 1000;
+  const sessionSeconds = secondsSince(t0);
   const { state } = res;
   if (res.interrupted) {
     // Stopped by a signal: the checkpoint is saved; skip the (slow) final evaluation.
@@ -292,7 +293,7 @@ export async function runClassifier(o: ClassifierRunOptions): Promise<{ summary:
       ...summaryHead('classifier', state, o.epochs, train, test),
       testAccuracy,
       perEpoch: state.epochs,
-      ...summaryTail(res, (performance.now() - t0) / 1000, o.seed),
+      ...summaryTail(res, secondsSince(t0), o.seed),
       params: countParams(model),
       expectedParams: CLASSIFIER_PARAMS,
     };

@@ -16,6 +16,7 @@
  */
 import { createRequire } from 'node:module';
 import cliProgress, { type GenericBar as GenericBarType, type Options as BarOptions } from 'cli-progress';
+import { secondsSince } from './clock.ts';
 
 // cli-progress exports SingleBar (which redraws on a timer of its own); its timer-free base class and option
 // parser are plain CommonJS files of the package.
@@ -134,7 +135,7 @@ export class ProgressBar {
 
   /** Seconds since the bar was created. */
   elapsed(): number {
-    return (Date.now() - this.t0) / 1000;
+    return secondsSince(this.t0, Date.now());
   }
 
   /** Estimated seconds left, from the rate since creation (NaN before any progress). */

@@ -5,6 +5,7 @@
 import type { FitHistory } from '../model/types.ts';
 import type { GMM } from '../model/gmm.ts';
 import type { OnStep } from './options.ts';
+import { secondsSince } from '../../util/clock.ts';
 
 export class HistoryRecorder {
   readonly lossName: string;
@@ -20,7 +21,7 @@ export class HistoryRecorder {
 
   /** Seconds since construction. */
   elapsed(): number {
-    return (performance.now() - this.t0) / 1000;
+    return secondsSince(this.t0);
   }
 
   /** Records one step; returns false when the onStep callback asked to stop. */
