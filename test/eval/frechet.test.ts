@@ -54,4 +54,8 @@ test('sqrtmPSD squares back; gaussianStats is unbiased', () => {
   assert.deepEqual(Array.from(two.cov), [2, 4, 4, 8]);
   assert.throws(() => gaussianStats({ n: 1, d: 1, data: [1] }), /^Error: gaussianStats: need at least 2 points, got n = 1$/);
   assert.throws(() => gaussianStats({ n: 2.5, d: 1, data: [1, 2] }), /^Error: gaussianStats: need at least 2 points, got n = 2.5$/);
+  // n·d values exactly: one too few or too many is named (not read past the end or half a point ignored).
+  for (const data of [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 6, 7]]) {
+    assert.throws(() => gaussianStats({ n: 3, d: 2, data }), new RegExp(`^Error: gaussianStats: data has ${data.length} values, expected n·d = 6$`));
+  }
 });

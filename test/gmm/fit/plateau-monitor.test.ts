@@ -1,72 +1,52 @@
 /**
- * PlateauMonitor (src/gmm/fit/core.ts), the stopping rule of the stochastic fitters, step by step on loss sequences
- * whose smoothed level is known by hand: the EMA E_t = E_{t−1} + (loss_t − E_{t−1}) / window, a check every
- * `window` steps (after steps window − 1, 2·window − 1, …), r = (E_prev − E_t) / |E_t|, convergence after `patience`
- * consecutive checks with r < tol, never before max(minIter, 2·window) steps; tol = 0 never stops.
+ * PlateauMonitor (src/gmm/fit/core.ts) by hand: the moving average, the checks every `window` steps, r at each
+ * check, the strict `r < tol` edge, `patience`, `minIter` and the 2·window floor, non-finite losses skipped.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PlateauMonitor } from '../../../src/gmm/fit/core.ts';
 
-/** The first step (0-based) at which update() returns true for the loss sequence, or −1. */
-function stopStep(m: PlateauMonitor, loss: (step: number) => number, steps: number): number {
-  for (let s = 0; s < steps; s++) if (m.update(s, loss(s))) return s;
+/** Feeds the losses from step 0; returns the step at which the monitor said converged (-1: never). */
+function run(m: PlateauMonitor, losses: number[]): number {
+  for (let t = 0; t < losses.length; t++) if (m.update(t, losses[t])) return t;
   return -1;
 }
 
-test('PlateauMonitor: a constant loss converges exactly at the third check (patience 2, the first check has nothing to compare)', () => {
-  assert.equal(stopStep(new PlateauMonitor(0.01, 5), () => 3, 100), 14);
-  assert.equal(stopStep(new PlateauMonitor(0.01, 4), () => 3, 100), 11);
-  // patience 1: the second check (step 2·window − 1) already stops.
-  assert.equal(stopStep(new PlateauMonitor(0.01, 5, 0, 1), () => 3, 100), 9);
-  assert.equal(stopStep(new PlateauMonitor(0.01, 5, 0, 3), () => 3, 100), 19);
-  // minIter delays the stop to the first check at or after it.
-  assert.equal(stopStep(new PlateauMonitor(0.01, 5, 30), () => 3, 100), 29);
-  assert.equal(stopStep(new PlateauMonitor(0.01, 5, 31), () => 3, 100), 34);
-  // tol = 0 never stops.
-  assert.equal(stopStep(new PlateauMonitor(0, 5), () => 3, 200), -1);
+test('window 1, losses halving: r = 1 at every check; r < tol is strict; patience, minIter and the 2·window floor', () => {
+  const halving = [8, 4, 2, 1, 0.5, 0.25, 0.125];
+  const atTol = new PlateauMonitor(1, 1);
+  assert.equal(run(atTol, halving), -1, 'r = tol exactly is not below tol');
+  assert.equal(atTol.lastChange, 1);
+  // tol 1.5: checks from step 1 on pass; two in a row by step 2 (step + 1 = 3 ≥ 2·window = 2).
+  assert.equal(run(new PlateauMonitor(1.5, 1), halving), 2);
+  assert.equal(run(new PlateauMonitor(1.5, 1, 5), halving), 4, 'minIter 5: not before step + 1 = 5');
+  assert.equal(run(new PlateauMonitor(1.5, 1, 0, 3), halving), 3, 'patience 3');
+  assert.equal(run(new PlateauMonitor(1.5, 1, 0, 1), halving), 1, 'patience 1, floor 2·window = 2 steps');
+  assert.equal(run(new PlateauMonitor(0, 1), halving), -1, 'tol 0 never stops');
+  // A check that fails resets the count: r = 1 (fails), 0.1/3.9 (passes), 2.9 (fails: reset), then two passes.
+  assert.equal(run(new PlateauMonitor(0.5, 1), [8, 4, 3.9, 1, 0.99, 0.98]), 5);
 });
 
-test('PlateauMonitor: lastChange is set at each check and equals (E_prev − E_t) / |E_t| of the hand-computed EMA', () => {
-  const m = new PlateauMonitor(0.01, 5);
-  const loss = (s: number) => (s < 5 ? 10 : 0);
-  for (let s = 0; s < 9; s++) {
-    assert.equal(m.update(s, loss(s)), false);
-    assert.ok(Number.isNaN(m.lastChange), `step ${s}: no change before the second check`);
-  }
-  assert.equal(m.update(9, loss(9)), false);
-  // E = 10 through step 4; then five steps towards 0: 10 · 0.8⁵ = 3.2768.
-  const E = 10 * 0.8 ** 5;
-  assert.ok(Math.abs(m.lastChange - (10 - E) / E) < 1e-12, `lastChange ${m.lastChange}`);
-  // Unchanged between checks.
-  assert.equal(m.update(10, 0), false);
-  assert.ok(Math.abs(m.lastChange - (10 - E) / E) < 1e-12);
+test('window 2: the average E_t = E_{t−1} + (loss − E_{t−1}) / 2, checked at steps 1, 3, 5 with r = (E_prev − E) / |E|', () => {
+  const m = new PlateauMonitor(0.2, 2);
+  // E: 4, 3, 2.5, 2.25, 2.125, 2.0625.
+  const losses = [4, 2, 2, 2, 2, 2];
+  const said: boolean[] = [];
+  const r: number[] = [];
+  for (let t = 0; t < losses.length; t++) { said.push(m.update(t, losses[t])); r.push(m.lastChange); }
+  assert.deepEqual(said, [false, false, false, false, false, false]);
+  // No r before the second check; at step 3: (3 − 2.25) / 2.25; at step 5: (2.25 − 2.0625) / 2.0625.
+  assert.deepEqual(r.map((v) => (Number.isNaN(v) ? 'NaN' : v)), ['NaN', 'NaN', 'NaN', (3 - 2.25) / 2.25, (3 - 2.25) / 2.25, (2.25 - 2.0625) / 2.0625]);
+  // One more pair of steps at 2: E = 2.015625, r = (2.0625 − 2.015625) / 2.015625 < 0.2 twice → converged at step 7.
+  assert.equal(m.update(6, 2), false);
+  assert.equal(m.update(7, 2), true);
 });
 
-test('PlateauMonitor: a check with r ≥ tol resets the count; rising and falling losses; non-finite losses are skipped', () => {
-  // 5 until step 9 (the check at 9 is below tol), then 1: the check at 14 sees a large r and resets the count; the
-  // EMA then decays towards 1 by a factor 0.8 per step until r < tol at two consecutive checks (recomputed below).
-  const loss = (s: number) => (s < 10 ? 5 : 1);
-  const m = new PlateauMonitor(0.01, 5);
-  const stop = stopStep(m, loss, 400);
-  assert.ok(stop > 19 && (stop + 1) % 5 === 0, `stops at a check after the drop, got ${stop}`);
-  // The EMA after the drop decays towards 1 by 0.8 per step: r < 0.01 needs (E_prev − E)/E < 0.01.
-  let E = 5, prev = NaN, below = 0, want = -1;
-  for (let s = 0; s < 400 && want < 0; s++) {
-    E = s === 0 ? loss(0) : E + (loss(s) - E) / 5;
-    if ((s + 1) % 5 !== 0) continue;
-    if (Number.isFinite(prev)) below = (prev - E) / E < 0.01 ? below + 1 : 0;
-    if (Number.isFinite(prev) && s + 1 >= 10 && below >= 2) want = s;
-    prev = E;
-  }
-  assert.equal(stop, want);
-  // A rising loss has r < 0 < tol at every check: it stops like a constant one. A geometric decrease (r ≈ 0.9⁻⁵ − 1
-  // per check) never does.
-  assert.equal(stopStep(new PlateauMonitor(0.01, 5), (s) => s, 400), 14);
-  assert.equal(stopStep(new PlateauMonitor(0.01, 5), (s) => 0.9 ** s, 400), -1);
-  // Negative losses (a mean NLL can be): r is relative to |E_t|, so a slow fall below zero stops like a constant.
-  assert.equal(stopStep(new PlateauMonitor(0.01, 5), (s) => -2 - 1e-6 * s, 100), 14);
-  // A non-finite loss is skipped, check included: with NaN at step 9 the checks are 4, 14 (below 1), 19 (below 2).
-  assert.equal(stopStep(new PlateauMonitor(0.01, 5), (s) => (s === 9 ? NaN : 3), 100), 19);
-  assert.equal(stopStep(new PlateauMonitor(0.01, 5), (s) => (s === 7 ? Infinity : 3), 100), 14);
+test('non-finite losses are skipped: no effect on the average or the checks', () => {
+  const a = new PlateauMonitor(1.5, 1), b = new PlateauMonitor(1.5, 1);
+  assert.equal(a.update(0, 8), false);
+  for (const bad of [NaN, Infinity, -Infinity]) assert.equal(a.update(1, bad), false);
+  b.update(0, 8);
+  assert.deepEqual([a.update(1, 4), a.lastChange], [b.update(1, 4), b.lastChange]);
+  assert.equal(a.lastChange, 1);
 });
