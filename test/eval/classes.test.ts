@@ -13,6 +13,12 @@ test('confusion matrix and per-class accuracy', () => {
   const a = perClassAccuracy(cm);
   assert.deepEqual(a.perClass, [0.5, 2 / 3, 1]);
   assert.equal(a.overall, 4 / 6);
+  assert.equal(a.meanOverClasses, (0.5 + 2 / 3 + 1) / 3);
+  // A class with no items: NaN for it, left out of the mean over classes (not of the overall share).
+  const gap = perClassAccuracy([[3, 1, 0], [0, 0, 0], [0, 1, 1]]);
+  assert.deepEqual(gap.perClass, [0.75, NaN, 0.5]);
+  assert.deepEqual([gap.overall, gap.meanOverClasses], [4 / 6, (0.75 + 0.5) / 2]);
+  assert.deepEqual(perClassAccuracy([[0, 0], [0, 0]]).overall, NaN);
   assert.throws(() => confusionMatrix([0, 3], [0, 0], 3), /label 1 is 3, outside 0..2/);
   // Every edge of both checks: the last class is counted, one past it, below 0 and a fraction are refused.
   assert.deepEqual(confusionMatrix([2, 0], [0, 2], 3), [[0, 0, 1], [0, 0, 0], [1, 0, 0]]);
