@@ -15,7 +15,7 @@
  * renamed). Every malformed input throws ModelFileError naming the file and layer.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tf } from '../backend/index.ts';
@@ -66,6 +66,39 @@ export interface ConvWeights {
   bias: Float32Array;
 }
 
+/** The 8 bytes an HDF5 superblock starts with (HDF5 File Format Specification, Level 0A "Format Signature and Superblock"). */
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Why `path` is not an HDF5 file, or null when it is one: the signature is searched where the specification allows
+ * the superblock (offset 0, then 512, 1024, 2048, … after a user block).
+ */
+export function hdf5SignatureProblem(path: string): string | null {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return 'it is a folder';
+    size = st.size;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    return (e as Error).message;
+  }
+  try {
+    const head = Buffer.alloc(HDF5_SIGNATURE.length);
+    for (let at = 0; at + head.length <= size; at = at === 0 ? 512 : 2 * at) {
+      if (readSync(fd, head, 0, head.length, at) === head.length && head.equals(HDF5_SIGNATURE)) return null;
+    }
+    return `no HDF5 signature (${size} bytes; a Keras .h5 weights file starts with \\x89HDF)`;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Reads the VGG19 convolution weights from a Keras HDF5 weights file (`save_weights` layout, or a whole
  * saved model whose weights sit under `model_weights`). Checks that every conv layer is there, that
@@ -73,6 +106,9 @@ export interface ConvWeights {
  */
 export async function readVgg19H5(path: string): Promise<ConvWeights[]> {
   if (!existsSync(path)) throw new ModelFileError(`VGG19 weights file not found: ${path}`);
+  // h5wasm opens any file without complaint and fails only at the first read with a terse reason: check first.
+  const notHdf5 = hdf5SignatureProblem(path);
+  if (notHdf5) throw new ModelFileError(`${path} is not a readable HDF5 file: ${notHdf5}`);
   const H = await h5();
   let f: import('h5wasm').File;
   try {
