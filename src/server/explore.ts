@@ -24,8 +24,10 @@ export function readRingData(path: string): RingData {
   text.split(/\r?\n/).forEach((line, i) => {
     const t = line.trim();
     if (!t || t.startsWith('#')) return;
-    const parts = t.split(/[\s,]+/).map(Number);
-    if (parts.length !== 2 || parts.some((v) => !Number.isFinite(v))) throw new Error(`${path}:${i + 1}: expected two numbers, got "${t}"`);
+    const fields = t.split(/[\s,]+/);
+    const parts = fields.map(Number);
+    // An empty field (a leading or trailing comma) is no number: Number('') would read it as 0.
+    if (parts.length !== 2 || fields.some((f) => f === '') || parts.some((v) => !Number.isFinite(v))) throw new Error(`${path}:${i + 1}: expected two numbers, got "${t}"`);
     values.push(parts[0], parts[1]);
     n++;
   });

@@ -33,9 +33,11 @@ describe('style jobs', () => {
     const sub = await post('/api/style/jobs', { ...tiny, content: { preset: 'landscape' } });
     assert.equal(sub.status, 202, JSON.stringify(sub.body));
     assert.match(sub.body.id, /^[0-9a-f]{12}$/);
-    const events = await readSse(base + sub.body.events, { until: isFinal, timeoutMs: 50_000 });
+    // Read until the server ends the stream: it must end it itself, right after the final status.
+    const events = await readSse(base + sub.body.events, { timeoutMs: 50_000 });
     const last = events.at(-1)!;
     assert.equal(last.data.status, 'done', JSON.stringify(last.data));
+    assert.deepEqual(events.filter(isFinal).length, 1, 'one final status, the last event');
     const progress = events.filter((e) => e.event === 'progress').map((e) => e.data.progress.fraction);
     assert.ok(progress.length >= 3, `${progress.length} progress events`);
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i] >= progress[i - 1] - 1e-9, 'progress never goes back');
