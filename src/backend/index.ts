@@ -44,8 +44,8 @@ let pending: Promise<BackendInfo> | null = null;
 
 /** Parses a backend name from a flag or env var; throws on anything unknown. */
 export function parseBackendChoice(value: string | undefined): BackendChoice | 'auto' {
-  if (value === undefined || value === '' || value === 'auto') return 'auto';
-  const v = value.toLowerCase();
+  const v = (value ?? '').toLowerCase();
+  if (v === '' || v === 'auto') return 'auto';
   const alias: Record<string, BackendChoice> = {
     'node-gpu': 'node-gpu',
     'tensorflow-gpu': 'node-gpu',

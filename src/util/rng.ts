@@ -89,14 +89,29 @@ export class Rng {
     return out;
   }
 
-  /** Index drawn with probability proportional to `weights` (non-negative, not all zero). */
+  /**
+   * Index drawn with probability proportional to `weights` (finite, ≥ 0, not all zero). Weights whose sum overflows
+   * (e.g. two of 1e308) are drawn as weights / max, so they keep their proportions.
+   * @throws Error naming the first weight that is negative or not finite, or when all weights are zero.
+   */
   categorical(weights: ArrayLike<number>): number {
-    let total = 0;
-    for (let i = 0; i < weights.length; i++) total += weights[i];
+    let total = 0, max = 0;
+    for (let i = 0; i < weights.length; i++) {
+      const w = weights[i];
+      if (!(w >= 0 && w < Infinity)) throw new Error(`Rng.categorical: weights must be finite and >= 0, got ${w} at index ${i}`);
+      total += w;
+      if (w > max) max = w;
+    }
     if (!(total > 0)) throw new Error('Rng.categorical: weights must have a positive sum');
+    // Multiplying by 1 is exact: weights with a finite sum give the same draws as without the rescaling.
+    const scale = total === Infinity ? 1 / max : 1;
+    if (scale !== 1) {
+      total = 0;
+      for (let i = 0; i < weights.length; i++) total += weights[i] * scale;
+    }
     let u = this.uniform() * total;
     for (let i = 0; i < weights.length; i++) {
-      u -= weights[i];
+      u -= weights[i] * scale;
       if (u < 0) return i;
     }
     // Rounding left u >= 0: return the last index with positive weight.

@@ -8,6 +8,7 @@ import { repoRoot } from '../../src/util/paths.ts';
 test('parseBackendChoice accepts known names and aliases, rejects others', () => {
   assert.equal(parseBackendChoice(undefined), 'auto');
   assert.equal(parseBackendChoice('WASM'), 'wasm');
+  for (const v of ['', 'auto', 'AUTO', 'Auto']) assert.equal(parseBackendChoice(v), 'auto', v);
   assert.equal(parseBackendChoice('tensorflow'), 'node');
   assert.throws(() => parseBackendChoice('metal'), /unknown backend "metal"/);
 });

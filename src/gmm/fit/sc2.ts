@@ -132,8 +132,8 @@ export function fitSC2(target: Points | GMM, options: SC2FitOptions | Record<str
   const minIter = optional('minIter', opts.minIter, 0, nonNegativeInt);
   const schedule = optional('schedule', opts.schedule, 'constant' as const, (n, v) => oneOf(n, v, ['constant', 'cosine'] as const));
   const lrFinal = optional('lrFinal', opts.lrFinal, 0.02, unitInterval);
+  // decay and momentum are not SC2 options (the optimizer is lion or adam): the unknown-option check refuses them.
   const extras = optimizerExtras(opts);
-  if (extras.decay !== undefined || extras.momentum !== undefined) throw new GMMOptionError('fitSC2: options decay/momentum do not apply (optimizer is lion or adam)');
   const isGMM = target instanceof GMM;
   let batchSize = 0;
   if (!isGMM) {

@@ -292,11 +292,11 @@ export interface SymEigenRows {
 /**
  * Eigen-decomposition A = V diag(λ) Vᵀ of a symmetric d×d matrix (symmetrised first, (A + Aᵀ)/2). Eigenvalues
  * ascending; V orthogonal, its columns the eigenvectors. The solver is symEigenRows; V is its rows transposed.
- * Throws RangeError / TypeError for a bad d or a matrix shorter than d × d.
+ * Throws RangeError / TypeError for a bad d, a matrix shorter than d × d, or an entry that is not finite.
  */
 export function symEigen(a: Float64Array, d: number): SymEigen {
   checkSquare(a, d, 'symEigen');
-  const { values, rows } = eigenRows(a, d);
+  const { values, rows } = eigenRows(a, d, 'symEigen');
   return { values, vectors: transpose(rows, d, d) };
 }
 
@@ -305,17 +305,24 @@ export function symEigen(a: Float64Array, d: number): SymEigen {
  * rows, W = Vᵀ: Householder reduction to tridiagonal form, then implicit QL with Wilkinson-like shifts (tred2/tql2
  * of EISPACK, as in JAMA; Golub & Van Loan, Matrix Computations, 4th ed., §8.3). Storing W = Vᵀ keeps the inner
  * loops of both phases on contiguous memory, which is what makes large matrices (the 512 × 512 Gram matrices of
- * the style pipeline) fast. About 9 n³ flops. Throws RangeError when a.length ≠ n².
+ * the style pipeline) fast. About 9 n³ flops. Throws RangeError when a.length ≠ n² or an entry is not finite.
  */
 export function symEigenRows(a: ArrayLike<number>, n: number): SymEigenRows {
   if (a.length !== n * n) throw new RangeError(`symEigenRows: expected ${n}×${n} = ${n * n} entries, got ${a.length}`);
-  return eigenRows(a, n);
+  return eigenRows(a, n, 'symEigenRows');
 }
 
-function eigenRows(a: ArrayLike<number>, n: number): SymEigenRows {
+function eigenRows(a: ArrayLike<number>, n: number, name: string): SymEigenRows {
   const W = new Float64Array(n * n);
   // Symmetrise (W starts as the matrix itself; it is symmetric, so W = Vᵀ holds at the start).
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) W[i * n + j] = 0.5 * (a[i * n + j] + a[j * n + i]);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const v = a[i * n + j];
+      // A NaN or infinite entry would come out as NaN eigenpairs without an error.
+      if (!Number.isFinite(v)) throw new RangeError(`${name}: entry (${i}, ${j}) is not finite (${v})`);
+      W[i * n + j] = 0.5 * (v + a[j * n + i]);
+    }
+  }
   const dd = new Float64Array(n);
   const e = new Float64Array(n);
   if (n === 1) {

@@ -33,3 +33,9 @@ test('fitSC2: a loss that overflows stops the fit with the step; a usual rate do
   assert.equal(r.history.iterations, 20);
   assert.ok(r.history.loss.every(Number.isFinite));
 });
+
+test('fitSC2: decay and momentum (RMSProp / SGD settings) are unknown options, named with the allowed list', () => {
+  for (const key of ['decay', 'momentum']) {
+    assert.throws(() => fitSC2(pts2, { k: 2, maxIter: 2, [key]: 0.5 }), (e: Error) => e.name === E && e.message.startsWith(`fitSC2: unknown option '${key}'; allowed: L, batchSize, beta1, beta2,`));
+  }
+});
