@@ -18,7 +18,9 @@
  *    tests run the mutated kernel; a build that fails counts as caught. The tests see GMMGEN_MUTATION_SAMPLE=1:
  *    the check that the shipped module is the build of its source is skipped (it would catch every kernel
  *    mutant without running it).
- * 4. Runs the failing test files once more on the unmutated copy, so that a flaky test cannot count as a catch.
+ * 4. A mutant that passes every test is type-checked (tsc --noEmit, the first step of npm test): one that does not
+ *    type-check (a changed type annotation) is caught there.
+ * 5. Runs the failing test files once more on the unmutated copy, so that a flaky test cannot count as a catch.
  * --pick re-runs chosen mutants of the same sample (e.g. the survivors, after tests were added).
  * --at COMMIT draws the sample from src/ as it was at COMMIT: the draw depends on every file's candidates, so an
  *    edit anywhere in src/ changes which mutants a seed picks. Each mutant is then applied to the line of the working
@@ -339,6 +341,24 @@ function report(results: { seed: number; n: number; candidates: number; date: st
   return lines.join('\n');
 }
 
+/**
+ * `npm test` type-checks (tsc --noEmit) before it runs the tests: resolves to null when the scratch copy type-checks,
+ * else the first error line. Run on survivors only (a mutant of a type annotation changes no behaviour the tests see).
+ */
+function runTypeCheck(dir: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running = child.pid!;
+    let text = '';
+    child.stdout.on('data', (b) => (text += b));
+    child.stderr.on('data', (b) => (text += b));
+    child.on('close', (code) => {
+      running = null;
+      resolve(code === 0 ? null : (text.trim().split('\n').find((l) => /error TS/.test(l)) ?? `exit code ${code}`).slice(0, 200));
+    });
+  });
+}
+
 async function main(): Promise<void> {
   if (args.report) {
     console.log(report(JSON.parse(readFileSync(outPath, 'utf8'))));
@@ -389,6 +409,10 @@ async function main(): Promise<void> {
       process.exit(130);
     });
   }
+  // Survivors are type-checked as npm test does, when the unmutated copy type-checks (else the step is skipped).
+  const baseTypeError = await runTypeCheck(dir);
+  const typeChecks = baseTypeError === null;
+  if (!typeChecks) console.error(`mutation-sample: the unmutated copy does not type-check (${baseTypeError}); survivors are not type-checked`);
   try {
     for (const [i, m] of picked.entries()) {
       const path = join(dir, m.file);
@@ -413,6 +437,10 @@ async function main(): Promise<void> {
         const buildError = build ? await runBuild(dir, build.script) : null;
         if (buildError !== null) r = { ok: false, timedOut: false, failed: [`${build!.script} fails: ${buildError}`], files: [], seconds: 0 };
         else r = await runUntilCaught(dir, rel, args.timeout);
+        if (r.ok && typeChecks) {
+          const typeError = await runTypeCheck(dir);
+          if (typeError !== null) r = { ok: false, timedOut: false, failed: [`tsc --noEmit (npm test's first step): ${typeError}`], files: [], seconds: 0 };
+        }
       } finally {
         writeFileSync(path, original);
         for (const [o, text] of built) writeFileSync(join(dir, o), text);
@@ -426,7 +454,7 @@ async function main(): Promise<void> {
       results.outcomes.push(outcome);
       writeFileAtomic(outPath, JSON.stringify(results, null, 1));
       const soFar = results.outcomes.filter((x) => x.caught && x.confirmed !== false).length;
-      console.error(`[${i + 1}/${picked.length}] ${m.file}:${m.line} ${m.operator}: ${outcome.caught ? (outcome.confirmed === false ? 'flaky' : `caught by ${r.files[0] ?? 'the build'}`) : 'SURVIVED'} (${r.seconds.toFixed(0)} s; ${soFar}/${i + 1} caught so far)`);
+      console.error(`[${i + 1}/${picked.length}] ${m.file}:${m.line} ${m.operator}: ${outcome.caught ? (outcome.confirmed === false ? 'flaky' : `caught by ${r.files[0] ?? (r.failed[0] ?? 'the build').slice(0, 80)}`) : 'SURVIVED'} (${r.seconds.toFixed(0)} s; ${soFar}/${i + 1} caught so far)`);
     }
   } finally {
     cleanup();
