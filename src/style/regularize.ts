@@ -29,12 +29,13 @@ const YCBCR = [
 
 /**
  * β-total variation of every channel of x [b, h, w, c], summed over channels with `channelWeights`
- * (default all 1) and averaged over the batch. h and w must be at least 2.
+ * (default all 1) and averaged over the batch. h and w must be at least 2 and β a finite number > 0 (RangeError).
  */
 export function totalVariation(x: tf.Tensor4D, opts: { beta?: number; eps?: number; channelWeights?: number[] } = {}): tf.Scalar {
   const [b, h, w, c] = x.shape;
   if (h < 2 || w < 2) throw new RangeError(`totalVariation: image must be at least 2×2, got ${w}×${h}`);
   const beta = opts.beta ?? 2;
+  if (!(beta > 0 && beta < Infinity)) throw new RangeError(`totalVariation: beta must be a finite number > 0, got ${beta}`);
   const eps = opts.eps ?? (beta === 2 ? 0 : 1e-8);
   const cw = opts.channelWeights ?? new Array(c).fill(1);
   if (cw.length !== c) throw new RangeError(`totalVariation: ${cw.length} channel weights for ${c} channels`);

@@ -44,3 +44,12 @@ test('softmaxSmoothing refuses a temperature that is not a finite positive numbe
     assert.ok(Math.abs(got[0] - 2 / (1 + e2)) < 1e-6 && Math.abs(got[1] - (2 * e2) / (1 + e2)) < 1e-5, `${[...got]}`);
   });
 });
+
+test('totalVariation needs β finite and > 0, named; β = 3 gives (10 + ε)^{3/2} by hand', () => {
+  tf.tidy(() => {
+    const x = tf.tensor4d([0, 1, 3, 7], [1, 2, 2, 1]);
+    for (const beta of [0, -1, NaN, Infinity]) throwsExactly(() => totalVariation(x, { beta }), `RangeError: totalVariation: beta must be a finite number > 0, got ${beta}`);
+    const v = totalVariation(x, { beta: 3 }).dataSync()[0];
+    assert.ok(Math.abs(v - (10 + 1e-8) ** 1.5) < 1e-4 * 10 ** 1.5, `β = 3: ${v}`);
+  });
+});
