@@ -281,6 +281,8 @@ export class FactorParams {
     for (let c = 0; c < k; c++) {
       factorsToCovariances(this.S.subarray(c * this.fLen, (c + 1) * this.fLen), 1, d, 'full', cov);
       for (let j = 0; j < d; j++) cov[j * d + j] += reg;
+      // A factor that overflowed is left as it is: the fitter's next loss (or its final snapshot) reports it.
+      if (!cov.every(Number.isFinite)) continue;
       shifted.set(cov);
       for (let j = 0; j < d; j++) shifted[j * d + j] -= fl[j];
       if (choleskyInto(shifted, d, this.chol) < 0) continue;
