@@ -1,0 +1,40 @@
+/**
+ * The forward plan (src/style/forward-plan.ts) reads a ReLU layer's negative slope and threshold as 0 when its config
+ * has none (tfjs-layers' ReLU config holds only maxValue): such a ReLU compiles to its own 'activation' step, and one
+ * that alone consumes a convolution is fused into it ('conv+relu'), instead of the generic `apply` fallback. The
+ * fallback gives the same values, only slower, so the step kinds are asserted (and the values against the model).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend, tf } from '../../src/backend/index.ts';
+import { ForwardPlan } from '../../src/style/forward-plan.ts';
+
+test('ReLU layers without negative slope or threshold in their config: fused after a convolution, an activation step elsewhere', async () => {
+  await initBackend({ prefer: 'cpu', quiet: true });
+  const input = tfl.input({ shape: [4, 4, 3] });
+  const conv = tfl.layers.conv2d({ name: 'c', filters: 2, kernelSize: 1, kernelInitializer: 'glorotNormal', biasInitializer: 'ones' }).apply(input) as tfl.SymbolicTensor;
+  const r1 = tfl.layers.reLU({ name: 'r1' }).apply(conv) as tfl.SymbolicTensor;
+  const pooled = tfl.layers.averagePooling2d({ name: 'p', poolSize: 2, strides: 2 }).apply(input) as tfl.SymbolicTensor;
+  const r2 = tfl.layers.reLU({ name: 'r2' }).apply(pooled) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: [r1, r2] });
+  assert.equal((model.getLayer('r2').getConfig() as Record<string, unknown>).negative_slope, undefined, 'the config has no slope');
+  const plan = new ForwardPlan(model);
+  try {
+    assert.equal(plan.kinds.get('c'), 'conv+relu');
+    assert.equal(plan.kinds.get('r2'), 'activation');
+    tf.tidy(() => {
+      const x = tf.randomNormal([1, 4, 4, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+      const ours = plan.run(x);
+      const ref = model.predict(x) as tf.Tensor[];
+      for (let o = 0; o < 2; o++) {
+        const a = ours[o].dataSync(), b = ref[o].dataSync();
+        assert.equal(a.length, b.length);
+        for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `output ${o} value ${i}: ${a[i]} vs ${b[i]}`);
+      }
+    });
+  } finally {
+    plan.dispose();
+    model.dispose();
+  }
+});
