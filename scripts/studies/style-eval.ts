@@ -9,6 +9,7 @@
  *   nice -n 10 npm run study:style -- --study blend [--size 256] [--samples 4] [--methods pca-sw,pca-sc2,fixed-basis]
  *       [--ratios 0,0.1,0.2,0.5,0.8,1] [--palette λ] [--blend data|weights|grams] [--sheet-suffix S]
  *   (both: [--pca-dim P] [--fit-dim H] [--k K] [--draws independent|stratified] [--tail gaussian|crops] [--coords gram|cholesky] — the PCA models' options;
+ *   [--crops M] — the crops each painting's Gram model is fitted to (the references stay 24 crops);
  *   [--layer-weights w1,…,w5] — the style layers' weights in the synthesis, every model; [--colour-loss moments|mean] —
  *   what the colour loss holds to the palette)
  *
@@ -60,6 +61,7 @@ const cli = parseCli({
     blend: { type: 'choice', choices: STYLE_BLENDS, help: `how the two styles are blended (default: the library's, ${STYLE_DEFAULTS.blend})` },
     'pca-dim': { type: 'int', min: 1, max: 64, help: "PCA models: components per layer (default: the library's)" },
     'fit-dim': { type: 'int', min: 1, max: 64, help: "PCA models: components per layer fitted by the GMM fitter (default: the library's)" },
+    crops: { type: 'int', min: 2, max: 512, help: `random crops per painting that the Gram model is fitted to (default: the library's, ${STYLE_DEFAULTS.crops}); the crops' reference stays 24 crops` },
     k: { type: 'int', min: 1, max: 24, help: "PCA models: GMM components (default: the library's)" },
     draws: { type: 'choice', choices: GRAM_DRAWS, help: `PCA models: how a job's samples pick their GMM components (default: the library's, ${STYLE_DEFAULTS.draws})` },
     tail: { type: 'choice', choices: ['gaussian', 'crops'], help: "PCA models with a tail: how it is drawn (default: the library's)" },
@@ -91,6 +93,7 @@ const blendKey = BLEND !== undefined ? `-blend${BLEND}` : '';
 const modelOpt: Partial<StyleJobOptions> = {
   ...(args['pca-dim'] !== undefined ? { pcaDim: args['pca-dim'] } : {}),
   ...(args['fit-dim'] !== undefined ? { fitDim: args['fit-dim'] } : {}),
+  ...(args.crops !== undefined ? { crops: args.crops } : {}),
   ...(args.k !== undefined ? { k: args.k } : {}),
   ...(args.draws !== undefined ? { draws: args.draws as GramDraws } : {}),
   ...(args.tail !== undefined ? { tail: args.tail as 'gaussian' | 'crops' } : {}),
@@ -263,12 +266,18 @@ async function reference(name: string, size: number): Promise<{ hf: { y: number;
 }
 
 /**
+ * Crops of the references: "the crops' diversity" of issue 12 is that of 24 random crops (the definition of every
+ * pass so far), whatever crop count the jobs fit their models to (--crops, STYLE_DEFAULTS.crops).
+ */
+const REF_CROPS = 24;
+
+/**
  * Reference statistics of painting i (0: A, 1: B) at an output size: the mean Gram (tri vectors per CNN layer) of
  * 24 random crops of the size's side (as the job crops them) and the diversity among those crops (with its jackknife se).
  */
 async function cropReference(ex: FeatureExtractor, i: number, size: number): Promise<{ mean: Float64Array[]; diversity: number; diversitySE: number }> {
   const img = await loadImage([A, B][i], { maxSide: 2 * size, enlarge: true });
-  const ds = await gramDataset(ex, img, { crops: STYLE_DEFAULTS.crops, cropSize: size, seed: SEED * 7919 + 101 * (i + 1), pixelMoments: false });
+  const ds = await gramDataset(ex, img, { crops: REF_CROPS, cropSize: size, seed: SEED * 7919 + 101 * (i + 1), pixelMoments: false });
   const rowsOf = Array.from({ length: ds.n }, (_, r) => ds.channels.map((c, l) => ds.vectors[l].subarray(r * triLength(c), (r + 1) * triLength(c))));
   const jk = meanPairwiseJackknife(rowsOf);
   return { mean: datasetMean(ds), diversity: jk.value, diversitySE: jk.se };

@@ -3,6 +3,7 @@
  *
  *   nice -n 10 npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--draws independent,stratified]
  *       [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B [--jobs J]] [--out FILE]
+ *       [--crops 24,48,64] [--model-seeds 0,5,6] [--ref-seeds 1,2,3,4]
  *
  * For The Starry Night alone (ratio 0), The Scream alone (ratio 1) and blends of the two at each --ratios share of
  * The Scream, by each --blends mode as runStyleJob blends ('data': round(ratio · 24) crops of B, the rest of A, one
@@ -19,16 +20,24 @@
  * coordinates), --covs (the SW fit's covariance type)
  * and --ks value, with --max-iter SW steps; fixed-basis with --fixed-basis). fitSeconds is the model's fit wall
  * time in this process (a timing only when nothing else runs), sampleSeconds the time of drawing and projecting the n sets.
+ *
+ * Crop counts (issue 12, eighth pass): with --crops m1,m2,… each model is fitted to the first m crops of each
+ * --model-seeds seed s (a job with `crops: m` and `modelSeed: s` crops exactly those: crop seed s · 7919 + 101 (i + 1),
+ * positions drawn in order), pcaDim capped at m − 1 as fitGramModel caps it (a --pca-dims value above every m − 1
+ * that gives a pcaDim already in the list is skipped). The references stay 24 crops (the blend study's
+ * definition): the held-out 24 crops above and, with --ref-seeds, the blend study's 24 crops of each seed S
+ * (crop seed S · 7919 + 101 (i + 1), no pixel layer) and their mean — the reference that a held-out blend study
+ * compares with. Model seeds 1–4 crop the same positions as the blend study's references of seeds 1–4.
  */
 import { resolve } from 'node:path';
 import { parseCli, UsageError } from '../../src/cli/args.ts';
-import { GRAM_DRAWS, type GramDraws, type StyleBlend } from '../../src/style/defaults.ts';
+import { GRAM_DRAWS, STYLE_DEFAULTS, type GramDraws, type StyleBlend } from '../../src/style/defaults.ts';
 import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot, sharedPath } from '../../src/util/paths.ts';
 
 const cli = parseCli({
   name: 'style-grams',
-  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B [--jobs J]] [--out FILE] [--force]',
+  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B [--jobs J]] [--crops 24,48] [--model-seeds 0] [--ref-seeds 1,2] [--out FILE] [--force]',
   description: 'Diversity and painting of origin of sampled target Gram sets (no synthesis).',
   flags: {
     size: { type: 'int', min: 32, max: 1024, default: 256, help: 'crop side (the output size of a job)' },
@@ -47,6 +56,9 @@ const cli = parseCli({
     draws: { type: 'list', choices: GRAM_DRAWS, default: ['independent'], help: "PCA models: how the n draws pick their GMM components (GramSampleOptions.draws) — each its own draw, or stratified over the components" },
     batch: { type: 'int', min: 3, max: 1000, help: "also the diversity (with its jackknife se) of each run of this many consecutive draws: what a job sampling that many images sees" },
     jobs: { type: 'int', min: 1, max: 1000, help: "with --batch B: also the diversity of the B sets that each of the jobs with seeds 1001…1000 + J sampling B images gets (model.sample(B, 12345 + seed); seeds apart from the blend study's), and their mean and standard deviation" },
+    crops: { type: 'list', of: 'int', min: 2, max: 512, default: [STYLE_DEFAULTS.crops], help: `crops each model is fitted to (a job's option crops; default the library's, ${STYLE_DEFAULTS.crops})` },
+    'model-seeds': { type: 'list', of: 'int', min: 0, max: 100000, default: [0], help: "the job's model seeds whose crops the models are fitted to (crop seed s · 7919 + 101 (i + 1); default 0, a job's default)" },
+    'ref-seeds': { type: 'list', of: 'int', min: 0, max: 100000, default: [], help: "also the blend study's 24-crop references of these seeds (its crops' diversity for --seed S)" },
     out: { type: 'string', meta: 'FILE', help: 'results JSON (default docs/results/style-grams.json)' },
     force: { type: 'boolean', help: 'replace an existing results file' },
   },
@@ -58,13 +70,14 @@ const OUT = claimOutput(resolve(args.out ?? resolve(repoRoot, 'docs', 'results',
 const { initBackend } = await import('../../src/backend/index.ts');
 const { getExtractor, fitStyleGramModel } = await import('../../src/style/job.ts');
 const { loadImage } = await import('../../src/style/images.ts');
-const { gramDataset, datasetMean, blendDatasets, PIXEL_LAYER } = await import('../../src/style/dataset.ts');
+const { gramDataset, datasetMean, blendDatasets, selectDatasetRows, PIXEL_LAYER } = await import('../../src/style/dataset.ts');
 const { fitGramModel, stratifiedComponents } = await import('../../src/style/gram-model.ts');
 const { gramToTri, triLength, factorTriOfGram, gramTriOfFactor } = await import('../../src/style/gram.ts');
-const { STYLE_DEFAULTS } = await import('../../src/style/defaults.ts');
 const { relDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
 type GramDataset = Awaited<ReturnType<typeof gramDataset>>;
 
+/** Crops of the references (the blend study's definition of "the crops' diversity"), whatever --crops says. */
+const REF_CROPS = 24;
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
@@ -86,18 +99,40 @@ function cnnMean(ds: GramDataset): Float64Array[] {
 async function main(): Promise<void> {
   const info = await initBackend({ prefer: 'wasm', quiet: true });
   const ex = await getExtractor('mobilenet');
-  const size = args.size, crops = STYLE_DEFAULTS.crops;
+  const size = args.size, crops = REF_CROPS;
+  const cropCounts = [...new Set(args.crops)].sort((a, b) => a - b);
+  const maxCrops = cropCounts[cropCounts.length - 1];
   const paintings = ['starry_night.jpg', 'the_scream.jpg'].map((f) => sharedPath('assets', 'styles', f));
   const imgs = await Promise.all(paintings.map((p) => loadImage(p, { maxSide: 2 * size, enlarge: true })));
-  // The job's crops (model seed 0: seed 0 · 7919 + 101 · (i + 1)) and held-out crops (another seed).
+  // The job's crops (model seed s: s · 7919 + 101 · (i + 1); the first m of them are a job's with crops m) and
+  // held-out crops (another seed).
   const ds: GramDataset[] = [];
   const held: GramDataset[] = [];
+  const bySeed = new Map<number, GramDataset[]>();
+  for (const s of args['model-seeds']) bySeed.set(s, []);
   for (const [i, img] of imgs.entries()) {
-    ds.push(await gramDataset(ex, img, { crops, cropSize: size, seed: 101 * (i + 1), sourceIndex: i }));
+    for (const s of args['model-seeds']) bySeed.get(s)!.push(await gramDataset(ex, img, { crops: Math.max(maxCrops, crops), cropSize: size, seed: s * 7919 + 101 * (i + 1), sourceIndex: i }));
     held.push(await gramDataset(ex, img, { crops, cropSize: size, seed: 99991 + i, sourceIndex: i }));
     log(`crops of ${paintings[i]} done`);
   }
+  const firstRows = (d: GramDataset, m: number) => selectDatasetRows(d, Array.from({ length: m }, (_, r) => r));
+  // The 24 crops of the first model seed: the references' "job crops" (model seed 0: the job's default) and the means.
+  const seed0 = args['model-seeds'][0];
+  for (const d of bySeed.get(seed0)!) ds.push(firstRows(d, crops));
   const mA = cnnMean(ds[0]), mB = cnnMean(ds[1]);
+  // The blend study's references (its cropReference): 24 crops of seed S · 7919 + 101 (i + 1), without the pixel layer.
+  const refSeeds: Record<string, unknown>[] = [];
+  for (const S of args['ref-seeds']) {
+    const r: Record<string, unknown> = { seed: S };
+    for (const [i, img] of imgs.entries()) {
+      const d = await gramDataset(ex, img, { crops, cropSize: size, seed: S * 7919 + 101 * (i + 1), pixelMoments: false });
+      const jk = meanPairwiseJackknife(rows(d));
+      r[i === 0 ? 'A' : 'B'] = jk.value;
+      r[i === 0 ? 'ASE' : 'BSE'] = jk.se;
+    }
+    refSeeds.push(r);
+    log(`blend-study reference of seed ${S}: ${JSON.stringify(r)}`);
+  }
   const reference = {
     cropDiversityA: meanPairwise(rows(ds[0])), heldOutCropDiversityA: meanPairwise(rows(held[0])),
     cropDiversityB: meanPairwise(rows(ds[1])), heldOutCropDiversityB: meanPairwise(rows(held[1])),
@@ -105,28 +140,39 @@ async function main(): Promise<void> {
     // Cholesky coordinates: the largest relative error ‖RᵀR − G‖ / ‖G‖ of a crop's Gram after factorTriOfGram and
     // back (per layer, over A's crops), i.e. what the semidefinite factorisation of float32 Grams loses.
     choleskyRoundTripA: args.coords.includes('cholesky') ? ds[0].channels.map((c, l) => Math.max(...rows1(ds[0], l).map((g) => relDist([gramTriOfFactor(factorTriOfGram(g, c), c)], [g])))) : null,
+    blendStudy: refSeeds.length ? { seeds: refSeeds, meanA: mean(refSeeds.map((r) => r.A as number)), meanB: mean(refSeeds.map((r) => r.B as number)) } : null,
   };
   log(JSON.stringify(reference));
   type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky'; draws?: GramDraws };
-  const cases: { name: string; data: GramDataset; blend?: string; ratio: number }[] = [
-    ...(args.cases.includes('A') ? [{ name: 'A', data: ds[0], ratio: 0 }] : []),
-    ...(args.cases.includes('B') ? [{ name: 'B', data: ds[1], ratio: 1 }] : []),
-    ...(!args.cases.includes('blend') ? [] : args.ratios).flatMap((r) => args.blends.map((b) => ({ name: `blend-${Math.round(100 * (1 - r))}-${Math.round(100 * r)}`, data: blendDatasets(ds[0], ds[1], r, crops), blend: b, ratio: r }))),
-  ];
+  type Case = { name: string; data: GramDataset; a: GramDataset; b: GramDataset; blend?: string; ratio: number; crops: number; modelSeed: number };
+  const cases: Case[] = [...bySeed.entries()].flatMap(([s, full]) => cropCounts.flatMap((m): Case[] => {
+    const [a, b] = full.map((d) => firstRows(d, m));
+    return [
+      ...(args.cases.includes('A') ? [{ name: 'A', data: a, a, b, ratio: 0, crops: m, modelSeed: s }] : []),
+      ...(args.cases.includes('B') ? [{ name: 'B', data: b, a, b, ratio: 1, crops: m, modelSeed: s }] : []),
+      ...(!args.cases.includes('blend') ? [] : args.ratios).flatMap((r) => args.blends.map((bl) => ({ name: `blend-${Math.round(100 * (1 - r))}-${Math.round(100 * r)}`, data: blendDatasets(a, b, r, m), a, b, blend: bl, ratio: r, crops: m, modelSeed: s }))),
+    ];
+  }));
   const variants: Variant[] = [
     ...args['pca-dims'].flatMap((p) => (args['fit-dims'] ?? [p]).filter((h) => h <= p).flatMap((h) => args.ks.flatMap((k) => args.covs.flatMap((cov) =>
       args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).flatMap((tail) => args.draws.map((draws) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky', draws: draws as GramDraws })))))))),
     ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
   ];
   // The job's model (model seed 0): A alone at ratio 0, B alone at 1, else the blend as runStyleJob fits it.
-  const fit = (c: (typeof cases)[number], v: Variant) => fitStyleGramModel(ds[0], ds[1], c.ratio, (c.blend ?? 'data') as StyleBlend, crops, {
+  const fit = (c: Case, v: Variant) => fitStyleGramModel(c.a, c.b, c.ratio, (c.blend ?? 'data') as StyleBlend, c.crops, {
     method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k, tail: v.tail, covarianceType: v.covarianceType, maxIter: v.maxIter, coordinates: v.coordinates,
   });
   const out: Record<string, unknown>[] = [];
   for (const c of cases) {
     const cropSets = rows(c.data);
     const cropSide = cropSets.map((g) => (relDist(g, mA) <= relDist(g, mB) ? 'A' : 'B'));
+    const seenPca = new Set<string>();
     for (const v of variants) {
+      // pcaDim as fitGramModel caps it (at crops − 1); a variant equal to an earlier one after the cap is skipped.
+      const pcaDimUsed = v.pcaDim === undefined ? undefined : Math.min(v.pcaDim, c.crops - 1);
+      const vKey = JSON.stringify({ ...v, pcaDim: pcaDimUsed, fitDim: v.fitDim === undefined || pcaDimUsed === undefined ? v.fitDim : Math.min(v.fitDim, pcaDimUsed) });
+      if (seenPca.has(vKey)) continue;
+      seenPca.add(vKey);
       const t0 = performance.now();
       const model = fit(c, v);
       const fitSeconds = (performance.now() - t0) / 1000;
@@ -143,7 +189,7 @@ async function main(): Promise<void> {
       const side = dA.map((a, i) => (a <= dB[i] ? 'A' : 'B'));
       const components = model.method === 'fixed-basis' || c.blend === 'grams' ? null : componentsOf(model, args.n, 12345 + 1, drawOpts.draws);
       const row = {
-        case: c.name, blend: c.blend ?? null, ratio: c.ratio, ...v, n: args.n, fitSeconds, sampleSeconds,
+        case: c.name, blend: c.blend ?? null, ratio: c.ratio, crops: c.crops, modelSeed: c.modelSeed, ...v, pcaDimUsed, n: args.n, fitSeconds, sampleSeconds,
         diversity: meanPairwise(sets), diversityBeforePSD: meanPairwise(rawSets), cropDiversity: meanPairwise(cropSets),
         ...(args.batch ? { batchDiversity: batches(sets, args.batch) } : {}),
         ...(args.batch && args.jobs ? { jobDiversity: jobRuns(model, args.batch, args.jobs, drawOpts) } : {}),
@@ -158,7 +204,7 @@ async function main(): Promise<void> {
       log(JSON.stringify({ ...row, perSample: undefined }));
     }
   }
-  writeFileAtomic(OUT, JSON.stringify({ date: new Date().toISOString(), backend: info.choice, size, crops, n: args.n, reference, rows: out }, null, 2));
+  writeFileAtomic(OUT, JSON.stringify({ date: new Date().toISOString(), backend: info.choice, size, crops: cropCounts, referenceCrops: crops, modelSeeds: args['model-seeds'], n: args.n, reference, rows: out }, null, 2));
   log(`wrote ${OUT}`);
 }
 
