@@ -119,17 +119,23 @@ test('SW with the directions on the slice pool: same bits on 1 and 2 threads, an
     const rng = new Rng(9);
     const truth = new GMM(randomParams(3, 6, rng));
     const pts = truth.sample(2600, rng).points; // n·L = 41 600: above the pool's threshold
-    const opts = { k: 3, covarianceType: 'full', maxIter: 6, tol: 0, L: 16, seed: 4, finishIter: 0 };
-    const fit = (threads: string) => {
-      process.env.GMMGEN_THREADS = threads;
-      const { gmm, history } = fitGMM('sw', pts, opts);
-      return [gmm.weights, gmm.means, gmm.covariances, Float64Array.from(history.loss)];
-    };
-    const before = slicePoolWorkerTasks();
-    const two = fit('2');
-    assert.ok(slicePoolWorkerTasks() > before, 'the worker thread ran some directions');
-    const one = fit('1');
-    for (let a = 0; a < one.length; a++) for (let i = 0; i < one[a].length; i++) assert.ok(Object.is(two[a][i], one[a][i]), `output ${a}[${i}]`);
+    // Both 1-D forms: the worker must evaluate the one the job asks for (the job's `exact` flag crosses threads).
+    const losses: Float64Array[] = [];
+    for (const method of ['midpoint', 'exact']) {
+      const opts = { k: 3, covarianceType: 'full', maxIter: 6, tol: 0, L: 16, seed: 4, finishIter: 0, method };
+      const fit = (threads: string) => {
+        process.env.GMMGEN_THREADS = threads;
+        const { gmm, history } = fitGMM('sw', pts, opts);
+        return [gmm.weights, gmm.means, gmm.covariances, Float64Array.from(history.loss)];
+      };
+      const before = slicePoolWorkerTasks();
+      const two = fit('2');
+      assert.ok(slicePoolWorkerTasks() > before, `${method}: the worker thread ran some directions`);
+      const one = fit('1');
+      for (let a = 0; a < one.length; a++) for (let i = 0; i < one[a].length; i++) assert.ok(Object.is(two[a][i], one[a][i]), `${method}: output ${a}[${i}]`);
+      losses.push(one[3]);
+    }
+    assert.notDeepEqual(losses[0], losses[1], 'the two forms give different losses');
   } finally {
     if (old === undefined) delete process.env.GMMGEN_THREADS; else process.env.GMMGEN_THREADS = old;
     await shutdownSlicePool();
