@@ -194,6 +194,11 @@ export interface StyleJobResult {
   targets: Float32Array[][];
   /** The palette of each image (from its sampled pixel moments), or null without colour modelling. */
   palettes: (Palette | null)[];
+  /**
+   * The seed of each image's synthesis (its start image and noise): seed + 1000 s for image s. With targets[s],
+   * palettes[s] and the job's synthesis options, `synthesize` reproduces image s without refitting the Gram model.
+   */
+  synthSeeds: number[];
   layers: string[];
 }
 
@@ -512,16 +517,19 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   const finalLoss: number[] = [];
   const iterSeconds: number[] = [];
   const iterCpu: number[] = [];
+  const synthSeeds: number[] = [];
   const before = featureUnits + fitUnits;
   for (let s = 0; s < samples; s++) {
     signal?.throwIfAborted();
     const unitsBefore = before + s * synthUnits;
+    const synthSeed = seed + 1000 * s;
+    synthSeeds.push(synthSeed);
     const r = await synthesize(extractor, targets[s], {
       size, content, init: opts.init ?? (palettes[s] ? 'palette' : undefined), palette: palettes[s], iterations,
       optimizer: opts.optimizer ?? D.optimizer, lr: opts.lr, styleWeight: opts.styleWeight, layerWeights: opts.layerWeights, contentWeight: opts.contentWeight,
       tvWeight: opts.tvWeight ?? D.tvWeight, tvChromaWeight: opts.tvChromaWeight ?? D.tvChromaWeight, colourWeight: opts.colourWeight ?? D.colourWeight,
       colourLoss: opts.colourLoss ?? D.colourLoss, scales,
-      seed: seed + 1000 * s, signal, previewEvery: opts.previewEvery ?? 0,
+      seed: synthSeed, signal, previewEvery: opts.previewEvery ?? 0,
       onProgress: async (p) => {
         const preview = p.preview && p.iteration < p.iterations ? await encodePng(p.preview) : undefined;
         await emit({
@@ -544,6 +552,6 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   await emit({ stage: 'done', fraction: 1 });
   return {
     images, raw, width: raw[0].width, height: raw[0].height, finalLoss, secondsPerIteration: median(iterSeconds), cpuSecondsPerIteration: median(iterCpu), timings, cacheHits,
-    method: mode === 'mean' ? 'mean' : method, fitter, psdClipped, targets, palettes, layers: [...extractor.styleLayers],
+    method: mode === 'mean' ? 'mean' : method, fitter, psdClipped, targets, palettes, synthSeeds, layers: [...extractor.styleLayers],
   };
 }

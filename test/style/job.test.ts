@@ -40,6 +40,7 @@ test('two styles + content → PNG buffers, progress from 0 to 1 with previews',
   assert.equal(res.palettes.length, 2);
   for (const p of res.palettes) assert.ok(p && p.mean.length === 3 && p.cov.length === 9);
   assert.deepEqual(res.palettes[0], res.palettes[1], "by default every sample aims at the style's palette");
+  assert.deepEqual(res.synthSeeds, [3, 1003], 'image s is synthesised with seed + 1000 s');
   assert.ok(Number.isFinite(res.secondsPerIteration) && res.secondsPerIteration > 0);
   const fr = seen.map((p) => p.fraction);
   for (let i = 1; i < fr.length; i++) assert.ok(fr[i] >= fr[i - 1] - 1e-12, `progress went back at ${i}`);
