@@ -286,6 +286,8 @@ test('ResizeNearestNeighborGrad matches cpu (batch 1) and the definition (batch 
     [3, 5, 3, 10, false, false],
     [6, 6, 6, 6, false, false],
     [5, 5, 8, 8, false, false], // fractional scale: stock kernel
+    [4, 4, 8, 6, false, false], // integer height factor, fractional width: stock kernel
+    [4, 4, 6, 8, false, false], // fractional height, integer width factor: stock kernel
     [4, 4, 8, 8, true, false], // alignCorners: stock kernel
   ];
   for (const [h, w, oh, ow, alignCorners, halfPixelCenters] of cases) {
