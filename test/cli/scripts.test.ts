@@ -95,3 +95,19 @@ test('mutation-sample --at refuses a name that is not a commit, with exit code 2
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+test('a study whose committed result exists stops before any work, with exit code 2 and how to proceed, and writes nothing', () => {
+  // study:ring's default --out is the committed docs/results/gmm-ring.json (issue 17: a mistyped flag overwrote it)
+  const cwd = mkdtempSync(join(tmpdir(), 'gmmgen-claim-'));
+  try {
+    const before = snapshot();
+    const r = run([join(repoRoot, 'scripts/studies/ring.ts')], cwd);
+    assert.equal(r.status, 2, `exit code ${r.status}; stderr: ${r.stderr}`);
+    assert.equal(r.stderr, `study:ring: ${join(repoRoot, 'docs/results/gmm-ring.json')} already exists and may be a committed result: pass --force to replace it, or --out FILE to write elsewhere\n`);
+    assert.equal(r.stdout, '');
+    assert.deepEqual([...snapshot()].filter(([p, v]) => before.get(p) !== v), [], 'no file was written');
+    assert.deepEqual(readdirSync(cwd), []);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
