@@ -75,6 +75,18 @@ test('pixel moments E[p pᵀ], p = (r, g, b, 1), and the palette read back from 
   out[3] = out[12] = 1.5;
   out[7] = out[13] = -0.5;
   assert.deepEqual(paletteOfMoments(out).mean.slice(0, 2), [1, 0]);
+  // A sampled matrix whose constant entry M₃₃ is not above 1e-12 (0, negative, exactly 1e-12) is read as if it
+  // were 1; just above the edge it divides.
+  for (const m33 of [0, -0.5, 1e-12]) {
+    const z = M.slice();
+    z[15] = m33;
+    const q = paletteOfMoments(z);
+    close(q.mean, p.mean, 1e-12, `M33 = ${m33}: mean`);
+    close(q.cov, p.cov, 1e-12, `M33 = ${m33}: covariance`);
+  }
+  const tiny = M.map((v) => v * 2e-12);
+  tiny[15] = 2e-12;
+  close(paletteOfMoments(tiny).mean, [0.3, 0.2, 0.8], 1e-7, 'M33 = 2e-12 divides');
   throwsExactly(() => paletteOfMoments(new Float64Array(15)), 'RangeError: paletteOfMoments: expected a 4×4 matrix (16 entries), got 15');
 });
 
