@@ -37,3 +37,28 @@ test('ZeroPadding2D (all three padding forms) and pooling compile to their own s
     model.dispose();
   }
 });
+
+test('a BatchNormalization after a convolution is folded into it when its axis is the channel axis (3, −1, [3]) and applied as it is otherwise (1, [1]); both match the layers model', async () => {
+  await initBackend({ quiet: true });
+  // Height 4 = 4 filters, so a BN over the height axis has weights of the same shape as one over the channels:
+  // folding it would give wrong values, not a shape error.
+  const cases: [unknown, boolean][] = [[3, true], [-1, true], [[3], true], [1, false], [[1], false]];
+  for (const [axis, folded] of cases) {
+    const input = tfl.input({ shape: [4, 4, 3] });
+    const conv = tfl.layers.conv2d({ name: 'conv', filters: 4, kernelSize: 3, padding: 'same', useBias: false }).apply(input) as tfl.SymbolicTensor;
+    const bn = tfl.layers.batchNormalization({
+      name: 'bn', axis: axis as number, movingMeanInitializer: 'randomNormal', gammaInitializer: 'randomNormal', betaInitializer: 'randomNormal',
+    }).apply(conv) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: bn });
+    const plan = new ForwardPlan(model);
+    const label = `axis ${JSON.stringify(axis)}`;
+    assert.deepEqual([plan.kinds.get('conv'), plan.kinds.get('bn')], folded ? ['conv+bn', 'folded'] : ['conv', 'apply'], label);
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 4, 4, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+      const a = plan.run(x)[0].dataSync(), b = (model.predict(x) as tf.Tensor).dataSync();
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `${label}: value ${i}: ${a[i]} vs ${b[i]}`);
+    });
+    plan.dispose();
+    model.dispose();
+  }
+});
