@@ -356,3 +356,29 @@ test("Cholesky coordinates: samples are PSD without a projection (Gram coordinat
   assert.deepEqual(gramModelFromSnapshot(structuredClone(gramModelSnapshot(m))).sample(2, 5), m.sample(2, 5));
   assert.throws(() => fitGramModel(ds, { coordinates: 'log' as never }), /coordinates must be 'gram' or 'cholesky', got log/);
 });
+
+test('PCA layers are scaled to unit total variance: every kept basis row has norm √(Σ_j ‖x_j − x̄‖² / n), at any scale of the Grams', () => {
+  // pcaLayer divides the coordinates by √(total / n) and multiplies the unit basis rows by it, so the fitted GMM sees
+  // coordinates of total variance 1 whatever the layer's scale (Gram entries are often ~1e-3).
+  for (const scale of [1, 1e-3]) {
+    const { ds } = threeClusters(12);
+    const scaled = { ...ds, vectors: ds.vectors.map((v) => v.map((x) => x * scale)) };
+    const m = fitGramModel(scaled, { method: 'pca-em', coordinates: 'gram', k: 2, pcaDim: 4, fitDim: 2, seed: 1 });
+    const snap = gramModelSnapshot(m);
+    assert.ok(snap.kind === 'pca');
+    snap.parts[0].layers.forEach((L, l) => {
+      const v = scaled.vectors[l];
+      let total = 0;
+      for (let e = 0; e < L.D; e++) {
+        let mean = 0;
+        for (let j = 0; j < ds.n; j++) mean += v[j * L.D + e] / ds.n;
+        for (let j = 0; j < ds.n; j++) total += (v[j * L.D + e] - mean) ** 2;
+      }
+      const want = Math.sqrt(total / ds.n);
+      for (let k = 0; k < L.p; k++) {
+        const norm = Math.hypot(...L.basis.subarray(k * L.D, (k + 1) * L.D));
+        assert.ok(Math.abs(norm - want) <= 1e-6 * want, `scale ${scale}, layer ${l}, row ${k}: |b| = ${norm}, √(total/n) = ${want}`);
+      }
+    });
+  }
+});
