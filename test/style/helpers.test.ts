@@ -153,6 +153,8 @@ test('upper-triangle vectors: lengths, channel counts, isometric packing both wa
   close(off, [0, 0, 1, 3 * Math.SQRT2, 3], 1e-15, 'at offset 2');
   close(triToGram([9, 9, 1, Math.SQRT2, 5], 2, 2), [1, 1, 1, 5], 1e-15, 'from offset 2');
   assert.equal(sqDist([1, 2, 3], [1, 0, 0]), 13);
+  assert.equal(sqDist([3, 2], [0, 2]), 9, 'the first entry counts');
+  assert.equal(sqDist([2, 1, -1], [1, 3, 1]), 9, 'every entry: 1 + 4 + 4');
   assert.equal(sqDist([], []), 0);
   throwsExactly(() => sqDist([1, 2], [1]), 'RangeError: sqDist: lengths differ (2 vs 1)');
 });
