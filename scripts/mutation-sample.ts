@@ -288,19 +288,27 @@ function runTests(dir: string, tests: string[], timeoutS: number): Promise<{ ok:
   });
 }
 
-/** Runs a build script in the scratch copy; resolves to null when it succeeds, else its last line of output. */
-function runBuild(dir: string, script: string): Promise<string | null> {
+/**
+ * Runs `node args` in the scratch copy (detached, so a timeout can kill its group); resolves to null when it exits 0,
+ * else its first output line matching `firstLine` (or the exit code), cut to 200 characters.
+ */
+function runChild(dir: string, args: string[], firstLine: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: dir, env: { ...process.env, GMMGEN_QUIET: '1', GMMGEN_MUTATION_SAMPLE: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     running = child.pid!;
     let text = '';
     child.stdout.on('data', (b) => (text += b));
     child.stderr.on('data', (b) => (text += b));
     child.on('close', (code) => {
       running = null;
-      resolve(code === 0 ? null : (text.trim().split('\n').find((l) => /error|fail/i.test(l)) ?? `exit code ${code}`).slice(0, 200));
+      resolve(code === 0 ? null : (text.trim().split('\n').find((l) => firstLine.test(l)) ?? `exit code ${code}`).slice(0, 200));
     });
   });
+}
+
+/** Runs a build script in the scratch copy; resolves to null when it succeeds, else its first error line. */
+function runBuild(dir: string, script: string): Promise<string | null> {
+  return runChild(dir, ['--import', 'tsx', script], /error|fail/i, { ...process.env, GMMGEN_QUIET: '1', GMMGEN_MUTATION_SAMPLE: '1' });
 }
 
 /** Runs the test files one at a time, in order, and stops at the first that fails (the mutant is caught). */
@@ -346,17 +354,7 @@ function report(results: { seed: number; n: number; candidates: number; date: st
  * else the first error line. Run on survivors only (a mutant of a type annotation changes no behaviour the tests see).
  */
 function runTypeCheck(dir: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    running = child.pid!;
-    let text = '';
-    child.stdout.on('data', (b) => (text += b));
-    child.stderr.on('data', (b) => (text += b));
-    child.on('close', (code) => {
-      running = null;
-      resolve(code === 0 ? null : (text.trim().split('\n').find((l) => /error TS/.test(l)) ?? `exit code ${code}`).slice(0, 200));
-    });
-  });
+  return runChild(dir, [join('node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'], /error TS/);
 }
 
 async function main(): Promise<void> {
