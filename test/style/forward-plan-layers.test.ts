@@ -62,3 +62,35 @@ test('a BatchNormalization after a convolution is folded into it when its axis i
     model.dispose();
   }
 });
+
+test('linear convolutions with 1×1 (stride 1 and 2), 1×3, 3×1 and 1×2 kernels match the layers model, values and input gradients (only 1×1 at stride 1 may take the pointwise shortcut)', async () => {
+  await initBackend({ quiet: true });
+  const cases: { kernelSize: [number, number]; strides: number; padding: 'same' | 'valid' }[] = [
+    { kernelSize: [1, 1], strides: 1, padding: 'valid' },
+    { kernelSize: [1, 3], strides: 1, padding: 'same' },
+    { kernelSize: [3, 1], strides: 1, padding: 'valid' },
+    { kernelSize: [1, 1], strides: 2, padding: 'valid' },
+    { kernelSize: [1, 2], strides: 2, padding: 'same' },
+  ];
+  for (const c of cases) {
+    const label = JSON.stringify(c);
+    const input = tfl.input({ shape: [5, 6, 3] });
+    const out = tfl.layers.conv2d({ name: 'conv', filters: 4, ...c }).apply(input) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: out });
+    const plan = new ForwardPlan(model);
+    assert.equal(plan.kinds.get('conv'), 'conv', label);
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 5, 6, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+      const ours = plan.run(x)[0], ref = model.predict(x) as tf.Tensor;
+      assert.deepEqual(ours.shape, ref.shape, label);
+      const a = ours.dataSync(), b = ref.dataSync();
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `${label}: value ${i}`);
+      const w = tf.randomNormal(ref.shape, 0, 1, 'float32', 4);
+      const g1 = tf.grad((y: tf.Tensor) => tf.sum(tf.mul(plan.run(y as tf.Tensor4D)[0], w)))(x).dataSync();
+      const g2 = tf.grad((y: tf.Tensor) => tf.sum(tf.mul(model.apply(y) as tf.Tensor, w)))(x).dataSync();
+      for (let i = 0; i < g1.length; i++) assert.ok(Math.abs(g1[i] - g2[i]) < 1e-4, `${label}: input gradient ${i}`);
+    });
+    plan.dispose();
+    model.dispose();
+  }
+});

@@ -146,6 +146,19 @@ test('MMD: bandwidth > 0 and finite, required for a GMM target; medianHeuristic 
   const { inv, logDet } = spdInverseLogDet(f64([4, 2, 2, 2]), 2);
   assert.deepEqual(Array.from(inv), [0.5, -0.5, -0.5, 1]);
   assert.ok(Math.abs(logDet - Math.log(4)) < 1e-15);
+  // 4 × 4, full: M = L Lᵀ for a known lower-triangular L, so log det M = 2 Σ log L_ii and M · M⁻¹ = I (every
+  // Cholesky update term, t up to 2, is used).
+  const L = [[2, 0, 0, 0], [1, 1, 0, 0], [-1, 0.5, 3, 0], [0.5, -2, 1, 0.5]];
+  const M4 = f64(Array.from({ length: 16 }, (_, e) => L[Math.floor(e / 4)].reduce((acc, v, t) => acc + v * L[e % 4][t], 0)));
+  const r4 = spdInverseLogDet(M4, 4);
+  assert.ok(Math.abs(r4.logDet - 2 * Math.log(2 * 1 * 3 * 0.5)) < 1e-12, `logDet ${r4.logDet}`);
+  for (let i = 0; i < 4; i++) {
+    for (let j = 0; j < 4; j++) {
+      let v = 0;
+      for (let t = 0; t < 4; t++) v += M4[i * 4 + t] * r4.inv[t * 4 + j];
+      assert.ok(Math.abs(v - (i === j ? 1 : 0)) < 1e-12, `(M M⁻¹)[${i}][${j}] = ${v}`);
+    }
+  }
 });
 
 test('Cramér: options, form, L / directions / seed, dimensions, factor layouts', () => {
