@@ -98,6 +98,18 @@ test('mean mode and mixture-weight blending with a PCA model; texture mode witho
   assert.equal(w.fitter, 'sw');
   const one = await runStyleJob({ ...small, styles: [A], samples: 1 });
   assert.equal(one.images.length, 1);
+  // Two paintings' palette at ratio ½: colour moments mix linearly, so the mean is the average of the two
+  // paintings' means and the covariance ½ Σ_A + ½ Σ_B + ¼ (μ_A − μ_B)(μ_A − μ_B)ᵀ (each painting's palette from a
+  // one-style job).
+  const oneB = await runStyleJob({ ...small, styles: [B], samples: 1, iterations: 1 });
+  const [pA, pB, pM] = [one.palettes[0]!, oneB.palettes[0]!, mean.palettes[0]!];
+  for (let c = 0; c < 3; c++) assert.ok(Math.abs(pM.mean[c] - (pA.mean[c] + pB.mean[c]) / 2) < 1e-6, `blended mean, channel ${c}`);
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) {
+      const want = (pA.cov[i * 3 + j] + pB.cov[i * 3 + j]) / 2 + ((pA.mean[i] - pB.mean[i]) * (pA.mean[j] - pB.mean[j])) / 4;
+      assert.ok(Math.abs(pM.cov[i * 3 + j] - want) < 1e-6, `blended covariance [${i}][${j}]: ${pM.cov[i * 3 + j]} vs ${want}`);
+    }
+  }
   // The style palette is the mean colour moments of the crops; 'sample' palettes differ per sample.
   const own = await runStyleJob({ ...small, styles: [A], samples: 2, palette: 'sample', iterations: 1 });
   assert.notDeepEqual(own.palettes[0], own.palettes[1], 'each sample has its own palette');
