@@ -94,3 +94,21 @@ test('linear convolutions with 1×1 (stride 1 and 2), 1×3, 3×1 and 1×2 kernel
     model.dispose();
   }
 });
+
+test("a ReLU whose config carries Keras's negative_slope or threshold is left to the layer, not compiled as a plain ReLU", async () => {
+  await initBackend({ quiet: true });
+  // tfjs's own ReLU has only maxValue; a layer whose config says otherwise (a Keras ReLU(negative_slope, threshold))
+  // must not be replaced by tf.relu, which would drop them.
+  const cases: [Record<string, number>, string][] = [[{}, 'activation'], [{ negative_slope: 0.1 }, 'apply'], [{ threshold: 0.5 }, 'apply'], [{ negative_slope: 0.1, threshold: 0.5 }, 'apply']];
+  for (const [extra, kind] of cases) {
+    const input = tfl.input({ shape: [3, 3, 2] });
+    const relu = tfl.layers.reLU({ name: 'relu' });
+    const config = relu.getConfig();
+    relu.getConfig = () => ({ ...config, ...extra });
+    const model = tfl.model({ inputs: input, outputs: relu.apply(input) as tfl.SymbolicTensor });
+    const plan = new ForwardPlan(model);
+    assert.equal(plan.kinds.get('relu'), kind, JSON.stringify(extra));
+    plan.dispose();
+    model.dispose();
+  }
+});
