@@ -59,3 +59,22 @@ test('variance floor: factors above the floor (far or just above) are left bit f
   assert.ok(moved, 'the component below the floor was projected');
   for (let j = 0; j < d; j++) assert.ok(fp.params.covariances[2 * d * d + j * d + j] >= floor[j] * (1 - 1e-12));
 });
+
+test('variance floor by hand (2-d, regCovar 0.05): the correlation-frame eigenvalue below 1 is lifted to 1 and the rest kept', () => {
+  // Floor D = diag(1, 4); Σ = D^½ R diag(3, 0.25) Rᵀ D^½ with R a rotation by 0.4 rad. In the correlation frame
+  // D^-½ Σ D^-½ = R diag(3, 0.25) Rᵀ, so the projection gives Σ' = D^½ R diag(3, 1) Rᵀ D^½ — with reg in Σ
+  // before and after (Σ = SᵀS + reg I): the factor carries Σ' − reg I.
+  const reg = 0.05;
+  const floor = Float64Array.of(1, 4);
+  const [c, s] = [Math.cos(0.4), Math.sin(0.4)];
+  const make = (l1: number, l2: number) => {
+    const m = [c * c * l1 + s * s * l2, c * s * (l1 - l2), c * s * (l1 - l2), s * s * l1 + c * c * l2];
+    return Float64Array.from(m, (v, e) => v * Math.sqrt(floor[e >> 1] * floor[e & 1]));
+  };
+  const init: GMMParams = { k: 1, d: 2, covarianceType: 'full', weights: Float64Array.of(1), means: new Float64Array(2), covariances: make(3, 0.25) };
+  const fp = new FactorParams(init, reg, floor, 'test');
+  fp.sync();
+  const want = make(3, 1);
+  const got = fp.params.covariances;
+  for (let e = 0; e < 4; e++) assert.ok(Math.abs(got[e] - want[e]) < 1e-12, `Σ'[${e}] = ${got[e]}, want ${want[e]}`);
+});
