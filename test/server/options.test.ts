@@ -35,6 +35,13 @@ it('npm start -- help lists the serve and backend commands; a bad flag exits wit
   assert.equal(help.status, 0, help.stderr);
   assert.match(help.stdout, /serve\s+start the web app/);
   assert.match(help.stdout, /backend\s+print the tfjs backend/);
+  // help names the backend once, on stdout: without GMMGEN_QUIET it still writes no backend log line to stderr
+  const plain = { ...process.env };
+  delete plain.GMMGEN_QUIET;
+  const loud = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'help'], { encoding: 'utf8', env: plain });
+  assert.equal(loud.status, 0, loud.stderr);
+  assert.equal(loud.stderr, '');
+  assert.match(loud.stdout, /^gmmgen — Gaussian-mixture generative modelling\n\ntfjs backend: \S+/);
   const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--port', 'x'], { encoding: 'utf8', env });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^serve: --port must be an integer, got "x"\nusage: npm start/);
