@@ -15,6 +15,7 @@ import { triLength } from '../../src/style/gram.ts';
 import { relDist } from '../../src/style/metrics.ts';
 import { symEigen } from '../../src/gmm/index.ts';
 import { Rng } from '../../src/util/rng.ts';
+import { GMM } from '../../src/gmm/model/gmm.ts';
 
 test('fitPcaTail: responsibility-weighted mean and scatter factor per component (hand-computed)', () => {
   // n = 3 rows, k = 2 components, T = 1 tail coordinate x = (1, 3, 5), r = [[1, 0], [0.5, 0.5], [0, 1]].
@@ -380,5 +381,34 @@ test('PCA layers are scaled to unit total variance: every kept basis row has nor
         assert.ok(Math.abs(norm - want) <= 1e-6 * want, `scale ${scale}, layer ${l}, row ${k}: |b| = ${norm}, √(total/n) = ${want}`);
       }
     });
+  }
+});
+
+test("a one-part PCA model's draws are its GMM's, sample after sample from successive forks of the seed's generator (no part index is drawn)", () => {
+  // pcaDim = fitDim: no tail, so each sample's PCA coordinates (row − mean) · b_k / |b_k|² are exactly one draw of
+  // the part's GMM, from the s-th fork of new Rng(seed). A part index drawn for a single part would consume the
+  // generator and shift every later draw.
+  const { ds } = threeClusters(12);
+  const m = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 2, pcaDim: 2, fitDim: 2, seed: 1 });
+  const snap = gramModelSnapshot(m);
+  assert.ok(snap.kind === 'pca' && snap.parts.length === 1 && !snap.tails?.[0]);
+  const gmm = new GMM(snap.gmms[0]);
+  const S = 5, seed = 9;
+  const tri = m.sampleTri(S, seed);
+  const rng = new Rng(seed);
+  for (let s = 0; s < S; s++) {
+    const want = Array.from(gmm.sample(1, rng.fork()).points.data);
+    const z: number[] = [];
+    snap.parts[0].layers.forEach((L, l) => {
+      const row = tri[l].subarray(s * L.D, (s + 1) * L.D);
+      for (let k = 0; k < L.p; k++) {
+        const b = L.basis.subarray(k * L.D, (k + 1) * L.D);
+        let dot = 0, nn = 0;
+        for (let e = 0; e < L.D; e++) { dot += (row[e] - L.mean[e]) * b[e]; nn += b[e] * b[e]; }
+        z.push(dot / nn);
+      }
+    });
+    assert.equal(z.length, want.length);
+    for (let i = 0; i < z.length; i++) assert.ok(Math.abs(z[i] - want[i]) < 1e-9 * (1 + Math.abs(want[i])), `sample ${s}, coordinate ${i}: ${z[i]} vs ${want[i]}`);
   }
 });
