@@ -112,3 +112,27 @@ test("a ReLU whose config carries Keras's negative_slope or threshold is left to
     model.dispose();
   }
 });
+
+test('only a BatchNormalization is folded into the convolution before it: a linear convolution followed by pooling, a ReLU layer or a softmax over the channels matches the layers model', async () => {
+  await initBackend({ quiet: true });
+  const nexts: [string, () => tfl.layers.Layer, string][] = [
+    ['maxpool', () => tfl.layers.maxPooling2d({ name: 'next', poolSize: 2 }), 'maxpool'],
+    ['relu', () => tfl.layers.reLU({ name: 'next' }), 'folded'], // fused into the convolution: conv+relu
+    ['softmax', () => tfl.layers.softmax({ name: 'next', axis: -1 }), 'apply'], // an `axis` of -1, as a BN's
+  ];
+  for (const [label, make, nextKind] of nexts) {
+    const input = tfl.input({ shape: [4, 4, 3] });
+    const conv = tfl.layers.conv2d({ name: 'conv', filters: 4, kernelSize: 3, padding: 'same' }).apply(input) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: make().apply(conv) as tfl.SymbolicTensor });
+    const plan = new ForwardPlan(model);
+    assert.deepEqual([plan.kinds.get('conv'), plan.kinds.get('next')], [label === 'relu' ? 'conv+relu' : 'conv', nextKind], label);
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 4, 4, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+      const a = plan.run(x)[0].dataSync(), b = (model.predict(x) as tf.Tensor).dataSync();
+      assert.equal(a.length, b.length, label);
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `${label}: value ${i}`);
+    });
+    plan.dispose();
+    model.dispose();
+  }
+});
