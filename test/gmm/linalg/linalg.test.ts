@@ -36,6 +36,17 @@ test('triangular solves, Cholesky solve and inverses', () => {
   near([2 * y[0] + y[1] - y[2], 3 * y[1] + 2 * y[2], y[2]], [3, 7, 1], 1e-14, 'Lᵀ y = b');
   // A x = b with x = (1, −1, 2): b = A x = (−2, 2, 5).
   near(choleskySolve(L, 3, [-2, 2, 5]), [1, -1, 2], 1e-13, 'A x = b');
+  // A longer `out` (e.g. a scratch buffer) gets the d solutions and nothing past them; `out` may alias `b`.
+  for (const solveFn of [solveLower, solveLowerT, choleskySolve]) {
+    const out = F(0, 0, 0, 42);
+    solveFn(L, 3, [2, 7, 2], out);
+    near(Array.from(out.subarray(0, 3)), Array.from(solveFn(L, 3, [2, 7, 2])), 0, `${solveFn.name} into a longer buffer`);
+    assert.equal(out[3], 42, `${solveFn.name} wrote past its d entries`);
+    const inPlace = F(2, 7, 2, 42);
+    solveFn(L, 3, inPlace, inPlace);
+    near(Array.from(inPlace.subarray(0, 3)), Array.from(solveFn(L, 3, [2, 7, 2])), 0, `${solveFn.name} in place`);
+    assert.equal(inPlace[3], 42, `${solveFn.name} in place wrote past its d entries`);
+  }
   // Rows of B solved at once: each row r → L⁻¹ r.
   near(solveLowerRows(L, 3, F(2, 7, 2, 4, 14, 4), 2), [1, 2, -1, 2, 4, -2], 1e-14, 'rows');
   near(matmul(invertLower(L, 3), L, 3, 3, 3), identity(3), 1e-14, 'L⁻¹ L');
