@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Rng } from '../../../src/util/rng.ts';
 import {
   asymmetry, cholesky, choleskySolve, identity, inverseFromCholesky, invertLower, logDetFromCholesky, matmul, matvec,
   NotPositiveDefiniteError, solve, solveLower, solveLowerRows, solveLowerT, symEigen, symmetrize, transpose,
@@ -95,6 +96,34 @@ test('symmetric eigen-decomposition of matrices with known spectra', () => {
     for (let k = 0; k < 3; k++) {
       const dot = s.vectors[j] * s.vectors[k] + s.vectors[3 + j] * s.vectors[3 + k] + s.vectors[6 + j] * s.vectors[6 + k];
       assert.ok(Math.abs(dot - (j === k ? 1 : 0)) < 1e-13, `v${j} · v${k}`);
+    }
+  }
+});
+
+test('symmetric eigen-decomposition of random 5×5 to 40×40 matrices: A v = λ v, orthonormal vectors, ascending values, the trace', () => {
+  // Long QL sweeps (several rotations per step) only happen beyond 3×3; the known-spectra cases above are too small.
+  const rng = new Rng(1);
+  for (const n of [5, 8, 16, 40]) {
+    for (let t = 0; t < 3; t++) {
+      const M = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) M[i * n + j] = M[j * n + i] = rng.normal();
+      const { values, vectors } = symEigen(M, n);
+      let trace = 0, sum = 0;
+      for (let i = 0; i < n; i++) { trace += M[i * n + i]; sum += values[i]; }
+      assert.ok(Math.abs(trace - sum) < 1e-10 * n, `n ${n}: trace ${trace} vs Σλ ${sum}`);
+      for (let k = 0; k < n; k++) {
+        if (k > 0) assert.ok(values[k - 1] <= values[k], `n ${n}: ascending`);
+        for (let i = 0; i < n; i++) {
+          let av = 0;
+          for (let j = 0; j < n; j++) av += M[i * n + j] * vectors[j * n + k];
+          assert.ok(Math.abs(av - values[k] * vectors[i * n + k]) < 1e-10 * n, `n ${n}: (A v${k})[${i}]`);
+        }
+        for (let q = 0; q <= k; q++) {
+          let dot = 0;
+          for (let i = 0; i < n; i++) dot += vectors[i * n + k] * vectors[i * n + q];
+          assert.ok(Math.abs(dot - (k === q ? 1 : 0)) < 1e-10, `n ${n}: v${k} · v${q}`);
+        }
+      }
     }
   }
 });
