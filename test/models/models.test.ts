@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, tf } from '../../src/backend/index.ts';
 import { buildDecoder, buildEncoder, buildImageDiscriminator, countParams, DECODER_PARAMS, DISCRIMINATOR_PARAMS, ENCODER_PARAMS, layerTable } from '../../src/models/autoencoder.ts';
 import { buildClassifier, CLASSIFIER_PARAMS, featureModel } from '../../src/models/classifier.ts';
@@ -94,6 +95,15 @@ test('loaders: missing, truncated, corrupted and wrong models are rejected with 
     writeFileSync(w, good);
     writeFileSync(join(dir, 'encoder', 'model.json'), '{"modelTopology":');
     await assert.rejects(loadAutoencoder(dir), /encoder\/model\.json: is not valid JSON/);
+    // decoders of the wrong shape on either side: the right input with a wrong output, and the reverse
+    await saveModel(buildEncoder({ seed: 1 }), join(dir, 'encoder'));
+    const wrongOut = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [128], units: 10 })] });
+    await saveModel(wrongOut, join(dir, 'decoder'));
+    await assert.rejects(loadAutoencoder(dir), (e: Error) => e.message === `${join(dir, 'decoder', 'model.json')}: decoder maps [128] → [10], expected [128] → [28,28,1]`);
+    const wrongIn = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [64], units: 784 }), tfl.layers.reshape({ targetShape: [28, 28, 1] })] });
+    await saveModel(wrongIn, join(dir, 'decoder'));
+    await assert.rejects(loadAutoencoder(dir), (e: Error) => e.message === `${join(dir, 'decoder', 'model.json')}: decoder maps [64] → [28,28,1], expected [128] → [28,28,1]`);
+    await saveModel(buildDecoder({ seed: 1 }), join(dir, 'decoder'));
     // an encoder where a classifier is expected
     await assert.rejects(loadClassifier(join(dir, 'decoder')), /classifier maps \[128\] → \[28,28,1\], expected \[28,28,1\] → \[10\]/);
   } finally {

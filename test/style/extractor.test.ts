@@ -60,6 +60,20 @@ test('MobileNet: default style layers, output shapes at 64 px and 64×96 px', ()
   });
 });
 
+test('MobileNet: a content layer that is also the first style layer gives the content features (output index 0), once', async () => {
+  const ex = await loadMobileNet({ dir: MOBILENET, styleLayers: ['conv_pw_1_relu', 'conv_pw_3_relu'], contentLayer: 'conv_pw_1_relu' });
+  try {
+    tf.tidy(() => {
+      const { style, content } = ex.features(randomImage(32, 32));
+      assert.ok(content, 'content features');
+      assert.deepEqual(content.shape, [1, 16, 16, 64]);
+      assert.deepEqual(Array.from(content.dataSync()), Array.from(style[0].dataSync()), 'the same layer');
+    });
+  } finally {
+    ex.dispose();
+  }
+});
+
 test('MobileNet: the lean forward plan (BatchNorm folded) matches tfjs-layers predict', async () => {
   const layers = ['conv_pw_1_relu', 'conv_pw_5_relu', 'conv_pw_11_relu'];
   const ex = await loadMobileNet({ dir: MOBILENET, styleLayers: layers, contentLayer: null });
