@@ -25,7 +25,7 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(', ') || 'test/**/*.test.ts'}`);
   process.exit(1);
 }
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env: { ...process.env, GMMGEN_QUIET: process.env.GMMGEN_QUIET ?? '1' },
 });
