@@ -11,6 +11,17 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, tf } from '../../src/backend/index.ts';
 import { ForwardPlan } from '../../src/style/forward-plan.ts';
 
+/** The plan's single output on a seeded random input of `shape` equals the layers model's, value for value (± 1e-5). */
+function assertMatchesModel(plan: ForwardPlan, model: tfl.LayersModel, shape: [number, number, number, number], seed: number, label: string): void {
+  tf.tidy(() => {
+    const x = tf.randomNormal(shape, 0, 1, 'float32', seed) as tf.Tensor4D;
+    const ours = plan.run(x)[0], ref = model.predict(x) as tf.Tensor;
+    assert.deepEqual(ours.shape, ref.shape, label);
+    const a = ours.dataSync(), b = ref.dataSync();
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `${label}: value ${i}: ${a[i]} vs ${b[i]}`);
+  });
+}
+
 test('ZeroPadding2D (all three padding forms) and pooling compile to their own steps and match the layers model', async () => {
   await initBackend({ quiet: true });
   const paddings: (number | [number, number] | [[number, number], [number, number]])[] = [2, [1, 3], [[1, 2], [0, 3]]];
@@ -53,11 +64,7 @@ test('a BatchNormalization after a convolution is folded into it when its axis i
     const plan = new ForwardPlan(model);
     const label = `axis ${JSON.stringify(axis)}`;
     assert.deepEqual([plan.kinds.get('conv'), plan.kinds.get('bn')], folded ? ['conv+bn', 'folded'] : ['conv', 'apply'], label);
-    tf.tidy(() => {
-      const x = tf.randomNormal([2, 4, 4, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
-      const a = plan.run(x)[0].dataSync(), b = (model.predict(x) as tf.Tensor).dataSync();
-      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `${label}: value ${i}: ${a[i]} vs ${b[i]}`);
-    });
+    assertMatchesModel(plan, model, [2, 4, 4, 3], 7, label);
     plan.dispose();
     model.dispose();
   }
@@ -79,13 +86,10 @@ test('linear convolutions with 1×1 (stride 1 and 2), 1×3, 3×1 and 1×2 kernel
     const model = tfl.model({ inputs: input, outputs: out });
     const plan = new ForwardPlan(model);
     assert.equal(plan.kinds.get('conv'), 'conv', label);
+    assertMatchesModel(plan, model, [2, 5, 6, 3], 3, label);
     tf.tidy(() => {
       const x = tf.randomNormal([2, 5, 6, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
-      const ours = plan.run(x)[0], ref = model.predict(x) as tf.Tensor;
-      assert.deepEqual(ours.shape, ref.shape, label);
-      const a = ours.dataSync(), b = ref.dataSync();
-      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `${label}: value ${i}`);
-      const w = tf.randomNormal(ref.shape, 0, 1, 'float32', 4);
+      const w = tf.randomNormal(plan.run(x)[0].shape, 0, 1, 'float32', 4);
       const g1 = tf.grad((y: tf.Tensor) => tf.sum(tf.mul(plan.run(y as tf.Tensor4D)[0], w)))(x).dataSync();
       const g2 = tf.grad((y: tf.Tensor) => tf.sum(tf.mul(model.apply(y) as tf.Tensor, w)))(x).dataSync();
       for (let i = 0; i < g1.length; i++) assert.ok(Math.abs(g1[i] - g2[i]) < 1e-4, `${label}: input gradient ${i}`);
@@ -126,12 +130,7 @@ test('only a BatchNormalization is folded into the convolution before it: a line
     const model = tfl.model({ inputs: input, outputs: make().apply(conv) as tfl.SymbolicTensor });
     const plan = new ForwardPlan(model);
     assert.deepEqual([plan.kinds.get('conv'), plan.kinds.get('next')], [label === 'relu' ? 'conv+relu' : 'conv', nextKind], label);
-    tf.tidy(() => {
-      const x = tf.randomNormal([2, 4, 4, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
-      const a = plan.run(x)[0].dataSync(), b = (model.predict(x) as tf.Tensor).dataSync();
-      assert.equal(a.length, b.length, label);
-      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `${label}: value ${i}`);
-    });
+    assertMatchesModel(plan, model, [2, 4, 4, 3], 5, label);
     plan.dispose();
     model.dispose();
   }

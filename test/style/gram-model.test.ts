@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  fitCropTail, fitGramModel, fitPcaTail, gramModelFromSnapshot, gramModelSnapshot, mixGramSets, type GramModel, type SampledGrams,
+  fitCropTail, fitGramModel, fitPcaTail, gramModelFromSnapshot, gramModelSnapshot, mixGramSets, type GramModel, type PcaLayer, type SampledGrams,
 } from '../../src/style/gram-model.ts';
 import type { GramDataset } from '../../src/style/dataset.ts';
 import { triLength } from '../../src/style/gram.ts';
@@ -152,6 +152,24 @@ test("tail means follow the component: samples of a three-cluster dataset sit at
 });
 
 /**
+ * PCA coordinates of sample s of `tri` (per layer, n × D upper triangles): (row − mean) · b_k / |b_k|² along each
+ * layer's basis rows k ≥ from (0 for a degenerate row), concatenated over the layers.
+ */
+function pcaCoordinates(layers: PcaLayer[], tri: Float64Array[], s: number, from: number): number[] {
+  const z: number[] = [];
+  layers.forEach((L, l) => {
+    const row = tri[l].subarray(s * L.D, (s + 1) * L.D);
+    for (let k = from; k < L.p; k++) {
+      const b = L.basis.subarray(k * L.D, (k + 1) * L.D);
+      let dot = 0, nn = 0;
+      for (let e = 0; e < L.D; e++) { dot += (row[e] - L.mean[e]) * b[e]; nn += b[e] * b[e]; }
+      z.push(nn > 0 ? dot / nn : 0);
+    }
+  });
+  return z;
+}
+
+/**
  * n rows (row i in cluster i % 3) of two layers (3 and 4 channels) around the centres 0, 8u and 4u + 5v (u, v
  * orthonormal per layer), noise sd 0.05: the first principal component runs along u and separates the clusters
  * (−4, 4, 0); v, which tells cluster 2 from the others, comes second.
@@ -264,17 +282,8 @@ test("a crops tail: each sample's tail coordinates are one crop's, a crop of the
   const tri = m.sampleTri(S, 2);
   let atCentre = 0;
   for (let s = 0; s < S; s++) {
-    // Tail coordinates of sample s: (row − mean) · b_k / |b_k|² for the basis rows k ≥ h of each layer.
-    const z: number[] = [];
-    snap.parts[0].layers.forEach((L, l) => {
-      const row = tri[l].subarray(s * L.D, (s + 1) * L.D);
-      for (let k = h; k < L.p; k++) {
-        const b = L.basis.subarray(k * L.D, (k + 1) * L.D);
-        let dot = 0, nn = 0;
-        for (let e = 0; e < L.D; e++) { dot += (row[e] - L.mean[e]) * b[e]; nn += b[e] * b[e]; }
-        z.push(nn > 0 ? dot / nn : 0);
-      }
-    });
+    // Tail coordinates of sample s: those along the basis rows k ≥ h of each layer.
+    const z = pcaCoordinates(snap.parts[0].layers, tri, s, h);
     const j = Array.from({ length: n }, (_, jj) => jj).find((jj) => z.every((v, t) => Math.abs(v - tail.coords[jj * tail.T + t]) < 1e-9 * (1 + Math.abs(v))));
     assert.ok(j !== undefined, `sample ${s}: tail coordinates ${z.map((v) => v.toFixed(4))} are no crop's`);
     const near = channels.every((c, l) => {
@@ -398,16 +407,7 @@ test("a one-part PCA model's draws are its GMM's, sample after sample from succe
   const rng = new Rng(seed);
   for (let s = 0; s < S; s++) {
     const want = Array.from(gmm.sample(1, rng.fork()).points.data);
-    const z: number[] = [];
-    snap.parts[0].layers.forEach((L, l) => {
-      const row = tri[l].subarray(s * L.D, (s + 1) * L.D);
-      for (let k = 0; k < L.p; k++) {
-        const b = L.basis.subarray(k * L.D, (k + 1) * L.D);
-        let dot = 0, nn = 0;
-        for (let e = 0; e < L.D; e++) { dot += (row[e] - L.mean[e]) * b[e]; nn += b[e] * b[e]; }
-        z.push(dot / nn);
-      }
-    });
+    const z = pcaCoordinates(snap.parts[0].layers, tri, s, 0);
     assert.equal(z.length, want.length);
     for (let i = 0; i < z.length; i++) assert.ok(Math.abs(z[i] - want[i]) < 1e-9 * (1 + Math.abs(want[i])), `sample ${s}, coordinate ${i}: ${z[i]} vs ${want[i]}`);
   }
