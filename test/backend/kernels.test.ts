@@ -333,6 +333,20 @@ test('BatchMatMul and _FusedMatMul with transposes match cpu', () => {
   }
 });
 
+test('_FusedMatMul with a bias and a batch from one operand only (the other broadcast) matches cpu', () => {
+  // The stock wasm kernel adds the bias to the first matrix only whenever the batch is > 1, whichever operand
+  // carries it; ours must count the batch of both operands to take its split path.
+  for (const [ba, bb] of [[3, 1], [1, 3]]) {
+    for (const [ta, tb] of [[false, false], [true, false]]) {
+      const a = randn(ta ? [ba, 7, 5] : [ba, 5, 7]);
+      const b = randn(tb ? [bb, 4, 7] : [bb, 7, 4]);
+      const bias = randn([4]);
+      compare('_FusedMatMul', { a, b, bias }, { transposeA: ta, transposeB: tb, activation: 'linear' }, `fused [${a.shape}]x[${b.shape}] ta=${ta}`);
+      tf.dispose([a, b, bias]);
+    }
+  }
+});
+
 test('Sum over leading axes (the AvgPool path) and other reductions match cpu', () => {
   const cases: [number[], number[], boolean][] = [
     [[250, 28, 28, 8], [0, 1, 2], false],

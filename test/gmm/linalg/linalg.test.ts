@@ -50,6 +50,13 @@ test('triangular solves, Cholesky solve and inverses', () => {
   }
   // Rows of B solved at once: each row r → L⁻¹ r.
   near(solveLowerRows(L, 3, F(2, 7, 2, 4, 14, 4), 2), [1, 2, -1, 2, 4, -2], 1e-14, 'rows');
+  // Only the first n rows: a third row of B (and of a longer `out`, or of B itself when solved in place) is left as it was.
+  const rowsOut = F(0, 0, 0, 0, 0, 0, 42, 42, 42);
+  solveLowerRows(L, 3, F(2, 7, 2, 4, 14, 4, 1, 1, 1), 2, rowsOut);
+  near(Array.from(rowsOut), [1, 2, -1, 2, 4, -2, 42, 42, 42], 1e-14, 'rows into a longer buffer');
+  const rowsInPlace = F(2, 7, 2, 4, 14, 4, 1, 1, 1);
+  solveLowerRows(L, 3, rowsInPlace, 2, rowsInPlace);
+  near(Array.from(rowsInPlace), [1, 2, -1, 2, 4, -2, 1, 1, 1], 1e-14, 'rows in place, first 2 of 3');
   near(matmul(invertLower(L, 3), L, 3, 3, 3), identity(3), 1e-14, 'L⁻¹ L');
   near(matmul(inverseFromCholesky(L, 3), A, 3, 3, 3), identity(3), 1e-13, 'A⁻¹ A');
 });
