@@ -142,9 +142,9 @@ export function choleskySolve(L: Float64Array, d: number, b: ArrayLike<number>, 
   return solveLowerT(L, d, out, out);
 }
 
-/** Inverse of a lower-triangular matrix (lower triangular again). */
+/** Inverse of a lower-triangular matrix (lower triangular again), written to out[0 … d·d) (a longer `out` keeps its tail). */
 export function invertLower(L: Float64Array, d: number, out: Float64Array = new Float64Array(d * d)): Float64Array {
-  out.fill(0);
+  out.fill(0, 0, d * d);
   // Column j of L⁻¹ solves L x = e_j; x_i = 0 for i < j.
   for (let j = 0; j < d; j++) {
     out[j * d + j] = 1 / L[j * d + j];
