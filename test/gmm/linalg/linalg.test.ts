@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../../src/util/rng.ts';
 import {
   asymmetry, cholesky, choleskySolve, identity, inverseFromCholesky, invertLower, logDetFromCholesky, matmul, matvec,
-  NotPositiveDefiniteError, solve, solveLower, solveLowerRows, solveLowerT, symEigen, symmetrize, transpose,
+  NotPositiveDefiniteError, solve, solveLower, solveLowerRows, solveLowerT, symEigen, symEigenRows, symmetrize, transpose,
 } from '../../../src/gmm/linalg/dense.ts';
 
 const F = (...v: number[]) => Float64Array.from(v);
@@ -85,6 +85,13 @@ test('products, transpose, identity, symmetrise and asymmetry', () => {
 });
 
 test('symmetric eigen-decomposition of matrices with known spectra', () => {
+  // 1×1 (a 1-d covariance): the entry itself with the vector (1), also as rows.
+  for (const v of [-2.5, 0, 3]) {
+    const one = symEigen(F(v), 1);
+    assert.deepEqual([...one.values, ...one.vectors], [v, 1], `symEigen([${v}])`);
+    const oneRows = symEigenRows([v], 1);
+    assert.deepEqual([...oneRows.values, ...oneRows.rows], [v, 1], `symEigenRows([${v}])`);
+  }
   // [[2, 1], [1, 2]]: 1 with (1, −1)/√2 and 3 with (1, 1)/√2.
   const e = symEigen(F(2, 1, 1, 2), 2);
   near(e.values, [1, 3], 1e-14, 'eigenvalues');
