@@ -135,3 +135,41 @@ test('only a BatchNormalization is folded into the convolution before it: a line
     model.dispose();
   }
 });
+
+test('a dilated convolution is not fused with its relu (its own or the ReLU layer after it) and computes the dilated convolution; the same convolution undilated is fused', async () => {
+  await initBackend({ quiet: true });
+  for (const dilationRate of [2, 1]) {
+    for (const own of [false, true]) {
+      for (const depthwise of [false, true]) {
+        const input = tfl.input({ shape: [7, 7, 3] });
+        const activation = own ? 'relu' : 'linear';
+        const layer = depthwise
+          ? tfl.layers.depthwiseConv2d({ name: 'conv', kernelSize: 3, padding: 'same', dilationRate, activation, biasInitializer: 'randomNormal' })
+          : tfl.layers.conv2d({ name: 'conv', filters: 4, kernelSize: 3, padding: 'same', dilationRate, activation, biasInitializer: 'randomNormal' });
+        const conv = layer.apply(input) as tfl.SymbolicTensor;
+        const out = own ? conv : tfl.layers.reLU({ name: 'next' }).apply(conv) as tfl.SymbolicTensor;
+        const model = tfl.model({ inputs: input, outputs: out });
+        const plan = new ForwardPlan(model);
+        const label = `${depthwise ? 'depthwise' : 'conv'} dilation ${dilationRate}, ${own ? 'own relu' : 'ReLU layer'}`;
+        const kind = depthwise ? 'depthwise' : 'conv';
+        assert.equal(plan.kinds.get('conv'), dilationRate === 1 ? `${kind}+relu` : kind, label);
+        if (depthwise && dilationRate > 1) {
+          // tfjs-layers 4.22's DepthwiseConv2D.call passes no dilation to the op ("TODO(cais): Add support for
+          // dilation", dist/layers/convolutional_depthwise.js), so the layers model is no reference here: the plan
+          // computes what Keras defines, relu(depthwiseConv2d(x, k, dilation) + b).
+          tf.tidy(() => {
+            const x = tf.randomNormal([2, 7, 7, 3], 0, 1, 'float32', 11) as tf.Tensor4D;
+            const [k, b] = layer.getWeights() as [tf.Tensor4D, tf.Tensor1D];
+            const want = tf.relu(tf.add(tf.depthwiseConv2d(x, k, 1, 'same', 'NHWC', dilationRate), b)).dataSync();
+            const undilated = tf.relu(tf.add(tf.depthwiseConv2d(x, k, 1, 'same', 'NHWC', 1), b)).dataSync();
+            const got = plan.run(x)[0].dataSync();
+            assert.ok(got.some((v, i) => Math.abs(v - undilated[i]) > 1e-3), `${label}: the case tells dilation apart`);
+            for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) < 1e-5, `${label}: value ${i}: ${got[i]} vs ${want[i]}`);
+          });
+        } else assertMatchesModel(plan, model, [2, 7, 7, 3], 11, label);
+        plan.dispose();
+        model.dispose();
+      }
+    }
+  }
+});
