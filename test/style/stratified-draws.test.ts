@@ -29,6 +29,11 @@ test('stratifiedComponents: counts ⌊n w⌋ or ⌈n w⌉ (exact when n w is who
   // A zero weight is never drawn.
   for (let s = 0; s < 20; s++) assert.equal(counts(stratifiedComponents([0.3, 0, 0.7], 5, new Rng(s)), 3)[1], 0);
   for (let s = 0; s < 20; s++) assert.deepEqual(counts(stratifiedComponents([0.1, 0.2, 0.7, 0], 10, new Rng(s)), 4), [1, 2, 7, 0]);
+  // A trailing zero weight is not drawn even when the cumulative sum rounds below 1 (2/6 + 3/6 + 1/6 sums to
+  // 1 − 2⁻⁵³ in doubles) and the uniform is its largest value, 1 − 2⁻⁵³: the last draw must stay on component 2.
+  class LargestUniform extends Rng { override uniform(): number { return 1 - 2 ** -53; } }
+  assert.ok(2 / 6 + 3 / 6 + 1 / 6 < 1, 'the case rounds below 1');
+  for (const n of [1, 6]) assert.equal(counts(stratifiedComponents([2, 3, 1, 0], n, new LargestUniform(1)), 4)[3], 0, `n = ${n}`);
   const w = [0.17, 0.41, 0.42];
   const n = 16;
   const trials = 4000;
