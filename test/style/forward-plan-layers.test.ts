@@ -136,6 +136,34 @@ test('only a BatchNormalization is folded into the convolution before it: a line
   }
 });
 
+
+test('a ReLU layer after a convolution is fused as relu without a cap, as relu6 with maxValue 6, and not fused with any other cap; each matches the layers model on activations well above 6', async () => {
+  await initBackend({ quiet: true });
+  // MobileNet's blocks end in ReLU(max_value=6): fusing it as a plain relu would leave values above 6 uncapped.
+  const cases: [number | undefined, [string, string]][] = [
+    [undefined, ['conv+relu', 'folded']],
+    [6, ['conv+relu6', 'folded']],
+    [3, ['conv', 'activation']], // a clip at 3 after its own step
+  ];
+  for (const [maxValue, kinds] of cases) {
+    const label = `maxValue ${maxValue}`;
+    const input = tfl.input({ shape: [4, 4, 3] });
+    const conv = tfl.layers.conv2d({ name: 'conv', filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: tfl.initializers.constant({ value: 2 }) }).apply(input) as tfl.SymbolicTensor;
+    const relu = tfl.layers.reLU({ name: 'next', ...(maxValue === undefined ? {} : { maxValue }) });
+    const model = tfl.model({ inputs: input, outputs: relu.apply(conv) as tfl.SymbolicTensor });
+    const plan = new ForwardPlan(model);
+    assert.deepEqual([plan.kinds.get('conv'), plan.kinds.get('next')], kinds, label);
+    // A constant-2 3×3×3 kernel sums up to 27 inputs of sd 1 (output sd up to ≈ 10): many outputs are above 6, many below 0.
+    assertMatchesModel(plan, model, [2, 4, 4, 3], 11, label);
+    tf.tidy(() => {
+      const y = plan.run(tf.randomNormal([2, 4, 4, 3], 0, 1, 'float32', 11) as tf.Tensor4D)[0].dataSync();
+      const cap = maxValue ?? Infinity;
+      assert.ok(y.some((v) => v > Math.min(cap, 6) - 1e-6 && v <= cap) && y.some((v) => v === 0), `${label}: outputs reach the cap and 0`);
+    });
+    plan.dispose();
+    model.dispose();
+  }
+});
 test('a dilated convolution is not fused with its relu (its own or the ReLU layer after it) and computes the dilated convolution; the same convolution undilated is fused', async () => {
   await initBackend({ quiet: true });
   for (const dilationRate of [2, 1]) {
