@@ -117,6 +117,7 @@ test('bad requests fail with clear errors', async () => {
     await assert.rejects(fitLatentSet({ codes, method: 'nope' as never, k: 2, outDir: dir }), /unknown method "nope"/);
     await assert.rejects(fitLatentSet({ codes, method: 'em', k: 2, outDir: dir, classes: [0, 5] }), /class 5 has no codes/);
     await assert.rejects(fitLatentSet({ codes, method: 'em', k: 50, outDir: dir }), /class 0 has 20 codes, fewer than k = 50/);
+    await assert.rejects(fitLatentSet({ codes, method: 'em', k: 21, outDir: dir }), /class 0 has 20 codes, fewer than k = 21/); // the edge
     await assert.rejects(fitLatentSet({ codes, method: 'em', k: 2, outDir: dir, fitOptions: { seed: 3 } }), /fit option 'seed' is set by fit-latent/);
     await assert.rejects(fitLatentSet({ codes, method: 'em', k: 2, outDir: dir, workers: 1, fitOptions: { bogusOption: 1 } }), (e: Error) => e instanceof LatentSetError && /class 0 \(em, k=2\).*bogusOption/.test(e.message));
     const bad = { ...codes, data: codes.data.slice() };
@@ -130,6 +131,19 @@ test('bad requests fail with clear errors', async () => {
     assert.throws(() => LatentModelSet.load(dir), /class-0\.json: .*means\[0\]' must have 3 entries/);
     writeFileSync(join(dir, 'index.json'), '{"format": "other"}');
     assert.throws(() => LatentModelSet.load(dir), /field 'format' must be 'gmmgen-latent-gmm-set'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a class with exactly k codes is fitted (one component per code), not refused', async () => {
+  const codes = blobCodes([0, 1], 6, 3);
+  const dir = tmp();
+  try {
+    await fitLatentSet({ codes, method: 'em', k: 6, outDir: dir, workers: 0 });
+    const set = LatentModelSet.load(dir);
+    assert.deepEqual(set.classes, [0, 1]);
+    for (const c of [0, 1]) assert.equal(set.gmm(c).k, 6, `class ${c}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
