@@ -103,6 +103,24 @@ for (const covarianceType of ['full', 'diag'] as const) {
   });
 }
 
+test('slicedWassersteinGrad: a slice on which a component has zero spread adds nothing to its covariance gradient (the documented convention where ds/dΣ is infinite); the other entries still match finite differences', () => {
+  // Component 0 has no variance along the first axis: its slice on θ = (1, 0) is a point mass (s = 0). θ = (0, 1)
+  // touches only the second axis, so component 0's (0, 0) entry gets nothing from either direction.
+  const X = points(20, 2, 5);
+  const dirs = new Float64Array([1, 0, 0, 1]);
+  for (const covarianceType of ['diag', 'full'] as const) {
+    const covariances = covarianceType === 'diag' ? new Float64Array([0, 0.7, 1, 0.5]) : new Float64Array([0, 0, 0, 0.7, 1, 0.2, 0.2, 0.5]);
+    const G: GMMParams = { k: 2, d: 2, covarianceType, weights: new Float64Array([0.4, 0.6]), means: new Float64Array([0.5, -0.2, -0.4, 0.9]), covariances };
+    const g = slicedWassersteinGrad(G, X, dirs);
+    const value = (P: GMMParams) => slicedWassersteinGrad(P, X, dirs).value;
+    assert.equal(g.dCovariances[0], 0, `${covarianceType}: component 0's variance along the zero-spread axis`);
+    const c0yy = covarianceType === 'diag' ? 1 : 3;
+    closeRel(g.dCovariances[c0yy], central((e) => { const P = paramsCopy(G); P.covariances[c0yy] += e; return value(P); }), `${covarianceType}: component 0's other variance`);
+    assert.ok(g.dCovariances[c0yy] !== 0, `${covarianceType}: the other variance has a gradient`);
+    if (covarianceType === 'full') assert.deepEqual([g.dCovariances[1], g.dCovariances[2]], [0, 0], 'off-diagonal: neither direction has two non-zero entries');
+  }
+});
+
 test('mmd2Grad matches finite differences in every weight, mean and covariance entry', () => {
   for (const covarianceType of ['full', 'diag'] as const) {
     const G = gmm2(covarianceType, 2).params();
