@@ -44,3 +44,25 @@ test('_FusedMatMul leakyrelu without leakyreluAlpha uses α = 0.2 (batch 2 with 
   const other = run({ leakyreluAlpha: 0.3 });
   assert.ok(other.some((v, i) => Math.abs(v - got[i]) > 1e-3), 'α 0.3 gives another result');
 });
+
+test('Conv2D with one output channel and no dilations attribute is undilated (as tfjs defaults it): the same as dilations [1, 1], and by hand', () => {
+  // 1×4×4×2 input, 2×2×2×1 filter, stride 1, valid: out[i, j] = Σ_{a,b,c} x[i+a, j+b, c] f[a, b, c].
+  const X = Array.from({ length: 32 }, (_, i) => ((i * 7) % 11) - 5);
+  const F = [1, -1, 0.5, 2, -2, 1, 0.25, -0.5];
+  const run = (attrs: Record<string, unknown>): number[] => {
+    const x = tf.tensor4d(X, [1, 4, 4, 2]), filter = tf.tensor4d(F, [2, 2, 2, 1]);
+    const out = tf.engine().runKernel('Conv2D', { x, filter }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', ...attrs } as tf.NamedAttrMap) as tf.Tensor;
+    assert.deepEqual(out.shape, [1, 3, 3, 1]);
+    const v = Array.from(out.dataSync());
+    tf.dispose([x, filter, out]);
+    return v;
+  };
+  const want: number[] = [];
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+    let s = 0;
+    for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) for (let c = 0; c < 2; c++) s += X[((i + a) * 4 + (j + b)) * 2 + c] * F[(a * 2 + b) * 2 + c];
+    want.push(s);
+  }
+  assert.deepEqual(run({}), want);
+  assert.deepEqual(run({ dilations: [1, 1] }), want);
+});
