@@ -522,14 +522,15 @@ function avgPoolGrad(args: KArgs): TensorInfo {
  */
 function resizeNearestNeighborGrad(args: KArgs): TensorInfo {
   const { images, dy } = args.inputs as { images: TensorInfo; dy: TensorInfo };
-  const { alignCorners } = args.attrs as { alignCorners: boolean };
+  const { alignCorners, halfPixelCenters } = args.attrs as { alignCorners: boolean; halfPixelCenters?: boolean };
+  const hpc = halfPixelCenters === true;
   const [n, h, w, c] = images.shape;
   const [dn, dh, dw, dc] = dy.shape;
   const fh = dh / h;
   const fw = dw / w;
   const blocky =
     !alignCorners && dy.dtype === 'float32' && images.shape.length === 4 && dn === n && dc === c &&
-    Number.isInteger(fh) && Number.isInteger(fw) && exactNearest(h, dh, fh) && exactNearest(w, dw, fw);
+    Number.isInteger(fh) && Number.isInteger(fw) && exactNearest(h, dh, fh, hpc) && exactNearest(w, dw, fw, hpc);
   if (!blocky) return runStock('ResizeNearestNeighborGrad', args);
   if (fh === 1 && fw === 1) return withScope(args.backend, (s) => s.run('Identity', { x: dy }));
   return withScope(args.backend, (s) => {
@@ -543,10 +544,19 @@ function resizeNearestNeighborGrad(args: KArgs): TensorInfo {
   });
 }
 
-/** True when tfjs' nearest-neighbour source index floor(y·in/out) equals the block index floor(y/f) for every y. */
-function exactNearest(inSize: number, outSize: number, f: number): boolean {
-  const scale = inSize / outSize;
-  for (let y = 0; y < outSize; y++) if (Math.min(inSize - 1, Math.floor(y * scale)) !== Math.floor(y / f)) return false;
+/**
+ * True when the wasm backend's nearest-neighbour source index equals the block index floor(y/f) for every output
+ * row y. The wasm ResizeNearestNeighbor (and its stock gradient) computes the index in float32:
+ * min(in − 1, floor(fl32(y' · fl32(in/out)))) with y' = y or fl32(y + 0.5) (half-pixel centres), so for some integer
+ * factors (41, 47, …) a row at a block edge goes to the block before; a float64 check disagrees with it (it flags
+ * 49 and misses 41). Checked against the wasm forward kernel in test/backend/kernels.test.ts.
+ */
+export function exactNearest(inSize: number, outSize: number, f: number, halfPixelCenters = false): boolean {
+  const scale = Math.fround(inSize / outSize);
+  for (let y = 0; y < outSize; y++) {
+    const src = Math.fround((halfPixelCenters ? Math.fround(y + 0.5) : y) * scale);
+    if (Math.min(inSize - 1, Math.floor(src)) !== Math.floor(y / f)) return false;
+  }
   return true;
 }
 

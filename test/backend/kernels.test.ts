@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/backend/index.ts';
 import {
   WASM_GRADIENT_KERNELS,
+  exactNearest,
   registerWasmGradientKernels,
   unregisterWasmGradientKernels,
 } from '../../src/backend/wasm-kernels.ts';
@@ -307,6 +308,53 @@ test('ResizeNearestNeighborGrad matches cpu (batch 1) and the definition (batch 
       }
       tf.dispose([x1, dy1]);
     }
+  }
+});
+
+test('exactNearest says whether the wasm forward resize maps every output row to its block floor(y/f): integer factors 1–70, several sizes, with and without half-pixel centres', () => {
+  // The wasm kernels compute the source row in float32, so at some factors (41, 47, …) a block-edge row goes to the
+  // block before; the gradient may be taken as block sums only where it does not.
+  let blocky = 0, notBlocky = 0;
+  for (const hpc of [false, true]) {
+    for (let f = 1; f <= 70; f++) {
+      for (const inSize of [1, 2, 3, 7, 14]) {
+        const outSize = inSize * f;
+        const src = tf.tidy(() => tf.image.resizeNearestNeighbor(tf.tensor4d(Array.from({ length: inSize }, (_, i) => i), [1, inSize, 1, 1]), [outSize, 1], false, hpc).dataSync());
+        let blocks = true;
+        for (let y = 0; y < outSize; y++) if (src[y] !== Math.floor(y / f)) blocks = false;
+        assert.equal(exactNearest(inSize, outSize, f, hpc), blocks, `in ${inSize}, factor ${f}, half-pixel ${hpc}`);
+        if (blocks) blocky++;
+        else notBlocky++;
+      }
+    }
+  }
+  assert.ok(blocky > 500 && notBlocky >= 10, `${blocky} block-exact and ${notBlocky} other cases`);
+});
+
+test('ResizeNearestNeighborGrad equals the stock wasm kernel (the gradient of the wasm forward) at integer factors where blocks are exact and where they are not (41, 49), rows and columns', () => {
+  const cases: [number, number, number, number, boolean][] = [
+    [2, 2, 82, 4, false], // factor 41: a block-edge row goes to the block before (stock kernel)
+    [2, 2, 4, 82, false],
+    [2, 2, 98, 4, false], // factor 49: blocks exact in float32 (block sums), not in float64
+    [2, 2, 4, 98, true],
+    [3, 3, 6, 6, true],
+  ];
+  for (const [h, w, oh, ow, halfPixelCenters] of cases) {
+    const label = `resize ${h}x${w}->${oh}x${ow} hpc=${halfPixelCenters}`;
+    const images = randn([2, h, w, 3]);
+    const dy = randn([2, oh, ow, 3]);
+    const attrs = { alignCorners: false, halfPixelCenters };
+    const ours = tf.engine().runKernel('ResizeNearestNeighborGrad', { images, dy }, attrs) as tf.Tensor;
+    unregisterWasmGradientKernels();
+    let stock: tf.Tensor;
+    try {
+      stock = tf.engine().runKernel('ResizeNearestNeighborGrad', { images, dy }, attrs) as tf.Tensor;
+    } finally {
+      registerWasmGradientKernels();
+    }
+    const e = relErr(ours.dataSync(), stock.dataSync());
+    assert.ok(e <= TOL, `${label}: relative error ${e.toExponential(2)} against the stock kernel`);
+    tf.dispose([images, dy, ours, stock]);
   }
 });
 
