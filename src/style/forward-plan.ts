@@ -47,9 +47,13 @@ export interface ForwardPlanOptions {
 
 type AnyConfig = Record<string, unknown>;
 
-/** A [rows, cols] config entry (tfjs-layers' getConfig() gives pairs even for a layer built with one number). */
+/**
+ * A [rows, cols] config entry: tfjs-layers' getConfig() gives pairs even for a layer built with one number; a
+ * Keras-format config may hold the number itself (n → [n, n]); absent → [fallback, fallback].
+ */
 function pair(v: unknown, fallback: number): [number, number] {
   if (Array.isArray(v)) return [Number(v[0]), Number(v[1] ?? v[0])];
+  if (typeof v === 'number') return [v, v];
   return [fallback, fallback];
 }
 

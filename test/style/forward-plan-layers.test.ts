@@ -27,7 +27,12 @@ test('ZeroPadding2D (all three padding forms) and pooling compile to their own s
   const paddings: (number | [number, number] | [[number, number], [number, number]])[] = [2, [1, 3], [[1, 2], [0, 3]]];
   for (const padding of paddings) {
     const input = tfl.input({ shape: [5, 6, 2] });
-    const padded = tfl.layers.zeroPadding2d({ name: 'pad', padding: padding as never }).apply(input) as tfl.SymbolicTensor;
+    const padLayer = tfl.layers.zeroPadding2d({ name: 'pad', padding: padding as never });
+    // tfjs-layers normalises every form to [[top, bottom], [left, right]] in its config; a Keras-format config may
+    // hold the short forms, which is what the plan reads, so the config is made to say the form as given.
+    const config = padLayer.getConfig();
+    padLayer.getConfig = () => ({ ...config, padding: padding as never });
+    const padded = padLayer.apply(input) as tfl.SymbolicTensor;
     const maxed = tfl.layers.maxPooling2d({ name: 'maxpool', poolSize: 2, strides: 1 }).apply(padded) as tfl.SymbolicTensor;
     const avg = tfl.layers.averagePooling2d({ name: 'avgpool', poolSize: 2, strides: 2 }).apply(maxed) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: [padded, avg] });
@@ -47,6 +52,31 @@ test('ZeroPadding2D (all three padding forms) and pooling compile to their own s
     plan.dispose();
     model.dispose();
   }
+});
+
+test('a config that gives strides, pool size or dilation as one number (Keras format) is read as [n, n]: convolution, depthwise convolution and pooling match the layers model', async () => {
+  await initBackend({ quiet: true });
+  const input = tfl.input({ shape: [13, 13, 2] });
+  const conv = tfl.layers.conv2d({ name: 'conv', filters: 3, kernelSize: 3, strides: 2, padding: 'same' });
+  const dilated = tfl.layers.conv2d({ name: 'dilated', filters: 3, kernelSize: 2, dilationRate: 2, padding: 'valid' });
+  const dw = tfl.layers.depthwiseConv2d({ name: 'dw', kernelSize: 2, strides: 2, padding: 'same' });
+  const pool = tfl.layers.maxPooling2d({ name: 'pool', poolSize: 2, strides: 1 });
+  // tfjs-layers' own configs hold pairs; make each say the number instead. (A dilated depthwise layer is not used:
+  // tfjs-layers 4.22's DepthwiseConv2D ignores its dilation rate.)
+  const numbers: [tfl.layers.Layer, Record<string, number>][] = [
+    [conv, { strides: 2 }], [dilated, { dilation_rate: 2, dilationRate: 2 }], [dw, { strides: 2 }], [pool, { pool_size: 2, poolSize: 2, strides: 1 }],
+  ];
+  for (const [layer, n] of numbers) {
+    const config = layer.getConfig();
+    layer.getConfig = () => ({ ...config, ...n });
+  }
+  const out = pool.apply(dw.apply(dilated.apply(conv.apply(input)))) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: out });
+  const plan = new ForwardPlan(model);
+  assert.deepEqual(['conv', 'dilated', 'dw', 'pool'].map((n) => plan.kinds.get(n)), ['conv', 'conv', 'depthwise', 'maxpool']);
+  assertMatchesModel(plan, model, [2, 13, 13, 2], 13, 'number forms');
+  plan.dispose();
+  model.dispose();
 });
 
 test('a BatchNormalization after a convolution is folded into it when its axis is the channel axis (3, −1, [3]) and applied as it is otherwise (1, [1]); both match the layers model', async () => {
