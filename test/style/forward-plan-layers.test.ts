@@ -79,6 +79,22 @@ test('a config that gives strides, pool size or dilation as one number (Keras fo
   model.dispose();
 });
 
+test('layers with two inputs (Add, Concatenate) and a one-input layer the plan does not compile (UpSampling2D) run through layer.apply with their inputs and match the layers model', async () => {
+  await initBackend({ quiet: true });
+  const input = tfl.input({ shape: [5, 5, 2] });
+  const a = tfl.layers.conv2d({ name: 'a', filters: 2, kernelSize: 3, padding: 'same' }).apply(input) as tfl.SymbolicTensor;
+  const b = tfl.layers.conv2d({ name: 'b', filters: 2, kernelSize: 1 }).apply(input) as tfl.SymbolicTensor;
+  const sum = tfl.layers.add({ name: 'sum' }).apply([a, b]) as tfl.SymbolicTensor;
+  const cat = tfl.layers.concatenate({ name: 'cat', axis: -1 }).apply([sum, input]) as tfl.SymbolicTensor;
+  const up = tfl.layers.upSampling2d({ name: 'up', size: [2, 2] }).apply(cat) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: up });
+  const plan = new ForwardPlan(model);
+  assert.deepEqual(['sum', 'cat', 'up'].map((n) => plan.kinds.get(n)), ['apply', 'apply', 'apply']);
+  assertMatchesModel(plan, model, [2, 5, 5, 2], 17, 'two-input and fallback layers');
+  plan.dispose();
+  model.dispose();
+});
+
 test('a BatchNormalization after a convolution is folded into it when its axis is the channel axis (3, −1, [3]) and applied as it is otherwise (1, [1]); both match the layers model', async () => {
   await initBackend({ quiet: true });
   // Height 4 = 4 filters, so a BN over the height axis has weights of the same shape as one over the channels:
