@@ -10,6 +10,7 @@ import { initGMM, resolveInit } from '../../../src/gmm/fit/init.ts';
 import { validateCommon } from '../../../src/gmm/fit/options.ts';
 import { GMM } from '../../../src/gmm/model/gmm.ts';
 import { pointsFromRows } from '../../../src/gmm/model/points.ts';
+import { Rng } from '../../../src/util/rng.ts';
 
 const E = 'GMMOptionError';
 const pts = pointsFromRows([[0, 0], [1, 0], [0, 1], [5, 5], [6, 5], [5, 6]]);
@@ -40,4 +41,19 @@ test('resolveInit: an init GMM must have the options\' k (and is returned as giv
   assert.equal(resolveInit(pts, validateCommon({ k: 2, init: g2 })), g2);
   throwsExactly(() => resolveInit(pts, { ...validateCommon({ k: 3 }), init: g2 }), `${E}: option init is a GMM with k = 2 components, but option k = 3`);
   throwsExactly(() => resolveInit(pts, { ...validateCommon({ k: 1 }), init: g2 }), `${E}: option init is a GMM with k = 2 components, but option k = 1`);
+});
+
+test('resolveInit on a target GMM: initGMM on max(2000, 50·k) samples drawn from a fork of the seed\'s generator (k = 3 → 2000, k = 50 → 2500)', () => {
+  const target = new GMM({ k: 2, d: 2, covarianceType: 'full', weights: Float64Array.of(0.3, 0.7), means: Float64Array.of(-2, 0, 3, 1), covariances: Float64Array.of(1, 0.2, 0.2, 0.5, 0.7, 0, 0, 1.5) });
+  for (const [k, n] of [[3, 2000], [50, 2500]]) {
+    const common = validateCommon({ k, seed: 11 });
+    const want = initGMM(target.sample(n, new Rng(11).fork()).points, k, { method: common.init as never, seed: 11, covarianceType: common.covarianceType, regCovar: common.regCovar }).params();
+    const got = resolveInit(target, common).params();
+    assert.deepEqual([...got.means], [...want.means], `k = ${k}: means`);
+    assert.deepEqual([...got.covariances], [...want.covariances], `k = ${k}: covariances`);
+    assert.deepEqual([...got.weights], [...want.weights], `k = ${k}: weights`);
+    // Another sample size gives another start (so the count is what is checked).
+    const other = initGMM(target.sample(50 * k === n ? 2000 : 50 * k, new Rng(11).fork()).points, k, { method: common.init as never, seed: 11, covarianceType: common.covarianceType, regCovar: common.regCovar }).params();
+    assert.notDeepEqual([...got.means], [...other.means], `k = ${k}: a start from another sample size differs`);
+  }
 });
