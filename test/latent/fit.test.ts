@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { availableFitMethods, FixedBasisProduct, GMM } from '../../src/gmm/index.ts';
+import { availableFitMethods, fitGMM, FixedBasisProduct, GMM } from '../../src/gmm/index.ts';
 import { Rng } from '../../src/util/rng.ts';
-import { classGaussians, fitLatentSet, LatentModelSet, LatentSetError, splitByClass, unsupervisedSubset } from '../../src/latent/index.ts';
+import { classGaussians, classSeed, fitLatentSet, LatentModelSet, LatentSetError, splitByClass, unsupervisedSubset } from '../../src/latent/index.ts';
 import { LATENT_FIT_DEFAULTS } from '../../src/latent/fit.ts';
 import { blobCodes } from './_synthetic.ts';
 
@@ -53,6 +53,50 @@ test('fit-latent (EM, 2 worker threads) writes a valid, loadable set; class mean
       const again = GMM.fromJSON(JSON.parse(readFileSync(join(dir, `class-${c}.json`), 'utf8')));
       assert.deepEqual(Array.from(again.means), Array.from(g.means));
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("fit-latent's EM default is the documented one: tol 1e-3 on the mean log-likelihood, at most 200 iterations (the same fit as fitGMM with those options; another tol gives another count)", async () => {
+  const codes = blobCodes([0, 1], 300, 3, 7);
+  const dir = tmp();
+  try {
+    const m = await fitLatentSet({ codes, method: 'em', k: 4, outDir: dir, workers: 0, seed: 2 });
+    const set = LatentModelSet.load(dir);
+    const byClass = splitByClass(codes, [0, 1], null, 2);
+    let differs = 0;
+    for (const c of [0, 1]) {
+      const fit = (tol: number) => fitGMM('em', byClass.get(c)!, { k: 4, seed: classSeed(2, c), covarianceType: 'diag', maxIter: 200, tol });
+      const want = fit(1e-3);
+      const entry = m.classes.find((e) => e.label === c)!;
+      assert.equal(entry.iterations, want.history.iterations, `class ${c}: iterations`);
+      const got = set.gmm(c).means;
+      for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want.gmm.means[i]) < 1e-5, `class ${c}: mean ${i}`);
+      if (fit(1e-4).history.iterations !== want.history.iterations) differs++;
+    }
+    assert.ok(differs > 0, 'tol 1e-4 would stop at another iteration for some class (the test can tell the tolerance)');
+    // With tol 0 (never converged) EM stops at the default cap.
+    const capped = await fitLatentSet({ codes, method: 'em', k: 4, outDir: join(dir, 'capped'), workers: 0, seed: 2, fitOptions: { tol: 0 } });
+    assert.deepEqual(capped.classes.map((e) => [e.iterations, e.converged]), [[200, false], [200, false]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("fit-latent's NLL and SC2 defaults are the documented ones: NLL at most 1000 steps, SC2 with 200 NLL steps (the same fits as fitGMM with those options)", async () => {
+  const codes = blobCodes([0], 200, 3, 4);
+  const dir = tmp();
+  try {
+    const nll = await fitLatentSet({ codes, method: 'nll', k: 2, outDir: join(dir, 'nll'), workers: 0, seed: 1, fitOptions: { tol: 0 } });
+    assert.deepEqual(nll.classes.map((e) => e.iterations), [1000]);
+    const points = splitByClass(codes, [0], null, 1).get(0)!;
+    const sc2 = (nllSteps: number) => fitGMM('sc2', points, { k: 2, seed: classSeed(1, 0), covarianceType: 'diag', maxIter: 30, nllSteps }).gmm.means;
+    await fitLatentSet({ codes, method: 'sc2', k: 2, outDir: join(dir, 'sc2'), workers: 0, seed: 1, fitOptions: { maxIter: 30 } });
+    const got = LatentModelSet.load(join(dir, 'sc2')).gmm(0).means;
+    const want = sc2(200), other = sc2(201);
+    for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) < 1e-6, `SC2 mean ${i}: ${got[i]} vs ${want[i]}`);
+    assert.ok(want.some((v, i) => Math.abs(v - other[i]) > 1e-6), '201 NLL steps give another fit (the test can tell)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
