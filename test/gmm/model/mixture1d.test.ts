@@ -111,6 +111,11 @@ test('point masses: generalised inverse, right-continuous CDF, mixed with Gaussi
   assert.ok(Math.abs(0.6 * normCdf(q) - 0.2) < 1e-15);
   const emp = empiricalMixture1D([3, -1, 2, 2]);
   assert.deepEqual(Array.from(mixtureQuantiles(emp, [0.1, 0.3, 0.6, 0.9])), [-1, 2, 2, 3]);
+  // Q(0) and Q(1) of atoms beside zero-weight components (a Gaussian, an atom further out): those carry no mass,
+  // so the ends are still the extreme atoms with weight, not ∓∞ or the weightless atom.
+  const withEmpty = mix([0.5, 0, 0.5, 0], [1, 0, 2, 9], [0, 1, 0, 0]);
+  assert.deepEqual([0, 1].map((u) => mixtureQuantile(withEmpty, u)), [1, 2]);
+  assert.deepEqual(Array.from(mixtureQuantiles(withEmpty, [0, 0.5, 1])), [1, 1, 2]);
 });
 
 test('vectorised quantiles equal scalar quantiles for sorted and unsorted levels', () => {
