@@ -43,7 +43,7 @@ import { defaultServerOptions, type ServerOptions } from './options.ts';
 import { StyleAssets } from './style-assets.ts';
 import { setupRoutes, StyleSetup, waitForSetup } from './style-setup.ts';
 import { styleJobSchema, styleRunner, type StyleJobParams } from './style-jobs.ts';
-import { UploadStore } from './uploads.ts';
+import { UploadStore, uploadJsonLimit } from './uploads.ts';
 import { loadCodesForExplore } from './codes.ts';
 import { showValue } from '../util/wording.ts';
 import { assetsPath } from '../util/paths.ts';
@@ -250,7 +250,7 @@ export function createApp(ctx: AppContext): express.Express {
 
   // ------------------------------------------------------------------ uploads
   const rawImage = express.raw({ type: (req) => !String(req.headers['content-type'] ?? '').startsWith('application/json'), limit: caps.maxUploadBytes });
-  const bigJson = express.json({ limit: Math.ceil(caps.maxUploadBytes * 1.4) + 1024, strict: false });
+  const bigJson = express.json({ limit: uploadJsonLimit(caps.maxUploadBytes), strict: false });
   const uploadJson = z.object({ name: z.string().max(200).optional(), data: z.string().min(1, 'must not be empty') }).strict();
   app.post('/api/uploads', rawImage, bigJson, async (req, res) => {
     let bytes: Buffer;

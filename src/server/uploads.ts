@@ -37,6 +37,16 @@ export interface UploadCaps {
   maxUploads: number;
 }
 
+/**
+ * Largest JSON body POST /api/uploads reads (bytes): the base64 text of the largest upload (4/3 of
+ * `maxUploadBytes`, rounded up to whole 4-character groups) with 5 % and 1 KiB to spare for the data-URL prefix,
+ * the name (≤ 200 characters) and the JSON around them, ⌈1.4 · maxUploadBytes⌉ + 1024. A longer body gets 413
+ * before it is parsed; the decoded bytes are then held to `maxUploadBytes` like a raw upload.
+ */
+export function uploadJsonLimit(maxUploadBytes: number): number {
+  return Math.ceil(maxUploadBytes * 1.4) + 1024;
+}
+
 const FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif']);
 
 /** At most `size` tasks at once; the others wait in line (at most `maxWaiting`, then 503). */

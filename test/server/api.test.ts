@@ -12,6 +12,7 @@ import express from 'express';
 import sharp from 'sharp';
 import { startServer, type RunningServer } from '../../src/server/app.ts';
 import { errorHandler } from '../../src/server/http.ts';
+import { uploadJsonLimit } from '../../src/server/uploads.ts';
 import { GMM } from '../../src/gmm/model/gmm.ts';
 import { decodePng, makeModelsDir, readSse, regionVariance, waitFor } from './_fixtures.ts';
 
@@ -375,6 +376,27 @@ describe('style assets and uploads', () => {
     assert.equal(b64.status, 400);
     assert.ok(b64.body.fields.includes('data'));
     assert.equal((await getJson('/api/uploads/0123456789abcdef')).status, 404);
+  });
+  it('JSON uploads: a body of ⌈1.4 · maxUploadBytes⌉ + 1024 bytes (the documented limit) is read, one byte more gets 413 naming the limit; the largest upload with the longest name fits', async () => {
+    const L = 421_024; // ⌈1.4 · 300 000⌉ + 1024
+    assert.equal(uploadJsonLimit(300_000), L);
+    const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#a33' } }).png().toBuffer();
+    const head = `{"name":"edge.png","data":"${png.toString('base64')}"`;
+    const body = (n: number) => head + ' '.repeat(n - head.length - 1) + '}';
+    const post = (text: string) => getJson('/api/uploads', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: text });
+    assert.equal(Buffer.byteLength(body(L)), L);
+    const atLimit = await post(body(L));
+    assert.equal(atLimit.status, 201, JSON.stringify(atLimit.body));
+    const over = await post(body(L + 1));
+    assert.equal(over.status, 413, JSON.stringify(over.body));
+    assert.match(over.body.error, new RegExp(`${L}`));
+    // The largest upload (maxUploadBytes bytes) as a data URL with a 200-character name is under the limit: it
+    // reaches the image check (400, not an image), and one byte more is refused by the upload cap (413).
+    for (const [n, status] of [[300_000, 400], [300_001, 413]]) {
+      const text = JSON.stringify({ name: 'n'.repeat(200), data: `data:image/png;base64,${Buffer.alloc(n, 7).toString('base64')}` });
+      assert.ok(Buffer.byteLength(text) <= L, `${n} bytes: ${Buffer.byteLength(text)} > ${L}`);
+      assert.equal((await post(text)).status, status, `${n} bytes`);
+    }
   });
   it('validates style job bodies before queueing (400 naming the field)', async () => {
     const cases: [unknown, string][] = [
