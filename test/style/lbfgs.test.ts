@@ -50,6 +50,24 @@ test('first step: steepest descent scaled so the largest coordinate moves by fir
   close(r.trace[1], 0.5 * (1.9 ** 2 + 0.95 ** 2), 1e-15, 'f1');
 });
 
+test('backtracking: a failed trial is followed by the minimiser of the quadratic through f(x), ∇fᵀd and f(x + t d), clamped to [0.1 t, 0.5 t], by hand', async () => {
+  // f = x⁴ from x₀ = 1: g = 4, d = −4, gd = −16, first trial t = firstStep / 4.
+  const trials = async (firstStep: number) => {
+    const xs: number[] = [];
+    await minimizeLbfgs((x) => { xs.push(x[0]); return { f: x[0] ** 4, g: [4 * x[0] ** 3] }; }, [1], { maxIterations: 1, firstStep });
+    return xs;
+  };
+  // firstStep 3: t = 0.75, x = −2, f = 16 fails Armijo; t_q = 16 · 0.75² / (2 (16 − 1 + 16 · 0.75)) = 1/6, inside
+  // [0.075, 0.375]: x = 1 − 4/6 = 1/3 (f = 1/81) is accepted.
+  const a = await trials(3);
+  assert.equal(a.length, 3);
+  assert.deepEqual(a.slice(0, 2), [1, -2]);
+  close(a[2], 1 / 3, 1e-15, 'quadratic step');
+  // firstStep 10: t = 2.5, x = −9, f = 6561; t_q = 16 · 6.25 / (2 (6561 − 1 + 40)) ≈ 0.0076 < 0.1 t, so t = 0.25:
+  // x = 0, accepted.
+  assert.deepEqual(await trials(10), [1, -9, 0]);
+});
+
 test('a 3-D quadratic: reaches A⁻¹b to 1e-8, with unit steps accepted after the first', async () => {
   const A = [[4, 1, 0], [1, 3, -1], [0, -1, 2]];
   const b = [1, -2, 3];
