@@ -116,6 +116,25 @@ test('a BatchNormalization after a convolution is folded into it when its axis i
   }
 });
 
+test('a BatchNormalization that follows no convolution runs as its own affine step when its axis is the channel axis (3, −1, [3]) and through the layer otherwise (1, [1]); both match the layers model', async () => {
+  await initBackend({ quiet: true });
+  const cases: [unknown, string][] = [[3, 'bn'], [-1, 'bn'], [[3], 'bn'], [1, 'apply'], [[1], 'apply']]; // tfjs-layers refuses axis [-1]
+  for (const [axis, kind] of cases) {
+    const input = tfl.input({ shape: [4, 4, 4] });
+    const pooled = tfl.layers.maxPooling2d({ name: 'pool', poolSize: 1 }).apply(input) as tfl.SymbolicTensor;
+    const bn = tfl.layers.batchNormalization({
+      name: 'bn', axis: axis as number, movingMeanInitializer: 'randomNormal', movingVarianceInitializer: 'ones', gammaInitializer: 'randomNormal', betaInitializer: 'randomNormal',
+    }).apply(pooled) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: bn });
+    const plan = new ForwardPlan(model);
+    const label = `axis ${JSON.stringify(axis)}`;
+    assert.equal(plan.kinds.get('bn'), kind, label);
+    assertMatchesModel(plan, model, [2, 4, 4, 4], 9, label);
+    plan.dispose();
+    model.dispose();
+  }
+});
+
 test('linear convolutions with 1×1 (stride 1 and 2), 1×3, 3×1 and 1×2 kernels match the layers model, values and input gradients (only 1×1 at stride 1 may take the pointwise shortcut)', async () => {
   await initBackend({ quiet: true });
   const cases: { kernelSize: [number, number]; strides: number; padding: 'same' | 'valid' }[] = [
