@@ -73,6 +73,7 @@ export interface SynthOptions {
   palette?: Palette | null;
   /** Total optimisation iterations over all scales. */
   iterations?: number;
+  /** 'lbfgs' (default) or 'adam' (β₁ 0.9, β₂ 0.999, ε 1e-8: Kingma & Ba's values; tfjs's own ε default is 1e-7). */
   optimizer?: SynthOptimizer;
   /** Adam learning rate on [0, 1] pixels (default 0.02). */
   lr?: number;

@@ -77,6 +77,18 @@ test('Adam lr defaults to 0.02', async () => {
   await pinned({ size: 16, iterations: 2, optimizer: 'adam' }, { lr: 0.02 }, { lr: 0.03 });
 });
 
+test("Adam runs with the documented β₁ 0.9, β₂ 0.999, ε 1e-8 (the optimizer tfjs is asked for)", async () => {
+  const adam = tf.train.adam;
+  const asked: unknown[][] = [];
+  tf.train.adam = ((...a: Parameters<typeof adam>) => { asked.push(a); return adam(...a); }) as typeof adam;
+  try {
+    await run({ size: 16, iterations: 1, optimizer: 'adam', lr: 0.05 });
+  } finally {
+    tf.train.adam = adam;
+  }
+  assert.deepEqual(asked, [[0.05, 0.9, 0.999, 1e-8]]);
+});
+
 test('style weight defaults to 1; luminance and chroma TV weights to 0', async () => {
   const base: SynthOptions = { size: 16, iterations: 2 };
   await pinned(base, { styleWeight: 1 }, { styleWeight: 2 });
