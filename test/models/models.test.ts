@@ -34,6 +34,32 @@ test('parameter counts match the paper tables (encoder 83,704, decoder 110,129, 
   tf.dispose([...enc.weights.map((w) => w.read()), ...dec.weights.map((w) => w.read())]);
 });
 
+test('the builders give the shipped models\' architecture: every layer\'s class and configuration (names, initialisers and dtypes aside) equal models/autoencoder/*/model.json', () => {
+  // The shipped models were trained from these builders; a changed pool size, stride, padding, kernel, filter count,
+  // activation or slope would keep every shape and parameter count and still be another model.
+  const strip = (layer: { class_name: string; config: Record<string, unknown> }) => {
+    const cfg: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(layer.config)) {
+      if (k === 'name' || k === 'trainable' || k === 'dtype' || k.endsWith('_initializer') || k.endsWith('_regularizer') || k.endsWith('_constraint')) continue;
+      cfg[k] = v;
+    }
+    return { class_name: layer.class_name, config: cfg };
+  };
+  const layersOf = (topology: unknown) => {
+    const t = topology as { model_config?: { config: { layers: [] } }; config: { layers: [] } };
+    return (t.model_config ?? t).config.layers.map(strip);
+  };
+  for (const [part, build] of [['encoder', buildEncoder], ['decoder', buildDecoder], ['discriminator', buildImageDiscriminator]] as const) {
+    const shipped = JSON.parse(readFileSync(join('models', 'autoencoder', part, 'model.json'), 'utf8')).modelTopology;
+    const m = build({ seed: 1 });
+    const built = m.toJSON(null, false) as unknown;
+    const a = layersOf(built), b = layersOf(shipped);
+    assert.equal(a.length, b.length, `${part}: layer count`);
+    a.forEach((l: unknown, i: number) => assert.deepEqual(l, b[i], `${part}: layer ${i}`));
+    tf.dispose(m.weights.map((w) => w.read()));
+  }
+});
+
 test('shapes: images → 128-d codes → images in (0, 1); discriminator and classifier logits', () => {
   const enc = buildEncoder({ seed: 2 });
   const dec = buildDecoder({ seed: 2 });
