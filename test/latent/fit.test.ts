@@ -180,7 +180,7 @@ test('bad requests fail with clear errors', async () => {
   }
 });
 
-test('a class with exactly k codes is fitted (one component per code), not refused', async () => {
+test('a class with exactly k codes is fitted with k components, not refused', async () => {
   const codes = blobCodes([0, 1], 6, 3);
   const dir = tmp();
   try {
