@@ -61,7 +61,7 @@ function walk(name: string, valid: Json, read: (j: unknown) => unknown, isOwnErr
   return refused;
 }
 
-test('GMM.fromJSON refuses every field of a wrong JSON type, removed, or an array entry too few (every covariance type)', () => {
+test('GMM.fromJSON refuses every field of a wrong JSON type, removed, or an array entry too few (every covariance type); both readers refuse a whole file of a wrong type', () => {
   const types: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
   const cov: Record<CovarianceType, number[]> = {
     full: [2, 0.5, 0.5, 1, 1, 0, 0, 3], tied: [2, 0.3, 0.3, 1], diag: [2, 1, 0.5, 3], spherical: [2, 0.5],
@@ -80,6 +80,11 @@ test('GMM.fromJSON refuses every field of a wrong JSON type, removed, or an arra
     assert.equal(GMM.fromJSON(rest).meta, undefined, 'meta may be left out');
   }
   assert.ok(n > 150, `${n} malformed files tried`);
+  // The file as a whole of a wrong JSON type.
+  for (const bad of [null, true, 'x', 7, [], [1, 'x']]) {
+    assert.throws(() => GMM.fromJSON(bad), (e: unknown) => e instanceof GMMValidationError && /^GMM JSON: expected an object, got /.test((e as Error).message), `file = ${JSON.stringify(bad)}`);
+    assert.throws(() => FixedBasisProduct.fromJSON(bad), (e: unknown) => e instanceof RangeError && (e as Error).message === 'fixed-basis model JSON: expected an object', `fixed-basis file = ${JSON.stringify(bad)}`);
+  }
 });
 
 test('FixedBasisProduct.fromJSON refuses every field of a wrong JSON type, removed, or an array entry too few (both frames)', () => {
