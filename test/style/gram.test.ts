@@ -119,6 +119,11 @@ test('Cholesky coordinates: hand-computed factors, zero pivots, any factor decod
   const bent = gramToTri([1, 1, 0, 1, 1 + 1e-10, 1e-4, 0, 1e-4, 1], 3, new Float64Array(6));
   const back = gramTriOfFactor(factorTriOfGram(bent, 3, 0, 0), 3);
   assert.ok(Array.from(back).every((v, i) => Math.abs(v - bent[i]) < 2e-4), `clamped round trip ${Array.from(back).join(', ')}`);
+  // The same at scale 1e-4 (every pivot below 1): R_23 = 0.1 is clamped to √S_33 = 0.01, the round trip is within
+  // 2e-8 (unclamped, RᵀR_33 = 0.01 against 1e-4).
+  const small = bent.map((v) => v * 1e-4);
+  const backSmall = gramTriOfFactor(factorTriOfGram(small, 3, 0, 0), 3);
+  assert.ok(Array.from(backSmall).every((v, i) => Math.abs(v - small[i]) < 2e-8), `clamped round trip at scale 1e-4 ${Array.from(backSmall).join(', ')}`);
   // From an offset; too short a vector is named.
   assert.ok(...close(factorTriOfGram([9, 9, 4, 2 * S, 5], 2, 2), [2, 1, 2]));
   assert.throws(() => factorTriOfGram([1, 2], 2), /a 2 × 2 Gram needs 3 values from offset 0, got 2/);
