@@ -47,13 +47,15 @@ test('resolveInit on a target GMM: initGMM on max(2000, 50·k) samples drawn fro
   const target = new GMM({ k: 2, d: 2, covarianceType: 'full', weights: Float64Array.of(0.3, 0.7), means: Float64Array.of(-2, 0, 3, 1), covariances: Float64Array.of(1, 0.2, 0.2, 0.5, 0.7, 0, 0, 1.5) });
   for (const [k, n] of [[3, 2000], [50, 2500]]) {
     const common = validateCommon({ k, seed: 11 });
-    const want = initGMM(target.sample(n, new Rng(11).fork()).points, k, { method: common.init as never, seed: 11, covarianceType: common.covarianceType, regCovar: common.regCovar }).params();
+    /** initGMM on m draws of the target from a fork of the seed's generator. */
+    const startFrom = (m: number) => initGMM(target.sample(m, new Rng(11).fork()).points, k, { method: common.init as never, seed: 11, covarianceType: common.covarianceType, regCovar: common.regCovar }).params();
+    const want = startFrom(n);
     const got = resolveInit(target, common).params();
     assert.deepEqual([...got.means], [...want.means], `k = ${k}: means`);
     assert.deepEqual([...got.covariances], [...want.covariances], `k = ${k}: covariances`);
     assert.deepEqual([...got.weights], [...want.weights], `k = ${k}: weights`);
     // Another sample size gives another start (so the count is what is checked).
-    const other = initGMM(target.sample(50 * k === n ? 2000 : 50 * k, new Rng(11).fork()).points, k, { method: common.init as never, seed: 11, covarianceType: common.covarianceType, regCovar: common.regCovar }).params();
+    const other = startFrom(50 * k === n ? 2000 : 50 * k);
     assert.notDeepEqual([...got.means], [...other.means], `k = ${k}: a start from another sample size differs`);
   }
 });
