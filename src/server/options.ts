@@ -74,7 +74,7 @@ export interface ServerOptions {
   styleTimeoutMs: number;
   /** Random crops per painting in a style job (undefined: the style library's default). Tests lower it. */
   styleCrops?: number;
-  /** Finished style jobs kept for their results (oldest dropped first). */
+  /** Finished style jobs kept for their results (oldest dropped first; default 20). */
   keepFinishedJobs: number;
   caps: Caps;
   /** Log one line per request to stderr. */
@@ -96,7 +96,7 @@ export interface DownloadSettings {
   mobilenetUrl: string | null;
   /** Folder URL holding the paintings by file name (GMMGEN_PAINTINGS_URL; null: each painting's own public source). */
   paintingsUrl: string | null;
-  /** Per-file timeout in ms. */
+  /** Per-file timeout in ms (default 120 000: two minutes per file). */
   timeoutMs: number;
 }
 

@@ -2,7 +2,10 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { defaultServerOptions, parseServeArgs } from '../../src/server/options.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_CAPS, defaultServerOptions, parseServeArgs } from '../../src/server/options.ts';
+import { repoRoot } from '../../src/util/paths.ts';
 
 it('defaults to 127.0.0.1:3000 and reads PORT/HOST and GMMGEN_* from the environment', () => {
   const d = defaultServerOptions({});
@@ -12,6 +15,24 @@ it('defaults to 127.0.0.1:3000 and reads PORT/HOST and GMMGEN_* from the environ
   assert.deepEqual([e.port, e.host, e.styleQueueSize, e.styleTimeoutMs, e.modelsDir], [8080, '0.0.0.0', 2, 30_000, '/tmp/m']);
   assert.equal(defaultServerOptions({ PORT: '1', GMMGEN_PORT: '2' }).port, 2);
   assert.throws(() => defaultServerOptions({ PORT: 'eighty' }), /PORT must be a number, got "eighty"/);
+});
+
+it("README's \"Web app settings and limits\" are the server's defaults: every cap of its table, and the flags' defaults", () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const at = readme.indexOf('## Web app settings and limits');
+  assert.ok(at >= 0, 'README.md has the section');
+  const section = readme.slice(at, readme.indexOf('\n## ', at + 1));
+  const table = Object.fromEntries([...section.matchAll(/^\| `(\w+)` \| (\d+) \|/gm)].map((m) => [m[1], Number(m[2])]));
+  assert.deepEqual(table, { ...DEFAULT_CAPS });
+  const flag = (env: string) => section.match(new RegExp('\\(`' + env + '`, ([^)]+)\\)'))?.[1];
+  const d = defaultServerOptions({});
+  assert.deepEqual(
+    [Number(flag('PORT')), flag('HOST'), Number(flag('GMMGEN_STYLE_TIMEOUT')) * 1000, Number(flag('GMMGEN_STYLE_QUEUE'))],
+    [d.port, d.host, d.styleTimeoutMs, d.styleQueueSize],
+  );
+  assert.deepEqual(d.caps, DEFAULT_CAPS);
+  // The two defaults documented on their fields (ServerOptions.keepFinishedJobs, DownloadSettings.timeoutMs).
+  assert.deepEqual([d.keepFinishedJobs, d.download.timeoutMs], [20, 120_000]);
 });
 
 it('parses flags over the environment and names a bad flag', () => {
