@@ -48,6 +48,10 @@ it('parses flags over the environment and names a bad flag', () => {
   assert.throws(() => parseServeArgs(['--style-queue', '0'], {}), /--style-queue must be ≥ 1, got "0"/);
   assert.equal(parseServeArgs(['--style-queue', '100'], {}).styleQueueSize, 100);
   assert.throws(() => parseServeArgs(['--style-queue', '101'], {}), /--style-queue must be ≤ 100/);
+  assert.equal(parseServeArgs(['--style-timeout', '1'], {}).styleTimeoutMs, 1000);
+  assert.equal(parseServeArgs(['--style-timeout', '86400'], {}).styleTimeoutMs, 86_400_000);
+  assert.throws(() => parseServeArgs(['--style-timeout', '0'], {}), /--style-timeout must be ≥ 1, got "0"/);
+  assert.throws(() => parseServeArgs(['--style-timeout', '86401'], {}), /--style-timeout must be ≤ 86400, got "86401"/);
 });
 
 it('npm start -- help lists the serve and backend commands; a bad flag exits with a message', () => {
