@@ -181,13 +181,14 @@ export function createApp(ctx: AppContext): express.Express {
     const q = parseOr400(fitQuery, req.query, 'query');
     const method = q.method as FitMethod;
     const steps = q.steps ?? (method === 'em' ? 100 : 80);
+    const k = q.k ?? 10, seed = q.seed ?? 0;
     // A page that replaces its fits closes the old streams just before opening new ones: give their slots a moment.
-    for (let i = 0; i < 3 && !ring.canServe(method, q.k ?? 10, q.seed ?? 0, steps) && !req.socket.destroyed; i++) await ring.whenSlotFrees(700);
+    for (let i = 0; i < 3 && !ring.canServe(method, k, seed, steps) && !req.socket.destroyed; i++) await ring.whenSlotFrees(700);
     let sse: SseStream | null = null;
     const buffered: unknown[] = [];
     let unsub = () => {};
     // subscribe() replays cached frames synchronously, before the stream exists; buffer those.
-    unsub = ring.subscribe(method, q.k ?? 10, q.seed ?? 0, steps, (ev) => {
+    unsub = ring.subscribe(method, k, seed, steps, (ev) => {
       if (!sse) {
         buffered.push(ev);
         return;
@@ -205,7 +206,7 @@ export function createApp(ctx: AppContext): express.Express {
         sse!.end();
       }
     };
-    sse.send('start', { method, k: q.k ?? 10, seed: q.seed ?? 0, steps });
+    sse.send('start', { method, k, seed, steps });
     for (const ev of buffered) send(ev);
   });
 
