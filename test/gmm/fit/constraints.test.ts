@@ -87,6 +87,34 @@ test('fixed-basis Algorithm 2: the final clip at 0 and renormalisation, against 
   counts.forEach((c, m) => c === 0 && assert.equal(fb.mixture.weights[m], 0, `empty bin ${m} has weight exactly 0`));
 });
 
+test('fixed-basis Algorithm 1: the convolution with the kernel equals the paper\'s per-point update (Eq. 7–8) done point by point, end bins included', () => {
+  // Points in the first and the last bin, and an empty middle; lr 0.05 keeps some weights negative before the clip.
+  const x = [0, 0.05, 0.1, 1.4, 2.95, 3];
+  const n = 6;
+  for (const lr of [1, 0.05]) {
+    const fb = fitFixedBasis1D(x, { n, t: 1.5, algorithm: 1, lr });
+    const { centers, sigma, d, r, counts } = fb;
+    assert.ok(counts[0] > 0 && counts[n - 1] > 0, 'the end bins hold points');
+    const mass = (lo: number, hi: number) => normCdf(hi / sigma) - normCdf(lo / sigma);
+    const pi = new Array(n).fill(1 / n);
+    for (const xj of x) {
+      // The nearest centre mu_i of x_j, then dL_m for every component m (centre mu_m, sd sigma).
+      let i = 0;
+      for (let m = 1; m < n; m++) if (Math.abs(xj - centers[m]) < Math.abs(xj - centers[i])) i = m;
+      for (let m = 0; m < n; m++) {
+        const c = centers[m] - centers[i];
+        const dL = mass(-d - c, d - c) - 0.5 * (mass(r - d - c, r - c) + mass(-r - c, -r + d - c));
+        pi[m] += lr * dL;
+      }
+    }
+    const kept = pi.map((v) => Math.max(0, v));
+    const s = kept.reduce((a, b) => a + b, 0);
+    kept.forEach((v, m) => close(fb.mixture.weights[m], v / s, 1e-12, `lr ${lr}, weight ${m} (count ${counts[m]})`));
+  }
+  // lr 'auto' is the paper's step, 1, for Algorithm 1.
+  assert.deepEqual(fitFixedBasis1D(x, { n, t: 1.5, algorithm: 1 }).mixture.weights, fitFixedBasis1D(x, { n, t: 1.5, algorithm: 1, lr: 1 }).mixture.weights);
+});
+
 /** Two blobs, fitted with four components from a start that puts two components far from any data. */
 const twoBlobs = new GMM({
   k: 2, d: 2, covarianceType: 'full', weights: new Float64Array([0.5, 0.5]),
