@@ -38,3 +38,20 @@ test('vca: r an integer in 2..d and at least r pixels; the vertices of a noise-f
   throwsExactly(() => vca(pointsFromRows(V.slice(0, 2)), 3, new Rng(1)), 'RangeError: vca: needs at least r = 3 pixels, got 2');
   assert.deepEqual([...vca(pointsFromRows(V), 3, new Rng(1)).indices].sort(), [0, 1, 2]);
 });
+
+test("vca's SNR estimate (Nascimento & Dias, Eq. 13) by hand, and the projection it picks on either side of 15 + 10 log10 r dB", () => {
+  // The 8 points m + (±a, ±b, ±c): the centred covariance is diag(a², b², c²), so with r = 2 the principal subspace
+  // is e₁, e₂; P_R = |m|² + a² + b² + c², P_Rp = |m|² + a² + b², SNR = 10 log10((P_Rp − (r/d) P_R) / (P_R − P_Rp)).
+  const m = [1, 2, 3];
+  for (const [c, projective] of [[0.1, true], [1.5, false]] as const) {
+    const a = 3, b = 2;
+    const rows: number[][] = [];
+    for (const sa of [-1, 1]) for (const sb of [-1, 1]) for (const sc of [-1, 1]) rows.push([m[0] + sa * a, m[1] + sb * b, m[2] + sc * c]);
+    const m2 = m[0] ** 2 + m[1] ** 2 + m[2] ** 2;
+    const pR = m2 + a * a + b * b + c * c, pRp = m2 + a * a + b * b;
+    const snr = 10 * Math.log10((pRp - (2 / 3) * pR) / (pR - pRp));
+    const res = vca(pointsFromRows(rows), 2, new Rng(1));
+    assert.ok(Math.abs(res.snr - snr) < 1e-9, `c = ${c}: SNR ${res.snr} dB, by hand ${snr} dB`);
+    assert.equal(res.projective, projective, `c = ${c}: ${snr.toFixed(2)} dB against ${(15 + 10 * Math.log10(2)).toFixed(2)} dB`);
+  }
+});
