@@ -185,8 +185,14 @@ export function fitFixedBasis1D(x: ArrayLike<number>, opts: FixedBasis1DOptions 
   } else {
     const dL = massOn(-d, d, sigma) - 0.5 * (massOn(r - d, r, sigma) + massOn(-r, -r + d, sigma));
     if (!(dL > 0)) throw new RangeError(`fitFixedBasis1D: the Algorithm-2 increment dL = ${dL} is not positive; decrease dRatio or t`);
-    const lr = o.lr === 'auto' ? 1 / (N * dL) : o.lr;
-    for (let m = 0; m < n; m++) pi[m] += lr * dL * (counts[m] * (1 + 1 / n) - N / n);
+    if (o.lr === 'auto') {
+      // lr = 1/(N dL): the closed form's 1/n − N/n · 1/N cancels, pi_m = c_m (1 + 1/n)/N. Written that way so that an
+      // empty bin is exactly 0 (the sum 1/n + (−1/n) leaves a rounding residue, ~1e-17, in every empty bin: a flat
+      // floor under the density that the slab search of fitFixedBasis would read as rows of spurious valleys).
+      for (let m = 0; m < n; m++) pi[m] = (counts[m] * (1 + 1 / n)) / N;
+    } else {
+      for (let m = 0; m < n; m++) pi[m] += o.lr * dL * (counts[m] * (1 + 1 / n) - N / n);
+    }
   }
   clipRenormalise(pi);
   return {

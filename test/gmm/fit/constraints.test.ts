@@ -78,6 +78,7 @@ test('fixed-basis Algorithm 2: the final clip at 0 and renormalisation, against 
   const dL = mass(-d, d) - mass(-r, -r + d);
   // lr 'auto' (1/(N dL)) gives pi_m = c_m (1 + 1/n)/N ≥ 0, which renormalises to c_m/N.
   counts.forEach((c, m) => close(auto.mixture.weights[m], c / N, 1e-12, `auto weight ${m}`));
+  counts.forEach((c, m) => c === 0 && assert.equal(auto.mixture.weights[m], 0, `auto: empty bin ${m} has weight exactly 0`));
   const fb = fitFixedBasis1D(x, { n, t: 2, algorithm: 2, lr: 2 / (N * dL) });
   const raw = Array.from(counts, (c) => (2 * c * (1 + 1 / n)) / N - 1 / n);
   assert.ok(raw.some((v) => v < 0) && counts.some((c) => c === 0), 'some bins need the clip');

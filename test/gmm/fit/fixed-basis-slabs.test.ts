@@ -58,3 +58,26 @@ for (const regCovar of [0, 0.25]) {
     assert.deepEqual([...diag.weights], [...gmm.weights]);
   });
 }
+
+for (const t of [undefined, 2]) {
+  test(`fitFixedBasis slabs (t ${t ?? 'default'}): an empty gap between clusters is one valley, however flat its floor; no slab is left empty`, () => {
+    // Two tight clusters at x = ∓10, 200 and 100 points, fitted with k = 3 and 4. An empty bin has weight exactly 0, so
+    // the density across the gap is the clusters' tails alone: one minimum at t = 3 (the default), and with t = 2
+    // (σ = 2r, the gap 50σ wide) a run of centres where it underflows to exactly 0 — still one valley, at its start.
+    // The gap takes one cut; the others fall inside the clusters, so every slab holds points.
+    const rng = new Rng(3);
+    const heavy: number[][] = [], light: number[][] = [];
+    for (let i = 0; i < 200; i++) heavy.push([-10 + 0.05 * rng.normal(), 0.1 * rng.normal()]);
+    for (let i = 0; i < 100; i++) light.push([10 + 0.05 * rng.normal(), 0.1 * rng.normal()]);
+    const want = clusterMoments(light).mean;
+    for (const k of [3, 4]) {
+      const { gmm } = fitFixedBasis(pointsFromRows([...heavy, ...light]), { k, seed: 1, ...(t ? { t } : {}) });
+      const byX = [...Array(k).keys()].sort((a, b) => gmm.means[2 * a] - gmm.means[2 * b]);
+      for (const c of byX) assert.ok(gmm.weights[c] > 0.01, `k = ${k}: weight ${gmm.weights[c]} (an empty slab gets 1e-12)`);
+      const l = byX[k - 1];
+      assert.ok(Math.abs(gmm.means[2 * l] - want[0]) < 1e-12 && Math.abs(gmm.means[2 * l + 1] - want[1]) < 1e-12, `k = ${k}: the light cluster is the last slab`);
+      assert.ok(Math.abs(gmm.weights[l] - 1 / 3) < 1e-3, `k = ${k}: its weight ${gmm.weights[l]}`);
+      for (const c of byX.slice(0, k - 1)) assert.ok(gmm.means[2 * c] < -9, `k = ${k}: the other slabs split the heavy cluster`);
+    }
+  });
+}
