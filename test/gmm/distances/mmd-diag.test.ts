@@ -74,3 +74,14 @@ test('diagonal kernels refuse a non-positive M with a message naming it', () => 
   assert.throws(() => mmdSelfTerm(bad, h, null), /Sigma_i \+ Sigma_j \+ h\^2 I is not positive definite \(entry 3/);
   assert.throws(() => mmdPointsTerm(bad, X, h, null), /Sigma \+ h\^2 I is not positive definite \(entry 3/);
 });
+
+test('a GMM target: mmd2Grad.value is mmd2 (the target–target term included), and the MMD of a GMM to itself is 0', () => {
+  const target: GMMParams = { ...full, weights: new Float64Array([0.6, 0.1, 0.3]), means: full.means.map((v) => v + 0.4) };
+  for (const model of [diag, full]) {
+    const v = mmd2(model, target, { bandwidth: h });
+    assert.ok(v > 1e-4, `the case is not degenerate (MMD² ${v})`);
+    close(mmd2Grad(model, target, { bandwidth: h }).value, v, `mmd2Grad value (${model.covarianceType})`);
+  }
+  assert.ok(Math.abs(mmd2(target, target, { bandwidth: h })) < 1e-14);
+  assert.ok(Math.abs(mmd2Grad(target, target, { bandwidth: h }).value) < 1e-14);
+});
