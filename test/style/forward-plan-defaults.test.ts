@@ -38,3 +38,37 @@ test('ReLU layers without negative slope or threshold in their config: fused aft
     model.dispose();
   }
 });
+
+test("a BatchNormalization config without epsilon is read with Keras' default 1e-3, folded after a convolution and on its own (moving variance 1e-3, where ε is half the scale)", async () => {
+  await initBackend({ prefer: 'cpu', quiet: true });
+  const input = tfl.input({ shape: [4, 4, 3] });
+  const conv = tfl.layers.conv2d({ name: 'c', filters: 2, kernelSize: 1, kernelInitializer: 'glorotNormal' }).apply(input) as tfl.SymbolicTensor;
+  const small = () => tfl.initializers.constant({ value: 1e-3 });
+  const bn1 = tfl.layers.batchNormalization({ name: 'bn1', movingVarianceInitializer: small() }).apply(conv) as tfl.SymbolicTensor;
+  const pooled = tfl.layers.averagePooling2d({ name: 'p', poolSize: 2, strides: 2 }).apply(input) as tfl.SymbolicTensor;
+  const bn2 = tfl.layers.batchNormalization({ name: 'bn2', movingVarianceInitializer: small() }).apply(pooled) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: [bn1, bn2] });
+  for (const name of ['bn1', 'bn2']) {
+    const layer = model.getLayer(name);
+    const config = layer.getConfig() as Record<string, unknown>;
+    assert.equal(config.epsilon, 1e-3, "tfjs' default");
+    const { epsilon: _dropped, ...rest } = config;
+    layer.getConfig = () => rest as never;
+  }
+  const plan = new ForwardPlan(model);
+  try {
+    assert.deepEqual([plan.kinds.get('c'), plan.kinds.get('bn2')], ['conv+bn', 'bn']);
+    tf.tidy(() => {
+      const x = tf.randomNormal([1, 4, 4, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+      const ours = plan.run(x);
+      const ref = model.predict(x) as tf.Tensor[];
+      for (let o = 0; o < 2; o++) {
+        const a = ours[o].dataSync(), b = ref[o].dataSync();
+        for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-4 * Math.max(1, Math.abs(b[i])), `output ${o} value ${i}: ${a[i]} vs ${b[i]}`);
+      }
+    });
+  } finally {
+    plan.dispose();
+    model.dispose();
+  }
+});
