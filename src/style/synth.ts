@@ -184,6 +184,21 @@ export function rangePenaltyJs(x: ArrayLike<number>, grad: Float64Array, weight:
 }
 
 /**
+ * The L-BFGS objective's pixel terms in plain JS (cheaper than tfjs ops on this many small values): returns
+ * RANGE_PENALTY · rangePenalty(x) (= 100 · Σ (relu(x − 1)² + relu(−x)²) / N) plus, when `colour.weight` > 0,
+ * colour.weight · colourLoss(x) in `colour.mode`, and adds the gradients of both to `grad` (length of x).
+ * @throws RangeError when colour.weight > 0 without a palette.
+ */
+export function pixelTermsJs(x: ArrayLike<number>, grad: Float64Array, colour: { palette: Palette | null; weight: number; mode: ColourLossMode }): number {
+  let f = RANGE_PENALTY * rangePenaltyJs(x, grad, RANGE_PENALTY);
+  if (colour.weight > 0) {
+    if (!colour.palette) throw new RangeError('pixelTermsJs: a colour weight needs a palette');
+    f += colourLossJs(x, colour.palette, grad, colour.weight, colour.mode);
+  }
+  return f;
+}
+
+/**
  * colourLoss of a flat RGB pixel array in JS: L = ||μ − μ*||² + ||Σ − Σ*||²_F (Σ the population
  * covariance; 'moments', default) or L = ||μ − μ*||² ('mean'), returns weight · L and adds weight · ∂L/∂x to `grad`, with
  *   ∂L/∂x_i = 2 (μ − μ*) / N + 4 (Σ − Σ*)(x_i − μ) / N      (Σ, Σ* symmetric; Σ_i (x_i − μ) = 0; 'mean': the first term).
@@ -563,9 +578,7 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
             let f = (await value.data())[0];
             value.dispose();
             grad.dispose();
-            // The pixel terms in plain JS (cheaper than tfjs ops on this many small values): range penalty and colour loss.
-            f += RANGE_PENALTY * rangePenaltyJs(v, g, RANGE_PENALTY);
-            if (colourWeight > 0) f += colourLossJs(v, palette!, g, colourWeight, colourMode);
+            f += pixelTermsJs(v, g, { palette, weight: colourWeight, mode: colourMode });
             return { f, g };
           };
           const r = await minimizeLbfgs(fg, x0, {

@@ -8,7 +8,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/backend/index.ts';
 import { rangePenalty, rgbToYCbCrTensor, softmaxSmoothing, totalVariation, ycbcrTotalVariation } from '../../src/style/regularize.ts';
-import { colourLoss, colourLossJs, gaussianBlur, imagePalette, paletteNoise, rangePenaltyJs, transferColours } from '../../src/style/synth.ts';
+import { colourLoss, colourLossJs, gaussianBlur, imagePalette, paletteNoise, pixelTermsJs, rangePenaltyJs, transferColours } from '../../src/style/synth.ts';
 import { colourStats, colourStatsGap, hfEnergy, mixColourStats, rgbToYCbCr } from '../../src/style/metrics.ts';
 import { Rng } from '../../src/util/rng.ts';
 
@@ -135,6 +135,18 @@ test('the JS colour loss and range penalty (used with L-BFGS) equal the tfjs one
   close(r, val(rangePenalty(x)), 1e-7, 'range value');
   const rt = tf.grad((z) => tf.mul(rangePenalty(z), 100))(x).dataSync();
   g2.forEach((v, i) => close(v, rt[i], 1e-5, `range grad ${i}`));
+  // The L-BFGS objective's pixel terms: 100 · range penalty + the weighted colour loss (value and gradient), or the
+  // range penalty alone at colour weight 0; a colour weight without a palette is refused.
+  for (const weight of [2.5, 0]) {
+    const g3 = new Float64Array(xs.length);
+    const sum = pixelTermsJs(xs, g3, { palette: pal, weight, mode: 'moments' });
+    const ref = tf.tidy(() => tf.add(tf.mul(rangePenalty(x), 100), tf.mul(colourLoss(x, pal), weight)) as tf.Scalar);
+    close(sum, val(ref), 1e-6, `pixel terms value (colour weight ${weight})`);
+    assert.ok(sum > 0.1, `the range penalty is not negligible here (${sum})`);
+    const gt3 = tf.grad((z) => tf.add(tf.mul(rangePenalty(z), 100), tf.mul(colourLoss(z as tf.Tensor4D, pal), weight)))(x).dataSync();
+    g3.forEach((v, i) => close(v, gt3[i], 1e-5, `pixel terms grad ${i} (colour weight ${weight})`));
+  }
+  assert.throws(() => pixelTermsJs(xs, new Float64Array(xs.length), { palette: null, weight: 1, mode: 'mean' }), /^RangeError: pixelTermsJs: a colour weight needs a palette$/);
   x.dispose();
 });
 
