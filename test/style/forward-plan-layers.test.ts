@@ -22,6 +22,18 @@ function assertMatchesModel(plan: ForwardPlan, model: tfl.LayersModel, shape: [n
   });
 }
 
+/** The plan's input gradient of Σ w ⊙ output (w random) against the layers model's, on a random input. */
+function assertInputGradientMatches(plan: ForwardPlan, model: tfl.LayersModel, shape: [number, number, number, number], seed: number, label: string): void {
+  tf.tidy(() => {
+    const x = tf.randomNormal(shape, 0, 1, 'float32', seed) as tf.Tensor4D;
+    const w = tf.randomNormal(plan.run(x)[0].shape, 0, 1, 'float32', seed + 1);
+    const g1 = tf.grad((y: tf.Tensor) => tf.sum(tf.mul(plan.run(y as tf.Tensor4D)[0], w)))(x).dataSync();
+    const g2 = tf.grad((y: tf.Tensor) => tf.sum(tf.mul(model.apply(y) as tf.Tensor, w)))(x).dataSync();
+    assert.equal(g1.length, g2.length, label);
+    for (let i = 0; i < g1.length; i++) assert.ok(Math.abs(g1[i] - g2[i]) < 1e-4, `${label}: input gradient ${i}: ${g1[i]} vs ${g2[i]}`);
+  });
+}
+
 test('ZeroPadding2D (all three padding forms) and pooling compile to their own steps and match the layers model', async () => {
   await initBackend({ quiet: true });
   const paddings: (number | [number, number] | [[number, number], [number, number]])[] = [2, [1, 3], [[1, 2], [0, 3]]];
@@ -152,13 +164,30 @@ test('linear convolutions with 1×1 (stride 1 and 2), 1×3, 3×1 and 1×2 kernel
     const plan = new ForwardPlan(model);
     assert.equal(plan.kinds.get('conv'), 'conv', label);
     assertMatchesModel(plan, model, [2, 5, 6, 3], 3, label);
-    tf.tidy(() => {
-      const x = tf.randomNormal([2, 5, 6, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
-      const w = tf.randomNormal(plan.run(x)[0].shape, 0, 1, 'float32', 4);
-      const g1 = tf.grad((y: tf.Tensor) => tf.sum(tf.mul(plan.run(y as tf.Tensor4D)[0], w)))(x).dataSync();
-      const g2 = tf.grad((y: tf.Tensor) => tf.sum(tf.mul(model.apply(y) as tf.Tensor, w)))(x).dataSync();
-      for (let i = 0; i < g1.length; i++) assert.ok(Math.abs(g1[i] - g2[i]) < 1e-4, `${label}: input gradient ${i}`);
-    });
+    assertInputGradientMatches(plan, model, [2, 5, 6, 3], 3, label);
+    plan.dispose();
+    model.dispose();
+  }
+});
+
+test('convolutions with their own ReLU (fused) at 1×1 with strides 1, [1, 2], [2, 1], 2 and at 3×3 match the layers model, values and input gradients (only 1×1 at stride 1 in both axes may take the transposed-kernel gradient)', async () => {
+  await initBackend({ quiet: true });
+  const cases: { kernelSize: [number, number]; strides: number | [number, number]; padding: 'same' | 'valid' }[] = [
+    { kernelSize: [1, 1], strides: 1, padding: 'valid' },
+    { kernelSize: [1, 1], strides: [1, 2], padding: 'valid' },
+    { kernelSize: [1, 1], strides: [2, 1], padding: 'same' },
+    { kernelSize: [1, 1], strides: 2, padding: 'valid' },
+    { kernelSize: [3, 3], strides: 1, padding: 'same' },
+  ];
+  for (const c of cases) {
+    const label = JSON.stringify(c);
+    const input = tfl.input({ shape: [5, 6, 3] });
+    const out = tfl.layers.conv2d({ name: 'conv', filters: 4, activation: 'relu', biasInitializer: 'randomNormal', ...c }).apply(input) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: out });
+    const plan = new ForwardPlan(model);
+    assert.equal(plan.kinds.get('conv'), 'conv+relu', label);
+    assertMatchesModel(plan, model, [2, 5, 6, 3], 5, label);
+    assertInputGradientMatches(plan, model, [2, 5, 6, 3], 5, label);
     plan.dispose();
     model.dispose();
   }
