@@ -10,6 +10,21 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, tf } from '../../src/backend/index.ts';
 import { ForwardPlan } from '../../src/style/forward-plan.ts';
 
+/** Both outputs of the plan against the layers model on a random 1 × 4 × 4 × 3 input, to `tol` relative above 1. */
+function assertOutputsMatch(plan: ForwardPlan, model: tfl.LayersModel, seed: number, tol: number): void {
+  tf.tidy(() => {
+    const x = tf.randomNormal([1, 4, 4, 3], 0, 1, 'float32', seed) as tf.Tensor4D;
+    const ours = plan.run(x);
+    const ref = model.predict(x) as tf.Tensor[];
+    assert.equal(ours.length, 2);
+    for (let o = 0; o < 2; o++) {
+      const a = ours[o].dataSync(), b = ref[o].dataSync();
+      assert.equal(a.length, b.length);
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < tol * Math.max(1, Math.abs(b[i])), `output ${o} value ${i}: ${a[i]} vs ${b[i]}`);
+    }
+  });
+}
+
 test('ReLU layers without negative slope or threshold in their config: fused after a convolution, an activation step elsewhere', async () => {
   await initBackend({ prefer: 'cpu', quiet: true });
   const input = tfl.input({ shape: [4, 4, 3] });
@@ -23,16 +38,7 @@ test('ReLU layers without negative slope or threshold in their config: fused aft
   try {
     assert.equal(plan.kinds.get('c'), 'conv+relu');
     assert.equal(plan.kinds.get('r2'), 'activation');
-    tf.tidy(() => {
-      const x = tf.randomNormal([1, 4, 4, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
-      const ours = plan.run(x);
-      const ref = model.predict(x) as tf.Tensor[];
-      for (let o = 0; o < 2; o++) {
-        const a = ours[o].dataSync(), b = ref[o].dataSync();
-        assert.equal(a.length, b.length);
-        for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `output ${o} value ${i}: ${a[i]} vs ${b[i]}`);
-      }
-    });
+    assertOutputsMatch(plan, model, 3, 1e-5);
   } finally {
     plan.dispose();
     model.dispose();
@@ -58,15 +64,7 @@ test("a BatchNormalization config without epsilon is read with Keras' default 1e
   const plan = new ForwardPlan(model);
   try {
     assert.deepEqual([plan.kinds.get('c'), plan.kinds.get('bn2')], ['conv+bn', 'bn']);
-    tf.tidy(() => {
-      const x = tf.randomNormal([1, 4, 4, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
-      const ours = plan.run(x);
-      const ref = model.predict(x) as tf.Tensor[];
-      for (let o = 0; o < 2; o++) {
-        const a = ours[o].dataSync(), b = ref[o].dataSync();
-        for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-4 * Math.max(1, Math.abs(b[i])), `output ${o} value ${i}: ${a[i]} vs ${b[i]}`);
-      }
-    });
+    assertOutputsMatch(plan, model, 5, 1e-4);
   } finally {
     plan.dispose();
     model.dispose();
