@@ -114,7 +114,7 @@ export function unsupervisedSubset(codes: LabeledCodes, limit: number, seed = 0)
 /**
  * The mixture of the class Gaussians: one full-covariance component per class present in `codes` (classes in
  * ascending order), with the class's mean, its maximum-likelihood covariance (divided by the class count) plus
- * `regCovar`·I, and its share of the codes as weight. Labels choose the components: it is the "oracle" start
+ * `regCovar`·I (default 1e-6), and its share of the codes as weight. Labels choose the components: it is the "oracle" start
  * and reference of the unsupervised protocol (docs/RESULTS.md).
  * @throws LatentSetError on malformed codes.
  */

@@ -249,6 +249,9 @@ test('classGaussians: one component per class with its mean, ML covariance + reg
   assert.deepEqual([...g.weights], [4 / 6, 2 / 6]);
   assert.deepEqual([...g.means], [1, 1, 6, 7]);
   assert.deepEqual([...g.covariances], [1.5, 0, 0, 1.5, 1.5, 2, 2, 4.5]);
+  // regCovar defaults to 1e-6.
+  const byDefault = classGaussians({ n: 6, d: 2, data, labels: [7, 3, 3, 7, 3, 3] }).covariances;
+  [1 + 1e-6, 0, 0, 1 + 1e-6, 1 + 1e-6, 2, 2, 4 + 1e-6].forEach((v, i) => assert.ok(Math.abs(byDefault[i] - v) < 1e-15, `covariance entry ${i}: ${byDefault[i]}`));
 });
 
 test('unsupervisedSubset: the documented seeded permutation, rows with their own labels, all codes when limit ≥ n', () => {
