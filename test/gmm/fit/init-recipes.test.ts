@@ -135,3 +135,17 @@ test("initGMM 'small': means m + s·U(−1, 1)^d and covariances s²(0.02/d·AA�
     closeArrays(g.covariances, expectedCovariances(type, per, [1 / 3, 1 / 3, 1 / 3]), 1e-10, `${type} covariances`);
   }
 });
+
+test("initGMM 'kmeans++' with more components than distinct points: an empty cluster keeps its centre and takes the data covariance (÷ n) + regCovar·I", () => {
+  // 6 points at two places, k = 3: the third centre coincides with a chosen one and its cluster stays empty.
+  const rows = [[0, 0, 0], [0, 0, 0], [0, 0, 0], [1, 2, 3], [1, 2, 3], [1, 2, 3]];
+  const points: Points = { n: 6, d: 3, data: Float64Array.from(rows.flat()) };
+  const all = moments(points, () => true);
+  const g = initGMM(points, 3, { covarianceType: 'full', regCovar: REG, seed: 1 });
+  const empty = [0, 1, 2].filter((c) => g.weights[c] < 1e-6);
+  assert.equal(empty.length, 1, `one empty cluster (weights ${[...g.weights]})`);
+  const c = empty[0];
+  const mu = Array.from(g.means.subarray(c * 3, c * 3 + 3));
+  assert.ok(rows.some((r) => r.every((v, j) => v === mu[j])), `its mean is its centre, a data point: ${mu}`);
+  closeArrays(g.covariances.subarray(c * 9, c * 9 + 9), withReg(all.cov).flat(), 1e-12, 'the empty cluster covariance');
+});
