@@ -15,7 +15,6 @@
 import type { Mixture1D } from './types.ts';
 
 export const SQRT2 = Math.SQRT2;
-export const SQRT2PI = Math.sqrt(2 * Math.PI);
 export const INV_SQRT2PI = 1 / Math.sqrt(2 * Math.PI);
 
 // ---------------------------------------------------------------------------------------------
