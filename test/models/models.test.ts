@@ -10,6 +10,7 @@ import { buildClassifier, CLASSIFIER_PARAMS, featureModel } from '../../src/mode
 import { loadAutoencoder, loadClassifier } from '../../src/models/load.ts';
 import { saveAeModels } from '../../src/train/run.ts';
 import { saveModel } from '../../src/train/model-io.ts';
+import { repoRoot } from '../../src/util/paths.ts';
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -50,7 +51,7 @@ test('the builders give the shipped models\' architecture: every layer\'s class 
     return (t.model_config ?? t).config.layers.map(strip);
   };
   for (const [part, build] of [['encoder', buildEncoder], ['decoder', buildDecoder], ['discriminator', buildImageDiscriminator]] as const) {
-    const shipped = JSON.parse(readFileSync(join('models', 'autoencoder', part, 'model.json'), 'utf8')).modelTopology;
+    const shipped = JSON.parse(readFileSync(join(repoRoot, 'models', 'autoencoder', part, 'model.json'), 'utf8')).modelTopology;
     const m = build({ seed: 1 });
     const built = m.toJSON(null, false) as unknown;
     const a = layersOf(built), b = layersOf(shipped);
