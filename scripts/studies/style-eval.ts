@@ -8,7 +8,7 @@
  *   nice -n 10 npm run study:style -- --study quality [--sizes 192,256] [--samples 2] [--cases blend-20-80,...]
  *   nice -n 10 npm run study:style -- --study blend [--size 256] [--samples 4] [--methods pca-sw,pca-sc2,fixed-basis]
  *       [--ratios 0,0.1,0.2,0.5,0.8,1] [--palette λ] [--blend data|weights|grams] [--sheet-suffix S]
- *   (both: [--pca-dim P] [--fit-dim H] [--k K] [--draws independent|stratified] [--tail gaussian|crops] [--coords gram|cholesky] — the PCA models' options;
+ *   (both: [--pca-dim P] [--fit-dim H] [--k K] [--draws independent|stratified] [--tail gaussian|crops] [--coords gram|cholesky] [--cov-estimate ml|unbiased] — the PCA models' options;
  *   [--crops M] — the crops each painting's Gram model is fitted to (the references stay 24 crops);
  *   [--layer-weights w1,…,w5] — the style layers' weights in the synthesis, every model; [--colour-loss moments|mean] —
  *   what the colour loss holds to the palette)
@@ -66,6 +66,7 @@ const cli = parseCli({
     draws: { type: 'choice', choices: GRAM_DRAWS, help: `PCA models: how a job's samples pick their GMM components (default: the library's, ${STYLE_DEFAULTS.draws})` },
     tail: { type: 'choice', choices: ['gaussian', 'crops'], help: "PCA models with a tail: how it is drawn (default: the library's)" },
     coords: { type: 'choice', choices: ['gram', 'cholesky'], help: "PCA models: Gram or Cholesky-factor coordinates (default: the library's)" },
+    'cov-estimate': { type: 'choice', choices: ['ml', 'unbiased'], help: "PCA models: maximum-likelihood or Bessel-corrected component covariances (default: the library's)" },
     'layer-weights': { type: 'list', of: 'number', min: 0, max: 1e4, repeats: true, help: "weights of the style layers in the style loss, one per layer (default: the library's, all 1)" },
     'colour-loss': { type: 'choice', choices: COLOUR_LOSS_MODES, help: `what the colour loss holds to the palette: RGB mean and covariance, or the mean only (default: the library's, ${STYLE_DEFAULTS.colourLoss})` },
     'sheet-suffix': { type: 'string', meta: 'S', help: 'blend: contact sheets named contact-<method>S.png' },
@@ -98,6 +99,7 @@ const modelOpt: Partial<StyleJobOptions> = {
   ...(args.draws !== undefined ? { draws: args.draws as GramDraws } : {}),
   ...(args.tail !== undefined ? { tail: args.tail as 'gaussian' | 'crops' } : {}),
   ...(args.coords !== undefined ? { coordinates: args.coords as 'gram' | 'cholesky' } : {}),
+  ...(args['cov-estimate'] !== undefined ? { covarianceEstimate: args['cov-estimate'] as 'ml' | 'unbiased' } : {}),
 };
 /** Synthesis options given explicitly (every Gram model), and their checkpoint-key part. */
 const synthOpt: Partial<StyleJobOptions> = {

@@ -2,7 +2,7 @@
  * Gram-level study of the style Gram models (issue 12, third pass): no synthesis, only the sampled target Grams.
  *
  *   nice -n 10 npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--draws independent,stratified]
- *       [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B [--jobs J]] [--out FILE]
+ *       [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--cov-estimates ml,unbiased] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B [--jobs J]] [--out FILE]
  *       [--crops 24,48,64] [--model-seeds 0,5,6] [--ref-seeds 1,2,3,4]
  *
  * For The Starry Night alone (ratio 0), The Scream alone (ratio 1) and blends of the two at each --ratios share of
@@ -37,7 +37,7 @@ import { repoRoot, sharedPath } from '../../src/util/paths.ts';
 
 const cli = parseCli({
   name: 'style-grams',
-  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B [--jobs J]] [--crops 24,48] [--model-seeds 0] [--ref-seeds 1,2] [--out FILE] [--force]',
+  usage: 'npm run study:style-grams -- [--size 256] [--n 40] [--pca-dims 4,8,16,23] [--fit-dims 4] [--tails gaussian,crops] [--coords gram,cholesky] [--covs full,diag] [--cov-estimates ml,unbiased] [--max-iter 200] [--ratios 0.8] [--blends data,grams] [--batch B [--jobs J]] [--crops 24,48] [--model-seeds 0] [--ref-seeds 1,2] [--out FILE] [--force]',
   description: 'Diversity and painting of origin of sampled target Gram sets (no synthesis).',
   flags: {
     size: { type: 'int', min: 32, max: 1024, default: 256, help: 'crop side (the output size of a job)' },
@@ -47,6 +47,7 @@ const cli = parseCli({
     tails: { type: 'list', choices: ['gaussian', 'crops'], default: ['gaussian'], help: "how tail coordinates are drawn (GramModelOptions.tail)" },
     coords: { type: 'list', choices: ['gram', 'cholesky'], default: ['gram'], help: 'coordinates of the PCA models (GramModelOptions.coordinates)' },
     covs: { type: 'list', choices: ['full', 'diag'], default: ['full'], help: 'covariance types of the SW fit to compare' },
+    'cov-estimates': { type: 'list', choices: ['ml', 'unbiased'], default: ['ml'], help: 'how component covariances are estimated (GramModelOptions.covarianceEstimate)' },
     'max-iter': { type: 'int', min: 1, max: 3000, help: 'SW steps (default: the library default, 200)' },
     ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0.8], help: 'blends: shares of The Scream' },
     blends: { type: 'list', choices: ['data', 'weights', 'grams'], default: ['data'], help: 'blends: how the two styles are blended (as runStyleJob)' },
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
     blendStudy: refSeeds.length ? { seeds: refSeeds, meanA: mean(refSeeds.map((r) => r.A as number)), meanB: mean(refSeeds.map((r) => r.B as number)) } : null,
   };
   log(JSON.stringify(reference));
-  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky'; draws?: GramDraws };
+  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky'; draws?: GramDraws; covarianceEstimate?: 'ml' | 'unbiased' };
   type Case = { name: string; data: GramDataset; a: GramDataset; b: GramDataset; blend?: string; ratio: number; crops: number; modelSeed: number };
   const cases: Case[] = [...bySeed.entries()].flatMap(([s, full]) => cropCounts.flatMap((m): Case[] => {
     const [a, b] = full.map((d) => firstRows(d, m));
@@ -155,12 +156,12 @@ async function main(): Promise<void> {
   }));
   const variants: Variant[] = [
     ...args['pca-dims'].flatMap((p) => (args['fit-dims'] ?? [p]).filter((h) => h <= p).flatMap((h) => args.ks.flatMap((k) => args.covs.flatMap((cov) =>
-      args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).flatMap((tail) => args.draws.map((draws) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky', draws: draws as GramDraws })))))))),
+      args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).flatMap((tail) => args.draws.flatMap((draws) => args['cov-estimates'].map((est) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky', draws: draws as GramDraws, covarianceEstimate: est as 'ml' | 'unbiased' }))))))))),
     ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
   ];
   // The job's model (model seed 0): A alone at ratio 0, B alone at 1, else the blend as runStyleJob fits it.
   const fit = (c: Case, v: Variant) => fitStyleGramModel(c.a, c.b, c.ratio, (c.blend ?? 'data') as StyleBlend, c.crops, {
-    method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k, tail: v.tail, covarianceType: v.covarianceType, maxIter: v.maxIter, coordinates: v.coordinates,
+    method: v.method, seed: 0, pcaDim: v.pcaDim, fitDim: v.fitDim, k: v.k, tail: v.tail, covarianceType: v.covarianceType, maxIter: v.maxIter, coordinates: v.coordinates, covarianceEstimate: v.covarianceEstimate,
   });
   const out: Record<string, unknown>[] = [];
   for (const c of cases) {

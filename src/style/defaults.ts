@@ -43,7 +43,8 @@ export const STYLE_DEFAULTS = {
   contentWeight: 0.6,
   colourWeight: 10,
   colourLoss: 'moments' as ColourLossMode,
-  draws: 'independent' as GramDraws,
+  /** 'stratified': a job's samples cover the GMM components in proportion (docs/RESULTS.md, issue 12, ninth pass). */
+  draws: 'stratified' as GramDraws,
   tvWeight: 0,
   tvChromaWeight: 0.3,
   lr: 0.02,
@@ -52,13 +53,15 @@ export const STYLE_DEFAULTS = {
 /**
  * The defaults of the PCA Gram models (fitGramModel, gram-model.ts; what the CLI, the page and the library use):
  * GMM components, principal components kept per layer (capped at crops − 1) and fitted by the GMM fitter per layer
- * (the rest a Gaussian tail), and the coordinates: each crop's Cholesky factor (docs/RESULTS.md, issue 12, sixth pass).
+ * (the rest a Gaussian tail), the coordinates: each crop's Cholesky factor (docs/RESULTS.md, issue 12, sixth pass), and
+ * the components' covariances with the Bessel correction for their few crops (ninth pass).
  */
 export const GRAM_MODEL_DEFAULTS = {
   k: 3,
   pcaDim: 23,
   fitDim: 4,
   coordinates: 'cholesky' as 'gram' | 'cholesky',
+  covarianceEstimate: 'unbiased' as 'ml' | 'unbiased',
 } as const;
 
 /** Limits of the options (checkStyleJobOptions); the web server has its own, lower caps. */

@@ -16,7 +16,7 @@ export { ModelFileError } from './model-io.ts';
 export { StyleImageError, loadImage, encodePng, resizeImage, randomCropBoxes, cropImage, type RgbImage, type ImageSource, type LoadImageOptions } from './images.ts';
 export { gramMatrix, gramMatrices, gramToTri, triToGram, triLength, symmetricPSD } from './gram.ts';
 export { gramDataset, blendDatasets, concatDatasets, selectDatasetRows, datasetMean, pixelMoments, paletteOfMoments, PIXEL_LAYER, type GramDataset, type CropOptions } from './dataset.ts';
-export { fitGramModel, fitPcaTail, fitCropTail, mixGramModels, mixGramSets, gramModelSnapshot, gramModelFromSnapshot, stratifiedComponents, GRAM_METHODS, type GramMethod, type GramModel, type GramModelOptions, type GramSampleOptions, type GramModelSnapshot, type SampledGrams, type EntryLayer, type PcaLayer, type PcaTail, type PcaGaussianTail, type PcaCropTail, type Part } from './gram-model.ts';
+export { fitGramModel, fitPcaTail, fitCropTail, besselFactors, mixGramModels, mixGramSets, gramModelSnapshot, gramModelFromSnapshot, stratifiedComponents, GRAM_METHODS, type GramMethod, type GramModel, type GramModelOptions, type GramSampleOptions, type GramModelSnapshot, type SampledGrams, type EntryLayer, type PcaLayer, type PcaTail, type PcaGaussianTail, type PcaCropTail, type Part } from './gram-model.ts';
 export { synthesize, styleLoss, colourLoss, transferColours, paletteNoise, imagePalette, type SynthOptions, type SynthProgress, type SynthResult, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
 export { minimizeLbfgs, lbfgsDirection, type LbfgsOptions, type LbfgsResult, type ValueAndGradient } from './lbfgs.ts';
 export { totalVariation, ycbcrTotalVariation, softmaxSmoothing, rangePenalty } from './regularize.ts';

@@ -105,6 +105,8 @@ export interface StyleJobOptions {
   tail?: 'gaussian' | 'crops';
   /** PCA models: Gram or Cholesky-factor coordinates (GramModelOptions.coordinates). */
   coordinates?: 'gram' | 'cholesky';
+  /** PCA models: maximum-likelihood or Bessel-corrected component covariances (GramModelOptions.covarianceEstimate). */
+  covarianceEstimate?: 'ml' | 'unbiased';
   /**
    * PCA models: how the `samples` Gram sets pick their GMM components — 'independent' (each its own draw) or
    * 'stratified' (the components covered in proportion to their weights; GramSampleOptions). Default: STYLE_DEFAULTS.draws.
@@ -471,7 +473,7 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
     lap('fit');
   } else {
     await emit({ stage: 'fit', fraction: at(featureUnits), message: `fitting ${method} Gram models` });
-    const gmmOpts = { method, seed: modelSeed, bins: opts.bins, t: opts.t, k: opts.k, pcaDim: opts.pcaDim, fitDim: opts.fitDim, tail: opts.tail, coordinates: opts.coordinates };
+    const gmmOpts = { method, seed: modelSeed, bins: opts.bins, t: opts.t, k: opts.k, pcaDim: opts.pcaDim, fitDim: opts.fitDim, tail: opts.tail, coordinates: opts.coordinates, covarianceEstimate: opts.covarianceEstimate };
     const modelKey = styleCacheKey('model', { datasets: datasetKeys.filter((_, i) => need[i]), ratio: two ? ratio : null, blend: two ? blend : null, crops, gmmOpts });
     const hit = await cache?.get(modelKey);
     let model: GramModel;

@@ -37,7 +37,7 @@ test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 2
   assert.equal(snap.gmms[0].covarianceType, 'full');
   assert.deepEqual(plain(byDefault), plain(fitGramModel(ds, documented)));
   // The one place the CLI's help and the library read them from says the same.
-  assert.deepEqual({ ...GRAM_MODEL_DEFAULTS }, { k: 3, pcaDim: 23, fitDim: 4, coordinates: 'cholesky' });
+  assert.deepEqual({ ...GRAM_MODEL_DEFAULTS }, { k: 3, pcaDim: 23, fitDim: 4, coordinates: 'cholesky', covarianceEstimate: 'unbiased' });
   // Each documented value matters: one more step, another seed, more components or a smaller head give other models.
   for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }, { pcaDim: 22 }, { fitDim: 3 }, { coordinates: 'gram' }, { tail: 'crops' }] as GramModelOptions[]) {
     assert.notDeepEqual(plain(byDefault), plain(fitGramModel(ds, { ...documented, ...other })), JSON.stringify(other));

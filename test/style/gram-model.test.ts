@@ -47,7 +47,7 @@ test('a sampled tail keeps the correlations between layers (covariance of 20 000
   // Both layers are linear images of one 3-d latent per row (plus a little noise), so their entries are strongly
   // correlated across layers. With fitDim 1 most of that lies in the tail; its full-covariance M-step keeps it
   // (a per-coordinate diagonal tail would sample those cross-layer covariances as 0). k = 1 (EM): the sampled
-  // covariances must match the data's (biased) ones.
+  // covariances must match the data's — the unbiased ones (× n / (n − 1)) by default, the biased ones with 'ml'.
   const n = 10;
   const rng = new Rng(12);
   const z = Float64Array.from({ length: n * 3 }, () => rng.normal());
@@ -60,9 +60,7 @@ test('a sampled tail keeps the correlations between layers (covariance of 20 000
     return v;
   });
   const ds: GramDataset = { layers: ['a', 'b'], channels, n, vectors, source: new Int32Array(n) };
-  const m = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: n - 1, fitDim: 1 });
   const S = 20000;
-  const tri = m.sampleTri(S, 5);
   const D0 = triLength(3), D1 = triLength(4);
   const cov = (u: ArrayLike<number>, du: number, a: number, v: ArrayLike<number>, dv: number, b: number, rows: number) => {
     let ma = 0, mb = 0, s = 0;
@@ -70,11 +68,15 @@ test('a sampled tail keeps the correlations between layers (covariance of 20 000
     for (let j = 0; j < rows; j++) s += (u[j * du + a] - ma) * (v[j * dv + b] - mb);
     return s / rows;
   };
-  for (const [a, b] of [[0, 0], [2, 5], [4, 9], [5, 1]]) {
-    const want = cov(ds.vectors[0], D0, a, ds.vectors[1], D1, b, n), got = cov(tri[0], D0, a, tri[1], D1, b, S);
-    const scale = Math.sqrt(cov(ds.vectors[0], D0, a, ds.vectors[0], D0, a, n) * cov(ds.vectors[1], D1, b, ds.vectors[1], D1, b, n));
-    assert.ok(Math.abs(want) > 0.2 * scale, `entries ${a}, ${b} are correlated in the data`);
-    assert.ok(Math.abs(got - want) < 0.06 * scale, `entries ${a}, ${b}: sampled covariance ${got.toFixed(3)}, data ${want.toFixed(3)} (scale ${scale.toFixed(3)})`);
+  for (const [estimate, bessel] of [[undefined, n / (n - 1)], ['ml', 1]] as const) {
+    const m = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: n - 1, fitDim: 1, ...(estimate ? { covarianceEstimate: estimate } : {}) });
+    const tri = m.sampleTri(S, 5);
+    for (const [a, b] of [[0, 0], [2, 5], [4, 9], [5, 1]]) {
+      const want = bessel * cov(ds.vectors[0], D0, a, ds.vectors[1], D1, b, n), got = cov(tri[0], D0, a, tri[1], D1, b, S);
+      const scale = Math.sqrt(cov(ds.vectors[0], D0, a, ds.vectors[0], D0, a, n) * cov(ds.vectors[1], D1, b, ds.vectors[1], D1, b, n));
+      assert.ok(Math.abs(want) > 0.2 * scale, `entries ${a}, ${b} are correlated in the data`);
+      assert.ok(Math.abs(got - want) < 0.04 * scale, `${estimate ?? 'default'}, entries ${a}, ${b}: sampled covariance ${got.toFixed(3)}, data ${want.toFixed(3)} (scale ${scale.toFixed(3)})`);
+    }
   }
 });
 
@@ -107,10 +109,11 @@ test('a PCA model with a tail samples the variance of every kept component; with
   const n = 12;
   const ds = dataset(n, 3);
   // EM with k = 1 fits the head's sample mean and covariance (+ 1e-3 regularisation); with pcaDim = n − 1 every
-  // direction of variance is kept, so the sampled total variance must match the data's (to sampling error).
+  // direction of variance is kept, so the sampled total variance must match the data's (to sampling error) — with
+  // 'ml' the biased one (/ n), as here.
   const S = 4000;
-  const withTail = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: n - 1, fitDim: 2 });
-  const headOnly = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: 2, fitDim: 2 });
+  const withTail = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: n - 1, fitDim: 2, covarianceEstimate: 'ml' });
+  const headOnly = fitGramModel(ds, { method: 'pca-em', coordinates: 'gram', k: 1, pcaDim: 2, fitDim: 2, covarianceEstimate: 'ml' });
   const snap = gramModelSnapshot(withTail);
   assert.ok(snap.kind === 'pca' && snap.tails?.[0]?.T === 2 * (n - 1 - 2), 'tail of (11 − 2) coordinates per layer');
   assert.ok(gramModelSnapshot(headOnly).kind === 'pca' && (gramModelSnapshot(headOnly) as { tails: unknown[] }).tails[0] === null);

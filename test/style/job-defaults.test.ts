@@ -15,6 +15,7 @@ import { fitGramModel, mixGramModels, type GramModel, type GramMethod } from '..
 import { fitStyleGramModel, runStyleJob, type StyleJobOptions } from '../../src/style/job.ts';
 import { StyleMemoryCache } from '../../src/style/cache.ts';
 import { sharedPath } from '../../src/util/paths.ts';
+import { GRAM_MODEL_DEFAULTS } from '../../src/style/defaults.ts';
 import { clusteredGramDataset } from './_grams.ts';
 
 before(async () => {
@@ -79,4 +80,13 @@ test('runStyleJob: paintings are resized to twice the output size by default (th
   assert.match(dflt, /^style image thin\.png is too thin: resized to 96 px on its long side it is 96×10, /);
   assert.equal(await message({ styleSize: 96 }), dflt);
   assert.match(await message({ styleSize: 100 }), /resized to 100 px on its long side it is 100×10, /);
+});
+
+test('runStyleJob hands covarianceEstimate to the Gram model; without it the library default is used', async () => {
+  const targets = async (o: Partial<StyleJobOptions>) =>
+    (await runStyleJob({ ...small, iterations: 1, crops: 6, pcaDim: 3, fitDim: 1, samples: 2, styles: [A], ...o }, { cache })).targets.map((t) => t.map((g) => Array.from(g)));
+  const dflt = await targets({});
+  const other = GRAM_MODEL_DEFAULTS.covarianceEstimate === 'ml' ? 'unbiased' : 'ml';
+  assert.deepEqual(await targets({ covarianceEstimate: GRAM_MODEL_DEFAULTS.covarianceEstimate }), dflt);
+  assert.notDeepEqual(await targets({ covarianceEstimate: other }), dflt);
 });
