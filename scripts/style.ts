@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseCli, UsageError } from '../src/cli/args.ts';
 import { checkFilePath, writeFileAtomic } from '../src/util/output.ts';
 import { cachePath, sharedDir } from '../src/util/paths.ts';
-import { COLOUR_LOSS_MODES, EXTRACTOR_NAMES, GRAM_DRAWS, GRAM_METHODS, STYLE_BLENDS, GRAM_MODEL_DEFAULTS as G, STYLE_DEFAULTS as D, STYLE_LIMITS as L, styleCliWasmThreads } from '../src/style/defaults.ts';
+import { COLOUR_LOSS_MODES, COVARIANCE_ESTIMATES, EXTRACTOR_NAMES, GRAM_DRAWS, GRAM_METHODS, STYLE_BLENDS, GRAM_MODEL_DEFAULTS as G, STYLE_DEFAULTS as D, STYLE_LIMITS as L, styleCliWasmThreads } from '../src/style/defaults.ts';
 import type { StyleJobOptions } from '../src/style/index.ts';
 
 const cli = parseCli({
@@ -39,7 +39,7 @@ const cli = parseCli({
     method: { type: 'choice', choices: GRAM_METHODS, help: `Gram model (default ${D.method}; fixed-basis is the paper's per-entry model)` },
     'gram-coords': { type: 'choice', choices: ['cholesky', 'gram'], help: `PCA Gram models: each crop's Cholesky factor (samples PSD by construction) or the Gram itself (samples projected onto the PSD cone; the model before the sixth pass of issue 12 is --gram-coords gram --pca-dim 4); default ${G.coordinates}` },
     draws: { type: 'choice', choices: GRAM_DRAWS, help: `PCA Gram models: how the samples pick their GMM components — each its own draw (independent) or the components covered in proportion to their weights (stratified); default ${D.draws}` },
-    'cov-estimate': { type: 'choice', choices: ['unbiased', 'ml'], help: `PCA Gram models: each GMM component's covariance with the Bessel correction for its few crops (unbiased) or as fitted (ml, maximum likelihood); default ${G.covarianceEstimate}` },
+    'cov-estimate': { type: 'choice', choices: COVARIANCE_ESTIMATES, help: `PCA Gram models: each GMM component's covariance with the Bessel correction for its few crops (unbiased) or as fitted (ml, maximum likelihood); default ${G.covarianceEstimate}` },
     'pca-dim': { type: 'int', min: 1, max: 64, help: `PCA Gram models: principal components per layer (default ${G.pcaDim}, at most crops − 1; ${G.fitDim} of them fitted by the GMM, the rest a Gaussian tail)` },
     size: { type: 'int', min: L.minSize, max: L.maxSize, help: `long side of the output in pixels, sides rounded to multiples of 16 (default ${D.size})` },
     iterations: { type: 'int', min: 1, max: L.maxIterations, help: `optimisation iterations per image over all scales (default ${D.iterations})` },

@@ -38,7 +38,7 @@ import { loadavg } from 'node:os';
 import { parseCli } from '../../src/cli/args.ts';
 import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot, sharedPath } from '../../src/util/paths.ts';
-import { COLOUR_LOSS_MODES, GRAM_DRAWS, GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS, type ColourLossMode, type GramDraws, type GramMethod, type StyleBlend } from '../../src/style/defaults.ts';
+import { COLOUR_LOSS_MODES, COVARIANCE_ESTIMATES, GRAM_DRAWS, GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS, type ColourLossMode, type CovarianceEstimate, type GramDraws, type GramMethod, type StyleBlend } from '../../src/style/defaults.ts';
 import type { StyleJobOptions } from '../../src/style/job.ts';
 import type { RgbImage } from '../../src/style/images.ts';
 import type { ColourStats } from '../../src/style/metrics.ts';
@@ -66,7 +66,7 @@ const cli = parseCli({
     draws: { type: 'choice', choices: GRAM_DRAWS, help: `PCA models: how a job's samples pick their GMM components (default: the library's, ${STYLE_DEFAULTS.draws})` },
     tail: { type: 'choice', choices: ['gaussian', 'crops'], help: "PCA models with a tail: how it is drawn (default: the library's)" },
     coords: { type: 'choice', choices: ['gram', 'cholesky'], help: "PCA models: Gram or Cholesky-factor coordinates (default: the library's)" },
-    'cov-estimate': { type: 'choice', choices: ['ml', 'unbiased'], help: "PCA models: maximum-likelihood or Bessel-corrected component covariances (default: the library's)" },
+    'cov-estimate': { type: 'choice', choices: COVARIANCE_ESTIMATES, help: "PCA models: maximum-likelihood or Bessel-corrected component covariances (default: the library's)" },
     'layer-weights': { type: 'list', of: 'number', min: 0, max: 1e4, repeats: true, help: "weights of the style layers in the style loss, one per layer (default: the library's, all 1)" },
     'colour-loss': { type: 'choice', choices: COLOUR_LOSS_MODES, help: `what the colour loss holds to the palette: RGB mean and covariance, or the mean only (default: the library's, ${STYLE_DEFAULTS.colourLoss})` },
     'sheet-suffix': { type: 'string', meta: 'S', help: 'blend: contact sheets named contact-<method>S.png' },
@@ -99,7 +99,7 @@ const modelOpt: Partial<StyleJobOptions> = {
   ...(args.draws !== undefined ? { draws: args.draws as GramDraws } : {}),
   ...(args.tail !== undefined ? { tail: args.tail as 'gaussian' | 'crops' } : {}),
   ...(args.coords !== undefined ? { coordinates: args.coords as 'gram' | 'cholesky' } : {}),
-  ...(args['cov-estimate'] !== undefined ? { covarianceEstimate: args['cov-estimate'] as 'ml' | 'unbiased' } : {}),
+  ...(args['cov-estimate'] !== undefined ? { covarianceEstimate: args['cov-estimate'] as CovarianceEstimate } : {}),
 };
 /** Synthesis options given explicitly (every Gram model), and their checkpoint-key part. */
 const synthOpt: Partial<StyleJobOptions> = {

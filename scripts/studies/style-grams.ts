@@ -31,7 +31,7 @@
  */
 import { resolve } from 'node:path';
 import { parseCli, UsageError } from '../../src/cli/args.ts';
-import { GRAM_DRAWS, STYLE_DEFAULTS, type GramDraws, type StyleBlend } from '../../src/style/defaults.ts';
+import { COVARIANCE_ESTIMATES, GRAM_DRAWS, STYLE_DEFAULTS, type CovarianceEstimate, type GramDraws, type StyleBlend } from '../../src/style/defaults.ts';
 import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot, sharedPath } from '../../src/util/paths.ts';
 
@@ -47,7 +47,7 @@ const cli = parseCli({
     tails: { type: 'list', choices: ['gaussian', 'crops'], default: ['gaussian'], help: "how tail coordinates are drawn (GramModelOptions.tail)" },
     coords: { type: 'list', choices: ['gram', 'cholesky'], default: ['gram'], help: 'coordinates of the PCA models (GramModelOptions.coordinates)' },
     covs: { type: 'list', choices: ['full', 'diag'], default: ['full'], help: 'covariance types of the SW fit to compare' },
-    'cov-estimates': { type: 'list', choices: ['ml', 'unbiased'], default: ['ml'], help: 'how component covariances are estimated (GramModelOptions.covarianceEstimate)' },
+    'cov-estimates': { type: 'list', choices: COVARIANCE_ESTIMATES, default: ['ml'], help: "how component covariances are estimated (GramModelOptions.covarianceEstimate; default ml, as every command of this study before the ninth pass of issue 12 ran, not the library's unbiased)" },
     'max-iter': { type: 'int', min: 1, max: 3000, help: 'SW steps (default: the library default, 200)' },
     ratios: { type: 'list', of: 'number', min: 0, max: 1, default: [0.8], help: 'blends: shares of The Scream' },
     blends: { type: 'list', choices: ['data', 'weights', 'grams'], default: ['data'], help: 'blends: how the two styles are blended (as runStyleJob)' },
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     blendStudy: refSeeds.length ? { seeds: refSeeds, meanA: mean(refSeeds.map((r) => r.A as number)), meanB: mean(refSeeds.map((r) => r.B as number)) } : null,
   };
   log(JSON.stringify(reference));
-  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky'; draws?: GramDraws; covarianceEstimate?: 'ml' | 'unbiased' };
+  type Variant = { method: 'pca-sw' | 'fixed-basis'; pcaDim?: number; fitDim?: number; k?: number; tail?: 'gaussian' | 'crops'; covarianceType?: 'full' | 'diag'; maxIter?: number; coordinates?: 'gram' | 'cholesky'; draws?: GramDraws; covarianceEstimate?: CovarianceEstimate };
   type Case = { name: string; data: GramDataset; a: GramDataset; b: GramDataset; blend?: string; ratio: number; crops: number; modelSeed: number };
   const cases: Case[] = [...bySeed.entries()].flatMap(([s, full]) => cropCounts.flatMap((m): Case[] => {
     const [a, b] = full.map((d) => firstRows(d, m));
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   }));
   const variants: Variant[] = [
     ...args['pca-dims'].flatMap((p) => (args['fit-dims'] ?? [p]).filter((h) => h <= p).flatMap((h) => args.ks.flatMap((k) => args.covs.flatMap((cov) =>
-      args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).flatMap((tail) => args.draws.flatMap((draws) => args['cov-estimates'].map((est) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky', draws: draws as GramDraws, covarianceEstimate: est as 'ml' | 'unbiased' }))))))))),
+      args.coords.flatMap((coordinates) => (h < p ? args.tails : ['gaussian']).flatMap((tail) => args.draws.flatMap((draws) => args['cov-estimates'].map((est) => ({ method: 'pca-sw' as const, pcaDim: p, fitDim: h, k, tail: tail as 'gaussian' | 'crops', covarianceType: cov as 'full' | 'diag', maxIter: args['max-iter'], coordinates: coordinates as 'gram' | 'cholesky', draws: draws as GramDraws, covarianceEstimate: est as CovarianceEstimate }))))))))),
     ...(args['fixed-basis'] ? [{ method: 'fixed-basis' as const }] : []),
   ];
   // The job's model (model seed 0): A alone at ratio 0, B alone at 1, else the blend as runStyleJob fits it.

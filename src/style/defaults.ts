@@ -25,6 +25,12 @@ export const COLOUR_LOSS_MODES: readonly ColourLossMode[] = ['moments', 'mean'];
  */
 export type GramDraws = 'independent' | 'stratified';
 export const GRAM_DRAWS: readonly GramDraws[] = ['independent', 'stratified'];
+/**
+ * How the PCA Gram models estimate each GMM component's covariance (GramModelOptions.covarianceEstimate, gram-model.ts):
+ * 'unbiased' (Bessel-corrected for the component's few crops) or 'ml' (maximum likelihood, as fitted).
+ */
+export type CovarianceEstimate = 'unbiased' | 'ml';
+export const COVARIANCE_ESTIMATES: readonly CovarianceEstimate[] = ['unbiased', 'ml'];
 /** The feature extractors (extractor.ts). */
 export const EXTRACTOR_NAMES = ['mobilenet', 'vgg19'] as const;
 
@@ -61,7 +67,7 @@ export const GRAM_MODEL_DEFAULTS = {
   pcaDim: 23,
   fitDim: 4,
   coordinates: 'cholesky' as 'gram' | 'cholesky',
-  covarianceEstimate: 'unbiased' as 'ml' | 'unbiased',
+  covarianceEstimate: 'unbiased' as CovarianceEstimate,
 } as const;
 
 /** Limits of the options (checkStyleJobOptions); the web server has its own, lower caps. */

@@ -39,7 +39,7 @@ import { fitFixedBasis1D } from '../gmm/fit/fixed-basis.ts';
 import type { GramDataset } from './dataset.ts';
 import { factorTriOfGram, gramTriOfFactor, symmetricPSD, triLength, triToGram } from './gram.ts';
 
-import { GRAM_DRAWS, GRAM_METHODS, GRAM_MODEL_DEFAULTS, type GramDraws, type GramMethod } from './defaults.ts';
+import { COVARIANCE_ESTIMATES, GRAM_DRAWS, GRAM_METHODS, GRAM_MODEL_DEFAULTS, type CovarianceEstimate, type GramDraws, type GramMethod } from './defaults.ts';
 export { GRAM_METHODS, type GramMethod };
 
 export interface GramModelOptions {
@@ -95,7 +95,7 @@ export interface GramModelOptions {
    * Samples stay exact draws of the model so fitted. Sampled Grams +3–4 % more diverse, as diverse as the crops
    * (docs/RESULTS.md, issue 12, ninth pass).
    */
-  covarianceEstimate?: 'ml' | 'unbiased';
+  covarianceEstimate?: CovarianceEstimate;
 }
 
 export interface EntryLayer {
@@ -506,7 +506,7 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   const maxIter = opts.maxIter ?? (fitter === 'em' ? undefined : 200);
   if (maxIter !== undefined) fitOpts.maxIter = maxIter;
   const estimate = opts.covarianceEstimate ?? GRAM_MODEL_DEFAULTS.covarianceEstimate;
-  if (estimate !== 'ml' && estimate !== 'unbiased') throw new RangeError(`covarianceEstimate must be 'ml' or 'unbiased', got ${String(opts.covarianceEstimate)}`);
+  if (!COVARIANCE_ESTIMATES.includes(estimate)) throw new RangeError(`covarianceEstimate must be one of ${COVARIANCE_ESTIMATES.join(', ')}, got ${String(opts.covarianceEstimate)}`);
   const fitted = fitGMM(fitter, { n: ds.n, d, data }, fitOpts).gmm;
   const r = fitted.predictProba({ n: ds.n, d, data });
   const bessel = estimate === 'unbiased' ? besselFactors(r, ds.n, fitted.k) : null;

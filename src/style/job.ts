@@ -17,7 +17,7 @@ import { blendDatasets, datasetMean, gramDataset, paletteOfMoments, pixelMoments
 import { fitGramModel, GRAM_METHODS, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, mixGramSets, type GramMethod, type GramModel, type GramModelOptions, type GramModelSnapshot } from './gram-model.ts';
 import { triToGram } from './gram.ts';
 import { synthesize, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
-import { COLOUR_LOSS_MODES, GRAM_DRAWS, STYLE_BLENDS, STYLE_DEFAULTS, STYLE_LIMITS, type ColourLossMode, type GramDraws, type StyleBlend } from './defaults.ts';
+import { COLOUR_LOSS_MODES, COVARIANCE_ESTIMATES, GRAM_DRAWS, STYLE_BLENDS, STYLE_DEFAULTS, STYLE_LIMITS, type ColourLossMode, type CovarianceEstimate, type GramDraws, type StyleBlend } from './defaults.ts';
 import { secondsSince } from '../util/clock.ts';
 
 export interface StyleJobOptions {
@@ -106,7 +106,7 @@ export interface StyleJobOptions {
   /** PCA models: Gram or Cholesky-factor coordinates (GramModelOptions.coordinates). */
   coordinates?: 'gram' | 'cholesky';
   /** PCA models: maximum-likelihood or Bessel-corrected component covariances (GramModelOptions.covarianceEstimate). */
-  covarianceEstimate?: 'ml' | 'unbiased';
+  covarianceEstimate?: CovarianceEstimate;
   /**
    * PCA models: how the `samples` Gram sets pick their GMM components — 'independent' (each its own draw) or
    * 'stratified' (the components covered in proportion to their weights; GramSampleOptions). Default: STYLE_DEFAULTS.draws.
@@ -262,6 +262,7 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
   num('colourWeight', o.colourWeight, 0, L.maxWeight);
   num('lr', o.lr, 0, L.maxLr, true);
   if (o.smoothing !== undefined && o.smoothing !== null) num('smoothing', o.smoothing, 0, 1000, true);
+  if (o.covarianceEstimate !== undefined && !COVARIANCE_ESTIMATES.includes(o.covarianceEstimate)) throw new RangeError(`covarianceEstimate must be one of ${COVARIANCE_ESTIMATES.join(', ')}, got ${String(o.covarianceEstimate)}`);
   if (o.draws !== undefined && !GRAM_DRAWS.includes(o.draws)) throw new RangeError(`draws must be one of ${GRAM_DRAWS.join(', ')}, got ${String(o.draws)}`);
   if (o.colourLoss !== undefined && !COLOUR_LOSS_MODES.includes(o.colourLoss)) throw new RangeError(`colourLoss must be one of ${COLOUR_LOSS_MODES.join(', ')}, got ${String(o.colourLoss)}`);
   if (o.blend !== undefined && !STYLE_BLENDS.includes(o.blend)) throw new RangeError(`blend must be one of ${STYLE_BLENDS.join(', ')}, got ${String(o.blend)}`);

@@ -7,6 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { besselFactors, fitGramModel, fitPcaTail } from '../../src/style/gram-model.ts';
+import { checkStyleJobOptions } from '../../src/style/job.ts';
+import { COVARIANCE_ESTIMATES } from '../../src/style/defaults.ts';
 import { throwsExactly } from '../_assert.ts';
 import { clusteredGramDataset } from './_grams.ts';
 
@@ -65,5 +67,11 @@ test("covarianceEstimate 'unbiased': the head and tail covariances are the 'ml' 
   }
   // Without the option: the library default, 'unbiased' (GRAM_MODEL_DEFAULTS; pinned in defaults.test.ts).
   assert.deepEqual([...(fitGramModel(ds, opts) as unknown as Inside).gmms[0].covariances], [...u.covariances]);
-  throwsExactly(() => fitGramModel(ds, { ...opts, covarianceEstimate: 'mle' as never }), "RangeError: covarianceEstimate must be 'ml' or 'unbiased', got mle");
+  throwsExactly(() => fitGramModel(ds, { ...opts, covarianceEstimate: 'mle' as never }), "RangeError: covarianceEstimate must be one of unbiased, ml, got mle");
+});
+
+test('checkStyleJobOptions refuses a covarianceEstimate other than unbiased / ml before any work, naming it', () => {
+  assert.deepEqual([...COVARIANCE_ESTIMATES], ['unbiased', 'ml']);
+  for (const v of ['mle', '', 'Unbiased', 1]) throwsExactly(() => checkStyleJobOptions({ styles: ['a.jpg'], covarianceEstimate: v as never }), `RangeError: covarianceEstimate must be one of unbiased, ml, got ${String(v)}`);
+  for (const v of [...COVARIANCE_ESTIMATES, undefined]) checkStyleJobOptions({ styles: ['a.jpg'], covarianceEstimate: v });
 });
