@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { STYLE_BLENDS, COLOUR_LOSS_MODES, GRAM_DRAWS, styleCliWasmThreads, type StyleBlend, type ColourLossMode, type GramDraws } from './defaults.ts';
+export { STYLE_BLENDS, COLOUR_LOSS_MODES, GRAM_DRAWS, COVARIANCE_ESTIMATES, styleCliWasmThreads, type StyleBlend, type ColourLossMode, type GramDraws, type CovarianceEstimate } from './defaults.ts';
 export { runStyleJob, fitStyleGramModel, getExtractor, checkStyleJobOptions, styleCacheKey, STYLE_DEFAULTS, STYLE_LIMITS, type StyleJobOptions, type StyleJobProgress, type StyleJobHooks, type StyleJobResult, type StyleJobCache, type StyleCacheEntry } from './job.ts';
 export { StyleMemoryCache } from './cache.ts';
 export {

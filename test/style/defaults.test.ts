@@ -19,8 +19,8 @@ function plain(m: ReturnType<typeof fitGramModel>): unknown {
 
 const ds = clusteredGramDataset(16, 5);
 
-test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 23, fitDim 4, Cholesky, seed 0, full, 200 steps)', () => {
-  const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 23, fitDim: 4, tail: 'gaussian', coordinates: 'cholesky', seed: 0, covarianceType: 'full', maxIter: 200 };
+test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 23, fitDim 4, Cholesky, seed 0, full, 200 steps, unbiased)', () => {
+  const documented: GramModelOptions = { method: 'pca-sw', k: 3, pcaDim: 23, fitDim: 4, tail: 'gaussian', coordinates: 'cholesky', seed: 0, covarianceType: 'full', maxIter: 200, covarianceEstimate: 'unbiased' };
   // 30 rows, so that pcaDim 23 is not capped at n − 1 (seed 1: the SW fit does not stop before step 200).
   const ds = clusteredGramDataset(30, 1);
   const byDefault = fitGramModel(ds);
@@ -39,7 +39,7 @@ test('fitGramModel without options is the documented pca-sw model (k 3, pcaDim 2
   // The one place the CLI's help and the library read them from says the same.
   assert.deepEqual({ ...GRAM_MODEL_DEFAULTS }, { k: 3, pcaDim: 23, fitDim: 4, coordinates: 'cholesky', covarianceEstimate: 'unbiased' });
   // Each documented value matters: one more step, another seed, more components or a smaller head give other models.
-  for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }, { pcaDim: 22 }, { fitDim: 3 }, { coordinates: 'gram' }, { tail: 'crops' }] as GramModelOptions[]) {
+  for (const other of [{ maxIter: 201 }, { maxIter: 199 }, { seed: 1 }, { pcaDim: 22 }, { fitDim: 3 }, { coordinates: 'gram' }, { tail: 'crops' }, { covarianceEstimate: 'ml' }] as GramModelOptions[]) {
     assert.notDeepEqual(plain(byDefault), plain(fitGramModel(ds, { ...documented, ...other })), JSON.stringify(other));
   }
 });
