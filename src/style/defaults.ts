@@ -31,6 +31,13 @@ export const GRAM_DRAWS: readonly GramDraws[] = ['independent', 'stratified'];
  */
 export type CovarianceEstimate = 'unbiased' | 'ml';
 export const COVARIANCE_ESTIMATES: readonly CovarianceEstimate[] = ['unbiased', 'ml'];
+/**
+ * The check of a style option with a fixed list of values (checkStyleJobOptions, fitGramModel, synthesize, …): nothing for
+ * undefined or one of `choices`, else RangeError `<name> must be one of <choices, comma-separated>, got <value>`.
+ */
+export function checkChoice(name: string, value: unknown, choices: readonly unknown[]): void {
+  if (value !== undefined && !choices.includes(value)) throw new RangeError(`${name} must be one of ${choices.join(', ')}, got ${String(value)}`);
+}
 /** The feature extractors (extractor.ts). */
 export const EXTRACTOR_NAMES = ['mobilenet', 'vgg19'] as const;
 

@@ -39,7 +39,7 @@ import { fitFixedBasis1D } from '../gmm/fit/fixed-basis.ts';
 import type { GramDataset } from './dataset.ts';
 import { factorTriOfGram, gramTriOfFactor, symmetricPSD, triLength, triToGram } from './gram.ts';
 
-import { COVARIANCE_ESTIMATES, GRAM_DRAWS, GRAM_METHODS, GRAM_MODEL_DEFAULTS, type CovarianceEstimate, type GramDraws, type GramMethod } from './defaults.ts';
+import { checkChoice, COVARIANCE_ESTIMATES, GRAM_DRAWS, GRAM_METHODS, GRAM_MODEL_DEFAULTS, type CovarianceEstimate, type GramDraws, type GramMethod } from './defaults.ts';
 export { GRAM_METHODS, type GramMethod };
 
 export interface GramModelOptions {
@@ -232,7 +232,7 @@ export function stratifiedComponents(weights: ArrayLike<number>, n: number, rng:
 
 function checkDraws(opts?: GramSampleOptions): GramDraws {
   const d = opts?.draws ?? 'independent';
-  if (!GRAM_DRAWS.includes(d)) throw new RangeError(`draws must be one of ${GRAM_DRAWS.join(', ')}, got ${String(d)}`);
+  checkChoice('draws', d, GRAM_DRAWS);
   return d;
 }
 
@@ -476,6 +476,8 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   if (!(Number.isInteger(h) && h >= 1)) throw new RangeError(`fitDim must be a positive integer, got ${opts.fitDim}`);
   const tailKind = opts.tail ?? 'gaussian';
   if (tailKind !== 'gaussian' && tailKind !== 'crops') throw new RangeError(`tail must be 'gaussian' or 'crops', got ${String(opts.tail)}`);
+  checkChoice('covarianceEstimate', opts.covarianceEstimate, COVARIANCE_ESTIMATES);
+  const estimate = opts.covarianceEstimate ?? GRAM_MODEL_DEFAULTS.covarianceEstimate;
   const coordinates = opts.coordinates ?? GRAM_MODEL_DEFAULTS.coordinates;
   if (coordinates !== 'gram' && coordinates !== 'cholesky') throw new RangeError(`coordinates must be 'gram' or 'cholesky', got ${String(opts.coordinates)}`);
   const pcs = ds.channels.map((c, l) => {
@@ -505,8 +507,6 @@ export function fitGramModel(ds: GramDataset, opts: GramModelOptions = {}): Gram
   // which halves the fit time of a style job (1.3 vs 2.5 s at 24 crops, 256 px; docs/RESULTS.md).
   const maxIter = opts.maxIter ?? (fitter === 'em' ? undefined : 200);
   if (maxIter !== undefined) fitOpts.maxIter = maxIter;
-  const estimate = opts.covarianceEstimate ?? GRAM_MODEL_DEFAULTS.covarianceEstimate;
-  if (!COVARIANCE_ESTIMATES.includes(estimate)) throw new RangeError(`covarianceEstimate must be one of ${COVARIANCE_ESTIMATES.join(', ')}, got ${String(opts.covarianceEstimate)}`);
   const fitted = fitGMM(fitter, { n: ds.n, d, data }, fitOpts).gmm;
   const r = fitted.predictProba({ n: ds.n, d, data });
   const bessel = estimate === 'unbiased' ? besselFactors(r, ds.n, fitted.k) : null;

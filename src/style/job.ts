@@ -17,7 +17,7 @@ import { blendDatasets, datasetMean, gramDataset, paletteOfMoments, pixelMoments
 import { fitGramModel, GRAM_METHODS, gramModelFromSnapshot, gramModelSnapshot, mixGramModels, mixGramSets, type GramMethod, type GramModel, type GramModelOptions, type GramModelSnapshot } from './gram-model.ts';
 import { triToGram } from './gram.ts';
 import { synthesize, type Palette, type SynthInit, type SynthOptimizer } from './synth.ts';
-import { COLOUR_LOSS_MODES, COVARIANCE_ESTIMATES, GRAM_DRAWS, STYLE_BLENDS, STYLE_DEFAULTS, STYLE_LIMITS, type ColourLossMode, type CovarianceEstimate, type GramDraws, type StyleBlend } from './defaults.ts';
+import { checkChoice, COLOUR_LOSS_MODES, COVARIANCE_ESTIMATES, GRAM_DRAWS, STYLE_BLENDS, STYLE_DEFAULTS, STYLE_LIMITS, type ColourLossMode, type CovarianceEstimate, type GramDraws, type StyleBlend } from './defaults.ts';
 import { secondsSince } from '../util/clock.ts';
 
 export interface StyleJobOptions {
@@ -262,12 +262,12 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
   num('colourWeight', o.colourWeight, 0, L.maxWeight);
   num('lr', o.lr, 0, L.maxLr, true);
   if (o.smoothing !== undefined && o.smoothing !== null) num('smoothing', o.smoothing, 0, 1000, true);
-  if (o.covarianceEstimate !== undefined && !COVARIANCE_ESTIMATES.includes(o.covarianceEstimate)) throw new RangeError(`covarianceEstimate must be one of ${COVARIANCE_ESTIMATES.join(', ')}, got ${String(o.covarianceEstimate)}`);
-  if (o.draws !== undefined && !GRAM_DRAWS.includes(o.draws)) throw new RangeError(`draws must be one of ${GRAM_DRAWS.join(', ')}, got ${String(o.draws)}`);
-  if (o.colourLoss !== undefined && !COLOUR_LOSS_MODES.includes(o.colourLoss)) throw new RangeError(`colourLoss must be one of ${COLOUR_LOSS_MODES.join(', ')}, got ${String(o.colourLoss)}`);
-  if (o.blend !== undefined && !STYLE_BLENDS.includes(o.blend)) throw new RangeError(`blend must be one of ${STYLE_BLENDS.join(', ')}, got ${String(o.blend)}`);
+  checkChoice('covarianceEstimate', o.covarianceEstimate, COVARIANCE_ESTIMATES);
+  checkChoice('draws', o.draws, GRAM_DRAWS);
+  checkChoice('colourLoss', o.colourLoss, COLOUR_LOSS_MODES);
+  checkChoice('blend', o.blend, STYLE_BLENDS);
   if (o.mode !== undefined && o.mode !== 'sampled' && o.mode !== 'mean') throw new RangeError(`mode must be 'sampled' or 'mean', got ${String(o.mode)}`);
-  if (o.method !== undefined && !GRAM_METHODS.includes(o.method)) throw new RangeError(`method must be one of ${GRAM_METHODS.join(', ')}, got ${String(o.method)}`);
+  checkChoice('method', o.method, GRAM_METHODS);
   if (o.optimizer !== undefined && o.optimizer !== 'lbfgs' && o.optimizer !== 'adam') throw new RangeError(`optimizer must be 'lbfgs' or 'adam', got ${String(o.optimizer)}`);
   if (o.init !== undefined && o.init !== 'content' && o.init !== 'noise' && o.init !== 'palette') throw new RangeError(`init must be 'content', 'noise' or 'palette', got ${String(o.init)}`);
   if (o.init === 'content' && !o.content) throw new RangeError("init 'content' needs a content image");

@@ -27,7 +27,7 @@ import type { FeatureExtractor } from './extractor.ts';
 import { fitLongSide, imageTensor, resizeImage, tensorImage, type RgbImage } from './images.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
 import { ycbcrTotalVariation } from './regularize.ts';
-import { COLOUR_LOSS_MODES, type ColourLossMode } from './defaults.ts';
+import { checkChoice, COLOUR_LOSS_MODES, type ColourLossMode } from './defaults.ts';
 import { secondsSince } from '../util/clock.ts';
 
 export interface SynthProgress {
@@ -433,7 +433,7 @@ export async function synthesize(extractor: FeatureExtractor, targets: Float32Ar
   const palette = opts.palette ?? null;
   const colourWeight = palette ? opts.colourWeight ?? 0 : 0;
   const colourMode = opts.colourLoss ?? 'moments';
-  if (!COLOUR_LOSS_MODES.includes(colourMode)) throw new RangeError(`colourLoss must be one of ${COLOUR_LOSS_MODES.join(', ')}, got ${String(colourMode)}`);
+  checkChoice('colourLoss', colourMode, COLOUR_LOSS_MODES);
   for (const [name, v] of [['lr', lr], ['styleWeight', styleWeight], ['contentWeight', contentWeight], ['tvWeight', tvWeight], ['tvChromaWeight', tvChromaWeight], ['colourWeight', colourWeight]] as const) {
     if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`${name} must be a finite number >= 0, got ${v}`);
   }

@@ -43,7 +43,7 @@ test("covarianceEstimate 'unbiased': the head and tail covariances are the 'ml' 
   const ds = clusteredGramDataset(12, 3);
   // Three tight clusters of 4 crops far apart, k = 3: responsibilities are hard, so every factor is 4 / 3.
   const opts = { method: 'pca-em' as const, k: 3, pcaDim: 4, fitDim: 2, coordinates: 'gram' as const, seed: 1 };
-  type Inside = { gmms: { k: number; weights: Float64Array; means: Float64Array; covariances: Float64Array; predictProba(x: unknown): Float64Array }[]; tails: { mean: Float64Array; factor: Float64Array; T: number; n: number }[] };
+  type Inside = { gmms: { k: number; weights: Float64Array; means: Float64Array; covariances: Float64Array }[]; tails: { mean: Float64Array; factor: Float64Array; T: number; n: number }[] };
   const ml = fitGramModel(ds, { ...opts, covarianceEstimate: 'ml' }) as unknown as Inside;
   const ub = fitGramModel(ds, { ...opts, covarianceEstimate: 'unbiased' }) as unknown as Inside;
   const [g, u] = [ml.gmms[0], ub.gmms[0]];
