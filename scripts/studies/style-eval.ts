@@ -11,7 +11,8 @@
  *   (both: [--pca-dim P] [--fit-dim H] [--k K] [--draws independent|stratified] [--tail gaussian|crops] [--coords gram|cholesky] [--cov-estimate ml|unbiased] — the PCA models' options;
  *   [--crops M] — the crops each painting's Gram model is fitted to (the references stay 24 crops);
  *   [--layer-weights w1,…,w5] — the style layers' weights in the synthesis, every model; [--colour-loss moments|mean] —
- *   what the colour loss holds to the palette)
+ *   what the colour loss holds to the palette; [--tv-chroma-weight W] — the chroma TV's weight; [--deviation-gain g1,…] — the
+ *   synthesis's gains on the draws' deviations from the mean Gram)
  *
  * Paintings (from ../shared/assets/styles): A = The Starry Night, B = The Scream; content = The Shipwreck.
  *
@@ -68,6 +69,8 @@ const cli = parseCli({
     coords: { type: 'choice', choices: ['gram', 'cholesky'], help: "PCA models: Gram or Cholesky-factor coordinates (default: the library's)" },
     'cov-estimate': { type: 'choice', choices: COVARIANCE_ESTIMATES, help: "PCA models: maximum-likelihood or Bessel-corrected component covariances (default: the library's)" },
     'layer-weights': { type: 'list', of: 'number', min: 0, max: 1e4, repeats: true, help: "weights of the style layers in the style loss, one per layer (default: the library's, all 1)" },
+    'deviation-gain': { type: 'list', of: 'number', min: 0, max: 10, repeats: true, help: `per style layer, the gain on each draw's deviation from the style's mean Gram in the synthesis target, the last for the rest (default: the library's, ${STYLE_DEFAULTS.deviationGain.join(',')})` },
+    'tv-chroma-weight': { type: 'number', min: 0, max: 1e4, help: `weight of the squared TV of the chroma in the synthesis (default: the library's, ${STYLE_DEFAULTS.tvChromaWeight})` },
     'colour-loss': { type: 'choice', choices: COLOUR_LOSS_MODES, help: `what the colour loss holds to the palette: RGB mean and covariance, or the mean only (default: the library's, ${STYLE_DEFAULTS.colourLoss})` },
     'sheet-suffix': { type: 'string', meta: 'S', help: 'blend: contact sheets named contact-<method>S.png' },
     palette: { type: 'number', min: 0, max: 1, help: "blend: share of each sample's own colours in its palette (default: the library's, the painting's colours)" },
@@ -105,6 +108,8 @@ const modelOpt: Partial<StyleJobOptions> = {
 const synthOpt: Partial<StyleJobOptions> = {
   ...(args['layer-weights'] !== undefined ? { layerWeights: args['layer-weights'] } : {}),
   ...(args['colour-loss'] !== undefined ? { colourLoss: args['colour-loss'] as ColourLossMode } : {}),
+  ...(args['tv-chroma-weight'] !== undefined ? { tvChromaWeight: args['tv-chroma-weight'] } : {}),
+  ...(args['deviation-gain'] !== undefined ? { deviationGain: args['deviation-gain'] } : {}),
 };
 const SEED = args.seed;
 // Checkpoint keys name the explicit model and synthesis options, --iterations and a seed other than 1 (none: keys as before).

@@ -61,6 +61,13 @@ export const STYLE_DEFAULTS = {
   tvWeight: 0,
   tvChromaWeight: 0.3,
   lr: 0.02,
+  /**
+   * Per style layer, the gain on each sampled Gram's deviation from the style's mean Gram in the synthesis target
+   * (StyleJobOptions.deviationGain; the last entry serves the remaining layers): 1 on the first style layer, 1.1 on the
+   * others — about 1 / the slope with which the deeper layers' outputs followed their draws' deviations without it; a
+   * gain on the first layer raised The Scream's chroma energy past the quality aim (docs/RESULTS.md, issue 12, tenth pass).
+   */
+  deviationGain: [1, 1.1] as readonly number[],
 } as const;
 
 /**
@@ -86,11 +93,19 @@ export const STYLE_LIMITS = {
   maxCrops: 512,
   maxWeight: 1e4,
   maxLr: 0.5,
+  /** Largest entry of deviationGain. */
+  maxGain: 10,
   /** Smallest side a style image may have after resizing to styleSize (its crops are at most that big). */
   minStyleSide: 32,
   /** Smallest side of the output image (a thin content image makes a thin output). */
   minOutputSide: 16,
 } as const;
+
+/** The gain of style layer l (0-based) from a per-layer list whose last entry serves the remaining layers (deviationGain). */
+export function layerGain(gains: readonly number[], l: number): number {
+  if (gains.length === 0) throw new RangeError('layerGain: no gains');
+  return gains[Math.min(l, gains.length - 1)];
+}
 
 /**
  * The wasm thread count the style CLI asks for: '1' on a machine with at most 2 processors for outputs of at most

@@ -57,6 +57,21 @@ export function gramToTri(g: ArrayLike<number>, c: number, out: Float32Array | F
   return out;
 }
 
+/**
+ * M + g (T − M), entry by entry: a Gram T whose deviation from the mean Gram M is taken g times (any layout, as long
+ * as T and M share it; c × c row-major in the synthesis). g = 1 gives T exactly (as float32), g = 0 gives M. For g > 1 the
+ * result need not be PSD: it is an optimisation target (job.ts, `deviationGain`), not a sample of the model.
+ * @throws RangeError when the lengths differ or g is not a finite number ≥ 0.
+ */
+export function amplifyDeviation(target: ArrayLike<number>, mean: ArrayLike<number>, gain: number): Float32Array {
+  if (target.length !== mean.length) throw new RangeError(`amplifyDeviation: target has ${target.length} entries, mean ${mean.length}`);
+  if (!(Number.isFinite(gain) && gain >= 0)) throw new RangeError(`amplifyDeviation: gain must be a finite number >= 0, got ${gain}`);
+  if (gain === 1) return Float32Array.from(target);
+  const out = new Float32Array(target.length);
+  for (let e = 0; e < out.length; e++) out[e] = mean[e] + gain * (target[e] - mean[e]);
+  return out;
+}
+
 /** The symmetric c × c matrix of an isometric upper-triangle vector. */
 export function triToGram(v: ArrayLike<number>, c: number, offset = 0): Float64Array {
   const g = new Float64Array(c * c);

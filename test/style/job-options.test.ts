@@ -13,10 +13,11 @@ const bad = (o: Partial<StyleJobOptions>, msg: string) =>
   assert.throws(() => checkStyleJobOptions({ ...base, ...o }), (e: Error) => e instanceof RangeError && e.message === msg, `${JSON.stringify(o)} → ${msg}`);
 
 test('the documented limits and defaults of a style job', () => {
-  assert.deepEqual({ ...STYLE_LIMITS }, { minSize: 16, maxSize: 2048, maxIterations: 10_000, maxSamples: 64, maxCrops: 512, maxWeight: 1e4, maxLr: 0.5, minStyleSide: 32, minOutputSide: 16 });
+  assert.deepEqual({ ...STYLE_LIMITS }, { minSize: 16, maxSize: 2048, maxIterations: 10_000, maxSamples: 64, maxCrops: 512, maxWeight: 1e4, maxLr: 0.5, maxGain: 10, minStyleSide: 32, minOutputSide: 16 });
   assert.deepEqual(JSON.parse(JSON.stringify(STYLE_DEFAULTS)), {
     size: 256, iterations: 80, samples: 1, method: 'pca-sw', blend: 'grams', optimizer: 'lbfgs', scales: [0.5, 1], crops: 24,
     styleWeight: 1, contentWeight: 0.6, colourWeight: 10, colourLoss: 'moments', draws: 'stratified', tvWeight: 0, tvChromaWeight: 0.3, lr: 0.02,
+    deviationGain: [1, 1.1],
   });
 });
 
