@@ -66,7 +66,7 @@ export interface StyleJobOptions {
    * style layers, 0.2–0.4× in the first); a gain of about the inverse makes them follow with a slope near 1, at the cost
    * of each output ending a little farther from its own draw (docs/RESULTS.md, issue 12, tenth pass). `targets` in the
    * result stay the drawn Grams, so the model and its samples are unchanged.
-   * [1]: the draws as they are; [0]: the mean Gram (what mode 'mean' asks for). Default: STYLE_DEFAULTS.deviationGain.
+   * `[1]`: the draws as they are; `[0]`: the mean Gram (what mode 'mean' asks for). Default: STYLE_DEFAULTS.deviationGain.
    */
   deviationGain?: number[];
   contentWeight?: number;

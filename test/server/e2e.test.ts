@@ -321,7 +321,9 @@ describe('the Styles tab on first use', { skip }, () => {
       writeFileSync(join(SHOTS, 'styles-first-use.png'), await p3.screenshot());
       await p3.waitForSelector('#styles-setup', { state: 'hidden', timeout: 60_000 });
       await p3.waitForFunction(() => document.querySelectorAll('#styles-a button img').length === 4, undefined, { timeout: 10_000 });
-      assert.equal(await p3.isDisabled('#styles-go'), false, 'Paint is enabled once the files are there');
+      // The box hides and the paintings show on the last progress event; Paint follows once the page has re-read
+      // /api/status (setupFinished), a moment later - so wait for it rather than read it at once (a race under load).
+      await p3.waitForSelector('#styles-go:enabled', { timeout: 10_000 }).catch(() => assert.fail('Paint is enabled once the files are there'));
       assert.equal(await p3.isHidden('#styles-notice'), true, 'no warning left');
     } finally {
       await p3.close();
