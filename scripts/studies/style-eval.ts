@@ -39,7 +39,7 @@ import { loadavg } from 'node:os';
 import { parseCli } from '../../src/cli/args.ts';
 import { claimOutput, writeFileAtomic } from '../../src/util/output.ts';
 import { repoRoot, sharedPath } from '../../src/util/paths.ts';
-import { COLOUR_LOSS_MODES, COVARIANCE_ESTIMATES, GRAM_DRAWS, GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS, type ColourLossMode, type CovarianceEstimate, type GramDraws, type GramMethod, type StyleBlend } from '../../src/style/defaults.ts';
+import { COLOUR_LOSS_MODES, COVARIANCE_ESTIMATES, GRAM_DRAWS, GRAM_METHODS, STYLE_BLENDS, STYLE_DEFAULTS, STYLE_LIMITS, type ColourLossMode, type CovarianceEstimate, type GramDraws, type GramMethod, type StyleBlend } from '../../src/style/defaults.ts';
 import type { StyleJobOptions } from '../../src/style/job.ts';
 import type { RgbImage } from '../../src/style/images.ts';
 import type { ColourStats } from '../../src/style/metrics.ts';
@@ -69,7 +69,7 @@ const cli = parseCli({
     coords: { type: 'choice', choices: ['gram', 'cholesky'], help: "PCA models: Gram or Cholesky-factor coordinates (default: the library's)" },
     'cov-estimate': { type: 'choice', choices: COVARIANCE_ESTIMATES, help: "PCA models: maximum-likelihood or Bessel-corrected component covariances (default: the library's)" },
     'layer-weights': { type: 'list', of: 'number', min: 0, max: 1e4, repeats: true, help: "weights of the style layers in the style loss, one per layer (default: the library's, all 1)" },
-    'deviation-gain': { type: 'list', of: 'number', min: 0, max: 10, repeats: true, help: `per style layer, the gain on each draw's deviation from the style's mean Gram in the synthesis target, the last for the rest (default: the library's, ${STYLE_DEFAULTS.deviationGain.join(',')})` },
+    'deviation-gain': { type: 'list', of: 'number', min: 0, max: STYLE_LIMITS.maxGain, repeats: true, help: `per style layer, the gain on each draw's deviation from the style's mean Gram in the synthesis target, the last for the rest (default: the library's, ${STYLE_DEFAULTS.deviationGain.join(',')})` },
     'tv-chroma-weight': { type: 'number', min: 0, max: 1e4, help: `weight of the squared TV of the chroma in the synthesis (default: the library's, ${STYLE_DEFAULTS.tvChromaWeight})` },
     'colour-loss': { type: 'choice', choices: COLOUR_LOSS_MODES, help: `what the colour loss holds to the palette: RGB mean and covariance, or the mean only (default: the library's, ${STYLE_DEFAULTS.colourLoss})` },
     'sheet-suffix': { type: 'string', meta: 'S', help: 'blend: contact sheets named contact-<method>S.png' },

@@ -262,15 +262,13 @@ export function checkStyleJobOptions(o: StyleJobOptions): void {
   num('ratio', o.ratio, 0, 1);
   // Style weight 0 would leave the start image as it is; negative weights push the loss up.
   num('styleWeight', o.styleWeight, 0, L.maxWeight, true);
-  if (o.layerWeights !== undefined) {
-    const w = o.layerWeights;
-    const ok = Array.isArray(w) && w.length >= 1 && w.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= L.maxWeight) && w.some((x) => x > 0);
-    if (!ok) throw new RangeError(`layerWeights must be numbers in [0, ${L.maxWeight}], one per style layer, not all 0, got ${JSON.stringify(w)}`);
+  // A non-empty list of finite numbers in [0, max] (the per-layer options).
+  const numbersIn = (v: unknown, max: number): v is number[] => Array.isArray(v) && v.length >= 1 && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= max);
+  if (o.layerWeights !== undefined && !(numbersIn(o.layerWeights, L.maxWeight) && o.layerWeights.some((x) => x > 0))) {
+    throw new RangeError(`layerWeights must be numbers in [0, ${L.maxWeight}], one per style layer, not all 0, got ${JSON.stringify(o.layerWeights)}`);
   }
-  if (o.deviationGain !== undefined) {
-    const g = o.deviationGain;
-    const ok = Array.isArray(g) && g.length >= 1 && g.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= L.maxGain);
-    if (!ok) throw new RangeError(`deviationGain must be 1 or more numbers in [0, ${L.maxGain}] (per style layer, the last for the rest), got ${JSON.stringify(g)}`);
+  if (o.deviationGain !== undefined && !numbersIn(o.deviationGain, L.maxGain)) {
+    throw new RangeError(`deviationGain must be 1 or more numbers in [0, ${L.maxGain}] (per style layer, the last for the rest), got ${JSON.stringify(o.deviationGain)}`);
   }
   num('contentWeight', o.contentWeight, 0, L.maxWeight);
   num('tvWeight', o.tvWeight, 0, L.maxWeight);
@@ -312,7 +310,7 @@ export function mixedMeanGrams(datasets: (GramDataset | null)[], ratio: number, 
     const m = new Float64Array(c * c);
     for (const { w, mean } of parts) {
       const g = triToGram(mean[l], c);
-      for (let e = 0; e < m.length; e++) m[e] += w === 1 ? g[e] : w * g[e];
+      for (let e = 0; e < m.length; e++) m[e] += w * g[e];
     }
     return m;
   });
@@ -551,10 +549,10 @@ export async function runStyleJob(opts: StyleJobOptions, hooks: StyleJobHooks = 
   const targets = sets.map((s) => s.grams.filter((_, l) => l !== pix));
   const psdClipped = sets.map((s) => s.psdClipped.filter((_, l) => l !== pix));
   // What the synthesis is asked for: each draw's deviation from the style's mean Gram times the layer's gain.
-  const gains = opts.deviationGain ?? D.deviationGain;
   const cnnLayers = layers.map((_, l) => l).filter((l) => l !== pix);
-  const centre = mode === 'mean' || cnnLayers.every((_, j) => layerGain(gains, j) === 1) ? null : mixedMeanGrams(datasets, ratio, cnnLayers);
-  const synthTargets = centre ? targets.map((set) => set.map((T, j) => amplifyDeviation(T, centre[j], layerGain(gains, j)))) : targets;
+  const gains = cnnLayers.map((_, j) => layerGain(opts.deviationGain ?? D.deviationGain, j));
+  const centre = mode === 'mean' || gains.every((g) => g === 1) ? null : mixedMeanGrams(datasets, ratio, cnnLayers);
+  const synthTargets = centre ? targets.map((set) => set.map((T, j) => amplifyDeviation(T, centre[j], gains[j]))) : targets;
 
   const images: Buffer[] = [];
   const raw: RgbImage[] = [];
