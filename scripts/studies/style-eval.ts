@@ -26,12 +26,17 @@
  *   Gram distance of each output to the mean Gram of A's (B's) crops (mean over the CNN style layers of
  *   ||G − M||_F / ||M||_F), diversity: mean pairwise distance between the outputs at one ratio, against
  *   the same diversity among random crops of one painting; one contact sheet per model (rows: ratios,
- *   columns: samples), compressed to a palette PNG.
+ *   columns: samples), compressed to a palette PNG. Beside them (issue 12, eleventh pass): the standard errors of
+ *   the mean d(out, ·); d(centre, A/B), the distance of the outputs' mean Gram set (their centre, without their
+ *   spread); energyA/B, the energy distance (metrics.ts energyDistance) of the outputs as a sample to each
+ *   painting's reference crops (0 when distributed like them); and the crops' own mean distance to their mean
+ *   (reference.cropToMeanA/B: d(·, painting) of outputs spread like the crops).
  *   With --reach, also per sample and per CNN layer: the relative Gram distance of the output's Grams to its own
  *   sampled target ||G(out_s) − T_s||_F / ||T_s||_F, next to the targets' and the outputs' diversity per layer (mean
  *   pairwise relative distance), the mean distance of an output to the other samples' targets, and how much of the
  *   targets' spread the outputs follow: per layer the regression slope Σ_s <O_s − Ō, T_s − T̄> / Σ_s ||T_s − T̄||² and
  *   the correlation of the deviations. The targets are written beside each job's checkpoint (<key>-targets.bin).
+ *   The targets' own d(T, A/B) and energy distances are reported beside the outputs'.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -132,13 +137,15 @@ const { getExtractor, runStyleJob } = await import('../../src/style/job.ts');
 const { loadImage, imageTensor } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean } = await import('../../src/style/dataset.ts');
 const { gramMatrices, gramToTri, triLength } = await import('../../src/style/gram.ts');
-const { colourStats, colourStatsGap, hfEnergy, mixColourStats, relDist, pairDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
+const { colourStats, colourStatsGap, energyDistance, hfEnergy, mixColourStats, relDist, pairDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
 
 const A = sharedPath('assets', 'styles', 'starry_night.jpg');
 const B = sharedPath('assets', 'styles', 'the_scream.jpg');
 const C = sharedPath('assets', 'styles', 'shipwreck.jpg');
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+/** Standard error of a sample mean: sd (n − 1 denominator) / √n; NaN for fewer than 2 values. */
+const stdErr = (xs: number[]) => { const m = mean(xs); return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) / xs.length); };
 
 /** Gram tri vectors of an image at the extractor's (CNN) style layers. */
 function imageGrams(ex: FeatureExtractor, img: RgbImage): Float32Array[] {
@@ -282,12 +289,14 @@ const REF_CROPS = 24;
  * Reference statistics of painting i (0: A, 1: B) at an output size: the mean Gram (tri vectors per CNN layer) of
  * 24 random crops of the size's side (as the job crops them) and the diversity among those crops (with its jackknife se).
  */
-async function cropReference(ex: FeatureExtractor, i: number, size: number): Promise<{ mean: Float64Array[]; diversity: number; diversitySE: number }> {
+async function cropReference(ex: FeatureExtractor, i: number, size: number): Promise<{ mean: Float64Array[]; rows: Float32Array[][]; diversity: number; diversitySE: number; toMean: number }> {
   const img = await loadImage([A, B][i], { maxSide: 2 * size, enlarge: true });
   const ds = await gramDataset(ex, img, { crops: REF_CROPS, cropSize: size, seed: SEED * 7919 + 101 * (i + 1), pixelMoments: false });
   const rowsOf = Array.from({ length: ds.n }, (_, r) => ds.channels.map((c, l) => ds.vectors[l].subarray(r * triLength(c), (r + 1) * triLength(c))));
   const jk = meanPairwiseJackknife(rowsOf);
-  return { mean: datasetMean(ds), diversity: jk.value, diversitySE: jk.se };
+  const m = datasetMean(ds);
+  // toMean: the crops' own mean distance to their mean Gram (what d(out, painting) is for outputs spread like the crops).
+  return { mean: m, rows: rowsOf, diversity: jk.value, diversitySE: jk.se, toMean: mean(rowsOf.map((r) => relDist(r, m))) };
 }
 
 async function quality(): Promise<Record<string, unknown>> {
@@ -365,8 +374,16 @@ async function blend(): Promise<Record<string, unknown>> {
       const grams = images.map((im) => imageGrams(ex, im));
       const dA = grams.map((g) => relDist(g, mA)), dB = grams.map((g) => relDist(g, mB));
       const diversity = meanPairwiseJackknife(grams);
+      // The outputs' centre (their mean Gram set) against each painting's mean: the blend's position without the spread.
+      const centre = mA.map((m, l) => { const c = new Float64Array(m.length); for (const g of grams) for (let e = 0; e < c.length; e++) c[e] += g[l][e] / grams.length; return c; });
+      const tgt = targets ? { targetDA: targets.map((t) => relDist(t, mA)), targetDB: targets.map((t) => relDist(t, mB)) } : null;
       const row = {
         method, blend: BLEND ?? STYLE_DEFAULTS.blend, ratio, samples: images.length, dA, dB, meanDA: mean(dA), meanDB: mean(dB), closerToB: dA.filter((a, i) => dB[i] < a).length / dA.length,
+        seDA: stdErr(dA), seDB: stdErr(dB), centreDA: relDist(centre, mA), centreDB: relDist(centre, mB),
+        // The outputs as a sample against each painting's reference crops (0: distributed like them).
+        ...(grams.length > 1 ? { energyA: energyDistance(grams, refs[0].rows, mA), energyB: energyDistance(grams, refs[1].rows, mB) } : {}),
+        ...(targets && targets.length > 1 ? { targetEnergyA: energyDistance(targets, refs[0].rows, mA), targetEnergyB: energyDistance(targets, refs[1].rows, mB) } : {}),
+        ...(tgt ? { ...tgt, meanTargetDA: mean(tgt.targetDA), meanTargetDB: mean(tgt.targetDB) } : {}),
         // Colour gaps of each output to the two paintings' colours mixed by the ratio (as the quality study's).
         colourGap: images.map((im) => colourStatsGap(colourStats(im), mixColourStats([colA, colB], [1 - ratio, ratio]))),
         diversity: diversity.value, diversityJackknifeSE: diversity.se, wallSeconds: rec.wallSeconds, secondsPerImage: rec.wallSeconds / images.length, secondsPerIteration: rec.secondsPerIteration,
@@ -379,7 +396,7 @@ async function blend(): Promise<Record<string, unknown>> {
     sheets[file] = await sheet(grid, file);
     log(`${file}: ${sheets[file]} bytes`);
   }
-  return { reference: { cropDiversityA: refs[0].diversity, cropDiversityASE: refs[0].diversitySE, cropDiversityB: refs[1].diversity, cropDiversityBSE: refs[1].diversitySE, dMeanAtoMeanB: relDist(mA, mB) }, rows, sheets };
+  return { reference: { cropDiversityA: refs[0].diversity, cropDiversityASE: refs[0].diversitySE, cropDiversityB: refs[1].diversity, cropDiversityBSE: refs[1].diversitySE, dMeanAtoMeanB: relDist(mA, mB), cropToMeanA: refs[0].toMean, cropToMeanB: refs[1].toMean }, rows, sheets };
 }
 
 async function main(): Promise<void> {

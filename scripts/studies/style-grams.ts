@@ -14,7 +14,8 @@
  *   projection, as the blend study measures outputs; and of the same draws before it) against the diversity among the 24 crops themselves and among
  *   24 other crops (another seed: a held-out reference);
  * - per sampled set (blend): the GMM component it came from, the painting whose crops' mean Gram is nearer, and
- *   its distances to A's and B's mean Grams.
+ *   its distances to A's and B's mean Grams; per row the distances of the sets' centre (their mean) to those means
+ *   and the energy distance of the sets as a sample to each painting's held-out crops (metrics.ts energyDistance).
  * Rows per Gram model (pca-sw with each --pca-dims, --fit-dims (≤ the pca dim; the rest a tail per component,
  * drawn as each --tails says: 'gaussian' fitPcaTail, 'crops' fitCropTail), --coords (Gram or Cholesky-factor
  * coordinates), --covs (the SW fit's covariance type)
@@ -74,7 +75,7 @@ const { loadImage } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean, blendDatasets, selectDatasetRows, PIXEL_LAYER } = await import('../../src/style/dataset.ts');
 const { fitGramModel, stratifiedComponents } = await import('../../src/style/gram-model.ts');
 const { gramToTri, triLength, factorTriOfGram, gramTriOfFactor } = await import('../../src/style/gram.ts');
-const { relDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
+const { energyDistance, relDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
 type GramDataset = Awaited<ReturnType<typeof gramDataset>>;
 
 /** Crops of the references (the blend study's definition of "the crops' diversity"), whatever --crops says. */
@@ -196,6 +197,9 @@ async function main(): Promise<void> {
         ...(args.batch && args.jobs ? { jobDiversity: jobRuns(model, args.batch, args.jobs, drawOpts) } : {}),
         perLayer: { diversity: perLayer(sets), beforePSD: perLayer(rawSets), crops: perLayer(cropSets), psdClipped: cnnLayers.map((l) => mean(sampled.map((x) => x.psdClipped[l]))) },
         meanDA: mean(dA), meanDB: mean(dB), shareSideA: side.filter((s) => s === 'A').length / side.length,
+        // The sampled sets against each painting's held-out crops as samples (energyDistance; 0: alike), and their centre.
+        energyA: energyDistance(sets, rows(held[0]), mA), energyB: energyDistance(sets, rows(held[1]), mB),
+        centreDA: relDist(centreOf(sets), mA), centreDB: relDist(centreOf(sets), mB),
         cropShareSideA: cropSide.filter((s) => s === 'A').length / cropSide.length,
         psdClipped: mean(sampled.map((s) => mean(s.psdClipped))),
         perSample: sets.map((_, i) => ({ dA: dA[i], dB: dB[i], side: side[i], component: components?.[i] })),
@@ -209,6 +213,14 @@ async function main(): Promise<void> {
   log(`wrote ${OUT}`);
 }
 
+/** The mean of Gram sets, layer by layer. */
+function centreOf(sets: ArrayLike<number>[][]): Float64Array[] {
+  return sets[0].map((_, l) => {
+    const c = new Float64Array(sets[0][l].length);
+    for (const g of sets) for (let e = 0; e < c.length; e++) c[e] += g[l][e] / sets.length;
+    return c;
+  });
+}
 /** Which GMM component each of the n samples (same seed as model.sample) came from (one-part PCA models). */
 function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: number, draws: GramDraws): number[] {
   const m = model as unknown as { gmms: { weights: Float64Array; sample(n: number, r: unknown): { components: Int32Array } }[]; parts: unknown[]; tails: ({ T: number } | null)[] };

@@ -172,3 +172,49 @@ export function meanPairwiseJackknife(sets: ArrayLike<number>[][]): { value: num
   const mean = loo.reduce((a, b) => a + b, 0) / n;
   return { value, se: Math.sqrt(((n - 1) / n) * loo.reduce((a, t) => a + (t - mean) ** 2, 0)) };
 }
+
+/**
+ * Energy distance between two samples of Gram sets, measured in units of a reference Gram set's size:
+ * E(X, Y) = 2 E d(X, Y) − E d(X, X') − E d(Y, Y'), with d(a, b) = mean_l ||a_l − b_l|| / ||r_l|| (Székely & Rizzo,
+ * "Energy statistics: A class of statistics based on distances", J. Stat. Planning and Inference 143, 2013, §2–3;
+ * d is a mean of scaled Euclidean distances, so E ≥ 0 for the distributions and 0 only when they are equal).
+ * The within-sample terms average over pairs i ≠ j (U-statistics), so the estimate is unbiased and can come out
+ * slightly below 0 for two samples of one distribution.
+ *
+ * Where relDist(out, mean) measures how far each set lies from a painting's mean Gram — which grows with the sets'
+ * spread — E compares the whole sample with the painting's crops: 0 for outputs distributed like the crops.
+ *
+ * `x`, `y`: n ≥ 2 and m ≥ 2 sets of per-layer vectors (tri vectors, as relDist); `ref`: the per-layer scale vectors
+ * (e.g. the painting's mean Gram set). Throws RangeError for fewer than two sets in either sample, unequal layer
+ * counts or lengths, or a reference layer of norm 0.
+ */
+export function energyDistance(x: ArrayLike<number>[][], y: ArrayLike<number>[][], ref: ArrayLike<number>[]): number {
+  if (x.length < 2 || y.length < 2) throw new RangeError(`energyDistance: each sample needs at least 2 sets, got ${x.length} and ${y.length}`);
+  const L = ref.length;
+  const scale = Array.from({ length: L }, (_, l) => {
+    let s = 0;
+    for (let i = 0; i < ref[l].length; i++) s += ref[l][i] ** 2;
+    if (!(s > 0)) throw new RangeError(`energyDistance: reference layer ${l} has norm 0`);
+    return Math.sqrt(s);
+  });
+  for (const set of [...x, ...y]) {
+    if (set.length !== L || set.some((v, l) => v.length !== ref[l].length)) throw new RangeError('energyDistance: every set needs the reference\'s layers and lengths');
+  }
+  const d = (a: ArrayLike<number>[], b: ArrayLike<number>[]) => {
+    let t = 0;
+    for (let l = 0; l < L; l++) {
+      let s = 0;
+      for (let i = 0; i < a[l].length; i++) s += (a[l][i] - b[l][i]) ** 2;
+      t += Math.sqrt(s) / scale[l];
+    }
+    return t / L;
+  };
+  const within = (s: ArrayLike<number>[][]) => {
+    let t = 0;
+    for (let i = 0; i < s.length; i++) for (let j = i + 1; j < s.length; j++) t += d(s[i], s[j]);
+    return t / ((s.length * (s.length - 1)) / 2);
+  };
+  let between = 0;
+  for (const a of x) for (const b of y) between += d(a, b);
+  return (2 * between) / (x.length * y.length) - within(x) - within(y);
+}
