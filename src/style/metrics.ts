@@ -177,7 +177,8 @@ export function meanPairwiseJackknife(sets: ArrayLike<number>[][]): { value: num
  * Energy distance between two samples of Gram sets, measured in units of a reference Gram set's size:
  * E(X, Y) = 2 E d(X, Y) − E d(X, X') − E d(Y, Y'), with d(a, b) = mean_l ||a_l − b_l|| / ||r_l|| (Székely & Rizzo,
  * "Energy statistics: A class of statistics based on distances", J. Stat. Planning and Inference 143, 2013, §2–3;
- * d is a mean of scaled Euclidean distances, so E ≥ 0 for the distributions and 0 only when they are equal).
+ * d is a mean over layers of scaled Euclidean distances, so E is the mean of the layers' own energy distances: ≥ 0 for
+ * the distributions, and 0 exactly when every layer's distribution is the same in X and Y).
  * The within-sample terms average over pairs i ≠ j (U-statistics), so the estimate is unbiased and can come out
  * slightly below 0 for two samples of one distribution.
  *

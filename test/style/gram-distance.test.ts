@@ -1,4 +1,4 @@
-/** Gram-set distances of the style studies (metrics.ts relDist, pairDist, meanPairwise) on hand-computed cases. */
+/** Gram-set distances of the style studies (metrics.ts relDist, pairDist, meanPairwise, energyDistance) on hand-computed cases. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { energyDistance, meanPairwise, meanPairwiseJackknife, pairDist, relDist } from '../../src/style/metrics.ts';
