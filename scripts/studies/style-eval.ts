@@ -137,7 +137,7 @@ const { getExtractor, runStyleJob } = await import('../../src/style/job.ts');
 const { loadImage, imageTensor } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean } = await import('../../src/style/dataset.ts');
 const { gramMatrices, gramToTri, triLength } = await import('../../src/style/gram.ts');
-const { colourStats, colourStatsGap, energyDistance, hfEnergy, mixColourStats, relDist, pairDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
+const { colourStats, colourStatsGap, energyDistance, hfEnergy, meanGramSet, mixColourStats, relDist, pairDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
 
 const A = sharedPath('assets', 'styles', 'starry_night.jpg');
 const B = sharedPath('assets', 'styles', 'the_scream.jpg');
@@ -375,7 +375,7 @@ async function blend(): Promise<Record<string, unknown>> {
       const dA = grams.map((g) => relDist(g, mA)), dB = grams.map((g) => relDist(g, mB));
       const diversity = meanPairwiseJackknife(grams);
       // The outputs' centre (their mean Gram set) against each painting's mean: the blend's position without the spread.
-      const centre = mA.map((m, l) => { const c = new Float64Array(m.length); for (const g of grams) for (let e = 0; e < c.length; e++) c[e] += g[l][e] / grams.length; return c; });
+      const centre = meanGramSet(grams);
       const tgt = targets ? { targetDA: targets.map((t) => relDist(t, mA)), targetDB: targets.map((t) => relDist(t, mB)) } : null;
       const row = {
         method, blend: BLEND ?? STYLE_DEFAULTS.blend, ratio, samples: images.length, dA, dB, meanDA: mean(dA), meanDB: mean(dB), closerToB: dA.filter((a, i) => dB[i] < a).length / dA.length,

@@ -75,7 +75,7 @@ const { loadImage } = await import('../../src/style/images.ts');
 const { gramDataset, datasetMean, blendDatasets, selectDatasetRows, PIXEL_LAYER } = await import('../../src/style/dataset.ts');
 const { fitGramModel, stratifiedComponents } = await import('../../src/style/gram-model.ts');
 const { gramToTri, triLength, factorTriOfGram, gramTriOfFactor } = await import('../../src/style/gram.ts');
-const { energyDistance, relDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
+const { energyDistance, meanGramSet, relDist, meanPairwise, meanPairwiseJackknife } = await import('../../src/style/metrics.ts');
 type GramDataset = Awaited<ReturnType<typeof gramDataset>>;
 
 /** Crops of the references (the blend study's definition of "the crops' diversity"), whatever --crops says. */
@@ -189,6 +189,7 @@ async function main(): Promise<void> {
       const sets = sampled.map((s) => s.grams.flatMap((g, l) => (model.layers[l] === PIXEL_LAYER ? [] : [gramToTri(g, model.channels[l])])));
       const dA = sets.map((g) => relDist(g, mA)), dB = sets.map((g) => relDist(g, mB));
       const side = dA.map((a, i) => (a <= dB[i] ? 'A' : 'B'));
+      const centre = meanGramSet(sets);
       const components = model.method === 'fixed-basis' || c.blend === 'grams' ? null : componentsOf(model, args.n, 12345 + 1, drawOpts.draws);
       const row = {
         case: c.name, blend: c.blend ?? null, ratio: c.ratio, crops: c.crops, modelSeed: c.modelSeed, ...v, pcaDimUsed, n: args.n, fitSeconds, sampleSeconds,
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
         meanDA: mean(dA), meanDB: mean(dB), shareSideA: side.filter((s) => s === 'A').length / side.length,
         // The sampled sets against each painting's held-out crops as samples (energyDistance; 0: alike), and their centre.
         energyA: energyDistance(sets, rows(held[0]), mA), energyB: energyDistance(sets, rows(held[1]), mB),
-        centreDA: relDist(centreOf(sets), mA), centreDB: relDist(centreOf(sets), mB),
+        centreDA: relDist(centre, mA), centreDB: relDist(centre, mB),
         cropShareSideA: cropSide.filter((s) => s === 'A').length / cropSide.length,
         psdClipped: mean(sampled.map((s) => mean(s.psdClipped))),
         perSample: sets.map((_, i) => ({ dA: dA[i], dB: dB[i], side: side[i], component: components?.[i] })),
@@ -213,14 +214,6 @@ async function main(): Promise<void> {
   log(`wrote ${OUT}`);
 }
 
-/** The mean of Gram sets, layer by layer. */
-function centreOf(sets: ArrayLike<number>[][]): Float64Array[] {
-  return sets[0].map((_, l) => {
-    const c = new Float64Array(sets[0][l].length);
-    for (const g of sets) for (let e = 0; e < c.length; e++) c[e] += g[l][e] / sets.length;
-    return c;
-  });
-}
 /** Which GMM component each of the n samples (same seed as model.sample) came from (one-part PCA models). */
 function componentsOf(model: ReturnType<typeof fitGramModel>, n: number, seed: number, draws: GramDraws): number[] {
   const m = model as unknown as { gmms: { weights: Float64Array; sample(n: number, r: unknown): { components: Int32Array } }[]; parts: unknown[]; tails: ({ T: number } | null)[] };

@@ -174,6 +174,19 @@ export function meanPairwiseJackknife(sets: ArrayLike<number>[][]): { value: num
 }
 
 /**
+ * The mean of Gram sets, layer by layer (the centre of a sample of outputs or draws): c_l = (1/n) Σ_s a_s,l.
+ * `sets`: n ≥ 1 sets of per-layer vectors of equal lengths. Throws RangeError for no sets.
+ */
+export function meanGramSet(sets: ArrayLike<number>[][]): Float64Array[] {
+  if (sets.length === 0) throw new RangeError('meanGramSet: no sets');
+  return sets[0].map((_, l) => {
+    const c = new Float64Array(sets[0][l].length);
+    for (const g of sets) for (let e = 0; e < c.length; e++) c[e] += g[l][e] / sets.length;
+    return c;
+  });
+}
+
+/**
  * Energy distance between two samples of Gram sets, measured in units of a reference Gram set's size:
  * E(X, Y) = 2 E d(X, Y) − E d(X, X') − E d(Y, Y'), with d(a, b) = mean_l ||a_l − b_l|| / ||r_l|| (Székely & Rizzo,
  * "Energy statistics: A class of statistics based on distances", J. Stat. Planning and Inference 143, 2013, §2–3;

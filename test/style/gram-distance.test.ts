@@ -1,7 +1,7 @@
 /** Gram-set distances of the style studies (metrics.ts relDist, pairDist, meanPairwise, energyDistance) on hand-computed cases. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { energyDistance, meanPairwise, meanPairwiseJackknife, pairDist, relDist } from '../../src/style/metrics.ts';
+import { energyDistance, meanGramSet, meanPairwise, meanPairwiseJackknife, pairDist, relDist } from '../../src/style/metrics.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 test('relDist: per-layer ||a − m|| / ||m||, averaged over layers', () => {
@@ -60,4 +60,10 @@ test('energyDistance: near 0 for two samples of one distribution, clearly above 
   assert.throws(() => energyDistance([[[0]]], [[[1]], [[2]]], [[1]]), /at least 2 sets/);
   assert.throws(() => energyDistance([[[0]], [[1]]], [[[1]], [[2]]], [[0]]), /norm 0/);
   assert.throws(() => energyDistance([[[0]], [[1, 2]]], [[[1]], [[2]]], [[1]]), /layers and lengths/);
+});
+
+test('meanGramSet: the layer-by-layer mean of Gram sets (hand-computed); no sets is an error', () => {
+  const c = meanGramSet([[[1, 2], [3]], [[3, 6], [5]]]);
+  assert.deepEqual(c.map((v) => Array.from(v)), [[2, 4], [4]]);
+  assert.throws(() => meanGramSet([]), /no sets/);
 });
